@@ -1,0 +1,1 @@
+"""Streamlit pages: they lay out widgets and call functions of the safety library."""

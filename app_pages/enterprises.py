@@ -1,0 +1,84 @@
+"""The enterprise register: search, open, add, import and export."""
+
+from functools import partial
+
+import streamlit as st
+
+from app_pages.ui import enterprise_form, lang, show_error, store, tr
+from safety.errors import SafetyError, ValidationFailed
+from safety.geography import DISTRICTS
+from safety.register import add_enterprise, register_rows
+from safety.register_io import export_register, import_register
+
+st.title(tr("register.title"))
+
+left, middle, right = st.columns([2, 2, 1])
+districts = {d.kato: d.name(lang()) for d in DISTRICTS}
+kato = left.selectbox(tr("label.kato"), [None, *districts], format_func=lambda k: districts.get(k, tr("common.all")),
+                      key="register_kato")
+text = middle.text_input(tr("register.search"), key="register_search")
+include_inactive = right.checkbox(tr("register.include_inactive"), key="register_inactive")
+
+rows = register_rows(store(), lang(), include_inactive=include_inactive, kato=kato, text=text or None)
+st.caption(tr("register.count", count=len(rows)))
+event = st.dataframe(
+    rows,
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="register_table",
+    column_config={
+        "bin": st.column_config.TextColumn(tr("label.bin")),
+        "name": st.column_config.TextColumn(tr("label.name")),
+        "district": st.column_config.TextColumn(tr("label.kato")),
+        "oked": st.column_config.TextColumn(tr("label.oked")),
+        "division": st.column_config.TextColumn(tr("label.division")),
+        "joined_on": st.column_config.DateColumn(tr("label.joined_on"), format="DD.MM.YYYY"),
+        "officer": st.column_config.TextColumn(tr("label.officer_name")),
+        "phone": st.column_config.TextColumn(tr("label.officer_phone")),
+        "active": st.column_config.CheckboxColumn(tr("label.active")),
+    },
+)
+selected = event.selection.rows if event and event.selection else []
+if selected:
+    st.session_state["enterprise_bin"] = rows[selected[0]]["bin"]
+    st.switch_page("app_pages/enterprise.py")
+
+with st.expander(tr("register.add"), icon="➕"):
+    values = enterprise_form("add_enterprise")
+    if values is not None:
+        try:
+            added = add_enterprise(store(), values)
+        except SafetyError as exc:
+            show_error(exc)
+        else:
+            st.success(tr("register.added", name=added.name(lang())))
+
+with st.expander(tr("register.io"), icon="📤"):
+    st.write(tr("register.io.help"))
+    st.download_button(
+        tr("register.export"),
+        data=partial(export_register, store(), lang()),
+        file_name="vision_zero_register.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    upload = st.file_uploader(tr("register.import.upload"), type=["xlsx", "xlsm", "xls", "ods", "csv"])
+    if upload is not None:
+        data = upload.getvalue()
+        try:
+            plan = import_register(store(), data, upload.name, dry_run=True)
+        except ValidationFailed as exc:
+            st.error(exc.render(lang(), max_problems=0))
+            st.dataframe(exc.problem_rows(lang()), hide_index=True)
+        except SafetyError as exc:
+            show_error(exc)
+        else:
+            st.info(tr("register.import.preview", added=len(plan.added), updated=len(plan.updated),
+                       unchanged=plan.unchanged, years=len(plan.years)))
+            if st.button(tr("register.import.confirm"), type="primary"):
+                try:
+                    import_register(store(), data, upload.name)
+                except SafetyError as exc:
+                    show_error(exc)
+                else:
+                    st.success(tr("register.import.done"))

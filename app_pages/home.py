@@ -1,0 +1,38 @@
+"""Home: what the tracker is for, the programme's figures and where to go next."""
+
+import altair as alt
+import streamlit as st
+
+from app_pages.ui import lang, store, tr
+from safety.i18n import format_number
+from safety.programme import enterprises_by_district, programme_summary
+
+st.title(tr("home.title"))
+st.write(tr("home.intro"))
+
+summary = programme_summary(store())
+cols = st.columns(4)
+cols[0].metric(tr("home.metric.enterprises"), format_number(summary.enterprises, lang()))
+cols[1].metric(tr("home.metric.districts"), format_number(summary.districts, lang()))
+cols[2].metric(tr("home.metric.industries"), format_number(summary.industries, lang()))
+cols[3].metric(
+    tr("home.metric.headcount", year=summary.latest_year or "–"), format_number(summary.headcount, lang())
+)
+
+st.subheader(tr("home.by_district"))
+data = enterprises_by_district(store(), lang())
+chart = (
+    alt.Chart(alt.Data(values=data))
+    .mark_bar()
+    .encode(
+        x=alt.X("enterprises:Q", title=tr("home.axis.enterprises"), axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("district:N", title=None, sort="-x"),
+        tooltip=[alt.Tooltip("district:N", title=tr("label.kato")),
+                 alt.Tooltip("enterprises:Q", title=tr("home.axis.enterprises"))],
+    )
+)
+st.altair_chart(chart, use_container_width=True)
+
+st.subheader(tr("home.next"))
+st.page_link("app_pages/enterprises.py", label=tr("home.next.register"), icon="🏭")
+st.page_link("app_pages/enterprise.py", label=tr("home.next.enterprise"), icon="📋")

@@ -1,0 +1,118 @@
+"""The command line: it calls the same library functions as the UI and turns errors into messages and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from safety.db import Store, open_store
+from safety.demo import load_demo, mark_initialised, remove_demo
+from safety.errors import SafetyError
+from safety.i18n import LANGUAGES, normalise_language, t
+from safety.register import list_enterprises
+from safety.register_io import export_register, import_register
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the commands and their options."""
+    parser = argparse.ArgumentParser(prog="python -m safety", description="Vision Zero Tracker command line.")
+    parser.add_argument("--db", metavar="PATH", help="database file (default: $VZ_DB_PATH or data/vision_zero.duckdb)")
+    parser.add_argument("--lang", choices=LANGUAGES, default=os.environ.get("VZ_LANG", "ru"),
+                        help="language of messages (default: ru)")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("init", help="create or upgrade the database, empty (no demo data)")
+    demo = commands.add_parser("demo", help="load the fictional demo data (replaces earlier demo data)")
+    demo.add_argument("--remove", action="store_true", help="delete the demo data instead")
+
+    listing = commands.add_parser("enterprises", help="list the enterprise register")
+    listing.add_argument("--json", action="store_true", help="print a JSON array")
+    listing.add_argument("--all", action="store_true", help="include deactivated enterprises")
+
+    imp = commands.add_parser("import-enterprises", help="import the register from .xlsx/.xls/.ods/.csv")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="check the file and report, write nothing")
+
+    exp = commands.add_parser("export-enterprises", help="export the register to .xlsx")
+    exp.add_argument("file", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the exit status (2 on any error)."""
+    args = build_parser().parse_args(argv)
+    lang = normalise_language(args.lang)
+    try:
+        with open_store(args.db) as store:
+            return COMMANDS[args.command](store, args, lang)
+    except SafetyError as exc:
+        if args.debug:
+            raise
+        print(exc.render(lang, max_problems=200), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        if args.debug:
+            raise
+        print(t("error.os", lang, detail=str(exc)), file=sys.stderr)
+        return 2
+
+
+def _init(store: Store, args: argparse.Namespace, lang: str) -> int:
+    mark_initialised(store)
+    print(t("cli.init_done", lang, path=store.path))
+    return 0
+
+
+def _demo(store: Store, args: argparse.Namespace, lang: str) -> int:
+    if args.remove:
+        remove_demo(store)
+        print(t("cli.demo_removed", lang))
+        return 0
+    report = load_demo(store)
+    print(t("cli.demo_loaded", lang, enterprises=report.enterprises, years=report.years, path=store.path))
+    return 0
+
+
+def _enterprises(store: Store, args: argparse.Namespace, lang: str) -> int:
+    rows = list_enterprises(store, include_inactive=args.all)
+    if args.json:
+        payload = [
+            {"bin": e.bin, "name_ru": e.name_ru, "name_kk": e.name_kk, "district": e.district_name(lang),
+             "kato": e.kato, "oked": e.oked, "industry": e.industry, "joined_on": e.joined_on.isoformat(),
+             "active": e.active, "demo": e.is_demo}
+            for e in rows
+        ]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    for e in rows:
+        print(f"{e.bin}  {e.kato}  {e.oked:<5}  {e.joined_on.isoformat()}  {e.name(lang)}")
+    print(t("cli.enterprises_total", lang, count=len(rows)))
+    return 0
+
+
+def _import(store: Store, args: argparse.Namespace, lang: str) -> int:
+    report = import_register(store, args.file.read_bytes(), args.file.name, dry_run=args.dry_run)
+    key = "cli.import_checked" if args.dry_run else "cli.import_done"
+    print(t(key, lang, added=len(report.added), updated=len(report.updated), unchanged=report.unchanged,
+            years=len(report.years)))
+    return 0
+
+
+def _export(store: Store, args: argparse.Namespace, lang: str) -> int:
+    args.file.write_bytes(export_register(store, lang))
+    print(t("cli.export_done", lang, path=str(args.file)))
+    return 0
+
+
+COMMANDS = {
+    "init": _init,
+    "demo": _demo,
+    "enterprises": _enterprises,
+    "import-enterprises": _import,
+    "export-enterprises": _export,
+}

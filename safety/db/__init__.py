@@ -1,0 +1,5 @@
+"""Database access: the Store (connection, cursors, transactions), migrations and all SQL."""
+
+from safety.db.store import Store, default_db_path, open_store
+
+__all__ = ["Store", "default_db_path", "open_store"]

@@ -1,0 +1,146 @@
+"""SQL for the enterprise register and its yearly headcount table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safety.db.store import Cursor, fetch_dicts
+
+FIELDS = (
+    "bin", "name_ru", "name_kk", "kato", "oked", "industry", "joined_on",
+    "officer_name", "officer_phone", "officer_email",
+)
+EDITABLE = FIELDS[1:]  # the BIN is the identity of a record and never changes
+COLUMNS = "id, " + ", ".join(FIELDS) + ", active, is_demo, created_at, updated_at"
+# Tables whose rows belong to an enterprise; a row in any of them forbids a hard delete.
+DEPENDENT_TABLES = ("enterprise_years",)
+
+
+def insert(cur: Cursor, record: dict[str, Any], *, is_demo: bool = False) -> int:
+    """Insert an enterprise and return its id."""
+    placeholders = ", ".join("?" for _ in FIELDS)
+    row = cur.execute(
+        f"INSERT INTO enterprises ({', '.join(FIELDS)}, is_demo) VALUES ({placeholders}, ?) RETURNING id",
+        [record.get(name) for name in FIELDS] + [is_demo],
+    ).fetchone()
+    return int(row[0])
+
+
+def update(cur: Cursor, enterprise_id: int, record: dict[str, Any]) -> None:
+    """Overwrite the editable fields of an enterprise."""
+    assignments = ", ".join(f"{name} = ?" for name in EDITABLE)
+    cur.execute(
+        f"UPDATE enterprises SET {assignments}, updated_at = current_timestamp WHERE id = ?",
+        [record.get(name) for name in EDITABLE] + [enterprise_id],
+    )
+
+
+def set_active(cur: Cursor, enterprise_id: int, active: bool) -> None:
+    """Mark an enterprise active or inactive."""
+    cur.execute(
+        "UPDATE enterprises SET active = ?, updated_at = current_timestamp WHERE id = ?", [active, enterprise_id]
+    )
+
+
+def delete(cur: Cursor, enterprise_id: int) -> None:
+    """Remove an enterprise row (callers check dependents first)."""
+    cur.execute("DELETE FROM enterprises WHERE id = ?", [enterprise_id])
+
+
+def dependent_rows(cur: Cursor, enterprise_id: int) -> int:
+    """Count the rows in other tables that belong to the enterprise."""
+    total = 0
+    for table in DEPENDENT_TABLES:  # names come from the constant above, never from input
+        total += cur.execute(f"SELECT count(*) FROM {table} WHERE enterprise_id = ?", [enterprise_id]).fetchone()[0]
+    return int(total)
+
+
+def by_bin(cur: Cursor, bin_: str) -> dict[str, Any] | None:
+    """Return the enterprise with this BIN, or None."""
+    rows = fetch_dicts(cur.execute(f"SELECT {COLUMNS} FROM enterprises WHERE bin = ?", [bin_]))
+    return rows[0] if rows else None
+
+
+def by_id(cur: Cursor, enterprise_id: int) -> dict[str, Any] | None:
+    """Return the enterprise with this id, or None."""
+    rows = fetch_dicts(cur.execute(f"SELECT {COLUMNS} FROM enterprises WHERE id = ?", [enterprise_id]))
+    return rows[0] if rows else None
+
+
+def select(
+    cur: Cursor, *, include_inactive: bool = False, kato: str | None = None, text: str | None = None
+) -> list[dict[str, Any]]:
+    """List enterprises ordered by Russian name, optionally filtered by district and a search text."""
+    sql = f"SELECT {COLUMNS} FROM enterprises WHERE (? OR active) AND (? IS NULL OR kato = ?)"
+    params: list[Any] = [include_inactive, kato, kato]
+    if text:
+        sql += " AND (bin LIKE ? OR lower(name_ru) LIKE ? OR lower(name_kk) LIKE ?)"
+        pattern = f"%{text.lower()}%"
+        params += [f"%{text}%", pattern, pattern]
+    return fetch_dicts(cur.execute(sql + " ORDER BY name_ru, bin", params))
+
+
+def upsert_year(cur: Cursor, enterprise_id: int, year: int, headcount: int, hours: int | None) -> None:
+    """Set an enterprise's average headcount and hours worked for a year."""
+    cur.execute(
+        "INSERT INTO enterprise_years (enterprise_id, year, avg_headcount, hours_worked) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (enterprise_id, year) DO UPDATE SET "
+        "avg_headcount = excluded.avg_headcount, hours_worked = excluded.hours_worked",
+        [enterprise_id, year, headcount, hours],
+    )
+
+
+def delete_year(cur: Cursor, enterprise_id: int, year: int) -> None:
+    """Remove one year of an enterprise's headcount table."""
+    cur.execute("DELETE FROM enterprise_years WHERE enterprise_id = ? AND year = ?", [enterprise_id, year])
+
+
+def years(cur: Cursor, enterprise_id: int | None = None) -> list[dict[str, Any]]:
+    """Return yearly headcount rows (with the BIN), for one enterprise or all, ordered by BIN and year."""
+    return fetch_dicts(
+        cur.execute(
+            "SELECT e.bin, y.enterprise_id, y.year, y.avg_headcount, y.hours_worked "
+            "FROM enterprise_years y JOIN enterprises e ON e.id = y.enterprise_id "
+            "WHERE ? IS NULL OR y.enterprise_id = ? ORDER BY e.bin, y.year",
+            [enterprise_id, enterprise_id],
+        )
+    )
+
+
+def summary(cur: Cursor) -> dict[str, Any]:
+    """Return programme figures: active enterprises, districts covered, latest year's headcount."""
+    row = cur.execute(
+        "WITH latest AS (SELECT max(year) AS year FROM enterprise_years) "
+        "SELECT (SELECT count(*) FROM enterprises WHERE active), "
+        "(SELECT count(DISTINCT kato) FROM enterprises WHERE active), "
+        "(SELECT count(DISTINCT substr(oked, 1, 2)) FROM enterprises WHERE active), "
+        "(SELECT year FROM latest), "
+        "(SELECT sum(y.avg_headcount) FROM enterprise_years y JOIN enterprises e ON e.id = y.enterprise_id "
+        " WHERE e.active AND y.year = (SELECT year FROM latest)), "
+        "(SELECT count(*) FROM enterprises WHERE is_demo)"
+    ).fetchone()
+    keys = ("enterprises", "districts", "industries", "latest_year", "headcount", "demo_enterprises")
+    return dict(zip(keys, row, strict=True))
+
+
+def by_district(cur: Cursor) -> list[dict[str, Any]]:
+    """Count active enterprises per district (KATO)."""
+    return fetch_dicts(
+        cur.execute("SELECT kato, count(*) AS enterprises FROM enterprises WHERE active GROUP BY kato ORDER BY kato")
+    )
+
+
+def count(cur: Cursor, *, demo_only: bool = False) -> int:
+    """Count enterprises (all, or only demo ones)."""
+    return int(cur.execute("SELECT count(*) FROM enterprises WHERE NOT ? OR is_demo", [demo_only]).fetchone()[0])
+
+
+def delete_demo(cur: Cursor) -> int:
+    """Delete every demo enterprise with all rows that belong to it; return how many enterprises went."""
+    ids = [r[0] for r in cur.execute("SELECT id FROM enterprises WHERE is_demo").fetchall()]
+    for table in reversed(DEPENDENT_TABLES):  # names come from the constant, never from input
+        cur.execute(
+            f"DELETE FROM {table} WHERE enterprise_id IN (SELECT id FROM enterprises WHERE is_demo)"
+        )
+    cur.execute("DELETE FROM enterprises WHERE is_demo")
+    return len(ids)

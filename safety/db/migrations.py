@@ -1,0 +1,94 @@
+"""Numbered schema migrations, each applied once in its own transaction and recorded in schema_migrations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from safety.errors import SchemaTooNew
+
+if TYPE_CHECKING:
+    from safety.db.store import Store
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: its number, a short name and the statements it runs."""
+
+    number: int
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "enterprise register",
+        (
+            "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+            "CREATE SEQUENCE enterprise_id_seq START 1",
+            """CREATE TABLE enterprises (
+                id INTEGER PRIMARY KEY DEFAULT nextval('enterprise_id_seq'),
+                bin VARCHAR NOT NULL UNIQUE,
+                name_ru VARCHAR NOT NULL,
+                name_kk VARCHAR NOT NULL,
+                kato VARCHAR NOT NULL,
+                oked VARCHAR NOT NULL,
+                industry VARCHAR NOT NULL,
+                joined_on DATE NOT NULL,
+                officer_name VARCHAR,
+                officer_phone VARCHAR,
+                officer_email VARCHAR,
+                active BOOLEAN NOT NULL DEFAULT TRUE,
+                is_demo BOOLEAN NOT NULL DEFAULT FALSE,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+        ),
+    ),
+    Migration(
+        2,
+        "yearly headcount and hours",
+        (
+            """CREATE TABLE enterprise_years (
+                enterprise_id INTEGER NOT NULL REFERENCES enterprises (id),
+                year INTEGER NOT NULL,
+                avg_headcount INTEGER NOT NULL CHECK (avg_headcount > 0),
+                hours_worked BIGINT CHECK (hours_worked IS NULL OR hours_worked > 0),
+                PRIMARY KEY (enterprise_id, year)
+            )""",
+        ),
+    ),
+)
+LATEST = MIGRATIONS[-1].number
+
+
+def applied_version(store: Store) -> int:
+    """Return the highest migration number recorded in the database (0 for a new one)."""
+    with store.cursor() as cur:
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+            " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+        )
+        row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(store: Store, target: int = LATEST) -> list[int]:
+    """Apply the missing migrations up to target; refuse a database newer than this code."""
+    current = applied_version(store)
+    if current > LATEST:
+        raise SchemaTooNew(path=store.path, found=current, known=LATEST)
+    done = []
+    for migration in MIGRATIONS:
+        if current < migration.number <= target:
+            with store.transaction() as cur:
+                for statement in migration.statements:
+                    cur.execute(statement)
+                cur.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                    [migration.number, migration.name],
+                )
+            done.append(migration.number)
+    return done

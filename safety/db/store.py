@@ -1,0 +1,110 @@
+"""The Store: owns the one DuckDB connection, hands out a cursor per call, wraps writes in transactions."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from safety.errors import SafetyError, StoreError, StoreLocked
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "vision_zero.duckdb"
+ENV_DB_PATH = "VZ_DB_PATH"
+
+Cursor = duckdb.DuckDBPyConnection
+
+
+def default_db_path() -> Path:
+    """Return the database path: $VZ_DB_PATH when set, else data/vision_zero.duckdb."""
+    env = os.environ.get(ENV_DB_PATH, "").strip()
+    return Path(env).expanduser() if env else DEFAULT_DB_PATH
+
+
+def translate_error(exc: duckdb.Error, path: str) -> SafetyError:
+    """Turn a DuckDB error into the library's own error, with a message a user can act on."""
+    text = str(exc)
+    if isinstance(exc, duckdb.IOException) and ("lock" in text.lower()):
+        pid = re.search(r"PID (\d+)", text)
+        return StoreLocked(path=path, pid=pid.group(1) if pid else "?")
+    return StoreError(path=path, detail=text.splitlines()[0][:300])
+
+
+class Store:
+    """One embedded DuckDB database; the only object in the project that holds a connection."""
+
+    def __init__(self, path: str | Path, *, migrate: bool = True):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = duckdb.connect(self.path)
+        except duckdb.Error as exc:
+            raise translate_error(exc, self.path) from exc
+        if migrate:
+            from safety.db.migrations import migrate as run_migrations
+
+            try:
+                run_migrations(self)
+            except BaseException:
+                self.close()
+                raise
+
+    @contextmanager
+    def cursor(self) -> Iterator[Cursor]:
+        """Yield a fresh cursor (its own connection to the same database), closed afterwards."""
+        cur = self._conn.cursor()
+        try:
+            yield cur
+        except duckdb.Error as exc:
+            raise translate_error(exc, self.path) from exc
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        """Yield a cursor inside BEGIN … COMMIT; any exception rolls everything back."""
+        with self.cursor() as cur:
+            cur.begin()
+            try:
+                yield cur
+            except BaseException:
+                cur.rollback()
+                raise
+            cur.commit()
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Run one parameterised read and return all rows as tuples."""
+        with self.cursor() as cur:
+            return cur.execute(sql, list(params)).fetchall()
+
+    def query_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run one parameterised read and return all rows as dicts keyed by column name."""
+        with self.cursor() as cur:
+            return fetch_dicts(cur.execute(sql, list(params)))
+
+    def close(self) -> None:
+        """Close the connection; the Store cannot be used afterwards."""
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def fetch_dicts(cur: Cursor) -> list[dict[str, Any]]:
+    """Return the rest of a cursor's result as dicts keyed by column name."""
+    names = [d[0] for d in cur.description or ()]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def open_store(path: str | Path | None = None) -> Store:
+    """Open (creating and migrating as needed) the database at path, or at the default path."""
+    return Store(path if path is not None else default_db_path())

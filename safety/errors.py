@@ -1,0 +1,120 @@
+"""The one error hierarchy of the library; every message is a catalogue key plus parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, and where it is: sheet, row and column of a file, or a form field."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    field: str | None = None
+
+    def render(self, lang: str = "en") -> str:
+        """Return the problem as one line in the given language, place first."""
+        from safety.i18n import t
+
+        where = []
+        if self.sheet:
+            where.append(t("where.sheet", lang, sheet=self.sheet))
+        if self.row is not None:
+            where.append(t("where.row", lang, row=self.row))
+        if self.column:
+            where.append(t("where.column", lang, column=self.column))
+        elif self.field:
+            where.append(t("label." + self.field, lang))
+        text = t(self.key, lang, **self.params)
+        return f"{', '.join(where)}: {text}" if where else text
+
+
+class SafetyError(Exception):
+    """Base of every error the library raises on purpose; pages show it with st.error."""
+
+    default_key = "error.generic"
+
+    def __init__(self, key: str | None = None, /, problems: list[Problem] | None = None, **params: Any):
+        self.key = key or self.default_key
+        self.params = params
+        self.problems = list(problems or [])
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str = "en", max_problems: int = 20) -> str:
+        """Return the message (and the first problems, one per line) in the given language."""
+        from safety.i18n import t
+
+        lines = [t(self.key, lang, **self.params)]
+        for problem in self.problems[:max_problems]:
+            lines.append("• " + problem.render(lang))
+        if len(self.problems) > max_problems:
+            lines.append(t("error.more_problems", lang, count=len(self.problems) - max_problems))
+        return "\n".join(lines)
+
+
+    def problem_rows(self, lang: str = "en") -> list[dict[str, Any]]:
+        """Return the problems as table rows (sheet, row, column, message) for a page to show."""
+        from safety.i18n import t
+
+        return [
+            {
+                "sheet": p.sheet,
+                "row": p.row,
+                "column": p.column or (t("label." + p.field, lang) if p.field else None),
+                "message": t(p.key, lang, **p.params),
+            }
+            for p in self.problems
+        ]
+
+
+class ValidationFailed(SafetyError):
+    """Input data broke one or more rules; `problems` says which and where."""
+
+    default_key = "error.validation"
+
+
+class NotFound(SafetyError):
+    """The record asked for does not exist."""
+
+    default_key = "error.not_found"
+
+
+class Conflict(SafetyError):
+    """The change clashes with data already stored (a duplicate, data that blocks a delete)."""
+
+    default_key = "error.conflict"
+
+
+class StoreError(SafetyError):
+    """The database cannot be opened or used."""
+
+    default_key = "error.store"
+
+
+class StoreLocked(StoreError):
+    """Another process holds the database file."""
+
+    default_key = "error.store_locked"
+
+
+class SchemaTooNew(StoreError):
+    """The database was written by a newer version of the application."""
+
+    default_key = "error.schema_too_new"
+
+
+class FileUnreadable(SafetyError):
+    """An uploaded file is not a spreadsheet we can read, or is empty."""
+
+    default_key = "error.file_unreadable"
+
+
+class PermissionDenied(SafetyError):
+    """The acting user may not do this."""
+
+    default_key = "error.permission_denied"

@@ -1,0 +1,67 @@
+"""The translation catalogue (ru, kk, en) and locale-aware number and date formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+LANGUAGES: tuple[str, ...] = ("ru", "kk", "en")
+DEFAULT_LANGUAGE = "ru"
+BABEL_LOCALES = {"ru": "ru_KZ", "kk": "kk_KZ", "en": "en"}
+LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
+CATALOGUE_PATH = Path(__file__).with_name("locale") / "messages.yaml"
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """Load the catalogue: key -> {language -> text}."""
+    with CATALOGUE_PATH.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return {str(key): {str(k): str(v) for k, v in texts.items()} for key, texts in data.items()}
+
+
+def normalise_language(lang: str | None) -> str:
+    """Return a supported language code, falling back to Russian."""
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
+    """Translate a key; a key missing from the catalogue shows as itself (a test forbids that)."""
+    texts = catalogue().get(key)
+    if texts is None:
+        return key
+    text = texts.get(normalise_language(lang)) or texts.get("en") or key
+    return text.format(**params) if params else text
+
+
+def texts_for(key: str) -> dict[str, str]:
+    """Return all translations of a key, used to recognise headings in any language."""
+    return dict(catalogue().get(key, {}))
+
+
+def format_number(value: float | int | None, lang: str, digits: int = 0) -> str:
+    """Format a number for the language; None shows as an en dash."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return babel_numbers.format_decimal(value, format=pattern, locale=BABEL_LOCALES[normalise_language(lang)])
+
+
+def format_percent(value: float | None, lang: str, digits: int = 1) -> str:
+    """Format a share given in percent (21.5 -> «21,5 %») for the language."""
+    if value is None:
+        return "–"
+    return format_number(value, lang, digits) + "\u00a0%"
+
+
+def format_date(value: dt.date | None, lang: str, fmt: str = "medium") -> str:
+    """Format a date for the language; None shows as an en dash."""
+    if value is None:
+        return "–"
+    return babel_dates.format_date(value, format=fmt, locale=BABEL_LOCALES[normalise_language(lang)])

@@ -1,0 +1,42 @@
+"""Programme figures for the home page: how many enterprises are in Vision Zero, where, and how many people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from safety.db import Store
+from safety.db import enterprises as sql
+from safety.geography import DISTRICTS
+
+
+@dataclass(frozen=True)
+class ProgrammeSummary:
+    """Headline figures of the programme, from the database."""
+
+    enterprises: int
+    districts: int
+    industries: int
+    latest_year: int | None
+    headcount: int | None
+    demo: bool
+
+
+def programme_summary(store: Store) -> ProgrammeSummary:
+    """Return the programme's headline figures (active enterprises only)."""
+    with store.cursor() as cur:
+        row = sql.summary(cur)
+    return ProgrammeSummary(
+        enterprises=int(row["enterprises"]),
+        districts=int(row["districts"]),
+        industries=int(row["industries"]),
+        latest_year=row["latest_year"],
+        headcount=int(row["headcount"]) if row["headcount"] is not None else None,
+        demo=bool(row["demo_enterprises"]),
+    )
+
+
+def enterprises_by_district(store: Store, lang: str) -> list[dict[str, object]]:
+    """Return every district of the region with its number of active Vision Zero enterprises."""
+    with store.cursor() as cur:
+        counts = {r["kato"]: r["enterprises"] for r in sql.by_district(cur)}
+    return [{"kato": d.kato, "district": d.name(lang), "enterprises": int(counts.get(d.kato, 0))} for d in DISTRICTS]

@@ -1,0 +1,293 @@
+"""Import and export of the enterprise register as .xlsx: calamine reads, openpyxl writes, nothing half written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from pydantic import ValidationError
+
+from safety.dates import parse_date
+from safety.db import Store
+from safety.db import enterprises as sql
+from safety.errors import FileUnreadable, Problem, ValidationFailed
+from safety.geography import DISTRICTS_BY_KATO
+from safety.i18n import t, texts_for
+from safety.identifiers import normalise_bin
+from safety.register import EnterpriseInput, YearInput, enterprise_years, list_enterprises
+from safety.spreadsheet import Sheet, read_sheets
+from safety.validation import problems_from
+
+ENTERPRISE_COLUMNS = (
+    "bin", "name_ru", "name_kk", "district", "kato", "oked", "industry", "joined_on",
+    "officer_name", "officer_phone", "officer_email", "active",
+)
+YEAR_COLUMNS = ("bin", "year", "avg_headcount", "hours_worked")
+# Short forms seen in real registers, beside the catalogue's headings in all three languages.
+SYNONYMS = {
+    "bin": ("бин", "bin", "бсн", "биннөмірі"),
+    "kato": ("като", "kato", "кодкато"),
+    "oked": ("окэд", "oked", "экд", "кодокэд"),
+    "joined_on": ("датаприсоединения", "датавступления", "joined"),
+    "avg_headcount": ("среднесписочнаячисленность", "численность", "headcount"),
+    "hours_worked": ("часы", "отработанныечасы", "hours"),
+    "year": ("год", "жыл", "year"),
+}
+REQUIRED_ENTERPRISE = ("bin", "name_ru", "name_kk", "oked", "industry", "joined_on")
+REQUIRED_YEAR = ("bin", "year", "avg_headcount")
+HEADER_SEARCH_ROWS = 15
+_TRUE = {"1", "да", "yes", "true", "иә", "ия", "active", "активно", "+"}
+_FALSE = {"0", "нет", "no", "false", "жоқ", "inactive", "неактивно", "-"}
+
+
+def _norm(text: Any) -> str:
+    return re.sub(r"[\W_]+", "", str(text or "")).casefold()
+
+
+def _heading_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for name in set(ENTERPRISE_COLUMNS) | set(YEAR_COLUMNS):
+        for text in texts_for("register.col." + name).values():
+            index[_norm(text)] = name
+        for text in SYNONYMS.get(name, ()):
+            index[_norm(text)] = name
+    return index
+
+
+@dataclass
+class Table:
+    """A sheet's header row found and its columns mapped to our field names."""
+
+    sheet: Sheet
+    header_row: int  # 1-based
+    columns: dict[str, int]  # field -> 0-based column index
+    headings: dict[str, str]  # field -> the heading as written in the file
+
+    def records(self) -> Iterable[tuple[int, dict[str, Any]]]:
+        """Yield (spreadsheet row number, field -> value) for each non-empty data row."""
+        for index in range(self.header_row, len(self.sheet.rows)):
+            row = self.sheet.rows[index]
+            values = {f: (row[c] if c < len(row) else None) for f, c in self.columns.items()}
+            if any(v not in (None, "") for v in values.values()):
+                yield index + 1, values
+
+
+def find_table(sheet: Sheet, wanted: Iterable[str], key_field: str = "bin") -> Table | None:
+    """Find the header row (it may sit below title rows) and map its headings to fields."""
+    index = _heading_index()
+    wanted = set(wanted)
+    for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        columns: dict[str, int] = {}
+        headings: dict[str, str] = {}
+        for c, cell in enumerate(row):
+            name = index.get(_norm(cell))
+            if name in wanted and name not in columns:
+                columns[name] = c
+                headings[name] = str(cell)
+        if key_field in columns and len(columns) >= 2:
+            return Table(sheet, r + 1, columns, headings)
+    return None
+
+
+@dataclass
+class RegisterImport:
+    """What an import would do: enterprises to add or update, yearly rows, and how many are unchanged."""
+
+    added: list[dict[str, Any]] = field(default_factory=list)
+    updated: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: int = 0
+    years: list[dict[str, Any]] = field(default_factory=list)
+    activity: dict[str, bool] = field(default_factory=dict)
+
+
+def import_register(store: Store, data: bytes, filename: str, *, dry_run: bool = False) -> RegisterImport:
+    """Check a register file row by row, then write all of it in one transaction (or nothing, on any error)."""
+    sheets = [s for s in read_sheets(data, filename) if not s.is_empty()]
+    if not sheets:
+        raise FileUnreadable("file.empty", name=filename)
+    enterprise_table = next((tb for s in sheets if (tb := find_table(s, ENTERPRISE_COLUMNS)) and
+                             "name_ru" in tb.columns), None)
+    if enterprise_table is None:
+        expected = ", ".join(t("register.col." + c, "ru") for c in REQUIRED_ENTERPRISE)
+        raise ValidationFailed("register.no_header", expected=expected, sheet=sheets[0].name)
+    year_table = next((tb for s in sheets if s is not enterprise_table.sheet and
+                       (tb := find_table(s, YEAR_COLUMNS)) and "year" in tb.columns), None)
+
+    problems: list[Problem] = []
+    records, activity = _read_enterprises(enterprise_table, problems)
+    existing = {e.bin: e for e in list_enterprises(store, include_inactive=True)}
+    plan = RegisterImport(activity=activity)
+    for record in records.values():
+        old = existing.get(record["bin"])
+        if old is None:
+            plan.added.append(record)
+        elif old.as_input() != record or (record["bin"] in activity and activity[record["bin"]] != old.active):
+            plan.updated.append(record)
+        else:
+            plan.unchanged += 1
+    if year_table is not None:
+        plan.years = _read_years(year_table, set(records) | set(existing), problems)
+    if not records and not problems:
+        problems.append(Problem("register.no_rows", sheet=enterprise_table.sheet.name))
+    if problems:
+        raise ValidationFailed("register.rejected", problems=problems, count=len(problems))
+    if not dry_run:
+        _apply(store, plan)
+    return plan
+
+
+def _read_enterprises(table: Table, problems: list[Problem]) -> tuple[dict[str, dict[str, Any]], dict[str, bool]]:
+    missing = [c for c in REQUIRED_ENTERPRISE if c not in table.columns]
+    if "kato" not in table.columns and "district" not in table.columns:
+        missing.append("kato")
+    for name in missing:
+        problems.append(Problem("register.missing_column", {"column": t("register.col." + name, "ru")},
+                                sheet=table.sheet.name, row=table.header_row))
+    if missing:
+        return {}, {}
+    records: dict[str, dict[str, Any]] = {}
+    first_row: dict[str, int] = {}
+    activity: dict[str, bool] = {}
+    headings = dict(table.headings)
+    headings.setdefault("kato", headings.get("district", ""))
+    for row_no, values in table.records():
+        values = dict(values)
+        district = values.pop("district", None)
+        if values.get("kato") in (None, ""):
+            values["kato"] = district
+        active = values.pop("active", None)
+        values["joined_on"] = parse_date(values.get("joined_on")) or values.get("joined_on")
+        try:
+            record = EnterpriseInput.model_validate(values).model_dump()
+        except ValidationError as exc:
+            problems += problems_from(exc, sheet=table.sheet.name, row=row_no, columns=headings)
+            continue
+        bin_ = record["bin"]
+        if bin_ in records:
+            problems.append(Problem("register.duplicate_bin", {"bin": bin_, "first": first_row[bin_]},
+                                    sheet=table.sheet.name, row=row_no, column=headings["bin"]))
+            continue
+        if active not in (None, ""):
+            flag = _flag(active)
+            if flag is None:
+                problems.append(Problem("register.bad_flag", {"value": str(active)},
+                                        sheet=table.sheet.name, row=row_no, column=headings.get("active")))
+                continue
+            activity[bin_] = flag
+        records[bin_] = record
+        first_row[bin_] = row_no
+    return records, activity
+
+
+def _read_years(table: Table, known_bins: set[str], problems: list[Problem]) -> list[dict[str, Any]]:
+    missing = [c for c in REQUIRED_YEAR if c not in table.columns]
+    for name in missing:
+        problems.append(Problem("register.missing_column", {"column": t("register.col." + name, "ru")},
+                                sheet=table.sheet.name, row=table.header_row))
+    if missing:
+        return []
+    rows: list[dict[str, Any]] = []
+    seen: dict[tuple[str, int], int] = {}
+    for row_no, values in table.records():
+        bin_ = normalise_bin(values.pop("bin"))
+        try:
+            year = YearInput.model_validate({k: _whole(v) for k, v in values.items()})
+        except ValidationError as exc:
+            problems += problems_from(exc, sheet=table.sheet.name, row=row_no, columns=table.headings)
+            continue
+        if bin_ not in known_bins:
+            problems.append(Problem("register.unknown_bin", {"bin": bin_}, sheet=table.sheet.name, row=row_no,
+                                    column=table.headings["bin"]))
+            continue
+        if (bin_, year.year) in seen:
+            problems.append(Problem("register.duplicate_year", {"bin": bin_, "year": year.year,
+                                    "first": seen[(bin_, year.year)]}, sheet=table.sheet.name, row=row_no))
+            continue
+        seen[(bin_, year.year)] = row_no
+        rows.append({"bin": bin_, **year.model_dump()})
+    return rows
+
+
+def _whole(value: Any) -> Any:
+    """Excel stores whole numbers as floats; give them back as ints so integer fields accept them."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        compact = value.replace("\u00a0", "").replace(" ", "")
+        return compact if compact else None
+    return value
+
+
+def _flag(value: Any) -> bool | None:
+    text = str(value).strip().casefold()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    return True if text in _TRUE else False if text in _FALSE else None
+
+
+def _apply(store: Store, plan: RegisterImport) -> None:
+    with store.transaction() as cur:
+        for record in plan.added:
+            sql.insert(cur, record)
+        for record in plan.updated:
+            row = sql.by_bin(cur, record["bin"])
+            sql.update(cur, row["id"], record)
+        for bin_, active in plan.activity.items():
+            row = sql.by_bin(cur, bin_)
+            if row["active"] != active:
+                sql.set_active(cur, row["id"], active)
+        ids: dict[str, int] = {}
+        for year in plan.years:
+            if year["bin"] not in ids:
+                ids[year["bin"]] = sql.by_bin(cur, year["bin"])["id"]
+            sql.upsert_year(cur, ids[year["bin"]], year["year"], year["avg_headcount"], year["hours_worked"])
+
+
+def export_register(store: Store, lang: str = "ru", *, include_inactive: bool = True) -> bytes:
+    """Write the register and its yearly table as .xlsx, headed in the language; it imports back as is."""
+    enterprises = list_enterprises(store, include_inactive=include_inactive)
+    years = [y for y in enterprise_years(store) if y.bin in {e.bin for e in enterprises}]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = t("register.sheet.enterprises", lang)
+    rows = [
+        [e.bin, e.name_ru, e.name_kk, DISTRICTS_BY_KATO[e.kato].name(lang) if e.kato in DISTRICTS_BY_KATO else "",
+         e.kato, e.oked, e.industry, e.joined_on, e.officer_name, e.officer_phone, e.officer_email,
+         t("common.yes" if e.active else "common.no", lang)]
+        for e in enterprises
+    ]
+    _write_table(sheet, [t("register.col." + c, lang) for c in ENTERPRISE_COLUMNS], rows, text_columns=(1, 5, 6))
+    year_sheet = workbook.create_sheet(t("register.sheet.years", lang))
+    _write_table(year_sheet, [t("register.col." + c, lang) for c in YEAR_COLUMNS],
+                 [[y.bin, y.year, y.avg_headcount, y.hours_worked] for y in years], text_columns=(1,))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_table(sheet: Any, headings: list[str], rows: list[list[Any]], text_columns: tuple[int, ...]) -> None:
+    sheet.append(headings)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for row in rows:
+        sheet.append(row)
+    for col in range(1, len(headings) + 1):
+        letter = get_column_letter(col)
+        width = max([len(str(headings[col - 1]))] + [len(str(r[col - 1] or "")) for r in rows]) + 2
+        sheet.column_dimensions[letter].width = min(width, 60)
+        for cell in sheet[letter][1:]:
+            if col in text_columns:
+                cell.number_format = "@"
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "DD.MM.YYYY"
+    sheet.freeze_panes = "A2"

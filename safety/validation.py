@@ -1,0 +1,74 @@
+"""Input validation at the boundary: pydantic errors become Problems with catalogue keys and places."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
+
+from safety.errors import Problem, ValidationFailed
+
+M = TypeVar("M", bound=BaseModel)
+
+# pydantic's own error types, mapped to catalogue keys; custom errors carry their key as their type.
+_BUILTIN_KEYS = {
+    "missing": "field.required",
+    "string_too_short": "field.required",
+    "string_too_long": "field.too_long",
+    "string_type": "field.invalid",
+    "date_parsing": "field.bad_date",
+    "date_from_datetime_parsing": "field.bad_date",
+    "date_from_datetime_inexact": "field.bad_date",
+    "date_type": "field.bad_date",
+    "int_parsing": "field.bad_integer",
+    "int_type": "field.bad_integer",
+    "int_from_float": "field.bad_integer",
+    "greater_than": "field.greater_than",
+    "greater_than_equal": "field.greater_equal",
+    "less_than": "field.less_than",
+    "less_than_equal": "field.less_equal",
+    "extra_forbidden": "field.unknown",
+}
+
+
+def custom(key: str, **params: Any) -> PydanticCustomError:
+    """Build a validator error whose type is a catalogue key."""
+    return PydanticCustomError(key, key, params)
+
+
+def problems_from(
+    exc: ValidationError,
+    *,
+    sheet: str | None = None,
+    row: int | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> list[Problem]:
+    """Translate a pydantic ValidationError into Problems; `columns` maps a field to the file's heading."""
+    problems = []
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        name = loc[0] if loc else None
+        kind = error["type"]
+        ctx = {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, (str, int, float))}
+        key = kind if "." in kind else _BUILTIN_KEYS.get(kind, "field.invalid")
+        params = dict(ctx)
+        if key == "field.invalid":
+            params = {"value": _short(error.get("input"))}
+        column = columns.get(name) if (columns and name) else None
+        problems.append(Problem(key, params, sheet=sheet, row=row, column=column, field=None if column else name))
+    return problems
+
+
+def validate(model: type[M], data: Mapping[str, Any]) -> M:
+    """Validate a form's data into a model, raising ValidationFailed with one Problem per field."""
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ValidationFailed(problems=problems_from(exc)) from None
+
+
+def _short(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
