@@ -24,8 +24,8 @@ if not everyone:
 bins = list(everyone)
 if st.session_state.get("enterprise_bin") not in everyone:
     st.session_state["enterprise_bin"] = bins[0]
-bin_ = st.selectbox(tr("enterprise.choose"), bins, key="enterprise_bin",
-                    format_func=lambda b: f"{everyone[b].name(lang())} · {b}")
+labels = {b: f"{e.name(lang())} · {b}" for b, e in everyone.items()}
+bin_ = st.selectbox(tr("enterprise.choose"), bins, key="enterprise_bin", format_func=labels.get)
 enterprise = get_enterprise(store(), bin_)
 
 if not enterprise.active:

@@ -13,9 +13,8 @@ from safety.register_io import export_register, import_register
 st.title(tr("register.title"))
 
 left, middle, right = st.columns([2, 2, 1])
-districts = {d.kato: d.name(lang()) for d in DISTRICTS}
-kato = left.selectbox(tr("label.kato"), [None, *districts], format_func=lambda k: districts.get(k, tr("common.all")),
-                      key="register_kato")
+districts = {None: tr("common.all")} | {d.kato: d.name(lang()) for d in DISTRICTS}
+kato = left.selectbox(tr("label.kato"), list(districts), format_func=districts.get, key="register_kato")
 text = middle.text_input(tr("register.search"), key="register_search")
 include_inactive = right.checkbox(tr("register.include_inactive"), key="register_inactive")
 

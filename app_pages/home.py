@@ -31,7 +31,7 @@ chart = (
                  alt.Tooltip("enterprises:Q", title=tr("home.axis.enterprises"))],
     )
 )
-st.altair_chart(chart, use_container_width=True)
+st.altair_chart(chart, width="stretch")
 
 st.subheader(tr("home.next"))
 st.page_link("app_pages/enterprises.py", label=tr("home.next.register"), icon="🏭")

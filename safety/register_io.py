@@ -51,6 +51,11 @@ def _norm(text: Any) -> str:
     return re.sub(r"[\W_]+", "", str(text or "")).casefold()
 
 
+def _heading(name: str) -> str:
+    """Return a column's heading in all three languages, since a file may be headed in any of them."""
+    return " / ".join(dict.fromkeys(texts_for("register.col." + name).values()))
+
+
 def _heading_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for name in set(ENTERPRISE_COLUMNS) | set(YEAR_COLUMNS):
@@ -115,13 +120,14 @@ def import_register(store: Store, data: bytes, filename: str, *, dry_run: bool =
     enterprise_table = next((tb for s in sheets if (tb := find_table(s, ENTERPRISE_COLUMNS)) and
                              "name_ru" in tb.columns), None)
     if enterprise_table is None:
-        expected = ", ".join(t("register.col." + c, "ru") for c in REQUIRED_ENTERPRISE)
+        expected = "; ".join(_heading(c) for c in REQUIRED_ENTERPRISE)
         raise ValidationFailed("register.no_header", expected=expected, sheet=sheets[0].name)
     year_table = next((tb for s in sheets if s is not enterprise_table.sheet and
                        (tb := find_table(s, YEAR_COLUMNS)) and "year" in tb.columns), None)
 
     problems: list[Problem] = []
     records, activity = _read_enterprises(enterprise_table, problems)
+    columns_missing = any(p.key == "register.missing_column" for p in problems)
     existing = {e.bin: e for e in list_enterprises(store, include_inactive=True)}
     plan = RegisterImport(activity=activity)
     for record in records.values():
@@ -132,8 +138,9 @@ def import_register(store: Store, data: bytes, filename: str, *, dry_run: bool =
             plan.updated.append(record)
         else:
             plan.unchanged += 1
-    if year_table is not None:
-        plan.years = _read_years(year_table, set(records) | set(existing), problems)
+    if year_table is not None and not columns_missing:
+        mentioned = {normalise_bin(values.get("bin")) for _, values in enterprise_table.records()}
+        plan.years = _read_years(year_table, mentioned | set(existing), problems)
     if not records and not problems:
         problems.append(Problem("register.no_rows", sheet=enterprise_table.sheet.name))
     if problems:
@@ -148,7 +155,7 @@ def _read_enterprises(table: Table, problems: list[Problem]) -> tuple[dict[str, 
     if "kato" not in table.columns and "district" not in table.columns:
         missing.append("kato")
     for name in missing:
-        problems.append(Problem("register.missing_column", {"column": t("register.col." + name, "ru")},
+        problems.append(Problem("register.missing_column", {"column": _heading(name)},
                                 sheet=table.sheet.name, row=table.header_row))
     if missing:
         return {}, {}
@@ -189,7 +196,7 @@ def _read_enterprises(table: Table, problems: list[Problem]) -> tuple[dict[str, 
 def _read_years(table: Table, known_bins: set[str], problems: list[Problem]) -> list[dict[str, Any]]:
     missing = [c for c in REQUIRED_YEAR if c not in table.columns]
     for name in missing:
-        problems.append(Problem("register.missing_column", {"column": t("register.col." + name, "ru")},
+        problems.append(Problem("register.missing_column", {"column": _heading(name)},
                                 sheet=table.sheet.name, row=table.header_row))
     if missing:
         return []

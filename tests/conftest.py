@@ -1,0 +1,49 @@
+"""Shared fixtures: a fresh database per test, a demo database, and paths to fixture files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from safety.db import Store
+from safety.demo import load_demo
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).with_name("data")
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    """An empty, fully migrated database in tmp_path."""
+    with Store(tmp_path / "test.duckdb") as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file holding the demo data, built once per test session."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    with Store(path) as s:
+        load_demo(s)
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_db_file: Path, tmp_path: Path):
+    """A private copy of the demo database, free to change."""
+    copy = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db_file, copy)
+    with Store(copy) as s:
+        yield s
+
+
+@pytest.fixture
+def data_file():
+    """Return the bytes of a fixture file in tests/data/."""
+
+    def read(name: str) -> bytes:
+        return (DATA / name).read_bytes()
+
+    return read
