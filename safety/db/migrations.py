@@ -1,4 +1,9 @@
-"""Numbered schema migrations, each applied once in its own transaction and recorded in schema_migrations."""
+"""Numbered schema migrations, each applied once in its own transaction and recorded in schema_migrations.
+
+No FOREIGN KEY constraints: DuckDB checks them against the state before the transaction, so a delete of
+child and parent rows in one transaction fails. The library keeps references whole instead (all writes go
+through it, and deletes remove children first in the same transaction).
+"""
 
 from __future__ import annotations
 
@@ -51,7 +56,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "yearly headcount and hours",
         (
             """CREATE TABLE enterprise_years (
-                enterprise_id INTEGER NOT NULL REFERENCES enterprises (id),
+                enterprise_id INTEGER NOT NULL,
                 year INTEGER NOT NULL,
                 avg_headcount INTEGER NOT NULL CHECK (avg_headcount > 0),
                 hours_worked BIGINT CHECK (hours_worked IS NULL OR hours_worked > 0),

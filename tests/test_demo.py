@@ -1,0 +1,50 @@
+"""The demo data: fictional, deterministic, spread over the region, loaded only into a database never used."""
+
+from safety.demo import DEMO_YEARS, build_demo, demo_loaded, ensure_demo, load_demo, mark_initialised, remove_demo
+from safety.geography import DISTRICTS_BY_KATO
+from safety.identifiers import is_valid_bin
+from safety.register import add_enterprise, enterprise_years, list_enterprises
+from test_register import GOOD
+
+
+def test_demo_is_deterministic():
+    assert build_demo() == build_demo()
+
+
+def test_demo_has_31_fictional_enterprises_over_the_region(demo_store):
+    enterprises = list_enterprises(demo_store)
+    assert len(enterprises) == 31 and len({e.bin for e in enterprises}) == 31
+    assert all(is_valid_bin(e.bin) and e.bin[5] == "9" for e in enterprises)  # attribute 9: nobody's real BIN
+    assert all(e.kato in DISTRICTS_BY_KATO and e.is_demo for e in enterprises)
+    assert len({e.kato for e in enterprises}) == 11
+    assert len({e.oked[:2] for e in enterprises}) >= 6
+    assert all("демо" in e.name_ru and "демо" in e.name_kk for e in enterprises)
+
+
+def test_demo_has_five_years_of_headcount_and_some_unknown_hours(demo_store):
+    years = enterprise_years(demo_store)
+    assert len(years) == 31 * 5 and {y.year for y in years} == set(DEMO_YEARS)
+    assert all(y.avg_headcount > 0 for y in years)
+    unknown = [y for y in years if y.hours_worked is None]
+    assert 0 < len(unknown) < len(years) / 2
+    assert all(1500 < y.hours_worked / y.avg_headcount < 2000 for y in years if y.hours_worked)
+
+
+def test_reloading_the_demo_replaces_it_and_leaves_real_records(demo_store):
+    add_enterprise(demo_store, GOOD)
+    report = load_demo(demo_store)
+    assert report.enterprises == 31
+    assert len(list_enterprises(demo_store)) == 32
+
+
+def test_ensure_demo_fills_only_a_database_never_used(store):
+    assert ensure_demo(store) and demo_loaded(store)
+    assert not ensure_demo(store)
+    remove_demo(store)
+    assert not demo_loaded(store) and list_enterprises(store, include_inactive=True) == []
+    assert not ensure_demo(store), "a removed demo must not come back on the next start"
+
+
+def test_init_declines_the_demo(store):
+    mark_initialised(store)
+    assert not ensure_demo(store) and not demo_loaded(store)
