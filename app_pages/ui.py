@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from safety.db import Store, open_store
+from safety.db import Store, default_db_path, open_store
 from safety.demo import ensure_demo
 from safety.errors import SafetyError
 from safety.geography import DISTRICTS
@@ -16,8 +16,8 @@ from safety.register import VISION_ZERO_LAUNCH
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store() -> Store:
-    store = open_store()
+def _open_store(path: str) -> Store:
+    store = open_store(path)
     ensure_demo(store)
     return store
 
@@ -25,7 +25,7 @@ def _open_store() -> Store:
 def store() -> Store:
     """Return the process's one Store; on a database that cannot be opened, show why and stop the page."""
     try:
-        return _open_store()
+        return _open_store(str(default_db_path()))
     except SafetyError as exc:
         st.error(exc.render(lang()))
         st.stop()

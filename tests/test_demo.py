@@ -4,6 +4,7 @@ from safety.demo import DEMO_YEARS, build_demo, demo_loaded, ensure_demo, load_d
 from safety.geography import DISTRICTS_BY_KATO
 from safety.identifiers import is_valid_bin
 from safety.register import add_enterprise, enterprise_years, list_enterprises
+
 from test_register import GOOD
 
 

@@ -6,11 +6,12 @@ import textwrap
 
 import pytest
 
-from conftest import ROOT
 from safety.db import Store, default_db_path
 from safety.db.migrations import LATEST, MIGRATIONS, applied_version, migrate
 from safety.db.store import DEFAULT_DB_PATH
 from safety.errors import SchemaTooNew, StoreError, StoreLocked
+
+from conftest import ROOT
 
 
 def test_new_database_has_every_migration_recorded(store):

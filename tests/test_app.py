@@ -1,0 +1,150 @@
+"""Every page in every language through AppTest, the language switch, and the register's forms."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from safety.db import Store
+from safety.demo import mark_initialised
+from safety.i18n import LANGUAGES, t
+from safety.register import get_enterprise, list_enterprises
+
+from conftest import ROOT
+
+PAGES = {
+    "app_pages/home.py": "home.title",
+    "app_pages/enterprises.py": "register.title",
+    "app_pages/enterprise.py": "enterprise.title",
+}
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch, demo_db_file):
+    """An AppTest of app.py on a private copy of the demo database."""
+    import shutil
+
+    path = tmp_path / "app.duckdb"
+    shutil.copy(demo_db_file, path)
+    monkeypatch.setenv("VZ_DB_PATH", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.db_path = path
+    return at.run()
+
+
+def _titles(at):
+    return [title.value for title in at.title]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_in_every_language(app, lang):
+    app.sidebar.selectbox(key="lang").set_value(lang).run()
+    for page, title_key in PAGES.items():
+        app.switch_page(page).run()
+        assert not app.exception, f"{page} ({lang}): {app.exception}"
+        assert not app.error, f"{page} ({lang}): {[e.value for e in app.error]}"
+        assert _titles(app) == [t(title_key, lang)]
+        assert t("demo.notice", lang) in [info.value for info in app.info]
+
+
+def test_russian_is_the_default_and_home_shows_programme_figures(app):
+    assert _titles(app) == [t("home.title", "ru")]
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics[t("home.metric.enterprises", "ru")] == "31"
+    assert metrics[t("home.metric.districts", "ru")] == "11"
+
+
+def test_switching_language_keeps_the_page_and_its_state(app):
+    app.switch_page("app_pages/enterprises.py").run()
+    app.text_input(key="register_search").set_value("Сахар").run()
+    shown = len(app.dataframe[0].value)
+    assert 0 < shown < 31
+    app.sidebar.selectbox(key="lang").set_value("kk").run()
+    assert _titles(app) == [t("register.title", "kk")]
+    assert app.text_input(key="register_search").value == "Сахар"
+    assert len(app.dataframe[0].value) == shown
+    app.sidebar.selectbox(key="lang").set_value("en").run()
+    assert _titles(app) == [t("register.title", "en")]
+
+
+def test_add_enterprise_through_the_form(app):
+    app.switch_page("app_pages/enterprises.py").run()
+    form = app.get("form")[0]
+    fields = {w.label: w for w in form.text_input}
+    fields[t("label.bin", "ru")].input("210349000012")
+    fields[t("label.name_ru", "ru")].input("ТОО «Тест»")
+    fields[t("label.name_kk", "ru")].input("«Тест» ЖШС")
+    fields[t("label.oked", "ru")].input("20150")
+    fields[t("label.industry", "ru")].input("Удобрения")
+    form.button[0].click().run()
+    assert not app.exception and not app.error
+    assert any("ТОО «Тест»" in s.value for s in app.success)
+    with Store(app.db_path) as store:  # same process as the app: DuckDB shares its open database
+        assert get_enterprise(store, "210349000012").name_kk == "«Тест» ЖШС"
+        assert len(list_enterprises(store)) == 32
+
+
+def test_add_with_a_bad_bin_shows_the_reason_and_saves_nothing(app):
+    app.switch_page("app_pages/enterprises.py").run()
+    form = app.get("form")[0]
+    fields = {w.label: w for w in form.text_input}
+    fields[t("label.bin", "ru")].input("21034900001A")
+    form.button[0].click().run()
+    assert len(app.error) == 1
+    message = app.error[0].value
+    assert "«A»" in message and t("label.name_ru", "ru") in message
+    assert len(app.dataframe[0].value) == 31
+
+
+def test_enterprise_page_opens_the_chosen_enterprise(app):
+    app.session_state["enterprise_bin"] = None
+    app.switch_page("app_pages/enterprise.py").run()
+    chosen = app.selectbox(key="enterprise_bin").value
+    assert chosen and len(chosen) == 12
+    assert len(app.data_editor) == 1 and len(app.data_editor[0].value) == 5  # five demo years
+    app.button(key="toggle_active").click().run()
+    assert t("enterprise.inactive", "ru") in [w.value for w in app.warning]
+
+
+def test_empty_register_says_so(tmp_path, monkeypatch):
+    path = tmp_path / "empty.duckdb"
+    with Store(path) as store:
+        mark_initialised(store)
+    monkeypatch.setenv("VZ_DB_PATH", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/enterprise.py").run()
+    assert not at.exception and t("enterprise.none", "ru") in [i.value for i in at.info]
+    assert t("demo.notice", "ru") not in [i.value for i in at.info]
+
+
+def test_locked_database_shows_a_message_not_a_traceback(tmp_path, monkeypatch):
+    path = tmp_path / "held.duckdb"
+    Store(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, duckdb
+            con = duckdb.connect({str(path)!r})
+            print("ready", flush=True)
+            sys.stdin.readline()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        monkeypatch.setenv("VZ_DB_PATH", str(path))
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        assert not at.exception
+        assert len(at.error) == 1 and "другим процессом" in at.error[0].value
+    finally:
+        holder.communicate("\n", timeout=30)
+
+
+def test_new_database_is_filled_with_the_demo_on_first_start(tmp_path, monkeypatch):
+    path = tmp_path / "fresh.duckdb"
+    monkeypatch.setenv("VZ_DB_PATH", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception and t("demo.notice", "ru") in [i.value for i in at.info]
+    with Store(path) as store:
+        assert len(list_enterprises(store)) == 31

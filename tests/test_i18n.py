@@ -1,0 +1,90 @@
+"""The catalogue: every key in ru, kk and en, the same placeholders, and no key used that is missing."""
+
+import ast
+import datetime as dt
+import re
+import string
+
+from safety.i18n import LANGUAGES, catalogue, format_date, format_number, format_percent, t
+
+from conftest import ROOT
+
+CALLERS = {"t", "tr"}
+KEY_HOLDERS = {"Problem", "custom", "SafetyError", "ValidationFailed", "NotFound", "Conflict", "StoreError",
+               "StoreLocked", "SchemaTooNew", "FileUnreadable", "PermissionDenied"}
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_key_has_every_language_and_no_empty_text():
+    for key, texts in catalogue().items():
+        assert set(texts) == set(LANGUAGES), f"{key}: has {sorted(texts)}"
+        for lang, text in texts.items():
+            assert text.strip(), f"{key}: empty {lang} text"
+
+
+def test_placeholders_are_the_same_in_every_language():
+    for key, texts in catalogue().items():
+        found = {lang: _placeholders(text) for lang, text in texts.items()}
+        assert len({frozenset(v) for v in found.values()}) == 1, f"{key}: {found}"
+
+
+def _used_keys() -> dict[str, str]:
+    """Every literal catalogue key passed to t()/tr() or to an error/Problem, with the file it is in."""
+    used = {}
+    files = [ROOT / "app.py", *ROOT.glob("app_pages/*.py"), *ROOT.glob("safety/**/*.py")]
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            first = node.args[0]
+            if name in CALLERS | KEY_HOLDERS and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                used[first.value] = path.name
+    return used
+
+
+def test_every_key_used_in_code_is_in_the_catalogue():
+    used = _used_keys()
+    assert len(used) > 80, "the scan found too few keys: it must be broken"
+    missing = {key: where for key, where in used.items() if key not in catalogue()}
+    assert not missing, f"keys missing from the catalogue: {missing}"
+
+
+def test_composed_keys_exist():
+    from safety.register import EnterpriseInput, YearInput
+    from safety.register_io import ENTERPRISE_COLUMNS, YEAR_COLUMNS
+    from safety.validation import _BUILTIN_KEYS
+
+    for field in [*EnterpriseInput.model_fields, *YearInput.model_fields]:
+        assert "label." + field in catalogue()
+    for column in ENTERPRISE_COLUMNS + YEAR_COLUMNS:
+        assert "register.col." + column in catalogue()
+    for key in _BUILTIN_KEYS.values():
+        assert key in catalogue()
+
+
+def test_the_scan_would_catch_a_missing_key(tmp_path):
+    source = 'tr("no.such.key")\nProblem("also.missing", row=1)\n'
+    calls = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call)]
+    keys = {c.args[0].value for c in calls}
+    assert keys == {"no.such.key", "also.missing"} and not keys & set(catalogue())
+
+
+def test_translation_fills_placeholders_and_falls_back_to_russian():
+    assert t("where.row", "en", row=5) == "row 5"
+    assert t("where.row", "xx", row=5) == "строка 5"
+
+
+def test_numbers_and_dates_follow_the_language():
+    assert format_number(1234567.891, "ru", 1) == "1\u00a0234\u00a0567,9"
+    assert format_number(1234567.891, "en", 1) == "1,234,567.9"
+    assert re.fullmatch(r"1\s234\s567,9", format_number(1234567.891, "kk", 1))
+    assert format_percent(-21.5, "ru") == "-21,5\u00a0%" and format_percent(-21.5, "en") == "-21.5\u00a0%"
+    assert format_number(None, "ru") == "–"
+    day = dt.date(2026, 3, 5)
+    assert format_date(day, "ru", "short") == "05.03.2026"
+    assert format_date(day, "en") == "Mar 5, 2026"
+    assert "2026" in format_date(day, "kk") and format_date(day, "kk") != format_date(day, "ru")
