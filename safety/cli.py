@@ -55,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(exc.render(lang, max_problems=200), file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader (say, `| head`) stopped early: not an error of ours
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python from failing again on exit
+        return 0
     except OSError as exc:
         if args.debug:
             raise

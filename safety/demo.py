@@ -5,59 +5,71 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from safety.db import Store, meta
 from safety.db import enterprises as sql
-from safety.geography import DISTRICTS
+from safety.db.store import PROJECT_ROOT
+from safety.geography import DISTRICTS, DISTRICTS_BY_KATO
 from safety.identifiers import check_digit
 from safety.register import EnterpriseInput, YearInput
 
-SEED = 20260615
-DEMO_ENTERPRISES = 31
-DEMO_YEARS = tuple(range(2022, 2027))
+DEMO_INPUTS = PROJECT_ROOT / "data" / "demo_inputs.yaml"
 DEMO_STATE_KEY = "demo_state"
 
-# (OKED code, industry name, headcount range, Kazakh and Russian legal-form nouns)
-_INDUSTRIES = {
-    "08": ("08910", "Добыча минерального сырья для химических производств", (700, 2600), "Кен", "Рудник"),
-    "20": ("20150", "Производство удобрений и азотных соединений", (500, 2200), "Химия", "Химпром"),
-    "24": ("24100", "Производство ферросплавов", (600, 1800), "Металл", "Ферросплав"),
-    "35": ("35110", "Производство электроэнергии", (250, 1100), "Энерго", "Энерго"),
-    "06": ("06200", "Добыча природного газа", (150, 600), "Газ", "Газ"),
-    "10": ("10810", "Производство сахара", (180, 700), "Қант", "Сахар"),
-    "23": ("23510", "Производство цемента", (300, 900), "Цемент", "Цемент"),
-    "41": ("41200", "Строительство жилых и нежилых зданий", (100, 500), "Құрылыс", "Строй"),
-    "01": ("01110", "Выращивание зерновых культур", (40, 260), "Агро", "Агро"),
-    "49": ("49410", "Грузовые перевозки автомобильным транспортом", (90, 450), "Көлік", "Транс"),
-}
-# Which industries a district hosts, by its KATO code (most enterprises sit in Taraz and the mining towns).
-_DISTRICT_INDUSTRIES = {
-    "311000000": ("20", "24", "35", "10", "41", "49", "23"),
-    "313600000": ("10", "01"),
-    "314000000": ("01", "41"),
-    "314200000": ("01", "08"),
-    "314800000": ("23", "01"),
-    "315000000": ("01", "49"),
-    "315400000": ("10", "01"),
-    "315600000": ("06", "49"),
-    "316000000": ("08", "20"),
-    "316200000": ("08", "20"),
-    "316600000": ("10", "35"),
-}
-_DISTRICT_COUNTS = {
-    "311000000": 8, "313600000": 2, "314000000": 2, "314200000": 2, "314800000": 3, "315000000": 2,
-    "315400000": 2, "315600000": 2, "316000000": 4, "316200000": 2, "316600000": 2,
-}
-_BRANDS = (
-    "Ақбұлақ", "Береке", "Самалтау", "Нұрлыжол", "Алтындала", "Көкжиек", "Сұңқар", "Тұлпар", "Шуақ",
-    "Айдынкөл", "Жасыл Өріс", "Қарлығаш", "Ақтерек", "Бозторғай", "Көктөбе", "Дала Жұлдызы", "Ертаң",
-    "Ақмаржан", "Сарыарқа Нұры", "Таусамалы", "Жібек Жолы Демо", "Бірлестік", "Арнау", "Қыран",
-    "Алатау Шыңы", "Керуен", "Көктем", "Саялы", "Ақниет", "Болашақ Өрнек", "Шыңғыс Бұлақ",
-)
-_OFFICERS = (
-    "Абенов Д.", "Сериккызы А.", "Жумабеков Е.", "Ким О.", "Нурланова Г.", "Петренко С.", "Оспанов Б.",
-    "Искакова М.", "Тлеуов Р.", "Ахметова Ж.", "Бекмуханов Н.", "Садыкова Л.",
-)
+
+class _Industry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    oked: str
+    name: str
+    headcount: tuple[int, int]
+    noun_kk: str
+    noun_ru: str
+
+
+class _District(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    enterprises: int = Field(ge=0)
+    industries: list[str] = Field(min_length=1)
+
+
+class DemoInputs(BaseModel):
+    """The generator's inputs from data/demo_inputs.yaml: seed, years, industries, districts, names."""
+
+    model_config = ConfigDict(extra="forbid")
+    seed: int
+    first_year: int
+    last_year: int
+    industries: dict[str, _Industry]
+    districts: dict[str, _District]
+    brands: list[str]
+    officers: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DemoInputs:
+        if set(self.districts) != set(DISTRICTS_BY_KATO):
+            raise ValueError("districts must list every KATO code of the region once")
+        unknown = {i for d in self.districts.values() for i in d.industries} - set(self.industries)
+        if unknown:
+            raise ValueError(f"districts name industries that are not defined: {sorted(unknown)}")
+        if len(self.brands) < sum(d.enterprises for d in self.districts.values()):
+            raise ValueError("there must be a brand word for every enterprise")
+        return self
+
+    @property
+    def years(self) -> range:
+        """The demo's years."""
+        return range(self.first_year, self.last_year + 1)
+
+
+@lru_cache(maxsize=1)
+def demo_inputs() -> DemoInputs:
+    """Load and check the generator's inputs."""
+    with DEMO_INPUTS.open(encoding="utf-8") as fh:
+        return DemoInputs.model_validate(yaml.safe_load(fh))
 
 
 @dataclass(frozen=True)
@@ -80,33 +92,35 @@ def demo_bin(rng: random.Random, taken: set[str]) -> str:
 
 def build_demo() -> tuple[list[EnterpriseInput], list[tuple[str, YearInput]]]:
     """Build the demo enterprises and their yearly headcount and hours, always the same for the same seed."""
-    rng = random.Random(SEED)
+    inputs = demo_inputs()
+    rng = random.Random(inputs.seed)
     taken: set[str] = set()
     enterprises: list[EnterpriseInput] = []
     years: list[tuple[str, YearInput]] = []
     number = 0
     for district in DISTRICTS:
-        for _ in range(_DISTRICT_COUNTS[district.kato]):
-            industry_key = rng.choice(_DISTRICT_INDUSTRIES[district.kato])
-            oked, industry, size, noun_kk, noun_ru = _INDUSTRIES[industry_key]
-            brand = _BRANDS[number]
+        plan = inputs.districts[district.kato]
+        for _ in range(plan.enterprises):
+            industry_key = rng.choice(plan.industries)
+            kind = inputs.industries[industry_key]
+            brand = inputs.brands[number]
             number += 1
             enterprise = EnterpriseInput(
                 bin=demo_bin(rng, taken),
-                name_ru=f"ТОО «{brand} {noun_ru}» (демо)",
-                name_kk=f"«{brand} {noun_kk}» ЖШС (демо)",
+                name_ru=f"ТОО «{brand} {kind.noun_ru}» (демо)",
+                name_kk=f"«{brand} {kind.noun_kk}» ЖШС (демо)",
                 kato=district.kato,
-                oked=oked,
-                industry=industry,
+                oked=kind.oked,
+                industry=kind.name,
                 joined_on=dt.date(2019, 6, 17) + dt.timedelta(days=rng.randint(0, 5 * 365)),
-                officer_name=rng.choice(_OFFICERS),
+                officer_name=rng.choice(inputs.officers),
                 officer_phone=f"+7 7262 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
                 officer_email=f"ohs{number:02d}@enterprise.example",
             )
             enterprises.append(enterprise)
-            headcount = rng.randint(*size)
-            hours_known = industry_key not in ("01",) or rng.random() < 0.3
-            for year in DEMO_YEARS:
+            headcount = rng.randint(*kind.headcount)
+            hours_known = industry_key != "01" or rng.random() < 0.3  # farms often do not count hours
+            for year in inputs.years:
                 headcount = max(20, round(headcount * rng.uniform(0.94, 1.07)))
                 hours = round(headcount * rng.uniform(1720, 1910)) if hours_known else None
                 years.append((enterprise.bin, YearInput(year=year, avg_headcount=headcount, hours_worked=hours)))

@@ -1,6 +1,6 @@
 """The demo data: fictional, deterministic, spread over the region, loaded only into a database never used."""
 
-from safety.demo import DEMO_YEARS, build_demo, demo_loaded, ensure_demo, load_demo, mark_initialised, remove_demo
+from safety.demo import build_demo, demo_inputs, demo_loaded, ensure_demo, load_demo, mark_initialised, remove_demo
 from safety.geography import DISTRICTS_BY_KATO
 from safety.identifiers import is_valid_bin
 from safety.register import add_enterprise, enterprise_years, list_enterprises
@@ -24,7 +24,7 @@ def test_demo_has_31_fictional_enterprises_over_the_region(demo_store):
 
 def test_demo_has_five_years_of_headcount_and_some_unknown_hours(demo_store):
     years = enterprise_years(demo_store)
-    assert len(years) == 31 * 5 and {y.year for y in years} == set(DEMO_YEARS)
+    assert len(years) == 31 * 5 and {y.year for y in years} == set(demo_inputs().years)
     assert all(y.avg_headcount > 0 for y in years)
     unknown = [y for y in years if y.hours_worked is None]
     assert 0 < len(unknown) < len(years) / 2
@@ -49,3 +49,17 @@ def test_ensure_demo_fills_only_a_database_never_used(store):
 def test_init_declines_the_demo(store):
     mark_initialised(store)
     assert not ensure_demo(store) and not demo_loaded(store)
+
+
+def test_demo_inputs_are_checked_strictly():
+    import pytest
+    from pydantic import ValidationError
+
+    from safety.demo import DemoInputs
+
+    good = demo_inputs().model_dump()
+    with pytest.raises(ValidationError, match="colour"):
+        DemoInputs.model_validate({**good, "colour": "red"})
+    fewer = {k: v for k, v in good["districts"].items() if k != "311000000"}
+    with pytest.raises(ValidationError, match="every KATO"):
+        DemoInputs.model_validate({**good, "districts": fewer})
