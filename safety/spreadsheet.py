@@ -15,6 +15,7 @@ from safety.errors import FileUnreadable
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 CSV_ENCODINGS = ("utf-8-sig", "cp1251")
+DELIMITERS = ";,\t|"
 MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -89,9 +90,10 @@ def _read_csv(data: bytes, name: str) -> list[list[Any]]:
     text = decode_text(data, name)
     sample = text[:20000]
     try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=";,\t|")
-    except csv.Error:
-        dialect = csv.excel
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
+    except csv.Error:  # too few lines to be sure: take the delimiter the first line uses most
+        first = sample.splitlines()[0] if sample else ""
+        dialect = type("Sniffed", (csv.excel,), {"delimiter": max(DELIMITERS, key=first.count)})
     rows = [[_clean(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
     if not any(any(c is not None for c in row) for row in rows):
         raise FileUnreadable("file.empty", name=name)
