@@ -6,7 +6,7 @@ from app_pages.ui import lang, store, tr
 from safety.demo import demo_loaded
 from safety.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 
-st.set_page_config(page_title="Vision Zero Tracker", page_icon="🦺", layout="wide")
+st.set_page_config(page_title="Vision Zero Tracker", page_icon=":material/health_and_safety:", layout="wide")
 
 if "lang" not in st.session_state:
     wanted = st.query_params.get("lang", DEFAULT_LANGUAGE)
@@ -18,21 +18,25 @@ def _remember_language() -> None:
 
 
 st.sidebar.selectbox(
-    "🌐 " + tr("sidebar.language"),
+    tr("sidebar.language"),
     LANGUAGES,
     key="lang",
     format_func=LANGUAGE_NAMES.get,
     on_change=_remember_language,
 )
 
+# (file, catalogue key of the title, icon, url path); the url stays the same in every language
+PAGES = [
+    ("app_pages/home.py", "page.home", ":material/home:", "home"),
+    ("app_pages/enterprises.py", "page.enterprises", ":material/factory:", "enterprises"),
+    ("app_pages/enterprise.py", "page.enterprise", ":material/badge:", "enterprise"),
+]
 pages = [
-    st.Page("app_pages/home.py", title=tr("page.home"), icon="🏠", url_path="home", default=True),
-    st.Page("app_pages/enterprises.py", title=tr("page.enterprises"), icon="🏭", url_path="enterprises"),
-    st.Page("app_pages/enterprise.py", title=tr("page.enterprise"), icon="📋", url_path="enterprise"),
+    st.Page(path, title=tr(key), icon=icon, url_path=url, default=(url == "home")) for path, key, icon, url in PAGES
 ]
 page = st.navigation(pages)
 
 if demo_loaded(store()):
-    st.info(tr("demo.notice"), icon="🧪")
+    st.info(tr("demo.notice"), icon=":material/science:")
 st.sidebar.caption(tr("sidebar.footer", lang=lang()))
 page.run()

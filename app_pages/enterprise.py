@@ -67,7 +67,7 @@ if st.button(tr("enterprise.years.save"), key="save_years"):
     else:
         st.success(tr("enterprise.years.saved"))
 
-with st.expander(tr("enterprise.edit"), icon="✏️"):
+with st.expander(tr("enterprise.edit"), icon=":material/edit:"):
     values = enterprise_form(f"edit_{bin_}", enterprise.as_input())
     if values is not None:
         try:
@@ -78,7 +78,7 @@ with st.expander(tr("enterprise.edit"), icon="✏️"):
             st.success(tr("enterprise.saved"))
             st.rerun()
 
-with st.expander(tr("enterprise.status"), icon="⚙️"):
+with st.expander(tr("enterprise.status"), icon=":material/settings:"):
     st.write(tr("enterprise.status.help"))
     left, right = st.columns(2)
     toggle = "enterprise.activate" if not enterprise.active else "enterprise.deactivate"

@@ -43,7 +43,7 @@ if selected:
     st.session_state["enterprise_bin"] = rows[selected[0]]["bin"]
     st.switch_page("app_pages/enterprise.py")
 
-with st.expander(tr("register.add"), icon="➕"):
+with st.expander(tr("register.add"), icon=":material/add:"):
     values = enterprise_form("add_enterprise")
     if values is not None:
         try:
@@ -53,7 +53,7 @@ with st.expander(tr("register.add"), icon="➕"):
         else:
             st.success(tr("register.added", name=added.name(lang())))
 
-with st.expander(tr("register.io"), icon="📤"):
+with st.expander(tr("register.io"), icon=":material/upload_file:"):
     st.write(tr("register.io.help"))
     st.download_button(
         tr("register.export"),

@@ -34,5 +34,5 @@ chart = (
 st.altair_chart(chart, width="stretch")
 
 st.subheader(tr("home.next"))
-st.page_link("app_pages/enterprises.py", label=tr("home.next.register"), icon="🏭")
-st.page_link("app_pages/enterprise.py", label=tr("home.next.enterprise"), icon="📋")
+st.page_link("app_pages/enterprises.py", label=tr("home.next.register"), icon=":material/factory:")
+st.page_link("app_pages/enterprise.py", label=tr("home.next.enterprise"), icon=":material/badge:")

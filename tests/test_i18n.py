@@ -64,6 +64,11 @@ def test_composed_keys_exist():
         assert "register.col." + column in catalogue()
     for key in _BUILTIN_KEYS.values():
         assert key in catalogue()
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    assigns = [n for n in ast.walk(tree) if isinstance(n, ast.Assign)]
+    [pages] = [n.value for n in assigns if getattr(n.targets[0], "id", "") == "PAGES"]
+    title_keys = [entry.elts[1].value for entry in pages.elts]
+    assert len(title_keys) >= 3 and all(key in catalogue() for key in title_keys), title_keys
 
 
 def test_the_scan_would_catch_a_missing_key(tmp_path):
