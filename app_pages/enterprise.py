@@ -55,8 +55,9 @@ edited = st.data_editor(
     column_config={
         "year": st.column_config.NumberColumn(tr("label.year"), format="%d", step=1, required=True),
         "avg_headcount": st.column_config.NumberColumn(tr("label.avg_headcount"), min_value=1, step=1,
-                                                       required=True),
-        "hours_worked": st.column_config.NumberColumn(tr("label.hours_worked"), min_value=1, step=1),
+                                                       format="localized", required=True),
+        "hours_worked": st.column_config.NumberColumn(tr("label.hours_worked"), min_value=1, step=1,
+                                                      format="localized"),
     },
 )
 if st.button(tr("enterprise.years.save"), key="save_years"):

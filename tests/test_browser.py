@@ -1,0 +1,216 @@
+"""Real-browser journeys: the app served by `streamlit run`, driven in Debian's Chromium through Playwright.
+
+The server runs on a free loopback port with a fresh database (so it loads the demo data); the browser talks to
+127.0.0.1 only: any other request is aborted and fails the test. A screenshot of every step goes to
+tests/artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from safety.i18n import t
+
+from conftest import ROOT
+
+REQUIRED = os.environ.get("VZ_REQUIRE_BROWSER") == "1"  # CI sets it: there a missing browser is a failure
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    reason = f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)"
+    if REQUIRED:
+        raise RuntimeError(reason)
+    pytest.skip(reason, allow_module_level=True)
+if not REQUIRED:
+    pytest.importorskip("playwright", reason="playwright is not installed")
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_TIMEOUT = 60  # seconds for `streamlit run` to answer on its port
+TIMEOUT = 20_000  # milliseconds for every expect()
+DEMO_ENTERPRISES = "31"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start `streamlit run app.py` on a fresh database; yield its base URL; stop it afterwards."""
+    tmp = tmp_path_factory.mktemp("browser")
+    port = _free_port()
+    env = os.environ | {"VZ_DB_PATH": str(tmp / "browser.duckdb")}
+    log_path = tmp / "streamlit.log"
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+        # Others may edit the sources while the journey runs: no watcher, so no "source changed" banner.
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + STARTUP_TIMEOUT
+            while not _healthy(f"{base}/_stcore/health"):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    state = f"exited with {process.returncode}" if process.poll() is not None else "did not answer"
+                    pytest.fail(f"streamlit {state} within {STARTUP_TIMEOUT} s:\n{log_path.read_text()}")
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    """A fresh browser context (own cookies, own Streamlit session) that fails on uncaught JavaScript errors.
+
+    Requests beyond the loopback are aborted, so nothing leaves the machine, and fail the test.
+    """
+    context = browser.new_context(base_url=server, viewport={"width": 1400, "height": 1000}, locale="ru-RU")
+    context.set_default_timeout(TIMEOUT)
+    foreign: list[str] = []
+    context.route(_is_foreign, lambda route: (foreign.append(route.request.url), route.abort()))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("websocket", lambda socket_: foreign.append(socket_.url) if _is_foreign(socket_.url) else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not foreign, f"the page asked for off-loopback URLs (aborted): {sorted(set(foreign))}"
+    assert not errors, f"uncaught JavaScript errors: {errors}"
+
+
+def _is_foreign(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname != "127.0.0.1"
+
+
+def _shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def _title(page: Page, key: str, language: str):
+    """The page's h1 holding the catalogue text of `key`."""
+    return page.get_by_role("heading", level=1, name=t(key, language), exact=True)
+
+
+def _expect_page_loaded(page: Page, title_key: str, language: str) -> None:
+    """The page's title is shown in `language`, with the demo notice, and no "Page not found" dialog."""
+    expect(_title(page, title_key, language)).to_be_visible()
+    expect(page.get_by_test_id("stAlert").filter(has_text=t("demo.notice", language))).to_be_visible()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+def _language_box(page: Page, language: str):
+    """The sidebar's language selectbox, found by its label in `language` (with or without a leading icon)."""
+    return page.get_by_test_id("stSidebar").get_by_role("combobox", name=t("sidebar.language", language))
+
+
+def _nav_link(page: Page, key: str, language: str):
+    return page.get_by_test_id("stSidebarNav").get_by_role("link", name=t(key, language))
+
+
+def test_home_language_switch_and_register(page: Page):
+    # 1. Home in Russian, the default language. The default page is served at "/": st.Page(default=True)
+    #    ignores url_path="home", so /home answers with a "Page not found" dialog.
+    page.goto("/")
+    _expect_page_loaded(page, "home.title", "ru")
+    metric = page.get_by_test_id("stMetric").filter(has_text=t("home.metric.enterprises", "ru"))
+    expect(metric.get_by_test_id("stMetricValue")).to_have_text(DEMO_ENTERPRISES)
+    expect(page.get_by_test_id("stVegaLiteChart")).to_be_visible()
+    _shot(page, "01_home_ru")
+
+    # 2. Switch to English in the sidebar: the same (home) page, now in English, and ?lang=en in the URL.
+    _language_box(page, "ru").click()
+    page.get_by_role("option", name="English", exact=True).click()
+    _expect_page_loaded(page, "home.title", "en")
+    expect(page).to_have_url(re.compile(r"/\?lang=en$"))
+    expect(_nav_link(page, "page.home", "en")).to_have_attribute("aria-current", "page")
+    metric = page.get_by_test_id("stMetric").filter(has_text=t("home.metric.enterprises", "en"))
+    expect(metric.get_by_test_id("stMetricValue")).to_have_text(DEMO_ENTERPRISES)
+    expect(_language_box(page, "en")).to_have_value("English")
+    _shot(page, "02_home_en")
+
+    # 3. The register through the sidebar navigation: the session keeps English; the table is drawn.
+    _nav_link(page, "page.enterprises", "en").click()
+    expect(page).to_have_url(re.compile(r"/enterprises(\?.*)?$"))
+    _expect_page_loaded(page, "register.title", "en")
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    expect(page.get_by_text(t("register.count", "en", count=int(DEMO_ENTERPRISES)))).to_be_visible()
+    _shot(page, "03_register_en")
+
+    # 4. Reload: a new Streamlit session, whose language comes from ?lang= alone. Page links drop the query
+    #    string; the app writes it back on every run, so a reload (or a shared link) stays in English.
+    expect(page).to_have_url(re.compile(r"/enterprises\?lang=en$"))
+    page.reload()
+    _expect_page_loaded(page, "register.title", "en")
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    _shot(page, "04_register_reloaded")
+
+
+def test_deep_link_keeps_language_across_pages(page: Page):
+    # A link with ?lang=en opens a page in English, and the sidebar navigation then stays in English.
+    page.goto("/enterprises?lang=en")
+    _expect_page_loaded(page, "register.title", "en")
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    _shot(page, "05_register_deep_link_en")
+
+    _nav_link(page, "page.enterprise", "en").click()
+    _expect_page_loaded(page, "enterprise.title", "en")
+    _shot(page, "06_enterprise_en")
+
+    _nav_link(page, "page.home", "en").click()
+    _expect_page_loaded(page, "home.title", "en")
+    _shot(page, "07_home_en")
