@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,3 +52,22 @@ def data_file():
         return (DATA / name).read_bytes()
 
     return read
+
+
+@contextmanager
+def held_by_another_process(path: Path) -> Iterator[int]:
+    """Keep a DuckDB file open in a second process (as a running app would); yield that process's PID."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, duckdb
+            con = duckdb.connect({str(path)!r})
+            print("ready", flush=True)
+            sys.stdin.readline()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        yield holder.pid
+    finally:
+        holder.communicate("\n", timeout=30)

@@ -1,9 +1,5 @@
 """Every page in every language through AppTest, the language switch, and the register's forms."""
 
-import subprocess
-import sys
-import textwrap
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -12,7 +8,7 @@ from safety.demo import mark_initialised
 from safety.i18n import LANGUAGES, t
 from safety.register import get_enterprise, list_enterprises
 
-from conftest import ROOT
+from conftest import ROOT, held_by_another_process
 
 PAGES = {
     "app_pages/home.py": "home.title",
@@ -122,23 +118,11 @@ def test_empty_register_says_so(tmp_path, monkeypatch):
 def test_locked_database_shows_a_message_not_a_traceback(tmp_path, monkeypatch):
     path = tmp_path / "held.duckdb"
     Store(path).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
-            import sys, duckdb
-            con = duckdb.connect({str(path)!r})
-            print("ready", flush=True)
-            sys.stdin.readline()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        monkeypatch.setenv("VZ_DB_PATH", str(path))
+    monkeypatch.setenv("VZ_DB_PATH", str(path))
+    with held_by_another_process(path):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-        assert not at.exception
-        assert len(at.error) == 1 and "другим процессом" in at.error[0].value
-    finally:
-        holder.communicate("\n", timeout=30)
+    assert not at.exception
+    assert len(at.error) == 1 and "другим процессом" in at.error[0].value
 
 
 def test_new_database_is_filled_with_the_demo_on_first_start(tmp_path, monkeypatch):

@@ -1,9 +1,5 @@
 """The Store: cursors, transactions that roll back, migrations, the default path and a locked file."""
 
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
 from safety.db import Store, default_db_path
@@ -11,7 +7,7 @@ from safety.db.migrations import LATEST, MIGRATIONS, applied_version, migrate
 from safety.db.store import DEFAULT_DB_PATH
 from safety.errors import SchemaTooNew, StoreError, StoreLocked
 
-from conftest import ROOT
+from conftest import ROOT, held_by_another_process
 
 
 def test_new_database_has_every_migration_recorded(store):
@@ -79,21 +75,8 @@ def test_default_path_and_env_override(monkeypatch, tmp_path):
 def test_a_file_held_by_another_process_gives_a_clear_message(tmp_path):
     path = tmp_path / "held.duckdb"
     Store(path).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
-            import sys, duckdb
-            con = duckdb.connect({str(path)!r})
-            print("ready", flush=True)
-            sys.stdin.readline()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(StoreLocked) as info:
-            Store(path)
-        message = info.value.render("en")
-        assert str(path) in message and "another process" in message and "Traceback" not in message
-        assert f"PID {holder.pid}" in message
-    finally:
-        holder.communicate("\n", timeout=30)
+    with held_by_another_process(path) as pid, pytest.raises(StoreLocked) as info:
+        Store(path)
+    message = info.value.render("en")
+    assert str(path) in message and "another process" in message and "Traceback" not in message
+    assert f"PID {pid}" in message
