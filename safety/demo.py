@@ -132,16 +132,14 @@ def load_demo(store: Store) -> DemoReport:
     enterprises, years = build_demo()
     with store.transaction() as cur:
         sql.delete_demo(cur)
-        ids = {}
-        for enterprise in enterprises:
-            if sql.by_bin(cur, enterprise.bin) is not None:
-                continue  # a real record that happens to hold the BIN wins
-            ids[enterprise.bin] = sql.insert(cur, enterprise.model_dump(), is_demo=True)
-        for bin_, year in years:
-            if bin_ in ids:
-                sql.upsert_year(cur, ids[bin_], year.year, year.avg_headcount, year.hours_worked)
+        # a real record that happens to hold a demo BIN wins
+        fresh = [e.model_dump() for e in enterprises if sql.by_bin(cur, e.bin) is None]
+        sql.insert_many(cur, fresh, is_demo=True)
+        loaded = {e["bin"] for e in fresh}
+        year_rows = [{"bin": bin_, **year.model_dump()} for bin_, year in years if bin_ in loaded]
+        sql.upsert_years_many(cur, year_rows)
         meta.put(cur, DEMO_STATE_KEY, "loaded")
-    return DemoReport(enterprises=len(ids), years=sum(1 for b, _ in years if b in ids))
+    return DemoReport(enterprises=len(fresh), years=len(year_rows))
 
 
 def remove_demo(store: Store) -> None:

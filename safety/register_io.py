@@ -243,26 +243,17 @@ def _flag(value: Any) -> bool | None:
 
 def _apply(store: Store, plan: RegisterImport) -> None:
     with store.transaction() as cur:
-        for record in plan.added:
-            sql.insert(cur, record)
-        for record in plan.updated:
-            row = sql.by_bin(cur, record["bin"])
-            sql.update(cur, row["id"], record)
-        for bin_, active in plan.activity.items():
-            row = sql.by_bin(cur, bin_)
-            if row["active"] != active:
-                sql.set_active(cur, row["id"], active)
-        ids: dict[str, int] = {}
-        for year in plan.years:
-            if year["bin"] not in ids:
-                ids[year["bin"]] = sql.by_bin(cur, year["bin"])["id"]
-            sql.upsert_year(cur, ids[year["bin"]], year["year"], year["avg_headcount"], year["hours_worked"])
+        sql.insert_many(cur, plan.added)
+        sql.update_many(cur, plan.updated)
+        sql.set_active_many(cur, plan.activity)
+        sql.upsert_years_many(cur, plan.years)
 
 
 def export_register(store: Store, lang: str = "ru", *, include_inactive: bool = True) -> bytes:
     """Write the register and its yearly table as .xlsx, headed in the language; it imports back as is."""
     enterprises = list_enterprises(store, include_inactive=include_inactive)
-    years = [y for y in enterprise_years(store) if y.bin in {e.bin for e in enterprises}]
+    exported = {e.bin for e in enterprises}
+    years = [y for y in enterprise_years(store) if y.bin in exported]
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = t("register.sheet.enterprises", lang)

@@ -128,3 +128,24 @@ def test_import_can_deactivate_through_the_active_column(store):
     workbook.save(buffer)
     report = import_register(store, buffer.getvalue(), "e.xlsx")
     assert len(report.updated) == 1 and not get_enterprise(store, "210349000012").active
+
+
+def test_reimport_updates_changed_fields_and_years(store, data_file):
+    import_register(store, data_file("register_good.xlsx"), "x.xlsx")
+    workbook = load_workbook(io.BytesIO(export_register(store, "ru")))
+    enterprises, years = workbook.worksheets
+    enterprises.cell(2, 2).value = "ТОО «Переименованное»"  # the first row is 210349000042 (sorted by name)
+    enterprises.cell(2, 11).value = None  # e-mail cleared
+    enterprises.cell(2, 8).value = "01.02.2021"
+    years.cell(2, 4).value = 2_200_000  # 210349000012, 2024
+    years.append(["210349000042", 2025, 300, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = import_register(store, buffer.getvalue(), "edited.xlsx")
+    assert (len(report.added), len(report.updated), report.unchanged) == (0, 1, 3)
+    renamed = get_enterprise(store, "210349000042")
+    assert renamed.name_ru == "ТОО «Переименованное»" and renamed.officer_email is None
+    assert renamed.joined_on == dt.date(2021, 2, 1) and renamed.officer_phone == "8 (7262) 45-67-89"
+    hours = {(y.bin, y.year): y.hours_worked for y in enterprise_years(store)}
+    assert hours[("210349000012", 2024)] == 2_200_000 and hours[("210349000042", 2025)] is None
+    assert len(hours) == 4
