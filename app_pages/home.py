@@ -26,7 +26,7 @@ chart = (
     .mark_bar()
     .encode(
         x=alt.X("enterprises:Q", title=tr("home.axis.enterprises"), axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("district:N", title=None, sort="-x"),
+        y=alt.Y("district:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
         tooltip=[alt.Tooltip("district:N", title=tr("label.kato")),
                  alt.Tooltip("enterprises:Q", title=tr("home.axis.enterprises"))],
     )
