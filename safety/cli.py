@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from safety.access import SYSTEM
+from safety.auth import create_admin
 from safety.db import Store, open_store
 from safety.demo import load_demo, mark_initialised, remove_demo
 from safety.errors import SafetyError
@@ -27,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser("init", help="create or upgrade the database, empty (no demo data)")
+    admin = commands.add_parser("create-admin", help="create an administrator (asks for the password)")
+    admin.add_argument("--username", default="admin")
+    admin.add_argument("--full-name", default="Administrator")
     demo = commands.add_parser("demo", help="load the fictional demo data (replaces earlier demo data)")
     demo.add_argument("--remove", action="store_true", help="delete the demo data instead")
 
@@ -71,6 +77,19 @@ def _init(store: Store, args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def _create_admin(store: Store, args: argparse.Namespace, lang: str) -> int:
+    if sys.stdin.isatty():
+        password = getpass.getpass(t("cli.password", lang))
+        if getpass.getpass(t("cli.password_again", lang)) != password:
+            print(t("cli.password_mismatch", lang), file=sys.stderr)
+            return 2
+    else:  # scripted: the password is the first line of standard input
+        password = sys.stdin.readline().rstrip("\r\n")
+    admin = create_admin(store, args.username, password, args.full_name, first_only=False)
+    print(t("cli.admin_created", lang, username=admin.username))
+    return 0
+
+
 def _demo(store: Store, args: argparse.Namespace, lang: str) -> int:
     if args.remove:
         remove_demo(store)
@@ -78,11 +97,14 @@ def _demo(store: Store, args: argparse.Namespace, lang: str) -> int:
         return 0
     report = load_demo(store)
     print(t("cli.demo_loaded", lang, enterprises=report.enterprises, years=report.years, path=store.path))
+    print(t("cli.demo_accounts", lang))
+    for account in report.credentials:
+        print(f"  {account['username']:<14} {t('role.' + account['role'], lang):<36} {account['password']}")
     return 0
 
 
 def _enterprises(store: Store, args: argparse.Namespace, lang: str) -> int:
-    rows = list_enterprises(store, include_inactive=args.all)
+    rows = list_enterprises(store, SYSTEM, include_inactive=args.all)
     if args.json:
         payload = [
             {"bin": e.bin, "name_ru": e.name_ru, "name_kk": e.name_kk, "district": e.district_name(lang),
@@ -99,7 +121,7 @@ def _enterprises(store: Store, args: argparse.Namespace, lang: str) -> int:
 
 
 def _import(store: Store, args: argparse.Namespace, lang: str) -> int:
-    report = import_register(store, args.file.read_bytes(), args.file.name, dry_run=args.dry_run)
+    report = import_register(store, SYSTEM, args.file.read_bytes(), args.file.name, dry_run=args.dry_run)
     key = "cli.import_checked" if args.dry_run else "cli.import_done"
     print(t(key, lang, added=len(report.added), updated=len(report.updated), unchanged=report.unchanged,
             years=len(report.years)))
@@ -107,13 +129,14 @@ def _import(store: Store, args: argparse.Namespace, lang: str) -> int:
 
 
 def _export(store: Store, args: argparse.Namespace, lang: str) -> int:
-    args.file.write_bytes(export_register(store, lang))
+    args.file.write_bytes(export_register(store, SYSTEM, lang))
     print(t("cli.export_done", lang, path=str(args.file)))
     return 0
 
 
 COMMANDS = {
     "init": _init,
+    "create-admin": _create_admin,
     "demo": _demo,
     "enterprises": _enterprises,
     "import-enterprises": _import,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass
 from functools import lru_cache
@@ -10,8 +11,12 @@ from functools import lru_cache
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from safety.access import Role, User
+from safety.auth import hash_password, one_time_password
 from safety.db import Store, meta
+from safety.db import audit as audit_sql
 from safety.db import enterprises as sql
+from safety.db import users as users_sql
 from safety.db.store import PROJECT_ROOT
 from safety.geography import DISTRICTS, DISTRICTS_BY_KATO
 from safety.identifiers import check_digit
@@ -72,12 +77,24 @@ def demo_inputs() -> DemoInputs:
         return DemoInputs.model_validate(yaml.safe_load(fh))
 
 
+DEMO_CREDENTIALS_KEY = "demo_credentials"
+# One demo account per role; the enterprise roles belong to the first demo enterprise.
+DEMO_ACCOUNTS = (
+    ("demo.admin", "Демо Администратор", Role.ADMIN),
+    ("demo.region", "Демо Инспекция области", Role.REGIONAL_MANAGER),
+    ("demo.head", "Демо Руководитель предприятия", Role.ENTERPRISE_MANAGER),
+    ("demo.officer", "Демо Специалист по ОТ", Role.SAFETY_OFFICER),
+)
+DEMO_ACTOR = User(id=None, username="demo", full_name="Demo data loader", role=Role.ADMIN)
+
+
 @dataclass(frozen=True)
 class DemoReport:
-    """What the demo loader wrote."""
+    """What the demo loader wrote, with the demo accounts' passwords (shown once by the CLI)."""
 
     enterprises: int
     years: int
+    credentials: tuple[dict[str, str], ...] = ()
 
 
 def demo_bin(rng: random.Random, taken: set[str]) -> str:
@@ -130,7 +147,12 @@ def build_demo() -> tuple[list[EnterpriseInput], list[tuple[str, YearInput]]]:
 def load_demo(store: Store) -> DemoReport:
     """Replace any earlier demo data with a fresh copy of the demo set; real records are left alone."""
     enterprises, years = build_demo()
+    credentials = tuple(
+        {"username": name, "role": role.value, "password": one_time_password()} for name, _, role in DEMO_ACCOUNTS
+    )
+    hashes = {c["username"]: hash_password(c["password"]) for c in credentials}
     with store.transaction() as cur:
+        users_sql.delete_demo(cur)
         sql.delete_demo(cur)
         # a real record that happens to hold a demo BIN wins
         fresh = [e.model_dump() for e in enterprises if sql.by_bin(cur, e.bin) is None]
@@ -138,15 +160,36 @@ def load_demo(store: Store) -> DemoReport:
         loaded = {e["bin"] for e in fresh}
         year_rows = [{"bin": bin_, **year.model_dump()} for bin_, year in years if bin_ in loaded]
         sql.upsert_years_many(cur, year_rows)
+        home = sql.by_bin(cur, enterprises[0].bin)
+        for name, full_name, role in DEMO_ACCOUNTS:
+            if users_sql.by_username(cur, name) is None:  # a real account of that name wins
+                users_sql.insert(cur, {"username": name, "full_name": full_name, "role": role.value,
+                                       "enterprise_id": home["id"] if role.scoped and home else None,
+                                       "password_hash": hashes[name], "is_demo": True})
         meta.put(cur, DEMO_STATE_KEY, "loaded")
-    return DemoReport(enterprises=len(fresh), years=len(year_rows))
+        meta.put(cur, DEMO_CREDENTIALS_KEY, json.dumps(credentials))
+        audit_sql.write(cur, [audit_sql.entry(DEMO_ACTOR, "demo.load", "demo", None, None,
+                                              after={"enterprises": len(fresh), "years": len(year_rows)})])
+    return DemoReport(enterprises=len(fresh), years=len(year_rows), credentials=credentials)
+
+
+def demo_credentials(store: Store) -> list[dict[str, str]]:
+    """Return the demo accounts and their passwords while the demo is loaded (for the sign-in page)."""
+    with store.cursor() as cur:
+        if sql.count(cur, demo_only=True) == 0:
+            return []
+        stored = meta.get(cur, DEMO_CREDENTIALS_KEY)
+    return json.loads(stored) if stored else []
 
 
 def remove_demo(store: Store) -> None:
     """Delete every demo record and remember not to load the demo again."""
     with store.transaction() as cur:
+        users_sql.delete_demo(cur)
         sql.delete_demo(cur)
         meta.put(cur, DEMO_STATE_KEY, "removed")
+        meta.put(cur, DEMO_CREDENTIALS_KEY, "[]")
+        audit_sql.write(cur, [audit_sql.entry(DEMO_ACTOR, "demo.remove", "demo", None, None)])
 
 
 def ensure_demo(store: Store) -> bool:

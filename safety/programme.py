@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from safety.access import User, require
 from safety.db import Store
 from safety.db import enterprises as sql
 from safety.geography import DISTRICTS
@@ -21,8 +22,9 @@ class ProgrammeSummary:
     demo: bool
 
 
-def programme_summary(store: Store) -> ProgrammeSummary:
-    """Return the programme's headline figures (active enterprises only)."""
+def programme_summary(store: Store, user: User) -> ProgrammeSummary:
+    """Return the programme's headline figures (active enterprises only); any signed-in user sees them."""
+    require(user, "programme.read")
     with store.cursor() as cur:
         row = sql.summary(cur)
     return ProgrammeSummary(
@@ -35,8 +37,9 @@ def programme_summary(store: Store) -> ProgrammeSummary:
     )
 
 
-def enterprises_by_district(store: Store, lang: str) -> list[dict[str, object]]:
+def enterprises_by_district(store: Store, user: User, lang: str) -> list[dict[str, object]]:
     """Return every district of the region with its number of active Vision Zero enterprises."""
+    require(user, "programme.read")
     with store.cursor() as cur:
         counts = {r["kato"]: r["enterprises"] for r in sql.by_district(cur)}
     return [{"kato": d.kato, "district": d.name(lang), "enterprises": int(counts.get(d.kato, 0))} for d in DISTRICTS]

@@ -10,7 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from safety.access import User, enterprise_scope, require
 from safety.db import Store
+from safety.db import audit as audit_sql
 from safety.db import enterprises as sql
 from safety.errors import Conflict, NotFound, Problem, ValidationFailed
 from safety.geography import DISTRICTS_BY_KATO, district_for, division_name
@@ -170,92 +172,124 @@ def _enterprise(row: dict[str, Any]) -> Enterprise:
     return Enterprise(**{k: v for k, v in row.items() if k not in ("created_at", "updated_at")})
 
 
-def _require(cur: Any, bin_: str) -> dict[str, Any]:
+def _require(cur: Any, bin_: str, user: User | None = None, action: str = "enterprise.read") -> dict[str, Any]:
+    """Return the enterprise row for a BIN, checking the user's right first when a user is given."""
     row = sql.by_bin(cur, normalise_bin(bin_))
+    if user is not None:
+        require(user, action, row["id"] if row else -1)  # an unknown BIN must not tell a scoped user it exists
     if row is None:
         raise NotFound("enterprise.not_found", bin=bin_)
     return row
 
 
-def get_enterprise(store: Store, bin_: str) -> Enterprise:
-    """Return the enterprise with this BIN, or raise NotFound."""
+def _audit_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: row[name] for name in (*sql.FIELDS, "active")}
+
+
+def get_enterprise(store: Store, user: User, bin_: str) -> Enterprise:
+    """Return the enterprise with this BIN, or raise NotFound (PermissionDenied outside the user's scope)."""
     with store.cursor() as cur:
-        return _enterprise(_require(cur, bin_))
+        return _enterprise(_require(cur, bin_, user))
 
 
 def list_enterprises(
-    store: Store, *, include_inactive: bool = False, kato: str | None = None, text: str | None = None
+    store: Store, user: User, *, include_inactive: bool = False, kato: str | None = None, text: str | None = None
 ) -> list[Enterprise]:
-    """List the register, optionally with inactive enterprises, one district or a search text."""
+    """List the enterprises the user may see, optionally with inactive ones, one district or a search text."""
+    require(user, "enterprise.read")
+    scope = enterprise_scope(user)
     with store.cursor() as cur:
-        return [_enterprise(r) for r in sql.select(cur, include_inactive=include_inactive, kato=kato, text=text)]
+        rows = sql.select(cur, include_inactive=include_inactive or scope is not None, kato=kato, text=text)
+    return [_enterprise(r) for r in rows if scope is None or r["id"] == scope]
 
 
 def register_rows(
-    store: Store, lang: str, *, include_inactive: bool = False, kato: str | None = None, text: str | None = None
+    store: Store, user: User, lang: str, *, include_inactive: bool = False, kato: str | None = None,
+    text: str | None = None,
 ) -> list[dict[str, Any]]:
     """Return the register as display rows for the language (district and division names resolved)."""
+    require(user, "register.list")
     return [
         {
             "bin": e.bin, "name": e.name(lang), "district": e.district_name(lang), "oked": e.oked,
             "division": e.division_name(lang), "joined_on": e.joined_on, "officer": e.officer_name,
             "phone": e.officer_phone, "active": e.active,
         }
-        for e in list_enterprises(store, include_inactive=include_inactive, kato=kato, text=text)
+        for e in list_enterprises(store, user, include_inactive=include_inactive, kato=kato, text=text)
     ]
 
 
-def add_enterprise(store: Store, data: Mapping[str, Any], *, is_demo: bool = False) -> Enterprise:
-    """Validate and add an enterprise; a BIN already in the register is a Conflict."""
+def add_enterprise(store: Store, user: User, data: Mapping[str, Any]) -> Enterprise:
+    """Validate and add an enterprise (admins only); a BIN already in the register is a Conflict."""
+    require(user, "register.write")
     record = validate(EnterpriseInput, data).model_dump()
     with store.transaction() as cur:
         if sql.by_bin(cur, record["bin"]) is not None:
             raise Conflict("enterprise.duplicate_bin", bin=record["bin"])
-        enterprise_id = sql.insert(cur, record, is_demo=is_demo)
-        return _enterprise(sql.by_id(cur, enterprise_id))
+        enterprise_id = sql.insert(cur, record)
+        row = sql.by_id(cur, enterprise_id)
+        audit_sql.write(cur, [audit_sql.entry(user, "enterprise.create", "enterprise", row["bin"], enterprise_id,
+                                              after=_audit_view(row))])
+        return _enterprise(row)
 
 
-def update_enterprise(store: Store, bin_: str, data: Mapping[str, Any]) -> Enterprise:
-    """Validate and save changes to an enterprise; its BIN cannot change."""
+def update_enterprise(store: Store, user: User, bin_: str, data: Mapping[str, Any]) -> Enterprise:
+    """Validate and save changes to an enterprise (admins only); its BIN cannot change."""
+    require(user, "register.write")
     record = validate(EnterpriseInput, {**data, "bin": data.get("bin", bin_)}).model_dump()
     if record["bin"] != normalise_bin(bin_):
         raise ValidationFailed(problems=[Problem("bin.immutable", field="bin")])
     with store.transaction() as cur:
-        row = _require(cur, bin_)
-        sql.update(cur, row["id"], record)
-        return _enterprise(sql.by_id(cur, row["id"]))
+        old = _require(cur, bin_)
+        sql.update(cur, old["id"], record)
+        new = sql.by_id(cur, old["id"])
+        audit_sql.write(cur, [audit_sql.entry(user, "enterprise.update", "enterprise", new["bin"], new["id"],
+                                              before=_audit_view(old), after=_audit_view(new))])
+        return _enterprise(new)
 
 
-def set_enterprise_active(store: Store, bin_: str, active: bool) -> Enterprise:
-    """Deactivate (or reactivate) an enterprise; its data stays."""
+def set_enterprise_active(store: Store, user: User, bin_: str, active: bool) -> Enterprise:
+    """Deactivate (or reactivate) an enterprise (admins only); its data stays."""
+    require(user, "register.write")
     with store.transaction() as cur:
-        row = _require(cur, bin_)
-        sql.set_active(cur, row["id"], active)
-        return _enterprise(sql.by_id(cur, row["id"]))
+        old = _require(cur, bin_)
+        sql.set_active(cur, old["id"], active)
+        audit_sql.write(cur, [audit_sql.entry(user, "enterprise.activate" if active else "enterprise.deactivate",
+                                              "enterprise", old["bin"], old["id"], before={"active": old["active"]},
+                                              after={"active": active})])
+        return _enterprise(sql.by_id(cur, old["id"]))
 
 
-def delete_enterprise(store: Store, bin_: str) -> None:
-    """Delete an enterprise that has no data at all; one with data can only be deactivated."""
+def delete_enterprise(store: Store, user: User, bin_: str) -> None:
+    """Delete an enterprise that has no data at all (admins only); one with data can only be deactivated."""
+    require(user, "register.write")
     with store.transaction() as cur:
         row = _require(cur, bin_)
         count = sql.dependent_rows(cur, row["id"])
         if count:
             raise Conflict("enterprise.has_data", bin=row["bin"], count=count)
         sql.delete(cur, row["id"])
+        audit_sql.write(cur, [audit_sql.entry(user, "enterprise.delete", "enterprise", row["bin"], row["id"],
+                                              before=_audit_view(row))])
 
 
-def enterprise_years(store: Store, bin_: str | None = None) -> list[YearRow]:
-    """Return the yearly headcount table of one enterprise, or of all when bin_ is None."""
+def enterprise_years(store: Store, user: User, bin_: str | None = None) -> list[YearRow]:
+    """Return the yearly headcount table of one enterprise, or of every enterprise the user may see."""
     with store.cursor() as cur:
-        enterprise_id = _require(cur, bin_)["id"] if bin_ is not None else None
+        if bin_ is not None:
+            enterprise_id = _require(cur, bin_, user)["id"]
+        else:
+            require(user, "enterprise.read")
+            enterprise_id = enterprise_scope(user)
         return [
             YearRow(r["bin"], r["year"], r["avg_headcount"], r["hours_worked"])
             for r in sql.years(cur, enterprise_id)
         ]
 
 
-def save_years(store: Store, bin_: str, rows: Iterable[Mapping[str, Any]]) -> list[YearRow]:
-    """Replace an enterprise's yearly table with the given rows, all validated before anything is written."""
+def save_years(store: Store, user: User, bin_: str, rows: Iterable[Mapping[str, Any]]) -> list[YearRow]:
+    """Replace an enterprise's yearly table (admins only), every row validated before anything is written."""
+    require(user, "register.write")
     checked: dict[int, YearInput] = {}
     problems: list[Problem] = []
     for number, row in enumerate(rows, start=1):
@@ -273,9 +307,14 @@ def save_years(store: Store, bin_: str, rows: Iterable[Mapping[str, Any]]) -> li
         raise ValidationFailed(problems=problems)
     with store.transaction() as cur:
         enterprise_id = _require(cur, bin_)["id"]
-        for old in sql.years(cur, enterprise_id):
-            if old["year"] not in checked:
-                sql.delete_year(cur, enterprise_id, old["year"])
+        before = {r["year"]: [r["avg_headcount"], r["hours_worked"]] for r in sql.years(cur, enterprise_id)}
+        for year in before:
+            if year not in checked:
+                sql.delete_year(cur, enterprise_id, year)
         for year in checked.values():
             sql.upsert_year(cur, enterprise_id, year.year, year.avg_headcount, year.hours_worked)
-    return enterprise_years(store, bin_)
+        after = {y.year: [y.avg_headcount, y.hours_worked] for y in sorted(checked.values(), key=lambda y: y.year)}
+        if after != before:
+            audit_sql.write(cur, [audit_sql.entry(user, "enterprise.years", "enterprise", normalise_bin(bin_),
+                                                  enterprise_id, before=before, after=after)])
+    return enterprise_years(store, user, bin_)

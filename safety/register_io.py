@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
+from safety.access import User, require
 from safety.dates import parse_date
 from safety.db import Store
+from safety.db import audit as audit_sql
 from safety.db import enterprises as sql
 from safety.errors import FileUnreadable, Problem, ValidationFailed
 from safety.geography import DISTRICTS_BY_KATO
 from safety.i18n import t, texts_for
 from safety.identifiers import normalise_bin
-from safety.register import EnterpriseInput, YearInput, enterprise_years, list_enterprises
+from safety.register import Enterprise, EnterpriseInput, YearInput, enterprise_years, list_enterprises
 from safety.spreadsheet import Sheet, read_sheets
 from safety.validation import problems_from
+from safety.xlsx import workbook_bytes, write_table
 
 ENTERPRISE_COLUMNS = (
     "bin", "name_ru", "name_kk", "district", "kato", "oked", "industry", "joined_on",
@@ -112,8 +111,11 @@ class RegisterImport:
     activity: dict[str, bool] = field(default_factory=dict)
 
 
-def import_register(store: Store, data: bytes, filename: str, *, dry_run: bool = False) -> RegisterImport:
+def import_register(
+    store: Store, user: User, data: bytes, filename: str, *, dry_run: bool = False
+) -> RegisterImport:
     """Check a register file row by row, then write all of it in one transaction (or nothing, on any error)."""
+    require(user, "register.write")
     sheets = [s for s in read_sheets(data, filename) if not s.is_empty()]
     if not sheets:
         raise FileUnreadable("file.empty", name=filename)
@@ -128,7 +130,7 @@ def import_register(store: Store, data: bytes, filename: str, *, dry_run: bool =
     problems: list[Problem] = []
     records, activity = _read_enterprises(enterprise_table, problems)
     columns_missing = any(p.key == "register.missing_column" for p in problems)
-    existing = {e.bin: e for e in list_enterprises(store, include_inactive=True)}
+    existing = {e.bin: e for e in list_enterprises(store, user, include_inactive=True)}
     plan = RegisterImport(activity=activity)
     for record in records.values():
         old = existing.get(record["bin"])
@@ -146,7 +148,7 @@ def import_register(store: Store, data: bytes, filename: str, *, dry_run: bool =
     if problems:
         raise ValidationFailed("register.rejected", problems=problems, count=len(problems))
     if not dry_run:
-        _apply(store, plan)
+        _apply(store, user, plan, existing)
     return plan
 
 
@@ -241,19 +243,35 @@ def _flag(value: Any) -> bool | None:
     return True if text in _TRUE else False if text in _FALSE else None
 
 
-def _apply(store: Store, plan: RegisterImport) -> None:
+def _apply(store: Store, user: User, plan: RegisterImport, existing: dict[str, Enterprise]) -> None:
     with store.transaction() as cur:
         sql.insert_many(cur, plan.added)
         sql.update_many(cur, plan.updated)
         sql.set_active_many(cur, plan.activity)
         sql.upsert_years_many(cur, plan.years)
+        ids = {bin_: id_ for bin_, id_ in sql.ids_by_bin(cur)}
+        entries = [audit_sql.entry(user, "enterprise.import", "enterprise", r["bin"], ids[r["bin"]], after=r)
+                   for r in plan.added]
+        for record in plan.updated:
+            old = existing[record["bin"]]
+            before = old.as_input() | {"active": old.active}
+            after = record | {"active": plan.activity.get(record["bin"], old.active)}
+            entries.append(audit_sql.entry(user, "enterprise.import", "enterprise", record["bin"], old.id,
+                                           before=before, after=after))
+        by_bin: dict[str, dict[int, list[Any]]] = {}
+        for year in plan.years:
+            by_bin.setdefault(year["bin"], {})[year["year"]] = [year["avg_headcount"], year["hours_worked"]]
+        entries += [audit_sql.entry(user, "enterprise.years_import", "enterprise", bin_, ids[bin_], after=years)
+                    for bin_, years in by_bin.items()]
+        audit_sql.write(cur, entries)
 
 
-def export_register(store: Store, lang: str = "ru", *, include_inactive: bool = True) -> bytes:
+def export_register(store: Store, user: User, lang: str = "ru", *, include_inactive: bool = True) -> bytes:
     """Write the register and its yearly table as .xlsx, headed in the language; it imports back as is."""
-    enterprises = list_enterprises(store, include_inactive=include_inactive)
+    require(user, "register.list")
+    enterprises = list_enterprises(store, user, include_inactive=include_inactive)
     exported = {e.bin for e in enterprises}
-    years = [y for y in enterprise_years(store) if y.bin in exported]
+    years = [y for y in enterprise_years(store, user) if y.bin in exported]
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = t("register.sheet.enterprises", lang)
@@ -263,29 +281,8 @@ def export_register(store: Store, lang: str = "ru", *, include_inactive: bool = 
          t("common.yes" if e.active else "common.no", lang)]
         for e in enterprises
     ]
-    _write_table(sheet, [t("register.col." + c, lang) for c in ENTERPRISE_COLUMNS], rows, text_columns=(1, 5, 6))
+    write_table(sheet, [t("register.col." + c, lang) for c in ENTERPRISE_COLUMNS], rows, text_columns=(1, 5, 6))
     year_sheet = workbook.create_sheet(t("register.sheet.years", lang))
-    _write_table(year_sheet, [t("register.col." + c, lang) for c in YEAR_COLUMNS],
+    write_table(year_sheet, [t("register.col." + c, lang) for c in YEAR_COLUMNS],
                  [[y.bin, y.year, y.avg_headcount, y.hours_worked] for y in years], text_columns=(1,))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _write_table(sheet: Any, headings: list[str], rows: list[list[Any]], text_columns: tuple[int, ...]) -> None:
-    sheet.append(headings)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for row in rows:
-        sheet.append(row)
-    for col in range(1, len(headings) + 1):
-        letter = get_column_letter(col)
-        width = max([len(str(headings[col - 1]))] + [len(str(r[col - 1] or "")) for r in rows]) + 2
-        sheet.column_dimensions[letter].width = min(width, 60)
-        for cell in sheet[letter][1:]:
-            if col in text_columns:
-                cell.number_format = "@"
-            elif isinstance(cell.value, dt.date):
-                cell.number_format = "DD.MM.YYYY"
-    sheet.freeze_panes = "A2"
+    return workbook_bytes(workbook)

@@ -15,7 +15,7 @@ FIELDS = (
 EDITABLE = FIELDS[1:]  # the BIN is the identity of a record and never changes
 COLUMNS = "id, " + ", ".join(FIELDS) + ", active, is_demo, created_at, updated_at"
 # Tables whose rows belong to an enterprise; a row in any of them forbids a hard delete.
-DEPENDENT_TABLES = ("enterprise_years",)
+DEPENDENT_TABLES = ("enterprise_years", "users")
 
 
 def insert(cur: Cursor, record: dict[str, Any], *, is_demo: bool = False) -> int:
@@ -223,3 +223,8 @@ def upsert_years_many(cur: Cursor, rows: list[dict[str, Any]]) -> None:
         )
     finally:
         cur.unregister(_INCOMING)
+
+
+def ids_by_bin(cur: Cursor) -> list[tuple[str, int]]:
+    """Return (BIN, id) of every enterprise."""
+    return cur.execute("SELECT bin, id FROM enterprises").fetchall()

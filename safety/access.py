@@ -1,0 +1,73 @@
+"""Who may do what: roles, the acting user, and the checks every library function makes before it acts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from safety.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    """The four roles of the tracker."""
+
+    ADMIN = "admin"
+    REGIONAL_MANAGER = "regional_manager"
+    ENTERPRISE_MANAGER = "enterprise_manager"
+    SAFETY_OFFICER = "safety_officer"
+
+    @property
+    def scoped(self) -> bool:
+        """True for the roles bound to one enterprise."""
+        return self in (Role.ENTERPRISE_MANAGER, Role.SAFETY_OFFICER)
+
+
+@dataclass(frozen=True)
+class User:
+    """The acting user, as the library needs it: identity, role and (for enterprise roles) the enterprise."""
+
+    id: int | None
+    username: str
+    full_name: str
+    role: Role
+    enterprise_id: int | None = None
+    email: str | None = None
+    must_change_password: bool = False
+    active: bool = True
+    is_demo: bool = False
+
+
+# The command line runs with the database file in hand, so it acts as an administrator named "cli".
+SYSTEM = User(id=None, username="cli", full_name="Command line", role=Role.ADMIN)
+
+# action -> roles allowed; an action on one enterprise also needs the user's enterprise for scoped roles
+_RULES: dict[str, frozenset[Role]] = {
+    "programme.read": frozenset(Role),
+    "enterprise.read": frozenset(Role),
+    "register.list": frozenset({Role.ADMIN, Role.REGIONAL_MANAGER}),
+    "register.write": frozenset({Role.ADMIN}),
+    "users.manage": frozenset({Role.ADMIN}),
+    "audit.read": frozenset({Role.ADMIN}),
+}
+
+
+def can(user: User | None, action: str, enterprise_id: int | None = None) -> bool:
+    """True when the user may do the action (on the given enterprise, when there is one)."""
+    if user is None or not user.active or action not in _RULES or user.role not in _RULES[action]:
+        return False
+    if user.role.scoped and enterprise_id is not None:
+        return user.enterprise_id == enterprise_id
+    return True
+
+
+def require(user: User | None, action: str, enterprise_id: int | None = None) -> User:
+    """Raise PermissionDenied unless the user may do the action; return the user for convenience."""
+    if not can(user, action, enterprise_id):
+        raise PermissionDenied("access.denied", action=action)
+    assert user is not None
+    return user
+
+
+def enterprise_scope(user: User) -> int | None:
+    """Return the only enterprise a scoped user may see, or None when the user sees all of them."""
+    return user.enterprise_id if user.role.scoped else None

@@ -1,0 +1,166 @@
+"""Sign-in and passwords: argon2 hashes, a lock after five failures in a row, idle expiry, first admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from safety.access import Role, User
+from safety.db import Store
+from safety.db import audit as audit_sql
+from safety.db import users as sql
+from safety.errors import Conflict, PermissionDenied, ValidationFailed
+from safety.errors import Problem as _Problem
+
+MIN_PASSWORD_LENGTH = 12
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+DEFAULT_IDLE_MINUTES = 30
+_hasher = PasswordHasher()
+
+
+class SignInFailed(PermissionDenied):
+    """Wrong username or password, a locked account or a disabled one."""
+
+    default_key = "auth.failed"
+
+
+def now() -> dt.datetime:
+    """The current time (naive UTC, as stored)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def idle_minutes() -> int:
+    """How long a session may stay idle before it ends: $VZ_IDLE_MINUTES, default 30."""
+    try:
+        return max(1, int(os.environ.get("VZ_IDLE_MINUTES", DEFAULT_IDLE_MINUTES)))
+    except ValueError:
+        return DEFAULT_IDLE_MINUTES
+
+
+def session_expired(last_seen: dt.datetime | None, at: dt.datetime, minutes: int) -> bool:
+    """True when a session last used at last_seen has been idle for longer than the limit."""
+    return last_seen is None or at - last_seen > dt.timedelta(minutes=minutes)
+
+
+def hash_password(password: str) -> str:
+    """Return the argon2 hash of a password that meets the policy (else ValidationFailed)."""
+    check_password_policy(password)
+    return _hasher.hash(password)
+
+
+def check_password_policy(password: str, field: str = "password") -> None:
+    """Refuse a password shorter than 12 characters."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(problems=[_Problem("password.too_short", {"min": MIN_PASSWORD_LENGTH}, field=field)])
+
+
+def one_time_password() -> str:
+    """Make a random one-time password (16 characters) that the user must change at first sign-in."""
+    return secrets.token_urlsafe(12)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def user_from_row(row: dict[str, Any]) -> User:
+    """Build the acting user from an account row."""
+    return User(
+        id=row["id"], username=row["username"], full_name=row["full_name"], role=Role(row["role"]),
+        enterprise_id=row["enterprise_id"], email=row["email"], must_change_password=row["must_change_password"],
+        active=row["active"], is_demo=row["is_demo"],
+    )
+
+
+def authenticate(store: Store, username: str, password: str, at: dt.datetime | None = None) -> User:
+    """Check a username and password; five failures in a row lock the account for 15 minutes."""
+    at = at or now()
+    with store.transaction() as cur:
+        row = sql.by_username(cur, (username or "").strip())
+        if row is None:
+            _hasher.hash(password or "x")  # spend the same time as for a real account
+            raise SignInFailed()
+        if row["locked_until"] is not None and row["locked_until"] > at:
+            minutes = max(1, int((row["locked_until"] - at).total_seconds() // 60) + 1)
+            raise SignInFailed("auth.locked", minutes=minutes)
+        if _verify(row["password_hash"], password or ""):
+            if not row["active"]:
+                raise SignInFailed("auth.inactive")
+            sql.record_success(cur, row["id"], at)
+            return user_from_row(row)
+        attempts = row["failed_attempts"] + 1
+        locked = at + dt.timedelta(minutes=LOCK_MINUTES) if attempts >= MAX_FAILURES else None
+        sql.record_failure(cur, row["id"], 0 if locked else attempts, locked)
+        if locked:
+            audit_sql.write(cur, [audit_sql.entry(user_from_row(row), "user.locked", "user", row["id"],
+                                                  row["enterprise_id"], after={"locked_until": locked})])
+        failure = SignInFailed("auth.locked", minutes=LOCK_MINUTES) if locked else SignInFailed()
+    raise failure  # raised after the commit, so the count of failures is kept
+
+
+def current_user(store: Store, user_id: int) -> User | None:
+    """Reload a signed-in user (None when the account was removed or disabled meanwhile)."""
+    with store.cursor() as cur:
+        row = sql.by_id(cur, user_id)
+    return user_from_row(row) if row and row["active"] else None
+
+
+def user_for_email(store: Store, email: str) -> User | None:
+    """Map a single-sign-on identity to an active account by e-mail."""
+    with store.cursor() as cur:
+        row = sql.by_email(cur, email)
+    return user_from_row(row) if row else None
+
+
+def change_password(store: Store, user: User, old_password: str, new_password: str) -> None:
+    """Let a user change their own password, proving the old one."""
+    with store.transaction() as cur:
+        row = sql.by_id(cur, user.id) if user.id is not None else None
+        if row is None or not _verify(row["password_hash"], old_password or ""):
+            raise ValidationFailed(problems=[_Problem("password.wrong_old", field="old_password")])
+        if old_password == new_password:
+            raise ValidationFailed(problems=[_Problem("password.same", field="new_password")])
+        check_password_policy(new_password, "new_password")
+        sql.set_password(cur, row["id"], _hasher.hash(new_password), must_change=False)
+        audit_sql.write(cur, [audit_sql.entry(user, "user.password_changed", "user", row["id"], row["enterprise_id"])])
+
+
+def has_users(store: Store) -> bool:
+    """True when at least one account exists (else the app asks for the first administrator)."""
+    with store.cursor() as cur:
+        return sql.count(cur) > 0
+
+
+def create_admin(store: Store, username: str, password: str, full_name: str, *, first_only: bool = True) -> User:
+    """Create an administrator with a chosen password: the app's first-start form (first_only) or the CLI."""
+    username = (username or "").strip()
+    problems = []
+    if not username:
+        problems.append(_Problem("field.required", field="username"))
+    if not (full_name or "").strip():
+        problems.append(_Problem("field.required", field="full_name"))
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        problems.append(_Problem("password.too_short", {"min": MIN_PASSWORD_LENGTH}, field="password"))
+    if problems:
+        raise ValidationFailed(problems=problems)
+    with store.transaction() as cur:
+        if first_only and sql.count(cur) > 0:
+            raise Conflict("auth.admin_exists")
+        if sql.by_username(cur, username) is not None:
+            raise Conflict("user.duplicate", username=username)
+        record = {"username": username, "full_name": full_name.strip(), "role": Role.ADMIN.value,
+                  "password_hash": _hasher.hash(password)}
+        user_id = sql.insert(cur, record)
+        admin = user_from_row(sql.by_id(cur, user_id))
+        audit_sql.write(cur, [audit_sql.entry(admin, "user.create", "user", user_id, None,
+                                              after={"username": username, "role": "admin"})])
+        return admin

@@ -1,0 +1,134 @@
+"""User administration (admins only): create accounts, change roles, disable, reset passwords."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from safety.access import Role, User, require
+from safety.auth import hash_password, one_time_password, user_from_row
+from safety.db import Store
+from safety.db import audit as audit_sql
+from safety.db import enterprises as enterprise_sql
+from safety.db import users as sql
+from safety.errors import Conflict, NotFound
+from safety.identifiers import normalise_bin
+from safety.validation import custom, validate
+
+_USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,40}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class UserInput(BaseModel):
+    """What an admin enters for an account; enterprise roles need the BIN of their enterprise."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    username: str
+    full_name: str = Field(min_length=1, max_length=200)
+    email: str | None = None
+    role: Role
+    enterprise_bin: str | None = None
+    active: bool = True
+
+    @field_validator("username")
+    @classmethod
+    def _username(cls, value: str) -> str:
+        if not _USERNAME.match(value):
+            raise custom("username.format")
+        return value
+
+    @field_validator("email", "enterprise_bin", mode="before")
+    @classmethod
+    def _blank(cls, value: Any) -> Any:
+        return None if value is None or str(value).strip() == "" else str(value).strip()
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.match(value):
+            raise custom("email.format", value=value)
+        return value
+
+    @model_validator(mode="after")
+    def _scope(self) -> UserInput:
+        if self.role.scoped and not self.enterprise_bin:
+            raise custom("user.enterprise_required")
+        if not self.role.scoped:
+            self.enterprise_bin = None
+        return self
+
+
+def _record(cur: Any, data: UserInput) -> dict[str, Any]:
+    record = data.model_dump()
+    record["role"] = data.role.value
+    record["enterprise_id"] = None
+    if data.enterprise_bin:
+        enterprise = enterprise_sql.by_bin(cur, normalise_bin(data.enterprise_bin))
+        if enterprise is None:
+            raise NotFound("enterprise.not_found", bin=data.enterprise_bin)
+        record["enterprise_id"] = enterprise["id"]
+    return record
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in ("username", "full_name", "email", "role", "enterprise_id", "active")}
+
+
+def list_users(store: Store, actor: User) -> list[dict[str, Any]]:
+    """List all accounts (never their hashes) for the users page."""
+    require(actor, "users.manage")
+    with store.cursor() as cur:
+        rows = sql.select(cur)
+    keep = ("username", "full_name", "email", "role", "enterprise_bin", "active", "must_change_password",
+            "failed_attempts", "locked_until", "last_sign_in_at", "is_demo")
+    return [{k: r[k] for k in keep} for r in rows]
+
+
+def create_user(store: Store, actor: User, data: Mapping[str, Any]) -> tuple[User, str]:
+    """Create an account with a one-time password (returned once) that must be changed at first sign-in."""
+    require(actor, "users.manage")
+    checked = validate(UserInput, data)
+    password = one_time_password()
+    with store.transaction() as cur:
+        if sql.by_username(cur, checked.username) is not None:
+            raise Conflict("user.duplicate", username=checked.username)
+        record = _record(cur, checked) | {"password_hash": hash_password(password), "must_change_password": True}
+        user_id = sql.insert(cur, record)
+        row = sql.by_id(cur, user_id)
+        audit_sql.write(cur, [audit_sql.entry(actor, "user.create", "user", user_id, row["enterprise_id"],
+                                              after=_public(row))])
+        return user_from_row(row), password
+
+
+def update_user(store: Store, actor: User, username: str, data: Mapping[str, Any]) -> User:
+    """Change an account's name, e-mail, role, enterprise or active flag (not the username)."""
+    require(actor, "users.manage")
+    checked = validate(UserInput, {**data, "username": username})
+    with store.transaction() as cur:
+        old = sql.by_username(cur, username)
+        if old is None:
+            raise NotFound("user.not_found", username=username)
+        if old["id"] == actor.id and (checked.role != Role.ADMIN or not checked.active):
+            raise Conflict("user.not_yourself")
+        sql.update_profile(cur, old["id"], _record(cur, checked))
+        new = sql.by_id(cur, old["id"])
+        audit_sql.write(cur, [audit_sql.entry(actor, "user.update", "user", old["id"], new["enterprise_id"],
+                                              before=_public(old), after=_public(new))])
+        return user_from_row(new)
+
+
+def reset_password(store: Store, actor: User, username: str) -> str:
+    """Give an account a new one-time password (returned once); it also lifts a lock."""
+    require(actor, "users.manage")
+    password = one_time_password()
+    with store.transaction() as cur:
+        row = sql.by_username(cur, username)
+        if row is None:
+            raise NotFound("user.not_found", username=username)
+        sql.set_password(cur, row["id"], hash_password(password), must_change=True)
+        audit_sql.write(cur, [audit_sql.entry(actor, "user.password_reset", "user", row["id"], row["enterprise_id"])])
+    return password
