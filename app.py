@@ -1,8 +1,10 @@
-"""Vision Zero Tracker: the Streamlit entrypoint. It builds the navigation, draws the sidebar and runs the page."""
+"""Vision Zero Tracker: the Streamlit entrypoint. It signs the user in, builds the navigation the user's role
+allows, draws the sidebar and runs the page."""
 
 import streamlit as st
 
-from app_pages.ui import lang, store, tr
+from app_pages.ui import lang, sign_out, signed_in_user, store, tr
+from safety.access import can
 from safety.demo import demo_loaded
 from safety.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 
@@ -11,27 +13,41 @@ st.set_page_config(page_title="Vision Zero Tracker", layout="wide")  # default f
 if "lang" not in st.session_state:
     wanted = st.query_params.get("lang", DEFAULT_LANGUAGE)
     st.session_state["lang"] = wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
-
-
-st.sidebar.selectbox(
-    tr("sidebar.language"),
-    LANGUAGES,
-    key="lang",
-    format_func=LANGUAGE_NAMES.get,
-)
+st.sidebar.selectbox(tr("sidebar.language"), LANGUAGES, key="lang", format_func=LANGUAGE_NAMES.get)
 st.query_params["lang"] = lang()  # page links drop the query string; this keeps reloads and shared links in it
 
-# (file, catalogue key of the title, url path); the url stays the same in every language. No page icons:
-# Streamlit makes the current page's icon the favicon and fetches Material ones from an outside host.
+# (file, catalogue key of the title, url path, action the page needs); urls are the same in every language.
+# No page icons: Streamlit makes the current page's icon the favicon and fetches Material ones from outside.
 PAGES = [
-    ("app_pages/home.py", "page.home", "home"),
-    ("app_pages/enterprises.py", "page.enterprises", "enterprises"),
-    ("app_pages/enterprise.py", "page.enterprise", "enterprise"),
+    ("app_pages/home.py", "page.home", "home", "programme.read"),
+    ("app_pages/enterprises.py", "page.enterprises", "enterprises", "register.list"),
+    ("app_pages/enterprise.py", "page.enterprise", "enterprise", "enterprise.read"),
+    ("app_pages/users.py", "page.users", "users", "users.manage"),
+    ("app_pages/audit.py", "page.audit", "audit", "audit.read"),
+    ("app_pages/account.py", "page.account", "account", "programme.read"),
 ]
-pages = [st.Page(path, title=tr(key), url_path=url, default=(url == "home")) for path, key, url in PAGES]
-page = st.navigation(pages)
 
+user = signed_in_user()
+if user is None:
+    # Every address shows the sign-in form, so a link to any page asks for sign-in and then opens it.
+    pages = [st.Page("app_pages/signin.py", title=tr("page.signin"), url_path=url, default=(url == "home"))
+             for _, _, url, _ in PAGES]
+    page = st.navigation(pages, position="hidden")
+elif user.must_change_password:
+    page = st.navigation([st.Page("app_pages/account.py", title=tr("page.account"), url_path="account",
+                                  default=True)], position="hidden")
+else:
+    allowed = [(path, key, url) for path, key, url, action in PAGES if can(user, action)]
+    page = st.navigation([st.Page(path, title=tr(key), url_path=url, default=(url == "home"))
+                          for path, key, url in allowed])
+
+if user is not None:
+    st.sidebar.divider()
+    st.sidebar.markdown(f"**{user.full_name}**  \n{tr('role.' + user.role.value)}")
+    if st.sidebar.button(tr("auth.sign_out"), key="sign_out"):
+        sign_out()
+        st.rerun()
 if demo_loaded(store()):
     st.info(tr("demo.notice"), icon=":material/science:")
-st.sidebar.caption(tr("sidebar.footer", lang=lang()))
+st.sidebar.caption(tr("sidebar.footer"))
 page.run()

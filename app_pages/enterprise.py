@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.ui import enterprise_form, lang, show_error, store, tr
+from app_pages.ui import enterprise_form, lang, show_error, store, tr, user
+from safety.access import can
 from safety.errors import SafetyError
 from safety.i18n import format_date
 from safety.register import (
@@ -16,8 +17,9 @@ from safety.register import (
     update_enterprise,
 )
 
+me = user()
 st.title(tr("enterprise.title"))
-everyone = {e.bin: e for e in list_enterprises(store(), include_inactive=True)}
+everyone = {e.bin: e for e in list_enterprises(store(), me, include_inactive=True)}
 if not everyone:
     st.info(tr("enterprise.none"))
     st.stop()
@@ -26,7 +28,8 @@ if st.session_state.get("enterprise_bin") not in everyone:
     st.session_state["enterprise_bin"] = bins[0]
 labels = {b: f"{e.name(lang())} · {b}" for b, e in everyone.items()}
 bin_ = st.selectbox(tr("enterprise.choose"), bins, key="enterprise_bin", format_func=labels.get)
-enterprise = get_enterprise(store(), bin_)
+enterprise = get_enterprise(store(), me, bin_)
+admin = can(me, "register.write")
 
 if not enterprise.active:
     st.warning(tr("enterprise.inactive"))
@@ -44,12 +47,13 @@ card[2].markdown(
 st.subheader(tr("enterprise.years"))
 st.caption(tr("enterprise.years.help"))
 years = pd.DataFrame(
-    [(y.year, y.avg_headcount, y.hours_worked) for y in enterprise_years(store(), bin_)],
+    [(y.year, y.avg_headcount, y.hours_worked) for y in enterprise_years(store(), me, bin_)],
     columns=["year", "avg_headcount", "hours_worked"],
 ).astype("Int64")
 edited = st.data_editor(
     years,
-    num_rows="dynamic",
+    disabled=not admin,
+    num_rows="dynamic" if admin else "fixed",
     hide_index=True,
     key=f"years_{bin_}",
     column_config={
@@ -60,9 +64,11 @@ edited = st.data_editor(
                                                       format="localized"),
     },
 )
+if not admin:
+    st.stop()
 if st.button(tr("enterprise.years.save"), key="save_years"):
     try:
-        save_years(store(), bin_, edited.astype(object).where(edited.notna(), None).to_dict("records"))
+        save_years(store(), me, bin_, edited.astype(object).where(edited.notna(), None).to_dict("records"))
     except SafetyError as exc:
         show_error(exc)
     else:
@@ -72,7 +78,7 @@ with st.expander(tr("enterprise.edit"), icon=":material/edit:"):
     values = enterprise_form(f"edit_{bin_}", enterprise.as_input())
     if values is not None:
         try:
-            update_enterprise(store(), bin_, values)
+            update_enterprise(store(), me, bin_, values)
         except SafetyError as exc:
             show_error(exc)
         else:
@@ -84,11 +90,11 @@ with st.expander(tr("enterprise.status"), icon=":material/settings:"):
     left, right = st.columns(2)
     toggle = "enterprise.activate" if not enterprise.active else "enterprise.deactivate"
     if left.button(tr(toggle), key="toggle_active"):
-        set_enterprise_active(store(), bin_, not enterprise.active)
+        set_enterprise_active(store(), me, bin_, not enterprise.active)
         st.rerun()
     if right.button(tr("enterprise.delete"), key="delete_enterprise"):
         try:
-            delete_enterprise(store(), bin_)
+            delete_enterprise(store(), me, bin_)
         except SafetyError as exc:
             show_error(exc)
         else:

@@ -4,12 +4,14 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.ui import enterprise_form, lang, show_error, store, tr
+from app_pages.ui import enterprise_form, lang, show_error, store, tr, user
+from safety.access import can
 from safety.errors import SafetyError, ValidationFailed
 from safety.geography import DISTRICTS
 from safety.register import add_enterprise, register_rows
 from safety.register_io import export_register, import_register
 
+me = user()
 st.title(tr("register.title"))
 
 left, middle, right = st.columns([2, 2, 1])
@@ -18,7 +20,7 @@ kato = left.selectbox(tr("label.kato"), list(districts), format_func=districts.g
 text = middle.text_input(tr("register.search"), key="register_search")
 include_inactive = right.checkbox(tr("register.include_inactive"), key="register_inactive")
 
-rows = register_rows(store(), lang(), include_inactive=include_inactive, kato=kato, text=text or None)
+rows = register_rows(store(), me, lang(), include_inactive=include_inactive, kato=kato, text=text or None)
 st.caption(tr("register.count", count=len(rows)))
 event = st.dataframe(
     rows,
@@ -43,11 +45,17 @@ if selected:
     st.session_state["enterprise_bin"] = rows[selected[0]]["bin"]
     st.switch_page("app_pages/enterprise.py")
 
+if not can(me, "register.write"):
+    st.download_button(tr("register.export"), data=partial(export_register, store(), me, lang()),
+                       file_name="vision_zero_register.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.stop()
+
 with st.expander(tr("register.add"), icon=":material/add:"):
     values = enterprise_form("add_enterprise")
     if values is not None:
         try:
-            added = add_enterprise(store(), values)
+            added = add_enterprise(store(), me, values)
         except SafetyError as exc:
             show_error(exc)
         else:
@@ -57,7 +65,7 @@ with st.expander(tr("register.io"), icon=":material/upload_file:"):
     st.write(tr("register.io.help"))
     st.download_button(
         tr("register.export"),
-        data=partial(export_register, store(), lang()),
+        data=partial(export_register, store(), me, lang()),
         file_name="vision_zero_register.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
@@ -65,7 +73,7 @@ with st.expander(tr("register.io"), icon=":material/upload_file:"):
     if upload is not None:
         data = upload.getvalue()
         try:
-            plan = import_register(store(), data, upload.name, dry_run=True)
+            plan = import_register(store(), me, data, upload.name, dry_run=True)
         except ValidationFailed as exc:
             st.error(exc.render(lang(), max_problems=0))
             st.dataframe(exc.problem_rows(lang()), hide_index=True)
@@ -76,7 +84,7 @@ with st.expander(tr("register.io"), icon=":material/upload_file:"):
                        unchanged=plan.unchanged, years=len(plan.years)))
             if st.button(tr("register.import.confirm"), type="primary"):
                 try:
-                    import_register(store(), data, upload.name)
+                    import_register(store(), me, data, upload.name)
                 except SafetyError as exc:
                     show_error(exc)
                 else:

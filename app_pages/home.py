@@ -3,14 +3,15 @@
 import altair as alt
 import streamlit as st
 
-from app_pages.ui import lang, store, tr
+from app_pages.ui import lang, store, tr, user
+from safety.access import can
 from safety.i18n import format_number
 from safety.programme import enterprises_by_district, programme_summary
 
 st.title(tr("home.title"))
 st.write(tr("home.intro"))
 
-summary = programme_summary(store())
+summary = programme_summary(store(), user())
 cols = st.columns(4)
 cols[0].metric(tr("home.metric.enterprises"), format_number(summary.enterprises, lang()))
 cols[1].metric(tr("home.metric.districts"), format_number(summary.districts, lang()))
@@ -20,7 +21,7 @@ cols[3].metric(
 )
 
 st.subheader(tr("home.by_district"))
-data = enterprises_by_district(store(), lang())
+data = enterprises_by_district(store(), user(), lang())
 chart = (
     alt.Chart(alt.Data(values=data))
     .mark_bar()
@@ -34,5 +35,6 @@ chart = (
 st.altair_chart(chart, width="stretch")
 
 st.subheader(tr("home.next"))
-st.page_link("app_pages/enterprises.py", label=tr("home.next.register"), icon=":material/factory:")
+if can(user(), "register.list"):
+    st.page_link("app_pages/enterprises.py", label=tr("home.next.register"), icon=":material/factory:")
 st.page_link("app_pages/enterprise.py", label=tr("home.next.enterprise"), icon=":material/badge:")

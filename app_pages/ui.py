@@ -7,6 +7,8 @@ from typing import Any
 
 import streamlit as st
 
+from safety.access import User
+from safety.auth import current_user, idle_minutes, now, session_expired
 from safety.db import Store, default_db_path, open_store
 from safety.demo import ensure_demo
 from safety.errors import SafetyError
@@ -30,6 +32,57 @@ def store() -> Store:
         st.error(exc.render(lang()))
         st.stop()
         raise  # st.stop() never returns; this keeps type checkers content
+
+
+def user() -> User:
+    """Return the signed-in user (app.py signs in before any page runs)."""
+    signed_in = st.session_state.get("user")
+    if signed_in is None:
+        st.stop()
+    return signed_in
+
+
+def signed_in_user() -> User | None:
+    """Return the signed-in user, ending the session when it was idle too long or the account went away."""
+    user_id = st.session_state.get("user_id")
+    if user_id is None:
+        st.session_state.pop("user", None)
+        return None
+    at = now()
+    if session_expired(st.session_state.get("last_seen"), at, idle_minutes()):
+        sign_out("auth.expired")
+        return None
+    current = current_user(store(), user_id)
+    if current is None:
+        sign_out("auth.gone")
+        return None
+    st.session_state["user"] = current
+    st.session_state["last_seen"] = at
+    return current
+
+
+def sign_in(signed_in: User) -> None:
+    """Start a session for the user."""
+    st.session_state["user_id"] = signed_in.id
+    st.session_state["user"] = signed_in
+    st.session_state["last_seen"] = now()
+    st.session_state.pop("signin_notice", None)
+
+
+def sign_out(notice: str | None = None) -> None:
+    """End the session; the sign-in page shows the notice (a catalogue key) when one is given."""
+    for key in ("user_id", "user", "last_seen"):
+        st.session_state.pop(key, None)
+    if notice:
+        st.session_state["signin_notice"] = notice
+
+
+def sso_configured() -> bool:
+    """True when .streamlit/secrets.toml configures an OIDC provider for st.login."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
 
 
 def lang() -> str:

@@ -172,11 +172,18 @@ def _enterprise(row: dict[str, Any]) -> Enterprise:
     return Enterprise(**{k: v for k, v in row.items() if k not in ("created_at", "updated_at")})
 
 
-def _require(cur: Any, bin_: str, user: User | None = None, action: str = "enterprise.read") -> dict[str, Any]:
-    """Return the enterprise row for a BIN, checking the user's right first when a user is given."""
+def _require(cur: Any, bin_: str) -> dict[str, Any]:
+    """Return the enterprise row for a BIN (callers have checked the user's right to act)."""
     row = sql.by_bin(cur, normalise_bin(bin_))
-    if user is not None:
-        require(user, action, row["id"] if row else -1)  # an unknown BIN must not tell a scoped user it exists
+    if row is None:
+        raise NotFound("enterprise.not_found", bin=bin_)
+    return row
+
+
+def _readable(cur: Any, bin_: str, user: User | None) -> dict[str, Any]:
+    """Return the enterprise row for a BIN if the user may read it."""
+    row = sql.by_bin(cur, normalise_bin(bin_))
+    require(user, "enterprise.read", row["id"] if row else -1)  # an unknown BIN must not tell a scoped user it exists
     if row is None:
         raise NotFound("enterprise.not_found", bin=bin_)
     return row
@@ -189,7 +196,7 @@ def _audit_view(row: dict[str, Any]) -> dict[str, Any]:
 def get_enterprise(store: Store, user: User, bin_: str) -> Enterprise:
     """Return the enterprise with this BIN, or raise NotFound (PermissionDenied outside the user's scope)."""
     with store.cursor() as cur:
-        return _enterprise(_require(cur, bin_, user))
+        return _enterprise(_readable(cur, bin_, user))
 
 
 def list_enterprises(
@@ -277,7 +284,7 @@ def enterprise_years(store: Store, user: User, bin_: str | None = None) -> list[
     """Return the yearly headcount table of one enterprise, or of every enterprise the user may see."""
     with store.cursor() as cur:
         if bin_ is not None:
-            enterprise_id = _require(cur, bin_, user)["id"]
+            enterprise_id = _readable(cur, bin_, user)["id"]
         else:
             require(user, "enterprise.read")
             enterprise_id = enterprise_scope(user)

@@ -11,8 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from safety.auth import now
 from safety.db import Store
+from safety.db import users as users_sql
 from safety.demo import load_demo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,3 +74,36 @@ def held_by_another_process(path: Path) -> Iterator[int]:
         yield holder.pid
     finally:
         holder.communicate("\n", timeout=30)
+
+
+def signed_in(at, user_id: int):
+    """Put a signed-in session into an AppTest before its next run (as the sign-in page would)."""
+    at.session_state["user_id"] = user_id
+    at.session_state["last_seen"] = now()
+    return at
+
+
+@pytest.fixture
+def demo_app(demo_db_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Open app.py in AppTest on a private copy of the demo database, signed in as a demo user (or not)."""
+    path = tmp_path / "app.duckdb"
+    shutil.copy(demo_db_file, path)
+    monkeypatch.setenv("VZ_DB_PATH", str(path))
+
+    def open_app(username: str | None = None):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.db_path = path
+        if username:
+            with Store(path) as store:
+                signed_in(at, user_id_of(store, username))
+        return at.run()
+
+    return open_app
+
+
+def user_id_of(store: Store, username: str) -> int:
+    """Return the id of an account."""
+    with store.cursor() as cur:
+        row = users_sql.by_username(cur, username)
+    assert row is not None, username
+    return row["id"]

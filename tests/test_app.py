@@ -1,33 +1,31 @@
-"""Every page in every language through AppTest, the language switch, and the register's forms."""
+"""Every page in every language through AppTest (signed in as the demo admin), the language switch, forms."""
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from safety.access import SYSTEM as ADMIN
+from safety.auth import create_admin
 from safety.db import Store
 from safety.demo import mark_initialised
 from safety.i18n import LANGUAGES, t
 from safety.register import get_enterprise, list_enterprises
 
-from conftest import ROOT, held_by_another_process
+from conftest import ROOT, held_by_another_process, signed_in
 
 PAGES = {
     "app_pages/home.py": "home.title",
     "app_pages/enterprises.py": "register.title",
     "app_pages/enterprise.py": "enterprise.title",
+    "app_pages/users.py": "users.title",
+    "app_pages/audit.py": "audit.title",
+    "app_pages/account.py": "account.title",
 }
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch, demo_db_file):
-    """An AppTest of app.py on a private copy of the demo database."""
-    import shutil
-
-    path = tmp_path / "app.duckdb"
-    shutil.copy(demo_db_file, path)
-    monkeypatch.setenv("VZ_DB_PATH", str(path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.db_path = path
-    return at.run()
+def app(demo_app):
+    """The app on a private copy of the demo database, signed in as the demo administrator."""
+    return demo_app("demo.admin")
 
 
 def _titles(at):
@@ -78,8 +76,8 @@ def test_add_enterprise_through_the_form(app):
     assert not app.exception and not app.error
     assert any("ТОО «Тест»" in s.value for s in app.success)
     with Store(app.db_path) as store:  # same process as the app: DuckDB shares its open database
-        assert get_enterprise(store, "210349000012").name_kk == "«Тест» ЖШС"
-        assert len(list_enterprises(store)) == 32
+        assert get_enterprise(store, ADMIN, "210349000012").name_kk == "«Тест» ЖШС"
+        assert len(list_enterprises(store, ADMIN)) == 32
 
 
 def test_add_with_a_bad_bin_shows_the_reason_and_saves_nothing(app):
@@ -108,8 +106,9 @@ def test_empty_register_says_so(tmp_path, monkeypatch):
     path = tmp_path / "empty.duckdb"
     with Store(path) as store:
         mark_initialised(store)
+        admin = create_admin(store, "boss", "a long enough password", "Boss")
     monkeypatch.setenv("VZ_DB_PATH", str(path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), admin.id).run()
     at.switch_page("app_pages/enterprise.py").run()
     assert not at.exception and t("enterprise.none", "ru") in [i.value for i in at.info]
     assert t("demo.notice", "ru") not in [i.value for i in at.info]
@@ -131,4 +130,4 @@ def test_new_database_is_filled_with_the_demo_on_first_start(tmp_path, monkeypat
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception and t("demo.notice", "ru") in [i.value for i in at.info]
     with Store(path) as store:
-        assert len(list_enterprises(store)) == 31
+        assert len(list_enterprises(store, ADMIN)) == 31

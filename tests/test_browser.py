@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from safety.db import Store
+from safety.demo import demo_credentials, load_demo
 from safety.i18n import t
 
 from conftest import ROOT
@@ -48,6 +50,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+PASSWORDS: dict[str, str] = {}
 STARTUP_TIMEOUT = 60  # seconds for `streamlit run` to answer on its port
 TIMEOUT = 20_000  # milliseconds for every expect()
 DEMO_ENTERPRISES = "31"
@@ -72,7 +75,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Start `streamlit run app.py` on a fresh database; yield its base URL; stop it afterwards."""
     tmp = tmp_path_factory.mktemp("browser")
     port = _free_port()
-    env = os.environ | {"VZ_DB_PATH": str(tmp / "browser.duckdb")}
+    db_path = tmp / "browser.duckdb"
+    with Store(db_path) as store:  # the demo is built here, so the test knows the demo accounts' passwords
+        load_demo(store)
+        PASSWORDS.update({c["username"]: c["password"] for c in demo_credentials(store)})
+    env = os.environ | {"VZ_DB_PATH": str(db_path)}
     log_path = tmp / "streamlit.log"
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
@@ -162,10 +169,19 @@ def _nav_link(page: Page, key: str, language: str):
     return page.get_by_test_id("stSidebarNav").get_by_role("link", name=t(key, language))
 
 
+def _sign_in(page: Page, username: str, language: str) -> None:
+    """Fill the sign-in form (shown at every address while signed out) with a demo account."""
+    expect(_title(page, "signin.title", language)).to_be_visible()
+    page.get_by_label(t("label.username", language), exact=True).fill(username)
+    page.get_by_label(t("label.password", language), exact=True).fill(PASSWORDS[username])
+    page.get_by_role("button", name=t("auth.sign_in", language), exact=True).click()
+
+
 def test_home_language_switch_and_register(page: Page):
     # 1. Home in Russian, the default language. The default page is served at "/": st.Page(default=True)
     #    ignores url_path="home", so /home answers with a "Page not found" dialog.
     page.goto("/")
+    _sign_in(page, "demo.admin", "ru")
     _expect_page_loaded(page, "home.title", "ru")
     metric = page.get_by_test_id("stMetric").filter(has_text=t("home.metric.enterprises", "ru"))
     expect(metric.get_by_test_id("stMetricValue")).to_have_text(DEMO_ENTERPRISES)
@@ -191,10 +207,12 @@ def test_home_language_switch_and_register(page: Page):
     expect(page.get_by_text(t("register.count", "en", count=int(DEMO_ENTERPRISES)))).to_be_visible()
     _shot(page, "03_register_en")
 
-    # 4. Reload: a new Streamlit session, whose language comes from ?lang= alone. Page links drop the query
-    #    string; the app writes it back on every run, so a reload (or a shared link) stays in English.
+    # 4. Reload: a new Streamlit session, signed out, whose language comes from ?lang= alone. Page links drop
+    #    the query string; the app writes it back on every run, so the sign-in form is in English, and after
+    #    signing in the address's page (the register) opens.
     expect(page).to_have_url(re.compile(r"/enterprises\?lang=en$"))
     page.reload()
+    _sign_in(page, "demo.admin", "en")
     _expect_page_loaded(page, "register.title", "en")
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
     _shot(page, "04_register_reloaded")
@@ -203,6 +221,7 @@ def test_home_language_switch_and_register(page: Page):
 def test_deep_link_keeps_language_across_pages(page: Page):
     # A link with ?lang=en opens a page in English, and the sidebar navigation then stays in English.
     page.goto("/enterprises?lang=en")
+    _sign_in(page, "demo.region", "en")
     _expect_page_loaded(page, "register.title", "en")
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
     _shot(page, "05_register_deep_link_en")

@@ -71,3 +71,21 @@ def test_debug_shows_the_traceback(tmp_path):
     empty = str(DATA / "register_zero_bytes.xlsx")
     result = run("--db", str(tmp_path / "d.duckdb"), "--debug", "import-enterprises", empty)
     assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_create_admin_refuses_a_short_password(tmp_path):
+    db = str(tmp_path / "a.duckdb")
+    result = subprocess.run([sys.executable, "-m", "safety", "--db", db, "--lang", "en", "create-admin"],
+                            input="eleven char\n", cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "at least 12 characters" in result.stderr
+    result = subprocess.run([sys.executable, "-m", "safety", "--db", db, "--lang", "en", "create-admin",
+                             "--username", "boss"], input="twelve chars\n", cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0 and "boss" in result.stdout
+
+
+def test_demo_prints_one_password_per_role(tmp_path):
+    result = run("--db", str(tmp_path / "d.duckdb"), "--lang", "en", "demo")
+    lines = [line.split() for line in result.stdout.splitlines() if line.startswith("  demo.")]
+    assert [parts[0] for parts in lines] == ["demo.admin", "demo.region", "demo.head", "demo.officer"]
+    assert all(len(parts[-1]) >= 12 for parts in lines)

@@ -1,5 +1,6 @@
 """The demo data: fictional, deterministic, spread over the region, loaded only into a database never used."""
 
+from safety.access import SYSTEM as ADMIN
 from safety.demo import build_demo, demo_inputs, demo_loaded, ensure_demo, load_demo, mark_initialised, remove_demo
 from safety.geography import DISTRICTS_BY_KATO
 from safety.identifiers import is_valid_bin
@@ -13,7 +14,7 @@ def test_demo_is_deterministic():
 
 
 def test_demo_has_31_fictional_enterprises_over_the_region(demo_store):
-    enterprises = list_enterprises(demo_store)
+    enterprises = list_enterprises(demo_store, ADMIN)
     assert len(enterprises) == 31 and len({e.bin for e in enterprises}) == 31
     assert all(is_valid_bin(e.bin) and e.bin[5] == "9" for e in enterprises)  # attribute 9: nobody's real BIN
     assert all(e.kato in DISTRICTS_BY_KATO and e.is_demo for e in enterprises)
@@ -23,7 +24,7 @@ def test_demo_has_31_fictional_enterprises_over_the_region(demo_store):
 
 
 def test_demo_has_five_years_of_headcount_and_some_unknown_hours(demo_store):
-    years = enterprise_years(demo_store)
+    years = enterprise_years(demo_store, ADMIN)
     assert len(years) == 31 * 5 and {y.year for y in years} == set(demo_inputs().years)
     assert all(y.avg_headcount > 0 for y in years)
     unknown = [y for y in years if y.hours_worked is None]
@@ -32,17 +33,17 @@ def test_demo_has_five_years_of_headcount_and_some_unknown_hours(demo_store):
 
 
 def test_reloading_the_demo_replaces_it_and_leaves_real_records(demo_store):
-    add_enterprise(demo_store, GOOD)
+    add_enterprise(demo_store, ADMIN, GOOD)
     report = load_demo(demo_store)
     assert report.enterprises == 31
-    assert len(list_enterprises(demo_store)) == 32
+    assert len(list_enterprises(demo_store, ADMIN)) == 32
 
 
 def test_ensure_demo_fills_only_a_database_never_used(store):
     assert ensure_demo(store) and demo_loaded(store)
     assert not ensure_demo(store)
     remove_demo(store)
-    assert not demo_loaded(store) and list_enterprises(store, include_inactive=True) == []
+    assert not demo_loaded(store) and list_enterprises(store, ADMIN, include_inactive=True) == []
     assert not ensure_demo(store), "a removed demo must not come back on the next start"
 
 
@@ -63,3 +64,19 @@ def test_demo_inputs_are_checked_strictly():
     fewer = {k: v for k, v in good["districts"].items() if k != "311000000"}
     with pytest.raises(ValidationError, match="every KATO"):
         DemoInputs.model_validate({**good, "districts": fewer})
+
+
+def test_demo_accounts_one_per_role_shown_only_while_the_demo_is_loaded(store):
+    from safety.auth import authenticate
+    from safety.demo import demo_credentials
+
+    report = load_demo(store)
+    accounts = demo_credentials(store)
+    assert [a["role"] for a in accounts] == ["admin", "regional_manager", "enterprise_manager", "safety_officer"]
+    assert list(report.credentials) == accounts
+    officer = authenticate(store, "demo.officer", accounts[3]["password"])
+    assert officer.enterprise_id is not None
+    again = load_demo(store)  # a reload makes new passwords
+    assert again.credentials[0]["password"] != accounts[0]["password"]
+    remove_demo(store)
+    assert demo_credentials(store) == []

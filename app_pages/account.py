@@ -1,0 +1,30 @@
+"""My account: who I am, and changing my password (required after a one-time password)."""
+
+import streamlit as st
+
+from app_pages.ui import show_error, store, tr, user
+from safety.auth import change_password, current_user
+from safety.errors import SafetyError, ValidationFailed
+
+me = user()
+st.title(tr("account.title"))
+st.markdown(f"**{me.full_name}** · {me.username} · {tr('role.' + me.role.value)}")
+if me.must_change_password:
+    st.warning(tr("account.must_change"))
+
+with st.form("change_password", clear_on_submit=True):
+    old = st.text_input(tr("label.old_password"), type="password")
+    new = st.text_input(tr("label.new_password"), type="password", help=tr("help.password"))
+    again = st.text_input(tr("label.password_again"), type="password")
+    if st.form_submit_button(tr("account.change"), type="primary"):
+        try:
+            if new != again:
+                raise ValidationFailed("password.mismatch")
+            change_password(store(), me, old, new)
+        except SafetyError as exc:
+            show_error(exc)
+        else:
+            st.session_state["user"] = current_user(store(), me.id)
+            st.success(tr("account.changed"))
+            if me.must_change_password:
+                st.rerun()

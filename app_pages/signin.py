@@ -1,0 +1,65 @@
+"""Sign-in: the first administrator on an empty database, then username and password (or single sign-on)."""
+
+import streamlit as st
+
+from app_pages.ui import lang, show_error, sign_in, sso_configured, store, tr
+from safety.auth import authenticate, create_admin, has_users, user_for_email
+from safety.demo import demo_credentials
+from safety.errors import SafetyError, ValidationFailed
+from safety.i18n import t
+
+st.title(tr("signin.title"))
+notice = st.session_state.pop("signin_notice", None)
+if notice:
+    st.warning(tr(notice))
+
+if not has_users(store()):
+    st.info(tr("signin.first_admin"))
+    with st.form("first_admin"):
+        username = st.text_input(tr("label.username"), value="admin")
+        full_name = st.text_input(tr("label.full_name"))
+        password = st.text_input(tr("label.password"), type="password", help=tr("help.password"))
+        again = st.text_input(tr("label.password_again"), type="password")
+        if st.form_submit_button(tr("signin.create_admin"), type="primary"):
+            try:
+                if password != again:
+                    raise ValidationFailed("password.mismatch")
+                sign_in(create_admin(store(), username, password, full_name))
+            except SafetyError as exc:
+                show_error(exc)
+            else:
+                st.rerun()
+    st.stop()
+
+with st.form("sign_in"):
+    username = st.text_input(tr("label.username"), key="signin_username")
+    password = st.text_input(tr("label.password"), type="password", key="signin_password")
+    if st.form_submit_button(tr("auth.sign_in"), type="primary"):
+        try:
+            sign_in(authenticate(store(), username, password))
+        except SafetyError as exc:
+            show_error(exc)
+        else:
+            st.rerun()
+
+if sso_configured():
+    if st.user.is_logged_in:
+        account = user_for_email(store(), str(st.user.get("email") or ""))
+        if account is None:
+            st.error(tr("signin.sso_unknown", email=st.user.get("email") or "?"))
+        else:
+            sign_in(account)
+            st.rerun()
+    st.button(tr("signin.sso"), on_click=st.login)
+
+accounts = demo_credentials(store())
+if accounts:
+    with st.expander(tr("signin.demo_accounts"), expanded=True):
+        st.caption(tr("signin.demo_help"))
+        st.dataframe(
+            [{"username": a["username"], "role": t("role." + a["role"], lang()), "password": a["password"]}
+             for a in accounts],
+            hide_index=True,
+            column_config={"username": tr("label.username"), "role": tr("label.role"),
+                           "password": tr("label.password")},
+        )

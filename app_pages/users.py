@@ -1,0 +1,85 @@
+"""Users (admins): accounts, roles and enterprises, one-time passwords."""
+
+import streamlit as st
+
+from app_pages.ui import lang, show_error, store, tr, user
+from safety.access import Role
+from safety.errors import SafetyError
+from safety.register import list_enterprises
+from safety.users import create_user, list_users, reset_password, update_user
+
+me = user()
+st.title(tr("users.title"))
+accounts = list_users(store(), me)
+st.dataframe(
+    [a | {"role": tr("role." + a["role"])} for a in accounts],
+    hide_index=True,
+    column_config={
+        "username": tr("label.username"), "full_name": tr("label.full_name"), "email": tr("label.email"),
+        "role": tr("label.role"), "enterprise_bin": tr("label.bin"),
+        "active": st.column_config.CheckboxColumn(tr("label.active")),
+        "must_change_password": st.column_config.CheckboxColumn(tr("users.must_change")),
+        "failed_attempts": tr("users.failed"), "locked_until": tr("users.locked_until"),
+        "last_sign_in_at": tr("users.last_sign_in"), "is_demo": st.column_config.CheckboxColumn(tr("users.demo")),
+    },
+)
+
+roles = list(Role)
+role_names = {r: tr("role." + r.value) for r in roles}
+enterprises = {None: "—"} | {e.bin: f"{e.name(lang())} · {e.bin}" for e in list_enterprises(store(), me)}
+bins = list(enterprises)
+
+
+def account_form(key: str, initial: dict | None = None) -> dict | None:
+    """Draw the account form; return its values when submitted."""
+    initial = initial or {}
+    with st.form(key):
+        left, right = st.columns(2)
+        username = left.text_input(tr("label.username"), value=initial.get("username", ""),
+                                   disabled=bool(initial), help=tr("help.username"))
+        full_name = right.text_input(tr("label.full_name"), value=initial.get("full_name", ""))
+        email = left.text_input(tr("label.email"), value=initial.get("email") or "")
+        role = right.selectbox(tr("label.role"), roles, format_func=role_names.get,
+                               index=roles.index(Role(initial["role"])) if initial else 3)
+        bin_ = left.selectbox(tr("users.enterprise"), bins, format_func=enterprises.get,
+                              index=bins.index(initial.get("enterprise_bin")) if initial.get("enterprise_bin") in bins
+                              else 0, help=tr("help.user_enterprise"))
+        active = right.checkbox(tr("label.active"), value=initial.get("active", True))
+        if not st.form_submit_button(tr("action.save" if initial else "action.add"), type="primary"):
+            return None
+    return {"username": initial.get("username", username), "full_name": full_name, "email": email,
+            "role": role, "enterprise_bin": bin_, "active": active}
+
+
+with st.expander(tr("users.add"), icon=":material/person_add:"):
+    values = account_form("add_user")
+    if values is not None:
+        try:
+            created, password = create_user(store(), me, values)
+        except SafetyError as exc:
+            show_error(exc)
+        else:
+            st.success(tr("users.created", username=created.username))
+            st.code(password, language=None)
+
+with st.expander(tr("users.edit"), icon=":material/manage_accounts:"):
+    names = [a["username"] for a in accounts]
+    chosen = st.selectbox(tr("label.username"), names, key="users_chosen")
+    if chosen:
+        current = next(a for a in accounts if a["username"] == chosen)
+        values = account_form(f"edit_user_{chosen}", current)
+        if values is not None:
+            try:
+                update_user(store(), me, chosen, values)
+            except SafetyError as exc:
+                show_error(exc)
+            else:
+                st.success(tr("users.saved"))
+        if st.button(tr("users.reset"), key="reset_password"):
+            try:
+                password = reset_password(store(), me, chosen)
+            except SafetyError as exc:
+                show_error(exc)
+            else:
+                st.success(tr("users.reset_done", username=chosen))
+                st.code(password, language=None)

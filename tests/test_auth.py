@@ -1,0 +1,131 @@
+"""Sign-in and passwords: argon2 hashes only, the lock after five failures, idle expiry, first admin."""
+
+import datetime as dt
+
+import pytest
+
+from safety.access import SYSTEM, Role
+from safety.auth import (
+    LOCK_MINUTES,
+    SignInFailed,
+    authenticate,
+    change_password,
+    create_admin,
+    has_users,
+    session_expired,
+)
+from safety.db import users as users_sql
+from safety.errors import Conflict, ValidationFailed
+from safety.users import create_user, reset_password
+
+PASSWORD = "correct horse battery"
+T0 = dt.datetime(2026, 11, 25, 9, 0)
+
+
+@pytest.fixture
+def admin(store):
+    return create_admin(store, "boss", PASSWORD, "Главный Администратор")
+
+
+def _account(store, username):
+    with store.cursor() as cur:
+        return users_sql.by_username(cur, username)
+
+
+def test_only_the_argon2_hash_is_stored(store, admin):
+    row = _account(store, "boss")
+    assert row["password_hash"].startswith("$argon2id$") and PASSWORD not in row["password_hash"]
+    dump = str(store.query("SELECT * FROM users")) + str(store.query("SELECT * FROM audit_log"))
+    assert PASSWORD not in dump
+
+
+def test_right_password_signs_in_and_wrong_one_does_not(store, admin):
+    assert authenticate(store, "BOSS", PASSWORD, T0).role is Role.ADMIN
+    with pytest.raises(SignInFailed) as info:
+        authenticate(store, "boss", "wrong password!", T0)
+    assert info.value.key == "auth.failed"
+    with pytest.raises(SignInFailed) as unknown:
+        authenticate(store, "nobody", PASSWORD, T0)
+    assert unknown.value.key == "auth.failed"  # the same answer: no hint that an account exists
+
+
+def test_sixth_attempt_is_refused_even_with_the_right_password(store, admin):
+    for attempt in range(5):
+        with pytest.raises(SignInFailed) as info:
+            authenticate(store, "boss", f"wrong {attempt} password", T0 + dt.timedelta(seconds=attempt))
+    assert info.value.key == "auth.locked"
+    with pytest.raises(SignInFailed) as locked:
+        authenticate(store, "boss", PASSWORD, T0 + dt.timedelta(minutes=1))
+    assert locked.value.key == "auth.locked" and "in 15 min" in locked.value.render("en")  # 14 min 4 s, rounded up
+    assert authenticate(store, "boss", PASSWORD, T0 + dt.timedelta(minutes=LOCK_MINUTES, seconds=5)).username == "boss"
+    assert store.query("SELECT count(*) FROM audit_log WHERE action = 'user.locked'") == [(1,)]
+
+
+def test_a_success_resets_the_count_of_failures(store, admin):
+    for attempt in range(4):
+        with pytest.raises(SignInFailed):
+            authenticate(store, "boss", f"wrong {attempt} password", T0)
+    authenticate(store, "boss", PASSWORD, T0)
+    for attempt in range(4):
+        with pytest.raises(SignInFailed) as info:
+            authenticate(store, "boss", f"wrong {attempt} password", T0)
+        assert info.value.key == "auth.failed"
+
+
+def test_idle_sessions_expire():
+    assert not session_expired(T0, T0 + dt.timedelta(minutes=29), 30)
+    assert session_expired(T0, T0 + dt.timedelta(minutes=31), 30)
+    assert session_expired(None, T0, 30)
+
+
+def test_first_admin_only_on_an_empty_user_table(store):
+    assert not has_users(store)
+    with pytest.raises(ValidationFailed) as info:
+        create_admin(store, "boss", "short", "Boss")
+    assert [p.key for p in info.value.problems] == ["password.too_short"]
+    create_admin(store, "boss", PASSWORD, "Boss")
+    with pytest.raises(Conflict):
+        create_admin(store, "second", PASSWORD, "Second")
+    create_admin(store, "second", PASSWORD, "Second", first_only=False)  # the CLI may add more
+    with pytest.raises(Conflict):
+        create_admin(store, "second", PASSWORD, "Again", first_only=False)
+
+
+def test_one_time_password_must_be_changed(store, admin, demo_store):
+    created, otp = create_user(store, SYSTEM, {"username": "reg.manager", "full_name": "Р. Менеджер",
+                                               "role": "regional_manager"})
+    assert created.must_change_password and len(otp) >= 12
+    signed_in = authenticate(store, "reg.manager", otp, T0)
+    assert signed_in.must_change_password
+    with pytest.raises(ValidationFailed) as same:
+        change_password(store, signed_in, otp, otp)
+    assert [p.key for p in same.value.problems] == ["password.same"]
+    with pytest.raises(ValidationFailed) as short:
+        change_password(store, signed_in, otp, "too short")
+    assert [p.key for p in short.value.problems] == ["password.too_short"]
+    with pytest.raises(ValidationFailed) as wrong:
+        change_password(store, signed_in, "not the password", "a brand new password")
+    assert [p.key for p in wrong.value.problems] == ["password.wrong_old"]
+    change_password(store, signed_in, otp, "a brand new password")
+    assert not authenticate(store, "reg.manager", "a brand new password", T0).must_change_password
+    with pytest.raises(SignInFailed):
+        authenticate(store, "reg.manager", otp, T0)
+
+
+def test_reset_gives_a_new_one_time_password_and_lifts_the_lock(store, admin):
+    for attempt in range(5):
+        with pytest.raises(SignInFailed):
+            authenticate(store, "boss", f"wrong {attempt} password", T0)
+    otp = reset_password(store, admin, "boss")
+    assert authenticate(store, "boss", otp, T0).must_change_password
+
+
+def test_disabled_account_cannot_sign_in(store, admin):
+    from safety.users import update_user
+
+    create_user(store, admin, {"username": "leaver", "full_name": "L", "role": "regional_manager"})
+    otp = reset_password(store, admin, "leaver")
+    update_user(store, admin, "leaver", {"full_name": "L", "role": "regional_manager", "active": False})
+    with pytest.raises(SignInFailed) as info:
+        authenticate(store, "leaver", otp, T0)
+    assert info.value.key == "auth.inactive"
