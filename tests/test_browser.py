@@ -174,6 +174,7 @@ def _sign_in(page: Page, username: str, language: str) -> None:
     expect(_title(page, "signin.title", language)).to_be_visible()
     page.get_by_label(t("label.username", language), exact=True).fill(username)
     page.get_by_label(t("label.password", language), exact=True).fill(PASSWORDS[username])
+    _shot(page, f"00_signin_{username}_{language}")
     page.get_by_role("button", name=t("auth.sign_in", language), exact=True).click()
 
 
