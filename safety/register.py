@@ -17,11 +17,10 @@ from safety.db import enterprises as sql
 from safety.errors import Conflict, NotFound, Problem, ValidationFailed
 from safety.geography import DISTRICTS_BY_KATO, district_for, division_name
 from safety.identifiers import bin_problem, normalise_bin
-from safety.validation import custom, validate
+from safety.validation import OptionalEmail, OptionalText, custom, validate
 
 VISION_ZERO_LAUNCH = dt.date(2017, 9, 3)  # ISSA launched Vision Zero at the World Congress in Singapore
 MAX_HOURS_PER_WORKER = 8784  # hours in a leap year: more per head means the figure is wrong
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s\-()]{7,20}$")
 _OKED = re.compile(r"^\d{2}(\d{1,3})?$")
 
@@ -38,9 +37,9 @@ class EnterpriseInput(BaseModel):
     oked: str
     industry: str = Field(min_length=1, max_length=300)
     joined_on: dt.date
-    officer_name: str | None = Field(default=None, max_length=200)
-    officer_phone: str | None = Field(default=None, max_length=40)
-    officer_email: str | None = Field(default=None, max_length=200)
+    officer_name: OptionalText = Field(default=None, max_length=200)
+    officer_phone: OptionalText = Field(default=None, max_length=40)
+    officer_email: OptionalEmail = Field(default=None, max_length=200)
 
     @field_validator("bin", mode="before")
     @classmethod
@@ -76,11 +75,6 @@ class EnterpriseInput(BaseModel):
             raise custom("joined.range", start=VISION_ZERO_LAUNCH.isoformat())
         return value
 
-    @field_validator("officer_name", "officer_phone", "officer_email", mode="before")
-    @classmethod
-    def _blank_is_none(cls, value: Any) -> Any:
-        return None if value is None or str(value).strip() == "" else str(value).strip()
-
     @field_validator("officer_phone")
     @classmethod
     def _phone(cls, value: str | None) -> str | None:
@@ -88,12 +82,6 @@ class EnterpriseInput(BaseModel):
             raise custom("phone.format", value=value)
         return value
 
-    @field_validator("officer_email")
-    @classmethod
-    def _email(cls, value: str | None) -> str | None:
-        if value is not None and not _EMAIL.match(value):
-            raise custom("email.format", value=value)
-        return value
 
 
 class YearInput(BaseModel):

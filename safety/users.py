@@ -16,10 +16,9 @@ from safety.db import enterprises as enterprise_sql
 from safety.db import users as sql
 from safety.errors import Conflict, NotFound
 from safety.identifiers import normalise_bin
-from safety.validation import custom, validate
+from safety.validation import OptionalEmail, OptionalText, custom, validate
 
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,40}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class UserInput(BaseModel):
@@ -29,9 +28,9 @@ class UserInput(BaseModel):
 
     username: str
     full_name: str = Field(min_length=1, max_length=200)
-    email: str | None = None
+    email: OptionalEmail = None
     role: Role
-    enterprise_bin: str | None = None
+    enterprise_bin: OptionalText = None
     active: bool = True
 
     @field_validator("username")
@@ -39,18 +38,6 @@ class UserInput(BaseModel):
     def _username(cls, value: str) -> str:
         if not _USERNAME.match(value):
             raise custom("username.format")
-        return value
-
-    @field_validator("email", "enterprise_bin", mode="before")
-    @classmethod
-    def _blank(cls, value: Any) -> Any:
-        return None if value is None or str(value).strip() == "" else str(value).strip()
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str | None) -> str | None:
-        if value is not None and not _EMAIL.match(value):
-            raise custom("email.format", value=value)
         return value
 
     @model_validator(mode="after")

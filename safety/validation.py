@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
 from safety.errors import Problem, ValidationFailed
@@ -72,3 +73,21 @@ def validate(model: type[M], data: Mapping[str, Any]) -> M:
 def _short(value: Any) -> str:
     text = "" if value is None else str(value)
     return text if len(text) <= 40 else text[:37] + "…"
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def blank_to_none(value: Any) -> Any:
+    """Treat an empty or blank cell or field as missing; trim the rest."""
+    return None if value is None or str(value).strip() == "" else str(value).strip()
+
+
+def _check_email(value: str | None) -> str | None:
+    if value is not None and not _EMAIL.match(value):
+        raise custom("email.format", value=value)
+    return value
+
+
+OptionalText = Annotated[str | None, BeforeValidator(blank_to_none)]
+OptionalEmail = Annotated[str | None, BeforeValidator(blank_to_none), AfterValidator(_check_email)]
