@@ -48,6 +48,11 @@ _RULES: dict[str, frozenset[Role]] = {
     "register.write": frozenset({Role.ADMIN}),
     "users.manage": frozenset({Role.ADMIN}),
     "audit.read": frozenset({Role.ADMIN}),
+    "checklist.read": frozenset(Role),
+    "checklist.fill": frozenset({Role.SAFETY_OFFICER}),
+    "actions.read": frozenset(Role),
+    "actions.manage": frozenset({Role.SAFETY_OFFICER}),
+    "actions.confirm": frozenset({Role.SAFETY_OFFICER, Role.ENTERPRISE_MANAGER}),
 }
 
 

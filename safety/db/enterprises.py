@@ -15,7 +15,9 @@ FIELDS = (
 EDITABLE = FIELDS[1:]  # the BIN is the identity of a record and never changes
 COLUMNS = "id, " + ", ".join(FIELDS) + ", active, is_demo, created_at, updated_at"
 # Tables whose rows belong to an enterprise; a row in any of them forbids a hard delete.
-DEPENDENT_TABLES = ("enterprise_years", "users")
+DEPENDENT_TABLES = ("enterprise_years", "users", "assessments", "corrective_actions")
+# Tables whose rows belong to an assessment (deleted with the demo's assessments).
+ASSESSMENT_TABLES = ("assessment_answers", "assessment_rule_scores")
 
 
 def insert(cur: Cursor, record: dict[str, Any], *, is_demo: bool = False) -> int:
@@ -140,6 +142,11 @@ def count(cur: Cursor, *, demo_only: bool = False) -> int:
 def delete_demo(cur: Cursor) -> int:
     """Delete every demo enterprise with all rows that belong to it; return how many enterprises went."""
     ids = [r[0] for r in cur.execute("SELECT id FROM enterprises WHERE is_demo").fetchall()]
+    for table in ASSESSMENT_TABLES:  # names come from the constant, never from input
+        cur.execute(
+            f"DELETE FROM {table} WHERE assessment_id IN "
+            "(SELECT a.id FROM assessments a JOIN enterprises e ON e.id = a.enterprise_id WHERE e.is_demo)"
+        )
     for table in reversed(DEPENDENT_TABLES):  # names come from the constant, never from input
         cur.execute(
             f"DELETE FROM {table} WHERE enterprise_id IN (SELECT id FROM enterprises WHERE is_demo)"
