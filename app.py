@@ -22,6 +22,8 @@ PAGES = [
     ("app_pages/home.py", "page.home", "home", "programme.read"),
     ("app_pages/enterprises.py", "page.enterprises", "enterprises", "register.list"),
     ("app_pages/enterprise.py", "page.enterprise", "enterprise", "enterprise.read"),
+    ("app_pages/assessment.py", "page.assessment", "assessment", "checklist.fill"),
+    ("app_pages/actions.py", "page.actions", "actions", "actions.read"),
     ("app_pages/users.py", "page.users", "users", "users.manage"),
     ("app_pages/audit.py", "page.audit", "audit", "audit.read"),
     ("app_pages/account.py", "page.account", "account", "programme.read"),

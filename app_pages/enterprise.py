@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from app_pages.history import history_section
 from app_pages.ui import enterprise_form, lang, show_error, store, tr, user
 from safety.access import can
 from safety.errors import SafetyError
@@ -43,6 +44,8 @@ card[2].markdown(
     f"**{tr('label.officer_name')}**  \n{enterprise.officer_name or '–'} · {enterprise.officer_phone or '–'}"
     f" · {enterprise.officer_email or '–'}"
 )
+
+history_section(me, bin_)
 
 st.subheader(tr("enterprise.years"))
 st.caption(tr("enterprise.years.help"))

@@ -162,7 +162,7 @@ def submit_assessment(store: Store, user: User, assessment_id: int, lang: str = 
             if not answer.get("rating"):
                 problems.append(Problem("assessment.unrated", {"item": item.id, "rule": rule.id}))
             elif answer["rating"] == "na" and not answer.get("na_reason"):
-                problems.append(Problem("assessment.na_reason", {"item": item.id, "rule": rule.id}))
+                problems.append(Problem("assessment.na_reason_missing", {"item": item.id, "rule": rule.id}))
         if problems:
             raise ValidationFailed("assessment.incomplete", problems=problems, count=len(problems))
         rules = assessment.rule_scores()
@@ -223,3 +223,13 @@ def compare_assessments(store: Store, user: User, first_id: int, second_id: int,
         rows.append({"rule": rule.id, "item": item.id, "text": item.text.get(lang), "before": before,
                      "after": after, "change": change})
     return rows
+
+
+def history_points(history: list[dict]) -> list[dict]:
+    """Flatten a history into chart points: one per assessment for the overall score and one per rule."""
+    points = []
+    for entry in history:
+        points.append({"assessed_on": entry["assessed_on"], "series": "overall", "score": entry["overall"]})
+        points += [{"assessed_on": entry["assessed_on"], "series": str(rule_id), "score": value["score"]}
+                   for rule_id, value in sorted(entry["rules"].items())]
+    return points

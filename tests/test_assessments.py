@@ -59,7 +59,7 @@ def test_submit_refuses_unrated_items_and_na_without_reason(world, mini):  # noq
     with pytest.raises(ValidationFailed) as info:
         submit_assessment(store, officer, draft.id, today=TODAY)
     assert {(p.key, p.params["item"]) for p in info.value.problems} == {
-        ("assessment.unrated", "2.2"), ("assessment.na_reason", "1.3")}
+        ("assessment.unrated", "2.2"), ("assessment.na_reason_missing", "1.3")}
     assert get_assessment(store, officer, draft.id).status == "draft"
 
 

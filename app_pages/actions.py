@@ -1,0 +1,90 @@
+"""Corrective actions: filter, follow up (officer), confirm proposals (officer or enterprise manager), add."""
+
+import datetime as dt
+
+import streamlit as st
+
+from app_pages.ui import lang, show_error, store, tr, user
+from safety.access import can
+from safety.actions import PRIORITIES, STATES, confirm_action, create_action, list_actions, update_action
+from safety.errors import SafetyError
+from safety.register import list_enterprises
+
+me = user()
+st.title(tr("actions.title"))
+everyone = tr("common.all")
+enterprises = {None: everyone} | {e.bin: f"{e.name(lang())} · {e.bin}" for e in list_enterprises(store(), me)}
+states = {None: everyone} | {s: tr("state." + s) for s in STATES}
+rules = {None: everyone} | {r: str(r) for r in range(1, 8)}
+priorities = {p: tr("priority." + p) for p in PRIORITIES}
+cols = st.columns(4)
+bin_ = cols[0].selectbox(tr("enterprise.choose"), list(enterprises), format_func=enterprises.get, key="act_bin")
+rule = cols[1].selectbox(tr("actions.rule"), list(rules), format_func=rules.get, key="act_rule")
+state = cols[2].selectbox(tr("label.state"), list(states), format_func=states.get, key="act_state")
+overdue = cols[3].checkbox(tr("actions.overdue_only"), key="act_overdue")
+
+rows = list_actions(store(), me, bin_=bin_, rule_id=rule, state=state, overdue=overdue)
+st.caption(tr("actions.count", count=len(rows), overdue=sum(r["overdue"] for r in rows)))
+table = [{"id": r["id"], "bin": r["bin"], "rule": r["rule_id"], "item": r["item_id"], "title": r["title"],
+          "owner": r["owner"], "due_on": r["due_on"], "priority": priorities[r["priority"]],
+          "state": tr("state." + r["state"]), "overdue": r["overdue"]} for r in rows]
+st.dataframe(table, hide_index=True, column_config={
+    "id": "№", "bin": tr("label.bin"), "rule": tr("actions.rule"), "item": tr("export.item"),
+    "title": tr("label.action_title"), "owner": tr("label.owner"),
+    "due_on": st.column_config.DateColumn(tr("label.due_on"), format="DD.MM.YYYY"),
+    "priority": tr("label.priority"), "state": tr("label.state"),
+    "overdue": st.column_config.CheckboxColumn(tr("actions.overdue"))})
+
+ids = {r["id"]: f"№{r['id']} · {r['title'][:80]}" for r in rows}
+if ids and (can(me, "actions.confirm", me.enterprise_id) or can(me, "actions.manage", me.enterprise_id)):
+    chosen = st.selectbox(tr("actions.choose"), list(ids), format_func=ids.get, key="act_chosen")
+    action = next(r for r in rows if r["id"] == chosen)
+    if action["state"] == "proposed" and st.button(tr("actions.confirm"), key="act_confirm"):
+        try:
+            confirm_action(store(), me, chosen)
+        except SafetyError as exc:
+            show_error(exc)
+        else:
+            st.rerun()
+    if can(me, "actions.manage", action["enterprise_id"]):
+        with st.form(f"action_{chosen}"):
+            left, right = st.columns(2)
+            values = {
+                "title": left.text_input(tr("label.action_title"), value=action["title"]),
+                "owner": right.text_input(tr("label.owner"), value=action["owner"] or ""),
+                "due_on": left.date_input(tr("label.due_on"), value=action["due_on"], format="DD.MM.YYYY"),
+                "priority": right.selectbox(tr("label.priority"), PRIORITIES, format_func=priorities.get,
+                                            index=PRIORITIES.index(action["priority"])),
+                "state": left.selectbox(tr("label.state"), STATES, format_func=states.get,
+                                        index=STATES.index(action["state"])),
+                "completed_on": right.date_input(tr("label.completed_on"), value=action["completed_on"],
+                                                 format="DD.MM.YYYY"),
+                "completion_note": left.text_input(tr("label.completion_note"), value=action["completion_note"] or ""),
+                "cancel_reason": right.text_input(tr("label.cancel_reason"), value=action["cancel_reason"] or ""),
+            }
+            if st.form_submit_button(tr("action.save"), type="primary"):
+                try:
+                    update_action(store(), me, chosen, values)
+                except SafetyError as exc:
+                    show_error(exc)
+                else:
+                    st.rerun()
+
+if can(me, "actions.manage", me.enterprise_id) and me.enterprise_id is not None:
+    with st.expander(tr("actions.add"), icon=":material/add_task:"), st.form("new_action", clear_on_submit=True):
+        title = st.text_input(tr("label.action_title"))
+        left, right = st.columns(2)
+        owner = left.text_input(tr("label.owner"))
+        due_on = right.date_input(tr("label.due_on"), value=dt.date.today() + dt.timedelta(days=30),
+                                  format="DD.MM.YYYY")
+        priority = left.selectbox(tr("label.priority"), PRIORITIES, format_func=priorities.get, index=1)
+        rule_id = right.selectbox(tr("actions.rule"), list(rules), format_func=rules.get)
+        if st.form_submit_button(tr("action.add"), type="primary"):
+            own = list_enterprises(store(), me)[0].bin
+            try:
+                create_action(store(), me, own, {"title": title, "owner": owner, "due_on": due_on,
+                                                 "priority": priority, "rule_id": rule_id})
+            except SafetyError as exc:
+                show_error(exc)
+            else:
+                st.rerun()
