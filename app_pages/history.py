@@ -10,6 +10,7 @@ from safety.access import User
 from safety.assessment_export import export_assessment
 from safety.assessments import assessment_history, compare_assessments, history_points
 from safety.checklists import load_checklists
+from safety.i18n import format_date, format_number
 
 COLOURS = {"green": "#2E7D32", "yellow": "#F9A825", "red": "#C62828", "na": "#9E9E9E"}
 
@@ -35,7 +36,8 @@ def history_section(me: User, bin_: str) -> None:
     st.altair_chart(line, width="stretch")
 
     latest = history[-1]
-    st.markdown(tr("history.latest", date=latest["assessed_on"].strftime("%d.%m.%Y"), score=latest["overall"]))
+    st.markdown(tr("history.latest", date=format_date(latest["assessed_on"], lang(), "short"),
+                   score=format_number(latest["overall"], lang(), 1)))
     profile = [{"rule": f"{k}. {rules[k]}", "score": v["score"] or 0, "status": v["status"]}
                for k, v in sorted(latest["rules"].items())]
     bars = alt.Chart(alt.Data(values=profile)).mark_bar().encode(

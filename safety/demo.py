@@ -7,23 +7,30 @@ import json
 import random
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from safety.access import Role, User
+from safety.assessments import checklist_version
 from safety.auth import hash_password, one_time_password
+from safety.checklists import load_checklists
 from safety.db import Store, meta
+from safety.db import actions as action_sql
+from safety.db import assessments as assessment_sql
 from safety.db import audit as audit_sql
 from safety.db import enterprises as sql
 from safety.db import users as users_sql
-from safety.db.store import PROJECT_ROOT
+from safety.db.store import PROJECT_ROOT, Cursor
 from safety.geography import DISTRICTS, DISTRICTS_BY_KATO
 from safety.identifiers import check_digit
 from safety.register import EnterpriseInput, YearInput
+from safety.scoring import overall_score, score_rules
 
 DEMO_INPUTS = PROJECT_ROOT / "data" / "demo_inputs.yaml"
 DEMO_STATE_KEY = "demo_state"
+DEMO_LAST_ASSESSMENT = dt.date(2026, 10, 31)  # fixed, so the demo is the same whenever it is built
 
 
 class _Industry(BaseModel):
@@ -166,11 +173,73 @@ def load_demo(store: Store) -> DemoReport:
                 users_sql.insert(cur, {"username": name, "full_name": full_name, "role": role.value,
                                        "enterprise_id": home["id"] if role.scoped and home else None,
                                        "password_hash": hashes[name], "is_demo": True})
+        _load_assessments(cur, [e for e in enterprises if e.bin in loaded], {e["bin"]: e for e in fresh})
         meta.put(cur, DEMO_STATE_KEY, "loaded")
         meta.put(cur, DEMO_CREDENTIALS_KEY, json.dumps(credentials))
         audit_sql.write(cur, [audit_sql.entry(DEMO_ACTOR, "demo.load", "demo", None, None,
                                               after={"enterprises": len(fresh), "years": len(year_rows)})])
     return DemoReport(enterprises=len(fresh), years=len(year_rows), credentials=credentials)
+
+
+def _load_assessments(cur: Cursor, enterprises: list[EnterpriseInput], records: dict[str, Any]) -> None:
+    """Give every demo enterprise 2–5 submitted golden-rules assessments, some improving and some slipping,
+    with the corrective actions they proposed (older ones mostly done, some recent ones overdue)."""
+    checklist = load_checklists()["golden_rules"]
+    checklist_version(cur, checklist)
+    rng = random.Random(demo_inputs().seed + 1)
+    ids = dict(sql.ids_by_bin(cur))
+    answers: list[dict[str, Any]] = []
+    rule_rows: list[dict[str, Any]] = []
+    actions: list[dict[str, Any]] = []
+    for enterprise in enterprises:
+        count = rng.randint(2, 5)
+        quality = rng.uniform(0.35, 0.85)  # the share of items fully in place at the first assessment
+        trend = rng.choice((0.08, 0.05, 0.02, -0.04, -0.07))  # most improve, some slip
+        first = max(enterprise.joined_on + dt.timedelta(days=60), dt.date(2021, 3, 1))
+        dates = [DEMO_LAST_ASSESSMENT - dt.timedelta(days=rng.randint(0, 290))]  # the latest within this year
+        while len(dates) < count and dates[0] - dt.timedelta(days=270) >= first:
+            dates.insert(0, dates[0] - dt.timedelta(days=rng.randint(270, 450)))  # roughly yearly before it
+        for number, on in enumerate(dates):
+            level = min(0.97, max(0.1, quality + trend * number + rng.uniform(-0.05, 0.05)))
+            ratings = {}
+            for _, item in checklist.items():
+                draw = rng.random()
+                ratings[item.id] = ("na" if draw > 0.985 else "green" if draw < level
+                                    else "yellow" if draw < level + (1 - level) * 0.65 else "red")
+            rules = score_rules(checklist, ratings)
+            assessment_id = assessment_sql.insert(cur, {
+                "enterprise_id": ids[enterprise.bin], "checklist_id": checklist.id, "version": checklist.version,
+                "status": "submitted", "started_by": "demo.officer", "submitted_by": "demo.officer",
+                "started_at": dt.datetime.combine(on, dt.time(9)), "submitted_at": dt.datetime.combine(on, dt.time(16)),
+                "assessed_on": on, "overall_score": overall_score(rules)})
+            answers += [{"assessment_id": assessment_id, "item_id": item_id, "rating": rating,
+                         "na_reason": "Нет такого участка (демо)" if rating == "na" else None}
+                        for item_id, rating in ratings.items()]
+            rule_rows += [{"assessment_id": assessment_id, "rule_id": r.rule_id, "score": r.score,
+                           "status": r.status} for r in rules]
+            latest = number == len(dates) - 1
+            for rule, item in checklist.items():
+                if ratings[item.id] not in ("red", "yellow"):
+                    continue
+                red = ratings[item.id] == "red"
+                due = on + dt.timedelta(days=30 if red else 90)
+                if not latest:
+                    state = rng.choice(("done", "done", "done", "done", "cancelled"))
+                elif due < DEMO_LAST_ASSESSMENT:  # mostly closed in time; the rest is overdue
+                    state = rng.choice(("done", "done", "done", "done", "done", "open", "in_progress"))
+                else:
+                    state = rng.choice(("open", "in_progress", "in_progress", "done"))
+                actions.append({
+                    "enterprise_id": ids[enterprise.bin], "assessment_id": assessment_id, "item_id": item.id,
+                    "rule_id": rule.id, "title": item.text.ru, "owner": records[enterprise.bin]["officer_name"],
+                    "due_on": due, "priority": "high" if red else "medium", "state": state,
+                    "completed_on": min(due, on + dt.timedelta(days=rng.randint(5, 80))) if state == "done" else None,
+                    "completion_note": "Выполнено (демо)" if state == "done" else None,
+                    "cancel_reason": "Заменено другим мероприятием (демо)" if state == "cancelled" else None,
+                    "created_by": "demo.officer"})
+    assessment_sql.insert_many_answers(cur, answers)
+    assessment_sql.insert_many_rule_scores(cur, rule_rows)
+    action_sql.insert_many(cur, actions)
 
 
 def demo_credentials(store: Store) -> list[dict[str, str]]:

@@ -19,6 +19,7 @@ PAGES = {
     "app_pages/users.py": "users.title",
     "app_pages/audit.py": "audit.title",
     "app_pages/account.py": "account.title",
+    "app_pages/actions.py": "actions.title",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from safety.db.store import Cursor, fetch_dicts
+from safety.db.store import Cursor, fetch_dicts, insert_frame
 
 FIELDS = ("enterprise_id", "assessment_id", "item_id", "rule_id", "incident_id", "title", "owner", "due_on",
           "priority", "state", "completed_on", "completion_note", "cancel_reason", "created_by")
@@ -46,3 +46,9 @@ def select(cur: Cursor, *, enterprise_id: int | None = None, rule_id: int | None
         "AND (? IS NULL OR a.assessment_id = ?) ORDER BY a.due_on, a.id",
         [enterprise_id, enterprise_id, rule_id, rule_id, state, state, overdue_on, overdue_on, assessment_id,
          assessment_id]))
+
+
+def insert_many(cur: Cursor, rows: list[dict[str, Any]]) -> None:
+    """Insert many actions at once (the demo)."""
+    types = {f: "Int64" if f.endswith("_id") and f != "item_id" else "object" for f in FIELDS}
+    insert_frame(cur, "corrective_actions", types, rows)

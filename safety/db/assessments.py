@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from safety.db.store import Cursor, fetch_dicts
+from safety.db.store import Cursor, fetch_dicts, insert_frame
 
 COLUMNS = ("id, enterprise_id, checklist_id, version, status, started_by, started_at, submitted_by, submitted_at, "
            "assessed_on, overall_score")
@@ -106,3 +106,15 @@ def rule_scores(cur: Cursor, assessment_ids: list[int]) -> list[dict[str, Any]]:
     return fetch_dicts(cur.execute(
         "SELECT assessment_id, rule_id, score, status FROM assessment_rule_scores "
         "WHERE list_contains(?, assessment_id) ORDER BY assessment_id, rule_id", [assessment_ids]))
+
+
+def insert_many_answers(cur: Cursor, rows: list[dict[str, Any]]) -> None:
+    """Insert the answers of many assessments at once (the demo)."""
+    insert_frame(cur, "assessment_answers", {"assessment_id": "Int64", "item_id": "object", "rating": "object",
+                                             "comment": "object", "evidence": "object", "na_reason": "object"}, rows)
+
+
+def insert_many_rule_scores(cur: Cursor, rows: list[dict[str, Any]]) -> None:
+    """Insert the rule scores of many assessments at once (the demo)."""
+    insert_frame(cur, "assessment_rule_scores", {"assessment_id": "Int64", "rule_id": "Int64", "score": "Float64",
+                                                 "status": "object"}, rows)

@@ -108,3 +108,22 @@ def fetch_dicts(cur: Cursor) -> list[dict[str, Any]]:
 def open_store(path: str | Path | None = None) -> Store:
     """Open (creating and migrating as needed) the database at path, or at the default path."""
     return Store(path if path is not None else default_db_path())
+
+
+def insert_frame(cur: Cursor, table: str, columns: dict[str, str], rows: list[dict[str, Any]]) -> None:
+    """Insert many rows in one statement through a registered DataFrame (callers pass constant names only).
+
+    `columns` maps each column to a pandas dtype ("object", "Int64", "Float64", "boolean"), so None stays NULL.
+    """
+    if not rows:
+        return
+    import pandas as pd  # only bulk writers need it
+
+    frame = pd.DataFrame({name: pd.Series([r.get(name) for r in rows], dtype=dtype)
+                          for name, dtype in columns.items()})
+    cur.register("incoming_frame", frame)
+    try:
+        names = ", ".join(columns)
+        cur.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming_frame")
+    finally:
+        cur.unregister("incoming_frame")

@@ -1,0 +1,63 @@
+"""The assessment page through AppTest: a whole golden-rules assessment by the demo officer, drafts that
+survive a reopened app, and the new score on the enterprise page."""
+
+import pytest
+
+from safety.checklists import load_checklists
+from safety.i18n import format_number, t
+from safety.scoring import overall_score, score_rules
+
+LEVELS = ("green", "yellow", "red")
+
+
+def _rating_boxes(at):
+    return [r for r in at.radio if str(r.key).endswith(":rating")]
+
+
+def test_draft_survives_a_reopened_app(demo_app):
+    at = demo_app("demo.officer")
+    at.switch_page("app_pages/assessment.py").run()
+    boxes = _rating_boxes(at)
+    boxes[0].set_value("yellow")
+    comment = next(w for w in at.text_input if str(w.key).endswith(":comment"))
+    comment.input("Нет графика обходов")
+    at.run()
+    again = demo_app("demo.officer")  # a new session: nothing carried over in memory
+    again.switch_page("app_pages/assessment.py").run()
+    assert _rating_boxes(again)[0].value == "yellow"
+    assert next(w for w in again.text_input if str(w.key).endswith(":comment")).value == "Нет графика обходов"
+
+
+def test_officer_fills_and_submits_a_whole_assessment(demo_app):
+    at = demo_app("demo.officer")
+    at.switch_page("app_pages/assessment.py").run()
+    boxes = _rating_boxes(at)
+    assert len(boxes) == 54
+    ratings = {}
+    for number, box in enumerate(boxes):
+        ratings[str(box.key).split(":")[1]] = LEVELS[0] if number % 9 else LEVELS[number % 2 + 1]
+        box.set_value(ratings[str(box.key).split(":")[1]])  # mostly green, a few yellow and red
+    at.run()
+    expected = overall_score(score_rules(load_checklists()["golden_rules"], ratings))
+    assert not at.exception
+    at.button(key="submit_assessment").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any(t("assessment.submitted", "ru", count=6).split(".")[0] in s.value for s in at.success)
+    at.get("form")[-1].button[0].click().run()  # confirm the proposed actions as they are
+    assert t("assessment.actions_confirmed", "ru") in [s.value for s in at.success]
+    at.switch_page("app_pages/enterprise.py").run()
+    latest = [m.value for m in at.markdown if "**" in m.value and "%" in m.value]
+    assert any(f"**{format_number(expected, 'ru', 1)}\u00a0%**" in text for text in latest), (latest, expected)
+
+
+def test_submit_with_unrated_items_is_refused_on_the_page(demo_app):
+    at = demo_app("demo.officer")
+    at.switch_page("app_pages/assessment.py").run()
+    at.button(key="submit_assessment").click().run()
+    assert at.error and "54" in at.error[0].value
+
+
+@pytest.mark.parametrize("username", ["demo.head", "demo.region", "demo.admin"])
+def test_only_officers_see_the_assessment_page(demo_app, username):
+    with pytest.raises(ValueError):
+        demo_app(username).switch_page("app_pages/assessment.py")
