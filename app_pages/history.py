@@ -26,7 +26,7 @@ def history_section(me: User, bin_: str) -> None:
     names = {"overall": tr("history.overall")} | {str(k): f"{k}. {v}" for k, v in rules.items()}
     points = [p | {"name": names[p["series"]]} for p in history_points(history)]
     line = alt.Chart(alt.Data(values=points)).mark_line(point=True).encode(
-        x=alt.X("assessed_on:T", title=tr("export.assessed_on")),
+        x=alt.X("assessed_on:T", title=tr("export.assessed_on"), axis=alt.Axis(format="%m.%Y")),
         y=alt.Y("score:Q", title=tr("history.score"), scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("name:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=400)),
         strokeWidth=alt.condition(alt.datum.series == "overall", alt.value(4), alt.value(1.5)),

@@ -226,10 +226,11 @@ def compare_assessments(store: Store, user: User, first_id: int, second_id: int,
 
 
 def history_points(history: list[dict]) -> list[dict]:
-    """Flatten a history into chart points: one per assessment for the overall score and one per rule."""
+    """Flatten a history into chart points (ISO dates): one per assessment for the overall score and one per rule."""
     points = []
     for entry in history:
-        points.append({"assessed_on": entry["assessed_on"], "series": "overall", "score": entry["overall"]})
-        points += [{"assessed_on": entry["assessed_on"], "series": str(rule_id), "score": value["score"]}
+        day = entry["assessed_on"].isoformat()
+        points.append({"assessed_on": day, "series": "overall", "score": entry["overall"]})
+        points += [{"assessed_on": day, "series": str(rule_id), "score": value["score"]}
                    for rule_id, value in sorted(entry["rules"].items())]
     return points

@@ -157,3 +157,25 @@ def test_compare_shows_better_and_worse(world, mini):  # noqa: F811
     submit_assessment(store, officer, second.id, today=TODAY)
     changes = {r["item"]: r["change"] for r in compare_assessments(store, officer, first.id, second.id, "en")}
     assert changes == {"1.1": "better", "1.2": "worse", "1.3": "same", "2.1": "changed", "2.2": "same"}
+
+
+def test_golden_rules_export_has_seven_rule_sheets_with_fills(world):  # noqa: F811
+    store, users, own, _ = world
+    officer = users["demo.officer"]
+    draft = open_draft(store, officer, own, "golden_rules")
+    cycle = ("green", "yellow", "red")
+    for number, (_, item) in enumerate(draft.checklist.items()):
+        save_answer(store, officer, draft.id, item.id, rating=cycle[number % 3])
+    proposed = submit_assessment(store, officer, draft.id, "en", today=TODAY)
+    assert len(proposed) == sum(1 for n in range(54) if n % 3)  # one per yellow and red item
+    book = load_workbook(io.BytesIO(export_assessment(store, officer, draft.id, "ru")))
+    rule_sheets = [name for name in book.sheetnames if name.startswith("Правило")]
+    assert len(rule_sheets) == 7
+    colours = {"green": "2E7D32", "yellow": "F9A825", "red": "C62828"}
+    number = 0
+    for name in rule_sheets:
+        sheet = book[name]
+        for row in range(2, sheet.max_row + 1):
+            assert sheet.cell(row, 3).fill.fgColor.rgb[-6:] == colours[cycle[number % 3]]
+            number += 1
+    assert number == 54 and book["Мероприятия"].max_row == len(proposed) + 1

@@ -234,3 +234,19 @@ def test_deep_link_keeps_language_across_pages(page: Page):
     _nav_link(page, "page.home", "en").click()
     _expect_page_loaded(page, "home.title", "en")
     _shot(page, "07_home_en")
+
+
+def test_officer_sees_the_assessment_and_the_history(page: Page):
+    page.goto("/assessment")
+    _sign_in(page, "demo.officer", "ru")
+    _expect_page_loaded(page, "assessment.title", "ru")
+    expect(page.get_by_role("tab").first).to_be_visible()
+    _shot(page, "08_assessment_ru")
+    _nav_link(page, "page.enterprise", "ru").click()
+    _expect_page_loaded(page, "enterprise.title", "ru")
+    expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    _shot(page, "09_enterprise_history_ru")
+    _nav_link(page, "page.actions", "ru").click()
+    _expect_page_loaded(page, "actions.title", "ru")
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    _shot(page, "10_actions_ru")
