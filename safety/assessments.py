@@ -112,18 +112,24 @@ def get_assessment(store: Store, user: User, assessment_id: int) -> Assessment:
         return _load(cur, row)
 
 
+def _draft_row(cur: Any, user: User, assessment_id: int) -> dict[str, Any]:
+    """Return a draft the user may fill in; a submitted assessment is read-only."""
+    row = sql.by_id(cur, assessment_id)
+    require(user, "checklist.fill", row["enterprise_id"] if row else -1)
+    if row is None:
+        raise NotFound("assessment.not_found", id=assessment_id)
+    if row["status"] != "draft":
+        raise Conflict("assessment.read_only")
+    return row
+
+
 def save_answer(store: Store, user: User, assessment_id: int, item_id: str, *, rating: str | None = None,
                 comment: str | None = None, evidence: str | None = None, na_reason: str | None = None) -> None:
     """Save one item's answer into a draft (the page calls this on every change, so nothing is lost)."""
     if rating is not None and rating not in RATINGS:
         raise ValidationFailed(problems=[Problem("assessment.bad_rating", {"value": rating}, field="rating")])
     with store.transaction() as cur:
-        row = sql.by_id(cur, assessment_id)
-        require(user, "checklist.fill", row["enterprise_id"] if row else -1)
-        if row is None:
-            raise NotFound("assessment.not_found", id=assessment_id)
-        if row["status"] != "draft":
-            raise Conflict("assessment.submitted")
+        row = _draft_row(cur, user, assessment_id)
         checklist = from_snapshot(sql.frozen_version(cur, row["checklist_id"], row["version"])["definition"])
         if item_id not in {item.id for _, item in checklist.items()}:
             raise NotFound("assessment.no_item", item=item_id)
@@ -149,12 +155,7 @@ def submit_assessment(store: Store, user: User, assessment_id: int, lang: str = 
     """Check every item is rated (N/A with a reason), score it, make it read-only and propose actions."""
     today = today or dt.date.today()
     with store.transaction() as cur:
-        row = sql.by_id(cur, assessment_id)
-        require(user, "checklist.fill", row["enterprise_id"] if row else -1)
-        if row is None:
-            raise NotFound("assessment.not_found", id=assessment_id)
-        if row["status"] != "draft":
-            raise Conflict("assessment.submitted")
+        row = _draft_row(cur, user, assessment_id)
         assessment = _load(cur, row)
         problems = []
         for rule, item in assessment.checklist.items():

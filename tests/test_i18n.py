@@ -93,3 +93,16 @@ def test_numbers_and_dates_follow_the_language():
     assert format_date(day, "ru", "short") == "05.03.2026"
     assert format_date(day, "en") == "Mar 5, 2026"
     assert "2026" in format_date(day, "kk") and format_date(day, "kk") != format_date(day, "ru")
+
+
+def test_errors_raised_without_parameters_need_none():
+    """An error raised as Error("key") with no parameters must have texts without placeholders."""
+    bare = re.compile(r"""(?:Error|Failed|Conflict|NotFound|Denied|Unreadable|Invalid|Locked|New)\("([a-z_.]+)"\)""")
+    sources = [*ROOT.glob("safety/**/*.py"), ROOT / "app.py", *ROOT.glob("app_pages/*.py")]
+    found = 0
+    for path in sources:
+        for key in bare.findall(path.read_text(encoding="utf-8")):
+            found += 1
+            for lang, text in catalogue()[key].items():
+                assert not _placeholders(text), f"{path.name} raises {key} with no parameters, but {lang} needs some"
+    assert found >= 5, "the scan found too few raise sites: it must be broken"
