@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages.ui import lang, store, tr, user
 from safety.access import can
-from safety.i18n import format_number
+from safety.i18n import format_number, format_percent
 from safety.programme import enterprises_by_district, programme_summary
 
 st.title(tr("home.title"))
@@ -19,6 +19,11 @@ cols[2].metric(tr("home.metric.industries"), format_number(summary.industries, l
 cols[3].metric(
     tr("home.metric.headcount", year=summary.latest_year or "–"), format_number(summary.headcount, lang())
 )
+cols = st.columns(4)
+cols[0].metric(tr("home.metric.score"), format_percent(summary.average_score, lang()),
+               help=tr("home.metric.score_help", count=summary.assessed))
+cols[1].metric(tr("home.metric.assessed"), format_number(summary.assessed, lang()))
+cols[2].metric(tr("home.metric.overdue_actions"), format_number(summary.overdue_actions, lang()))
 
 st.subheader(tr("home.by_district"))
 data = enterprises_by_district(store(), user(), lang())

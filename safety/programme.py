@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from safety.access import User, require
 from safety.db import Store
+from safety.db import assessments as assessment_sql
 from safety.db import enterprises as sql
 from safety.geography import DISTRICTS
 
@@ -20,13 +22,17 @@ class ProgrammeSummary:
     latest_year: int | None
     headcount: int | None
     demo: bool
+    average_score: float | None
+    assessed: int
+    overdue_actions: int
 
 
-def programme_summary(store: Store, user: User) -> ProgrammeSummary:
+def programme_summary(store: Store, user: User, today: dt.date | None = None) -> ProgrammeSummary:
     """Return the programme's headline figures (active enterprises only); any signed-in user sees them."""
     require(user, "programme.read")
     with store.cursor() as cur:
         row = sql.summary(cur)
+        scores = assessment_sql.programme_scores(cur, "golden_rules", today or dt.date.today())
     return ProgrammeSummary(
         enterprises=int(row["enterprises"]),
         districts=int(row["districts"]),
@@ -34,6 +40,7 @@ def programme_summary(store: Store, user: User) -> ProgrammeSummary:
         latest_year=row["latest_year"],
         headcount=int(row["headcount"]) if row["headcount"] is not None else None,
         demo=bool(row["demo_enterprises"]),
+        **scores,
     )
 
 

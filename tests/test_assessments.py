@@ -179,3 +179,16 @@ def test_golden_rules_export_has_seven_rule_sheets_with_fills(world):  # noqa: F
             assert sheet.cell(row, 3).fill.fgColor.rgb[-6:] == colours[cycle[number % 3]]
             number += 1
     assert number == 54 and book["Мероприятия"].max_row == len(proposed) + 1
+
+
+def test_programme_summary_counts_scores_and_overdue_actions(demo_store):
+    from safety.access import SYSTEM
+    from safety.programme import programme_summary
+
+    summary = programme_summary(demo_store, SYSTEM, today=TODAY)
+    latest = demo_store.query(
+        "SELECT avg(s) FROM (SELECT arg_max(overall_score, assessed_on) AS s FROM assessments GROUP BY enterprise_id)")
+    assert summary.assessed == 31 and summary.average_score == round(latest[0][0], 1)
+    overdue = demo_store.query("SELECT count(*) FROM corrective_actions WHERE due_on < ? AND state IN "
+                               "('proposed', 'open', 'in_progress')", [TODAY])[0][0]
+    assert summary.overdue_actions == overdue > 0

@@ -118,3 +118,16 @@ def insert_many_rule_scores(cur: Cursor, rows: list[dict[str, Any]]) -> None:
     """Insert the rule scores of many assessments at once (the demo)."""
     insert_frame(cur, "assessment_rule_scores", {"assessment_id": "Int64", "rule_id": "Int64", "score": "Float64",
                                                  "status": "object"}, rows)
+
+
+def programme_scores(cur: Cursor, checklist_id: str, today: dt.date) -> dict[str, Any]:
+    """Mean of each active enterprise's latest overall score, how many were assessed, and overdue actions."""
+    row = cur.execute(
+        "WITH latest AS (SELECT a.enterprise_id, arg_max(a.overall_score, a.assessed_on) AS score "
+        "  FROM assessments a JOIN enterprises e ON e.id = a.enterprise_id "
+        "  WHERE a.status = 'submitted' AND a.checklist_id = ? AND e.active GROUP BY a.enterprise_id) "
+        "SELECT (SELECT round(avg(score), 1) FROM latest), (SELECT count(*) FROM latest), "
+        "(SELECT count(*) FROM corrective_actions c JOIN enterprises e ON e.id = c.enterprise_id "
+        " WHERE e.active AND c.due_on < ? AND c.state NOT IN ('done', 'cancelled'))",
+        [checklist_id, today]).fetchone()
+    return {"average_score": row[0], "assessed": int(row[1]), "overdue_actions": int(row[2])}
