@@ -53,6 +53,8 @@ _RULES: dict[str, frozenset[Role]] = {
     "actions.read": frozenset(Role),
     "actions.manage": frozenset({Role.SAFETY_OFFICER}),
     "actions.confirm": frozenset({Role.SAFETY_OFFICER, Role.ENTERPRISE_MANAGER}),
+    "incidents.read": frozenset(Role),
+    "incidents.write": frozenset({Role.SAFETY_OFFICER}),
 }
 
 

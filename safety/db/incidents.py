@@ -1,0 +1,106 @@
+"""SQL for incident cases and their imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from safety.db.store import Cursor, fetch_dicts, insert_frame
+from safety.incident_model import FIELDS
+
+INVESTIGATION = ("reported_on", "commission_on", "closed_on", "act_sent_on")
+COLUMNS = ("i.id, i.enterprise_id, e.bin, " + ", ".join("i." + f for f in FIELDS) + ", "
+           + ", ".join("i." + f for f in INVESTIGATION) + ", i.fingerprint, i.import_id, i.created_by, i.created_at")
+_TYPES = {"enterprise_id": "Int64", "occurred_on": "object", "occurred_at": "object", "kind": "object",
+          "severity": "object", "lost_days": "Int64", "restricted_days": "Int64", "accident_no": "object",
+          "place": "object", "description": "object", "cause": "object", "job_title": "object", "gender": "object",
+          "age": "Int64", "experience_years": "Float64", "rule": "Int64", "external_id": "object",
+          "person_name": "object", "fingerprint": "object", "import_id": "Int64", "created_by": "object"}
+
+
+def insert_many(cur: Cursor, rows: list[dict[str, Any]]) -> None:
+    """Insert many cases in one statement."""
+    insert_frame(cur, "incidents", _TYPES, rows)
+
+
+def insert(cur: Cursor, row: dict[str, Any]) -> int:
+    """Insert one case and return its id."""
+    names = list(_TYPES)
+    result = cur.execute(f"INSERT INTO incidents ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+                         "RETURNING id", [row.get(n) for n in names]).fetchone()
+    return int(result[0])
+
+
+def update(cur: Cursor, incident_id: int, row: dict[str, Any]) -> None:
+    """Overwrite a case's fields and fingerprint."""
+    names = [*FIELDS, "fingerprint"]
+    cur.execute(f"UPDATE incidents SET {', '.join(n + ' = ?' for n in names)} WHERE id = ?",
+                [row.get(n) for n in names] + [incident_id])
+
+
+def set_investigation(cur: Cursor, enterprise_id: int, incident_ids: list[int], dates: dict[str, Any]) -> None:
+    """Set the investigation dates on the cases of one accident."""
+    cur.execute(f"UPDATE incidents SET {', '.join(n + ' = ?' for n in INVESTIGATION)} "
+                "WHERE enterprise_id = ? AND list_contains(?, id)",
+                [dates.get(n) for n in INVESTIGATION] + [enterprise_id, incident_ids])
+
+
+def delete(cur: Cursor, incident_id: int) -> None:
+    """Delete one case."""
+    cur.execute("DELETE FROM incidents WHERE id = ?", [incident_id])
+
+
+def by_id(cur: Cursor, incident_id: int) -> dict[str, Any] | None:
+    """Return a case, or None."""
+    rows = fetch_dicts(cur.execute(
+        f"SELECT {COLUMNS} FROM incidents i JOIN enterprises e ON e.id = i.enterprise_id WHERE i.id = ?",
+        [incident_id]))
+    return rows[0] if rows else None
+
+
+def select(cur: Cursor, *, enterprise_id: int | None = None, kind: str | None = None,
+           since: dt.date | None = None, until: dt.date | None = None, limit: int = 50_000) -> list[dict[str, Any]]:
+    """List cases, newest first, with optional filters."""
+    return fetch_dicts(cur.execute(
+        f"SELECT {COLUMNS} FROM incidents i JOIN enterprises e ON e.id = i.enterprise_id "
+        "WHERE (? IS NULL OR i.enterprise_id = ?) AND (? IS NULL OR i.kind = ?) "
+        "AND (? IS NULL OR i.occurred_on >= ?) AND (? IS NULL OR i.occurred_on <= ?) "
+        "ORDER BY i.occurred_on DESC, i.id DESC LIMIT ?",
+        [enterprise_id, enterprise_id, kind, kind, since, since, until, until, limit]))
+
+
+def fingerprints(cur: Cursor, enterprise_id: int) -> set[str]:
+    """Return the fingerprints of an enterprise's cases."""
+    return {r[0] for r in cur.execute("SELECT fingerprint FROM incidents WHERE enterprise_id = ?",
+                                      [enterprise_id]).fetchall()}
+
+
+def insert_import(cur: Cursor, record: dict[str, Any]) -> int:
+    """Record an import and return its id."""
+    names = ("enterprise_id", "file_name", "sha256", "sheet", "profile", "username", "rows_read", "imported",
+             "duplicates", "identical_in_file", "skipped", "rejected")
+    row = cur.execute(f"INSERT INTO incident_imports ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+                      "RETURNING id", [record[n] for n in names]).fetchone()
+    return int(row[0])
+
+
+def imports(cur: Cursor, enterprise_id: int | None = None) -> list[dict[str, Any]]:
+    """List imports, newest first."""
+    return fetch_dicts(cur.execute(
+        "SELECT m.*, e.bin FROM incident_imports m JOIN enterprises e ON e.id = m.enterprise_id "
+        "WHERE ? IS NULL OR m.enterprise_id = ? ORDER BY m.id DESC", [enterprise_id, enterprise_id]))
+
+
+def import_by_id(cur: Cursor, import_id: int) -> dict[str, Any] | None:
+    """Return one import, or None."""
+    rows = fetch_dicts(cur.execute("SELECT * FROM incident_imports WHERE id = ?", [import_id]))
+    return rows[0] if rows else None
+
+
+def undo_import(cur: Cursor, import_id: int, username: str) -> int:
+    """Delete an import's cases and mark it undone; return how many cases went."""
+    count = cur.execute("SELECT count(*) FROM incidents WHERE import_id = ?", [import_id]).fetchone()[0]
+    cur.execute("DELETE FROM incidents WHERE import_id = ?", [import_id])
+    cur.execute("UPDATE incident_imports SET undone_at = current_timestamp, undone_by = ? WHERE id = ?",
+                [username, import_id])
+    return int(count)

@@ -1,0 +1,113 @@
+"""The incident log: manual entry, edits and deletes (audited), listing, and the case fingerprint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from safety.access import User, enterprise_scope, require
+from safety.db import Store
+from safety.db import audit as audit_sql
+from safety.db import enterprises as enterprise_sql
+from safety.db import incidents as sql
+from safety.errors import NotFound
+from safety.identifiers import normalise_bin
+from safety.incident_model import FIELDS, IncidentInput
+from safety.validation import validate
+
+# Fields that identify a case; the person's name is left out, so a log with and without names still matches.
+IDENTITY = tuple(f for f in FIELDS if f != "person_name")
+
+
+def base_fingerprint(enterprise_id: int, record: Mapping[str, Any]) -> str:
+    """A hash of the enterprise and the case's normalised fields."""
+    values = [enterprise_id] + [_normal(record.get(name)) for name in IDENTITY]
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def fingerprint(base: str, occurrence: int) -> str:
+    """The case fingerprint: the base hash plus its occurrence number among identical rows (1, 2, …)."""
+    return f"{base}:{occurrence}"
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, str):
+        return " ".join(value.casefold().split())
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _enterprise(cur: Any, user: User, bin_: str, right: str) -> dict[str, Any]:
+    row = enterprise_sql.by_bin(cur, normalise_bin(bin_))
+    require(user, right, row["id"] if row else -1)
+    if row is None:
+        raise NotFound("enterprise.not_found", bin=bin_)
+    return row
+
+
+def _next_fingerprint(cur: Any, enterprise_id: int, record: Mapping[str, Any], skip: str | None = None) -> str:
+    base = base_fingerprint(enterprise_id, record)
+    taken = {f for f in sql.fingerprints(cur, enterprise_id) if f.startswith(base + ":") and f != skip}
+    occurrence = 1
+    while fingerprint(base, occurrence) in taken:
+        occurrence += 1
+    return fingerprint(base, occurrence)
+
+
+def add_incident(store: Store, user: User, bin_: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Log one case by hand (the enterprise's safety officer), with the same checks as an import."""
+    record = validate(IncidentInput, data).model_dump()
+    with store.transaction() as cur:
+        enterprise = _enterprise(cur, user, bin_, "incidents.write")
+        row = record | {"enterprise_id": enterprise["id"], "created_by": user.username,
+                        "fingerprint": _next_fingerprint(cur, enterprise["id"], record)}
+        incident_id = sql.insert(cur, row)
+        audit_sql.write(cur, [audit_sql.entry(user, "incident.create", "incident", incident_id, enterprise["id"],
+                                              after=record)])
+        return sql.by_id(cur, incident_id)
+
+
+def update_incident(store: Store, user: User, incident_id: int, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Edit a case of the officer's own enterprise."""
+    with store.transaction() as cur:
+        old = _case(cur, user, incident_id, "incidents.write")
+        record = validate(IncidentInput, {k: old[k] for k in FIELDS} | dict(data)).model_dump()
+        record["fingerprint"] = _next_fingerprint(cur, old["enterprise_id"], record, skip=old["fingerprint"])
+        sql.update(cur, incident_id, record)
+        audit_sql.write(cur, [audit_sql.entry(user, "incident.update", "incident", incident_id, old["enterprise_id"],
+                                              before={k: old[k] for k in FIELDS},
+                                              after={k: record[k] for k in FIELDS})])
+        return sql.by_id(cur, incident_id)
+
+
+def delete_incident(store: Store, user: User, incident_id: int) -> None:
+    """Delete a case of the officer's own enterprise."""
+    with store.transaction() as cur:
+        old = _case(cur, user, incident_id, "incidents.write")
+        sql.delete(cur, incident_id)
+        audit_sql.write(cur, [audit_sql.entry(user, "incident.delete", "incident", incident_id, old["enterprise_id"],
+                                              before={k: old[k] for k in FIELDS})])
+
+
+def _case(cur: Any, user: User, incident_id: int, right: str) -> dict[str, Any]:
+    row = sql.by_id(cur, incident_id)
+    require(user, right, row["enterprise_id"] if row else -1)
+    if row is None:
+        raise NotFound("incident.not_found", id=incident_id)
+    return row
+
+
+def list_incidents(store: Store, user: User, *, bin_: str | None = None, kind: str | None = None,
+                   since: dt.date | None = None, until: dt.date | None = None) -> list[dict[str, Any]]:
+    """List the cases the user may see, newest first."""
+    with store.cursor() as cur:
+        if bin_:
+            enterprise_id = _enterprise(cur, user, bin_, "incidents.read")["id"]
+        else:
+            require(user, "incidents.read")
+            enterprise_id = enterprise_scope(user)
+        return sql.select(cur, enterprise_id=enterprise_id, kind=kind, since=since, until=until)
