@@ -1,0 +1,432 @@
+"""Import of real incident logs: find the header, map columns and values, read dates per column, check every
+row, then write all new cases in one transaction (re-imports add nothing; any import can be undone)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from safety.access import User, enterprise_scope, require
+from safety.dates import parse_date
+from safety.db import Store
+from safety.db import audit as audit_sql
+from safety.db import enterprises as enterprise_sql
+from safety.db import incidents as sql
+from safety.errors import FileUnreadable, NotFound, Problem, ValidationFailed
+from safety.i18n import texts_for
+from safety.identifiers import normalise_bin
+from safety.incident_model import FIELDS, GENDERS, KINDS, SEVERITIES, IncidentInput
+from safety.incidents import base_fingerprint, fingerprint
+from safety.spreadsheet import Sheet, read_sheets
+
+HEADER_SEARCH_ROWS = 30
+CATEGORICAL = {"kind": KINDS, "severity": SEVERITIES, "gender": GENDERS}
+# Headings seen in real logs (Russian, Kazakh, English, OSHA 300), compared without case, spaces or punctuation.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "occurred_on": ("дата", "дата происшествия", "дата несчастного случая", "дата травмы", "дата события",
+                    "дата и время происшествия", "date", "event date", "date of injury",
+                    "date of injury or onset of illness", "(d) date of injury or onset of illness", "оқиға күні",
+                    "күні", "accident_dt", "accident date"),
+    "occurred_at": ("время", "время происшествия", "time", "time of event", "уақыты"),
+    "kind": ("вид происшествия", "вид события", "тип происшествия", "вид", "kind", "type", "event type",
+             "оқиға түрі", "түрі"),
+    "severity": ("тяжесть", "степень тяжести", "тяжесть травмы", "severity", "degree", "degree of injury",
+                 "degree_injury", "ауырлығы", "ауырлық дәрежесі"),
+    "lost_days": ("дни нетрудоспособности", "дней нетрудоспособности", "потеряно дней", "число дней нетрудоспособности",
+                  "lost days", "days lost", "days_lost", "days away", "days away from work",
+                  "(k) away from work (days)", "away from work (days)", "еңбекке жарамсыз күндер",
+                  "еңбекке жарамсыздық күндері"),
+    "restricted_days": ("дни ограниченного труда", "дни перевода на лёгкий труд", "restricted days",
+                        "on job transfer or restriction (days)", "(l) on job transfer or restriction (days)",
+                        "days restricted"),
+    "accident_no": ("номер несчастного случая", "№ нс", "номер нс", "accident no", "accident number",
+                    "оқиға нөмірі"),
+    "place": ("цех", "участок", "цех участок", "место", "место происшествия", "подразделение", "location",
+              "where the event occurred", "(e) where the event occurred", "орны", "бөлімше", "цех (участок)"),
+    "description": ("описание", "обстоятельства", "обстоятельства несчастного случая", "описание происшествия",
+                    "description", "narrative", "describe injury or illness, parts of body affected, and object "
+                    "substance that directly injured or made person ill", "сипаттамасы", "мән-жайы"),
+    "cause": ("причина", "причины", "причины несчастного случая", "cause", "causes", "root cause", "себебі",
+              "себептері"),
+    "job_title": ("профессия", "должность", "профессия пострадавшего", "профессия должность", "job title",
+                  "(c) job title", "occupation", "кәсібі", "лауазымы"),
+    "gender": ("пол", "gender", "sex", "жынысы"),
+    "age": ("возраст", "age", "жасы"),
+    "experience_years": ("стаж", "стаж работы", "стаж лет", "experience", "years of experience", "еңбек өтілі"),
+    "rule": ("золотое правило", "правило", "golden rule", "rule", "алтын ереже", "ереже"),
+    "external_id": ("№", "№ п/п", "номер", "рег номер", "регистрационный номер", "case no", "case number",
+                    "(a) case no", "тіркеу нөмірі", "реттік нөмір"),
+    "person_name": ("фио", "фио пострадавшего", "пострадавший", "employee's name", "(b) employee's name",
+                    "name", "аты-жөні", "зардап шегуші"),
+}
+VALUE_SYNONYMS: dict[str, dict[str, str]] = {
+    "kind": {"несчастный случай": "accident", "нс": "accident", "травма": "accident", "accident": "accident",
+             "injury": "accident", "жазатайым оқиға": "accident", "микротравма": "micro_injury",
+             "micro injury": "micro_injury", "микрожарақат": "micro_injury", "near miss": "near_miss",
+             "потенциально опасное происшествие": "near_miss", "поп": "near_miss", "опасное происшествие": "near_miss",
+             "инцидент": "near_miss", "қауіпті оқиға": "near_miss", "профзаболевание": "occupational_disease",
+             "профессиональное заболевание": "occupational_disease", "occupational disease": "occupational_disease",
+             "illness": "occupational_disease", "кәсіптік ауру": "occupational_disease"},
+    "severity": {"легкий": "light", "лёгкий": "light", "легкая": "light", "лёгкая": "light", "легкая травма": "light",
+                 "light": "light", "minor": "light", "жеңіл": "light", "тяжелый": "severe", "тяжёлый": "severe",
+                 "тяжелая": "severe", "тяжёлая": "severe", "severe": "severe", "serious": "severe", "ауыр": "severe",
+                 "смертельный": "fatal", "со смертельным исходом": "fatal", "смерть": "fatal", "fatal": "fatal",
+                 "death": "fatal", "fatality": "fatal", "өліммен аяқталған": "fatal", "өлім": "fatal"},
+    "gender": {"м": "male", "муж": "male", "мужской": "male", "male": "male", "m": "male", "ер": "male",
+               "ж": "female", "жен": "female", "женский": "female", "female": "female", "f": "female",
+               "әйел": "female"},
+}
+INTEGER_FIELDS = ("lost_days", "restricted_days", "age", "rule")
+
+
+class MappingProfile(BaseModel):
+    """A saved mapping of one log layout (the YAML file shape of the CLI's --mapping)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "auto"
+    sheet: str | int | None = None
+    header_row: int | None = None
+    date_order: Literal["auto", "dmy", "mdy", "ymd"] = "auto"
+    columns: dict[str, str] = {}
+    values: dict[str, dict[str, str]] = {}
+    defaults: dict[str, Any] = {}
+    skip_values: dict[str, list[str]] = {}
+    keep_names: bool = False
+
+    def model_post_init(self, _: Any) -> None:
+        for section in (self.columns, self.values, self.defaults, self.skip_values):
+            unknown = sorted(set(section) - set(FIELDS))
+            if unknown:
+                raise ValueError(f"unknown field {unknown[0]!r}")
+        for field_name, mapping in self.values.items():
+            allowed = CATEGORICAL.get(field_name)
+            bad = [v for v in mapping.values() if allowed and v not in allowed]
+            if bad:
+                raise ValueError(f"values.{field_name}: {bad[0]!r} is not one of {', '.join(allowed or ())}")
+
+
+def parse_profile(text: str, name: str = "profile.yaml") -> MappingProfile:
+    """Read a mapping profile from YAML; a problem names the file and the key."""
+    try:
+        data = yaml.safe_load(text) or {}
+        if not isinstance(data, dict):
+            raise ValueError("a mapping of keys is expected")
+        return MappingProfile.model_validate(data)
+    except (yaml.YAMLError, ValueError, ValidationError) as exc:
+        detail = str(exc).splitlines()
+        if isinstance(exc, ValidationError):
+            first = exc.errors()[0]
+            detail = [".".join(str(p) for p in first["loc"]) + ": " + first["msg"]]
+        raise ValidationFailed("import.bad_profile", file=name, detail=detail[0][:300] if detail else "?") from None
+
+
+def load_profile(path: Path) -> MappingProfile:
+    """Load a mapping profile file."""
+    return parse_profile(path.read_text(encoding="utf-8"), path.name)
+
+
+def _norm(text: Any) -> str:
+    return re.sub(r"[\W_]+", "", str(text or "")).casefold()
+
+
+def _heading_index() -> dict[str, str]:
+    index = {}
+    for name, words in SYNONYMS.items():
+        for word in (*words, *texts_for("incident.col." + name).values()):
+            index.setdefault(_norm(word), name)
+    return index
+
+
+@dataclass
+class RowError:
+    """A rejected row: where (spreadsheet row, column heading), the value and why (catalogue key)."""
+
+    row: int
+    column: str | None
+    value: str | None
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ImportResult:
+    """What an import read, would write (dry run) or wrote, and every problem found, row by row."""
+
+    file: str
+    sheet: str
+    header_row: int
+    columns: dict[str, str]
+    rows_read: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    identical_in_file: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    unmapped: dict[str, dict[str, int]] = field(default_factory=dict)
+    unmapped_columns: list[str] = field(default_factory=list)
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    import_id: int | None = None
+    date_order: str = "dmy"
+
+
+def find_header(sheet: Sheet, header_row: int | None = None) -> tuple[int, dict[str, int], dict[str, str], list[str]]:
+    """Find the header row (1-based) below any title rows; map its headings to our fields."""
+    index = _heading_index()
+    candidates = [header_row - 1] if header_row else range(min(HEADER_SEARCH_ROWS, len(sheet.rows)))
+    best: tuple[int, dict[str, int], dict[str, str], list[str]] | None = None
+    for r in candidates:
+        if r >= len(sheet.rows):
+            continue
+        columns: dict[str, int] = {}
+        headings: dict[str, str] = {}
+        others = []
+        for c, cell in enumerate(sheet.rows[r]):
+            name = index.get(_norm(cell))
+            if name and name not in columns:
+                columns[name] = c
+                headings[name] = str(cell)
+            elif cell not in (None, ""):
+                others.append(str(cell))
+        if best is None or len(columns) > len(best[1]):
+            best = (r + 1, columns, headings, others)
+    if best is None or (not header_row and len(best[1]) < 2):
+        raise ValidationFailed("import.no_header", sheet=sheet.name)
+    return best
+
+
+def decide_date_order(values: list[Any], preferred: str = "auto") -> tuple[str, bool]:
+    """Decide day-first or month-first for a whole column; return (order, ambiguous)."""
+    day_first = month_first = False
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        match = re.match(r"^\s*(\d{1,2})[./\-](\d{1,2})[./\-]\d{2,4}", value)
+        if match:
+            a, b = int(match[1]), int(match[2])
+            day_first |= a > 12 >= b
+            month_first |= b > 12 >= a
+    if day_first and not month_first:
+        return "dmy", False
+    if month_first and not day_first:
+        return "mdy", False
+    if preferred in ("dmy", "mdy", "ymd"):
+        return preferred, False
+    return "dmy", not day_first  # both (inconsistent) or neither: day first, as in Kazakhstan
+
+
+def _integer(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(-?\d+)(?:[.,]0+)?\s*(?:\D{0,12})", value)
+        return int(match[1]) if match else value
+    return value
+
+
+def _sheet(sheets: list[Sheet], wanted: str | int | None) -> Sheet:
+    if wanted is None:
+        found = next((s for s in sheets if not s.is_empty()), None)
+        if found is None:
+            raise FileUnreadable("file.empty", name="")
+        return found
+    if isinstance(wanted, int):
+        if not 1 <= wanted <= len(sheets):
+            raise ValidationFailed("import.no_sheet", sheet=str(wanted), sheets=", ".join(s.name for s in sheets))
+        return sheets[wanted - 1]
+    for sheet in sheets:
+        if sheet.name.strip().casefold() == wanted.strip().casefold():
+            return sheet
+    raise ValidationFailed("import.no_sheet", sheet=wanted, sheets=", ".join(s.name for s in sheets))
+
+
+def import_incidents(
+    store: Store, user: User, data: bytes, filename: str, bin_: str, *,
+    profile: MappingProfile | None = None, sheet: str | int | None = None, dry_run: bool = False,
+    drop_identical: bool = False, progress: Callable[[float], None] | None = None,
+) -> ImportResult:
+    """Read a log, check every row, then (unless dry_run) write all new cases in one transaction."""
+    profile = profile or MappingProfile()
+    with store.cursor() as cur:
+        enterprise = enterprise_sql.by_bin(cur, normalise_bin(bin_))
+    require(user, "incidents.read" if dry_run else "incidents.write", enterprise["id"] if enterprise else -1)
+    if enterprise is None:
+        raise NotFound("enterprise.not_found", bin=bin_)
+    sheets = read_sheets(data, filename)
+    chosen = _sheet(sheets, sheet if sheet is not None else profile.sheet)
+    if chosen.is_empty():
+        raise FileUnreadable("file.empty", name=filename)
+    header_row, columns, headings, others = find_header(chosen, profile.header_row)
+    # a profile's own headings win over the automatic guess
+    by_heading = {_norm(cell): c for c, cell in enumerate(chosen.rows[header_row - 1]) if cell not in (None, "")}
+    for field_name, heading in profile.columns.items():
+        if _norm(heading) not in by_heading:
+            raise ValidationFailed("import.profile_column", column=heading, field=field_name, sheet=chosen.name)
+        columns[field_name] = by_heading[_norm(heading)]
+        headings[field_name] = heading
+    if "occurred_on" not in columns:
+        raise ValidationFailed("import.no_date_column", sheet=chosen.name, row=header_row)
+    if not profile.keep_names:
+        columns.pop("person_name", None)
+    result = ImportResult(file=Path(filename).name, sheet=chosen.name, header_row=header_row,
+                          columns={f: headings[f] for f in columns},
+                          unmapped_columns=[o for o in others if _norm(o) not in {_norm(h) for h in headings.values()}])
+    rows = [(i + 1, r) for i, r in enumerate(chosen.rows[header_row:], start=header_row)
+            if any(c not in (None, "") for c in r)]
+    result.rows_read = len(rows)
+    date_cells = [r[columns["occurred_on"]] for _, r in rows if columns["occurred_on"] < len(r)]
+    order, ambiguous = decide_date_order(date_cells, profile.date_order)
+    result.date_order = order
+    if ambiguous and any(isinstance(v, str) for v in date_cells):
+        result.warnings.append(Problem("import.date_order_assumed", {"column": headings["occurred_on"]}))
+    if "kind" not in columns and "kind" not in profile.defaults:
+        result.warnings.append(Problem("import.kind_assumed"))
+    values_map = {f: {_norm(k): v for k, v in {**VALUE_SYNONYMS.get(f, {}), **profile.values.get(f, {})}.items()}
+                  for f in CATEGORICAL}
+    skip = {f: {_norm(v) for v in vs} for f, vs in profile.skip_values.items()}
+    unmapped: dict[str, Counter] = {f: Counter() for f in CATEGORICAL}
+    with store.cursor() as cur:
+        existing = sql.fingerprints(cur, enterprise["id"])
+    seen: Counter = Counter()
+    for number, (row_no, row) in enumerate(rows):
+        if progress and number % 5000 == 0:
+            progress(0.8 * number / max(1, len(rows)))
+        raw = {f: (row[c] if c < len(row) else None) for f, c in columns.items()}
+        if any(_norm(raw.get(f)) in values for f, values in skip.items()):
+            result.skipped += 1
+            continue
+        record: dict[str, Any] = {"kind": "accident"} | dict(profile.defaults)
+        failed = False
+        for name, value in raw.items():
+            if value in (None, ""):
+                continue
+            if name == "occurred_on":
+                parsed = parse_date(value, order)
+                if parsed is None:
+                    result.errors.append(RowError(row_no, headings[name], str(value), "import.bad_date"))
+                    failed = True
+                value = parsed
+            elif name == "occurred_at":
+                value = _time(value)
+            elif name in CATEGORICAL:
+                mapped = values_map[name].get(_norm(value))
+                if mapped is None:
+                    unmapped[name][str(value)] += 1
+                    result.errors.append(RowError(row_no, headings[name], str(value), "import.unmapped_value",
+                                                  {"field": name}))
+                    failed = True
+                value = mapped
+            elif name in INTEGER_FIELDS:
+                value = _integer(value)
+            elif name == "experience_years" and isinstance(value, str):
+                value = value.replace(",", ".").strip()
+            elif name in ("external_id", "accident_no") and isinstance(value, float) and value.is_integer():
+                value = str(int(value))
+            record[name] = value if not isinstance(value, (int, float)) or name not in (
+                "place", "description", "cause", "job_title", "external_id", "accident_no") else str(value)
+        if failed:
+            result.rejected += 1
+            continue
+        try:
+            case = IncidentInput.model_validate(record).model_dump()
+        except ValidationError as exc:
+            result.rejected += 1
+            for error in exc.errors():
+                loc = str(error["loc"][0]) if error["loc"] else None
+                kind = error["type"]
+                key = kind if "." in kind else "import.invalid"
+                params = {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, (str, int, float))}
+                value = raw.get(loc) if loc else None
+                result.errors.append(RowError(row_no, headings.get(loc or "", loc), None if value is None
+                                              else str(value), key, params))
+            continue
+        base = base_fingerprint(enterprise["id"], case)
+        seen[base] += 1
+        occurrence = seen[base]
+        if occurrence > 1:
+            result.identical_in_file += 1
+            result.warnings.append(Problem("import.identical_row", {"row": row_no}))
+            if drop_identical:
+                continue
+        print_ = fingerprint(base, occurrence)
+        if print_ in existing:
+            result.duplicates += 1
+            continue
+        result.cases.append(case | {"fingerprint": print_, "source_row": row_no})
+    result.unmapped = {f: dict(c) for f, c in unmapped.items() if c}
+    result.imported = len(result.cases)
+    if not dry_run and result.cases:
+        _write(store, user, enterprise["id"], data, profile, result)
+    if progress:
+        progress(1.0)
+    return result
+
+
+def _time(value: Any) -> dt.time | None:
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.time()
+    if isinstance(value, float) and 0 <= value < 1:  # Excel stores a time as a fraction of a day
+        seconds = round(value * 86400)
+        return dt.time(seconds // 3600 % 24, seconds // 60 % 60)
+    match = re.match(r"^\s*(\d{1,2})[:.](\d{2})", str(value))
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        return dt.time(int(match[1]), int(match[2]))
+    return None
+
+
+def _write(store: Store, user: User, enterprise_id: int, data: bytes, profile: MappingProfile,
+           result: ImportResult) -> None:
+    with store.transaction() as cur:
+        import_id = sql.insert_import(cur, {
+            "enterprise_id": enterprise_id, "file_name": result.file, "sha256": hashlib.sha256(data).hexdigest(),
+            "sheet": result.sheet, "profile": profile.name, "username": user.username, "rows_read": result.rows_read,
+            "imported": result.imported, "duplicates": result.duplicates,
+            "identical_in_file": result.identical_in_file, "skipped": result.skipped, "rejected": result.rejected})
+        sql.insert_many(cur, [{k: v for k, v in case.items() if k != "source_row"}
+                              | {"enterprise_id": enterprise_id, "import_id": import_id, "created_by": user.username}
+                              for case in result.cases])
+        audit_sql.write(cur, [audit_sql.entry(user, "incident.import", "import", import_id, enterprise_id, after={
+            "file": result.file, "sheet": result.sheet, "imported": result.imported,
+            "duplicates": result.duplicates, "rejected": result.rejected})])
+    result.import_id = import_id
+
+
+def list_imports(store: Store, user: User, bin_: str | None = None) -> list[dict[str, Any]]:
+    """The import history the user may see, newest first."""
+    with store.cursor() as cur:
+        enterprise_id = enterprise_scope(user)
+        if bin_:
+            row = enterprise_sql.by_bin(cur, normalise_bin(bin_))
+            require(user, "incidents.read", row["id"] if row else -1)
+            enterprise_id = row["id"] if row else -1
+        else:
+            require(user, "incidents.read")
+        return sql.imports(cur, enterprise_id)
+
+
+def undo_import(store: Store, user: User, import_id: int) -> int:
+    """Remove every case an import wrote (audited); return how many were removed."""
+    with store.transaction() as cur:
+        record = sql.import_by_id(cur, import_id)
+        require(user, "incidents.write", record["enterprise_id"] if record else -1)
+        if record is None:
+            raise NotFound("import.not_found", id=import_id)
+        if record["undone_at"] is not None:
+            raise ValidationFailed("import.already_undone", id=import_id)
+        removed = sql.undo_import(cur, import_id, user.username)
+        audit_sql.write(cur, [audit_sql.entry(user, "incident.import_undo", "import", import_id,
+                                              record["enterprise_id"], before={"cases": removed})])
+        return removed
