@@ -292,8 +292,8 @@ def import_incidents(
         result.warnings.append(Problem("import.date_order_assumed", {"column": headings["occurred_on"]}))
     if "kind" not in columns and "kind" not in profile.defaults:
         result.warnings.append(Problem("import.kind_assumed"))
-    values_map = {f: {_norm(k): v for k, v in {**VALUE_SYNONYMS.get(f, {}), **profile.values.get(f, {})}.items()}
-                  for f in CATEGORICAL}
+    values_map = {f: {_norm(k): v for k, v in {**_catalogue_values(f), **VALUE_SYNONYMS.get(f, {}),
+                                               **profile.values.get(f, {})}.items()} for f in CATEGORICAL}
     skip = {f: {_norm(v) for v in vs} for f, vs in profile.skip_values.items()}
     unmapped: dict[str, Counter] = {f: Counter() for f in CATEGORICAL}
     with store.cursor() as cur:
@@ -371,6 +371,12 @@ def import_incidents(
     if progress:
         progress(1.0)
     return result
+
+
+def _catalogue_values(field_name: str) -> dict[str, str]:
+    """Our own words for a field's values in all three languages (the template's drop-down lists use them)."""
+    return {text: value for value in CATEGORICAL[field_name]
+            for text in texts_for(f"{field_name}.{value}").values()}
 
 
 def _time(value: Any) -> dt.time | None:

@@ -63,9 +63,10 @@ class IncidentInput(BaseModel):
         if self.gender is not None and self.gender not in GENDERS:
             raise custom("incident.gender", value=self.gender)
         if self.kind == "accident":
+            if self.severity is None:
+                raise custom("incident.severity_needed")
             if self.severity not in SEVERITIES:
-                raise custom("incident.severity_needed" if self.severity is None else "incident.severity",
-                             value=self.severity or "")
+                raise custom("incident.severity", value=self.severity)
         elif self.severity is not None:
             raise custom("incident.severity_only_accidents", kind=self.kind)
         if self.kind == "near_miss" and (self.lost_days or self.restricted_days):

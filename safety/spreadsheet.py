@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from safety.errors import FileUnreadable
 
@@ -17,6 +18,9 @@ TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 CSV_ENCODINGS = ("utf-8-sig", "cp1251")
 DELIMITERS = ";,\t|"
 MAX_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED = 400 * 1024 * 1024  # a real log of a million rows unpacks to far less
+MAX_RATIO = 200  # xlsx text compresses about 10×; hundreds of times means a crafted file
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -39,14 +43,30 @@ def read_sheets(data: bytes, filename: str) -> list[Sheet]:
     if len(data) > MAX_BYTES:
         raise FileUnreadable("file.too_big", name=name, limit_mb=MAX_BYTES // (1024 * 1024))
     suffix = Path(filename).suffix.lower()
-    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or suffix in WORKBOOK_SUFFIXES:
+    if data[:4] == b"PK\x03\x04" or data[:8] == OLE_MAGIC or suffix in WORKBOOK_SUFFIXES:
         return _read_workbook(data, name)
     if suffix in TEXT_SUFFIXES or suffix == "":
         return [Sheet(Path(filename).stem or "csv", _read_csv(data, name))]
     raise FileUnreadable("file.not_spreadsheet", name=name)
 
 
+def _check_container(data: bytes, name: str) -> None:
+    """Refuse an encrypted workbook and a zip whose unpacked size is absurd (a zip bomb), before parsing."""
+    if data[:8] == OLE_MAGIC and "EncryptedPackage".encode("utf-16-le") in data:
+        raise FileUnreadable("file.encrypted", name=name)
+    if data[:4] != b"PK\x03\x04":
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise FileUnreadable("file.not_spreadsheet", name=name) from exc
+    if unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * len(data):
+        raise FileUnreadable("file.zip_bomb", name=name, size_mb=unpacked // (1024 * 1024))
+
+
 def _read_workbook(data: bytes, name: str) -> list[Sheet]:
+    _check_container(data, name)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
@@ -55,6 +75,8 @@ def _read_workbook(data: bytes, name: str) -> list[Sheet]:
             rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
             _fill_merged(rows, sheet.merged_cell_ranges or [])
             sheets.append(Sheet(sheet_name, [[_clean(c) for c in r] for r in rows]))
+    except PasswordError as exc:
+        raise FileUnreadable("file.encrypted", name=name) from exc
     except (CalamineError, ValueError, OSError) as exc:
         raise FileUnreadable("file.not_spreadsheet", name=name) from exc
     except BaseException as exc:  # calamine's Rust core raises its own panic type on garbage input
