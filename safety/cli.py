@@ -16,6 +16,7 @@ from safety.db import Store, open_store
 from safety.demo import load_demo, mark_initialised, remove_demo
 from safety.errors import SafetyError
 from safety.i18n import LANGUAGES, normalise_language, t
+from safety.incident_import import import_incidents, import_report, list_imports, load_profile, undo_import
 from safety.register import list_enterprises
 from safety.register_io import export_register, import_register
 
@@ -46,6 +47,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser("export-enterprises", help="export the register to .xlsx")
     exp.add_argument("file", type=Path)
+
+    inc = commands.add_parser("import-incidents", help="import an incident log (.xlsx/.xls/.ods/.csv)")
+    inc.add_argument("file", type=Path)
+    inc.add_argument("--enterprise", required=True, metavar="BIN")
+    inc.add_argument("--mapping", type=Path, metavar="PROFILE.yaml", help="a mapping profile")
+    inc.add_argument("--sheet", help="sheet name or 1-based number (default: the first with data)")
+    inc.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    inc.add_argument("--drop-identical", action="store_true", help="drop rows identical to an earlier row")
+    inc.add_argument("--json", action="store_true", help="print the report as JSON")
+    imports = commands.add_parser("imports", help="list incident imports")
+    imports.add_argument("--json", action="store_true")
+    undo = commands.add_parser("undo-import", help="remove every case an import wrote")
+    undo.add_argument("id", type=int)
     return parser
 
 
@@ -134,7 +148,47 @@ def _export(store: Store, args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def _import_incidents(store: Store, args: argparse.Namespace, lang: str) -> int:
+    profile = load_profile(args.mapping) if args.mapping else None
+    sheet = int(args.sheet) if args.sheet and args.sheet.isdigit() else args.sheet
+    result = import_incidents(store, SYSTEM, args.file.read_bytes(), args.file.name, args.enterprise,
+                              profile=profile, sheet=sheet, dry_run=args.dry_run, drop_identical=args.drop_identical)
+    report = import_report(result, lang)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+        return 0
+    key = "cli.incidents_checked" if args.dry_run else "cli.incidents_imported"
+    print(t(key, lang, **{k: report[k] for k in ("file", "sheet", "rows_read", "imported", "duplicates",
+                                                    "identical_in_file", "skipped", "rejected")}))
+    for error in report["errors"][:50]:
+        print(f"  {t('where.row', lang, row=error['row'])}, {error['column']}: {error['value']!r} — {error['message']}")
+    for warning in report["warnings"][:20]:
+        print("  ! " + warning)
+    return 0
+
+
+def _imports(store: Store, args: argparse.Namespace, lang: str) -> int:
+    rows = list_imports(store, SYSTEM)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return 0
+    for r in rows:
+        state = " (undone)" if r["undone_at"] else ""
+        print(f"{r['id']:>5}  {r['imported_at']:%Y-%m-%d %H:%M}  {r['bin']}  {r['file_name']}  "
+              f"+{r['imported']} ={r['duplicates']} ×{r['rejected']}{state}")
+    return 0
+
+
+def _undo_import(store: Store, args: argparse.Namespace, lang: str) -> int:
+    removed = undo_import(store, SYSTEM, args.id)
+    print(t("cli.import_undone", lang, id=args.id, count=removed))
+    return 0
+
+
 COMMANDS = {
+    "import-incidents": _import_incidents,
+    "imports": _imports,
+    "undo-import": _undo_import,
     "init": _init,
     "create-admin": _create_admin,
     "demo": _demo,

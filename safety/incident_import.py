@@ -86,6 +86,10 @@ VALUE_SYNONYMS: dict[str, dict[str, str]] = {
                "әйел": "female"},
 }
 INTEGER_FIELDS = ("lost_days", "restricted_days", "age", "rule")
+# Errors about the row as a whole, shown against the column they are most about.
+MODEL_ERROR_FIELDS = {"incident.near_miss_days": "lost_days", "incident.severity_needed": "severity",
+                      "incident.severity": "severity", "incident.severity_only_accidents": "severity",
+                      "incident.kind": "kind", "incident.gender": "gender"}
 
 
 class MappingProfile(BaseModel):
@@ -343,8 +347,8 @@ def import_incidents(
         except ValidationError as exc:
             result.rejected += 1
             for error in exc.errors():
-                loc = str(error["loc"][0]) if error["loc"] else None
                 kind = error["type"]
+                loc = str(error["loc"][0]) if error["loc"] else MODEL_ERROR_FIELDS.get(kind)
                 key = kind if "." in kind else "import.invalid"
                 params = {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, (str, int, float))}
                 value = raw.get(loc) if loc else None
@@ -436,3 +440,44 @@ def undo_import(store: Store, user: User, import_id: int) -> int:
         audit_sql.write(cur, [audit_sql.entry(user, "incident.import_undo", "import", import_id,
                                               record["enterprise_id"], before={"cases": removed})])
         return removed
+
+
+def import_report(result: ImportResult, lang: str) -> dict[str, Any]:
+    """The import's outcome as plain data (the CLI's --json shape), messages in the language."""
+    from safety.i18n import t
+
+    return {
+        "file": result.file, "sheet": result.sheet, "rows_read": result.rows_read, "imported": result.imported,
+        "duplicates": result.duplicates, "identical_in_file": result.identical_in_file, "skipped": result.skipped,
+        "rejected": result.rejected,
+        "errors": [{"row": e.row, "column": e.column, "value": e.value, "message": t(e.key, lang, **e.params)}
+                   for e in result.errors],
+        "warnings": [w.render(lang) for w in result.warnings],
+        "unmapped_values": result.unmapped, "import_id": result.import_id,
+    }
+
+
+def save_mapping_profile(store: Store, user: User, bin_: str, profile: MappingProfile) -> None:
+    """Save a mapping under its name for the enterprise (replacing one of the same name)."""
+    with store.transaction() as cur:
+        enterprise = enterprise_sql.by_bin(cur, normalise_bin(bin_))
+        require(user, "incidents.write", enterprise["id"] if enterprise else -1)
+        if enterprise is None:
+            raise NotFound("enterprise.not_found", bin=bin_)
+        sql.save_profile(cur, enterprise["id"], profile.name, profile.model_dump_json(), user.username)
+        audit_sql.write(cur, [audit_sql.entry(user, "import.profile_save", "mapping_profile", profile.name,
+                                              enterprise["id"], after=profile.model_dump())])
+
+
+def mapping_profiles(store: Store, user: User, bin_: str) -> dict[str, MappingProfile]:
+    """The enterprise's saved mapping profiles by name."""
+    with store.cursor() as cur:
+        enterprise = enterprise_sql.by_bin(cur, normalise_bin(bin_))
+        require(user, "incidents.read", enterprise["id"] if enterprise else -1)
+        rows = sql.profiles(cur, enterprise["id"]) if enterprise else []
+    return {r["name"]: MappingProfile.model_validate_json(r["profile"]) for r in rows}
+
+
+def profile_yaml(profile: MappingProfile) -> str:
+    """The profile as the YAML file the CLI takes (--mapping)."""
+    return yaml.safe_dump(profile.model_dump(), allow_unicode=True, sort_keys=False)

@@ -16,7 +16,7 @@ EDITABLE = FIELDS[1:]  # the BIN is the identity of a record and never changes
 COLUMNS = "id, " + ", ".join(FIELDS) + ", active, is_demo, created_at, updated_at"
 # Tables whose rows belong to an enterprise; a row in any of them forbids a hard delete.
 DEPENDENT_TABLES = ("enterprise_years", "users", "assessments", "corrective_actions", "incidents",
-                    "incident_imports")
+                    "incident_imports", "mapping_profiles")
 # Tables whose rows belong to an assessment (deleted with the demo's assessments).
 ASSESSMENT_TABLES = ("assessment_answers", "assessment_rule_scores")
 

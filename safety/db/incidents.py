@@ -104,3 +104,17 @@ def undo_import(cur: Cursor, import_id: int, username: str) -> int:
     cur.execute("UPDATE incident_imports SET undone_at = current_timestamp, undone_by = ? WHERE id = ?",
                 [username, import_id])
     return int(count)
+
+
+def save_profile(cur: Cursor, enterprise_id: int, name: str, profile_json: str, username: str) -> None:
+    """Insert or replace a named mapping profile of an enterprise."""
+    cur.execute("DELETE FROM mapping_profiles WHERE enterprise_id = ? AND name = ?", [enterprise_id, name])
+    cur.execute("INSERT INTO mapping_profiles (enterprise_id, name, profile, saved_by) VALUES (?, ?, ?, ?)",
+                [enterprise_id, name, profile_json, username])
+
+
+def profiles(cur: Cursor, enterprise_id: int) -> list[dict[str, Any]]:
+    """Return an enterprise's saved mapping profiles."""
+    return fetch_dicts(cur.execute(
+        "SELECT name, CAST(profile AS VARCHAR) AS profile, saved_by, saved_at FROM mapping_profiles "
+        "WHERE enterprise_id = ? ORDER BY name", [enterprise_id]))

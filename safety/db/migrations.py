@@ -179,6 +179,14 @@ MIGRATIONS += (
         5,
         "incident log, imports and investigations",
         (
+            """CREATE TABLE mapping_profiles (
+                enterprise_id INTEGER NOT NULL,
+                name VARCHAR NOT NULL,
+                profile JSON NOT NULL,
+                saved_by VARCHAR NOT NULL,
+                saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                PRIMARY KEY (enterprise_id, name)
+            )""",
             "CREATE SEQUENCE import_id_seq START 1",
             """CREATE TABLE incident_imports (
                 id INTEGER PRIMARY KEY DEFAULT nextval('import_id_seq'),
