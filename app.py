@@ -24,6 +24,8 @@ PAGES = [
     ("app_pages/enterprise.py", "page.enterprise", "enterprise", "enterprise.read"),
     ("app_pages/assessment.py", "page.assessment", "assessment", "checklist.fill"),
     ("app_pages/actions.py", "page.actions", "actions", "actions.read"),
+    ("app_pages/incidents.py", "page.incidents", "incidents", "incidents.read"),
+    ("app_pages/incident_import.py", "page.incident_import", "incident-import", "incidents.import"),
     ("app_pages/users.py", "page.users", "users", "users.manage"),
     ("app_pages/audit.py", "page.audit", "audit", "audit.read"),
     ("app_pages/account.py", "page.account", "account", "programme.read"),

@@ -56,6 +56,7 @@ _RULES: dict[str, frozenset[Role]] = {
     "actions.confirm": frozenset({Role.SAFETY_OFFICER, Role.ENTERPRISE_MANAGER}),
     "incidents.read": frozenset(Role),
     "incidents.write": frozenset({Role.SAFETY_OFFICER}),
+    "incidents.import": frozenset({Role.SAFETY_OFFICER}),
 }
 
 

@@ -481,3 +481,45 @@ def mapping_profiles(store: Store, user: User, bin_: str) -> dict[str, MappingPr
 def profile_yaml(profile: MappingProfile) -> str:
     """The profile as the YAML file the CLI takes (--mapping)."""
     return yaml.safe_dump(profile.model_dump(), allow_unicode=True, sort_keys=False)
+
+
+def errors_workbook(result: ImportResult, lang: str) -> bytes:
+    """The rejected rows of an import as .xlsx: spreadsheet row, column, value and reason."""
+    from openpyxl import Workbook
+
+    from safety.i18n import t
+    from safety.xlsx import workbook_bytes, write_table
+
+    report = import_report(result, lang)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = t("import.errors_sheet", lang)
+    write_table(sheet, [t("import.col.row", lang), t("import.col.column", lang), t("import.col.value", lang),
+                        t("import.col.reason", lang)],
+                [[e["row"], e["column"], e["value"], e["message"]] for e in report["errors"]])
+    return workbook_bytes(workbook)
+
+
+@dataclass(frozen=True)
+class FileOverview:
+    """What the page needs to let the user choose: the sheets, the chosen one, its header row and headings."""
+
+    sheets: list[str]
+    sheet: str
+    header_row: int | None
+    headings: list[str]
+    guessed: dict[str, str]  # heading -> field, from the synonyms
+
+
+def inspect_file(data: bytes, filename: str, sheet: str | int | None = None,
+                 header_row: int | None = None) -> FileOverview:
+    """Read a file's sheets and find its header row, for the mapping step (nothing is imported)."""
+    sheets = read_sheets(data, filename)
+    chosen = _sheet(sheets, sheet)
+    try:
+        row, columns, headings, _ = find_header(chosen, header_row)
+    except ValidationFailed:
+        return FileOverview([s.name for s in sheets], chosen.name, header_row, [], {})
+    cells = [str(c) for c in chosen.rows[row - 1] if c not in (None, "")]
+    return FileOverview([s.name for s in sheets], chosen.name, row, list(dict.fromkeys(cells)),
+                        {headings[f]: f for f in columns})

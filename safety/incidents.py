@@ -13,9 +13,10 @@ from safety.db import Store
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.db import incidents as sql
-from safety.errors import NotFound
+from safety.errors import NotFound, Problem, ValidationFailed
 from safety.identifiers import normalise_bin
 from safety.incident_model import FIELDS, IncidentInput
+from safety.investigations import check_dates, investigation_steps, needs_investigation, overdue_steps
 from safety.validation import validate
 
 # Fields that identify a case; the person's name is left out, so a log with and without names still matches.
@@ -111,3 +112,49 @@ def list_incidents(store: Store, user: User, *, bin_: str | None = None, kind: s
             require(user, "incidents.read")
             enterprise_id = enterprise_scope(user)
         return sql.select(cur, enterprise_id=enterprise_id, kind=kind, since=since, until=until)
+
+
+def _accident_key(case: Mapping[str, Any]) -> tuple[int, str]:
+    """Cases that share an accident number form one accident; a case without one is an accident of its own."""
+    return case["enterprise_id"], case["accident_no"] or f"#{case['id']}"
+
+
+def investigations(store: Store, user: User, *, bin_: str | None = None,
+                   today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Severe, fatal and group accidents with their investigation steps (due dates, done dates, overdue)."""
+    today = today or dt.date.today()
+    groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for case in list_incidents(store, user, bin_=bin_, kind="accident"):
+        groups.setdefault(_accident_key(case), []).append(case)
+    found = []
+    for (_, number), cases in groups.items():
+        worst = max(cases, key=lambda c: ("light", "severe", "fatal").index(c["severity"] or "light"))
+        if not needs_investigation(worst["severity"], len(cases)):
+            continue
+        first = min(cases, key=lambda c: c["id"])
+        steps = investigation_steps(first["occurred_on"], *(first[n] for n in sql.INVESTIGATION))
+        found.append({
+            "incident_id": first["id"], "bin": first["bin"], "accident_no": None if number.startswith("#") else number,
+            "occurred_on": first["occurred_on"], "severity": worst["severity"], "injured": len(cases),
+            "group": len(cases) >= 2, "steps": steps, "overdue": [s.name for s in overdue_steps(steps, today)],
+            **{n: first[n] for n in sql.INVESTIGATION},
+        })
+    return sorted(found, key=lambda a: a["occurred_on"], reverse=True)
+
+
+def set_investigation_dates(store: Store, user: User, incident_id: int, dates: Mapping[str, Any],
+                            today: dt.date | None = None) -> None:
+    """Record the investigation dates of an accident (on every case of it), checking their order."""
+    clean = {n: dates.get(n) or None for n in sql.INVESTIGATION}
+    with store.transaction() as cur:
+        case = _case(cur, user, incident_id, "incidents.write")
+        problems = check_dates(case["occurred_on"], *(clean[n] for n in sql.INVESTIGATION),
+                               today=today or dt.date.today())
+        if problems:
+            raise ValidationFailed(problems=[Problem(key) for key in problems])
+        ids = [c["id"] for c in sql.select(cur, enterprise_id=case["enterprise_id"], kind="accident")
+               if _accident_key(c) == _accident_key(case)]
+        sql.set_investigation(cur, case["enterprise_id"], ids, clean)
+        audit_sql.write(cur, [audit_sql.entry(user, "incident.investigation", "incident", incident_id,
+                                              case["enterprise_id"], before={n: case[n] for n in sql.INVESTIGATION},
+                                              after=clean)])

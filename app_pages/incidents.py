@@ -1,0 +1,108 @@
+"""Incidents: the log of cases, manual entry, investigations of serious accidents, imports and the template."""
+
+import datetime as dt
+from functools import partial
+
+import streamlit as st
+
+from app_pages.ui import lang, show_error, store, tr, user
+from safety.access import can
+from safety.errors import SafetyError
+from safety.incident_import import list_imports, undo_import
+from safety.incident_model import GENDERS, KINDS, SEVERITIES
+from safety.incident_template import incident_template
+from safety.incidents import add_incident, investigations, list_incidents, set_investigation_dates
+from safety.register import list_enterprises
+
+me = user()
+st.title(tr("incidents.title"))
+mine = {e.bin: f"{e.name(lang())} · {e.bin}" for e in list_enterprises(store(), me)}
+officer = can(me, "incidents.write", me.enterprise_id) and me.enterprise_id is not None
+everyone = tr("common.all")
+choices = {None: everyone} | mine
+kinds = {None: everyone} | {k: tr("kind." + k) for k in KINDS}
+cols = st.columns(3)
+bin_ = cols[0].selectbox(tr("enterprise.choose"), list(choices), format_func=choices.get, key="inc_bin")
+kind = cols[1].selectbox(tr("incident.col.kind"), list(kinds), format_func=kinds.get, key="inc_kind")
+period = cols[2].date_input(tr("audit.period"), value=(dt.date(dt.date.today().year - 1, 1, 1), dt.date.today()),
+                            format="DD.MM.YYYY", key="inc_period")
+since, until = (period[0], period[-1]) if period else (None, None)
+cases = list_incidents(store(), me, bin_=bin_, kind=kind, since=since, until=until)
+st.caption(tr("incidents.count", count=len(cases)))
+shown = ("bin", "occurred_on", "kind", "severity", "lost_days", "accident_no", "place", "description", "job_title")
+labels = {k: tr("kind." + k) for k in KINDS} | {s: tr("severity." + s) for s in SEVERITIES}
+st.dataframe([{k: labels.get(c[k], c[k]) for k in shown} for c in cases], hide_index=True,
+             column_config={k: tr("label.bin") if k == "bin" else tr("incident.col." + k) for k in shown}
+             | {"occurred_on": st.column_config.DateColumn(tr("incident.col.occurred_on"), format="DD.MM.YYYY")})
+
+st.subheader(tr("incidents.investigations"))
+serious = investigations(store(), me, bin_=bin_)
+steps = ("report", "investigation", "act")
+st.dataframe([{"bin": a["bin"], "occurred_on": a["occurred_on"], "severity": labels[a["severity"]],
+               "injured": a["injured"]} | {s.name: s.due for s in a["steps"]}
+              | {"overdue": ", ".join(tr("investigation.step." + n) for n in a["overdue"])} for a in serious],
+             hide_index=True,
+             column_config={"bin": tr("label.bin"), "occurred_on": tr("incident.col.occurred_on"),
+                            "severity": tr("incident.col.severity"), "injured": tr("incidents.injured"),
+                            "overdue": tr("investigation.overdue")}
+             | {n: st.column_config.DateColumn(tr("investigation.step." + n), format="DD.MM.YYYY") for n in steps})
+if officer and serious:
+    with st.expander(tr("incidents.investigation_dates"), icon=":material/gavel:"):
+        ids = {a["incident_id"]: f"{a['occurred_on']:%d.%m.%Y} · {labels[a['severity']]} · {a['injured']}"
+               for a in serious}
+        chosen = st.selectbox(tr("incidents.accident"), list(ids), format_func=ids.get, key="inv_case")
+        accident = next(a for a in serious if a["incident_id"] == chosen)
+        with st.form(f"inv_{chosen}"):
+            dates = {n: st.date_input(tr("investigation.date." + n), value=accident[n], format="DD.MM.YYYY")
+                     for n in ("reported_on", "commission_on", "closed_on", "act_sent_on")}
+            if st.form_submit_button(tr("action.save"), type="primary"):
+                try:
+                    set_investigation_dates(store(), me, chosen, dates)
+                except SafetyError as exc:
+                    show_error(exc)
+                else:
+                    st.rerun()
+
+if officer:
+    own = next(iter(mine))
+    with st.expander(tr("incidents.add"), icon=":material/add:"):
+        genders = {None: "—"} | {g: tr("gender." + g) for g in GENDERS}
+        severities = {None: "—"} | {s: tr("severity." + s) for s in SEVERITIES}
+        with st.form("new_incident", clear_on_submit=True):
+            left, right = st.columns(2)
+            values = {
+                "occurred_on": left.date_input(tr("incident.col.occurred_on"), format="DD.MM.YYYY"),
+                "kind": right.selectbox(tr("incident.col.kind"), KINDS, format_func=kinds.get),
+                "severity": left.selectbox(tr("incident.col.severity"), list(severities), format_func=severities.get),
+                "lost_days": right.number_input(tr("incident.col.lost_days"), min_value=0, step=1),
+                "accident_no": left.text_input(tr("incident.col.accident_no")),
+                "place": right.text_input(tr("incident.col.place")),
+                "description": st.text_area(tr("incident.col.description")),
+                "cause": left.text_input(tr("incident.col.cause")),
+                "job_title": right.text_input(tr("incident.col.job_title")),
+                "gender": left.selectbox(tr("incident.col.gender"), list(genders), format_func=genders.get),
+                "rule": right.selectbox(tr("incident.col.rule"), [None, *range(1, 8)]),
+            }
+            if st.form_submit_button(tr("action.add"), type="primary"):
+                try:
+                    add_incident(store(), me, own, values)
+                except SafetyError as exc:
+                    show_error(exc)
+                else:
+                    st.rerun()
+
+with st.expander(tr("incidents.imports"), icon=":material/history:"):
+    st.download_button(tr("incidents.template"), data=partial(incident_template, lang()),
+                       file_name="incident_log_template.xlsx", key="template",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    history = list_imports(store(), me, bin_)
+    st.dataframe(history, hide_index=True, column_order=("id", "bin", "file_name", "imported_at", "username",
+                                                          "imported", "duplicates", "rejected", "undone_at"))
+    undoable = {r["id"]: f"№{r['id']} · {r['file_name']}" for r in history if r["undone_at"] is None}
+    if officer and undoable:
+        target = st.selectbox(tr("incidents.undo_which"), list(undoable), format_func=undoable.get, key="undo_id")
+        if st.button(tr("incidents.undo"), key="undo_import"):
+            try:
+                st.success(tr("cli.import_undone", id=target, count=undo_import(store(), me, target)))
+            except SafetyError as exc:
+                show_error(exc)
