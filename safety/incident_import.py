@@ -239,11 +239,11 @@ def _integer(value: Any) -> Any:
     return value
 
 
-def _sheet(sheets: list[Sheet], wanted: str | int | None) -> Sheet:
+def _sheet(sheets: list[Sheet], wanted: str | int | None, filename: str = "") -> Sheet:
     if wanted is None:
         found = next((s for s in sheets if not s.is_empty()), None)
         if found is None:
-            raise FileUnreadable("file.empty", name="")
+            raise FileUnreadable("file.empty", name=Path(filename).name)
         return found
     if isinstance(wanted, int):
         if not 1 <= wanted <= len(sheets):
@@ -268,7 +268,7 @@ def import_incidents(
     if enterprise is None:
         raise NotFound("enterprise.not_found", bin=bin_)
     sheets = read_sheets(data, filename)
-    chosen = _sheet(sheets, sheet if sheet is not None else profile.sheet)
+    chosen = _sheet(sheets, sheet if sheet is not None else profile.sheet, filename)
     if chosen.is_empty():
         raise FileUnreadable("file.empty", name=filename)
     header_row, columns, headings, others = find_header(chosen, profile.header_row)
@@ -292,7 +292,7 @@ def import_incidents(
     date_cells = [r[columns["occurred_on"]] for _, r in rows if columns["occurred_on"] < len(r)]
     order, ambiguous = decide_date_order(date_cells, profile.date_order)
     result.date_order = order
-    if ambiguous and any(isinstance(v, str) for v in date_cells):
+    if ambiguous and any(isinstance(v, str) and re.match(r"^\s*\d{1,2}[./\-]\d{1,2}[./\-]", v) for v in date_cells):
         result.warnings.append(Problem("import.date_order_assumed", {"column": headings["occurred_on"]}))
     if "kind" not in columns and "kind" not in profile.defaults:
         result.warnings.append(Problem("import.kind_assumed"))
@@ -515,7 +515,7 @@ def inspect_file(data: bytes, filename: str, sheet: str | int | None = None,
                  header_row: int | None = None) -> FileOverview:
     """Read a file's sheets and find its header row, for the mapping step (nothing is imported)."""
     sheets = read_sheets(data, filename)
-    chosen = _sheet(sheets, sheet)
+    chosen = _sheet(sheets, sheet, filename)
     try:
         row, columns, headings, _ = find_header(chosen, header_row)
     except ValidationFailed:

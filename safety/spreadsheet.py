@@ -123,7 +123,12 @@ def _read_csv(data: bytes, name: str) -> list[list[Any]]:
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Decode a text file as UTF-8 (with or without BOM), falling back to Windows-1251."""
+    """Decode a text file as UTF-16 (by its BOM) or UTF-8 (with or without BOM), falling back to Windows-1251."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" export
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise FileUnreadable("file.encoding", name=name) from exc
     if b"\x00" in data[:4096]:
         raise FileUnreadable("file.not_spreadsheet", name=name)
     for encoding in CSV_ENCODINGS:
