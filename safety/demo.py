@@ -21,10 +21,14 @@ from safety.db import actions as action_sql
 from safety.db import assessments as assessment_sql
 from safety.db import audit as audit_sql
 from safety.db import enterprises as sql
+from safety.db import incidents as incident_sql
 from safety.db import users as users_sql
 from safety.db.store import PROJECT_ROOT, Cursor
 from safety.geography import DISTRICTS, DISTRICTS_BY_KATO
 from safety.identifiers import check_digit
+from safety.incident_model import IncidentInput
+from safety.incidents import base_fingerprint, fingerprint
+from safety.investigations import add_working_days
 from safety.register import EnterpriseInput, YearInput
 from safety.scoring import overall_score, score_rules
 
@@ -174,6 +178,7 @@ def load_demo(store: Store) -> DemoReport:
                                        "enterprise_id": home["id"] if role.scoped and home else None,
                                        "password_hash": hashes[name], "is_demo": True})
         _load_assessments(cur, [e for e in enterprises if e.bin in loaded], {e["bin"]: e for e in fresh})
+        _load_incidents(cur, [e for e in enterprises if e.bin in loaded], [y for y in year_rows])
         meta.put(cur, DEMO_STATE_KEY, "loaded")
         meta.put(cur, DEMO_CREDENTIALS_KEY, json.dumps(credentials))
         audit_sql.write(cur, [audit_sql.entry(DEMO_ACTOR, "demo.load", "demo", None, None,
@@ -240,6 +245,88 @@ def _load_assessments(cur: Cursor, enterprises: list[EnterpriseInput], records: 
     assessment_sql.insert_many_answers(cur, answers)
     assessment_sql.insert_many_rule_scores(cur, rule_rows)
     action_sql.insert_many(cur, actions)
+
+
+# Injured per 1,000 workers by year: flat, then a fall of about a fifth (the regional report's 21.5 %).
+DEMO_RATES = {2022: 1.30, 2023: 1.26, 2024: 1.22, 2025: 0.96, 2026: 0.80}
+_RISK = {"08": 2.2, "24": 2.0, "20": 1.5, "23": 1.5, "06": 1.3, "41": 1.6, "49": 1.2, "35": 0.9, "10": 0.8, "01": 0.7}
+_PLACES = ("Цех №1", "Цех №2", "Карьер", "Склад", "Ремонтный участок", "Транспортный участок", "Котельная")
+_ACCIDENTS = (("Падение с высоты при обслуживании оборудования", "Отсутствие страховочной привязи", 2),
+              ("Захват руки движущимися частями конвейера", "Работа без отключения и блокировки", 5),
+              ("Наезд погрузчика на пешехода", "Нарушение схемы движения", 4),
+              ("Ожог при работе с горячей водой", "Неисправность запорной арматуры", 5),
+              ("Порез кисти при ручной резке", "Не использовались перчатки", 5),
+              ("Падение на скользкой поверхности", "Неубранный разлив масла", 4),
+              ("Удар падающим предметом", "Незакреплённый груз", 2))
+_NEAR_MISSES = ("Обрыв стропа без пострадавших", "Падение инструмента с высоты рядом с людьми",
+                "Короткое замыкание в щите", "Разлив кислоты в зоне проезда", "Срабатывание защиты при пуске")
+_JOBS = ("Слесарь-ремонтник", "Машинист крана", "Водитель погрузчика", "Электромонтёр", "Горнорабочий",
+         "Аппаратчик", "Оператор", "Подсобный рабочий")
+
+
+def _load_incidents(cur: Cursor, enterprises: list[EnterpriseInput], years: list[dict[str, Any]]) -> None:
+    """Five years of fictional cases at plausible rates (near misses far more common than accidents), falling by
+    about a fifth over the last two years, with investigation dates on the serious ones (one overdue)."""
+    rng = random.Random(demo_inputs().seed + 2)
+    ids = dict(sql.ids_by_bin(cur))
+    risk = {e.bin: _RISK.get(e.oked[:2], 1.0) for e in enterprises}
+    cases: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for year, rate in DEMO_RATES.items():
+        heads = {y["bin"]: y["avg_headcount"] for y in years if y["year"] == year}
+        weights = {b: heads[b] * risk[b] for b in heads}
+        total = sum(weights.values())
+        injured = round(rate * sum(heads.values()) / 1000)
+        last_day = DEMO_LAST_ASSESSMENT if year == 2026 else dt.date(year, 12, 31)
+        span = (last_day - dt.date(year, 1, 1)).days
+        share = injured * 1.0 / total
+        for bin_, weight in weights.items():
+            expected = share * weight
+            count = int(expected) + (rng.random() < expected - int(expected))
+            for kind, n in (("accident", count), ("micro_injury", rng.randint(0, 3)),
+                            ("near_miss", rng.randint(3, 12))):
+                for _ in range(n):
+                    on = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, span))
+                    case: dict[str, Any] = {"occurred_on": on, "kind": kind, "place": rng.choice(_PLACES),
+                                            "job_title": rng.choice(_JOBS), "lost_days": 0, "restricted_days": 0}
+                    if kind == "near_miss":
+                        case["description"] = rng.choice(_NEAR_MISSES)
+                        case["job_title"] = None
+                    else:
+                        what, cause, rule = rng.choice(_ACCIDENTS)
+                        case |= {"description": what, "cause": cause, "rule": rule,
+                                 "gender": rng.choice(("male", "male", "male", "female")),
+                                 "age": rng.randint(19, 62)}
+                    if kind == "accident":
+                        draw = rng.random()
+                        case["severity"] = "fatal" if draw < 0.05 else "severe" if draw < 0.17 else "light"
+                        case["lost_days"] = {"light": rng.randint(3, 40), "severe": rng.randint(30, 160),
+                                             "fatal": 0}[case["severity"]]
+                    elif kind == "micro_injury":
+                        case["description"] = "Микротравма: " + case["description"].lower()
+                    cases.append(case | {"bin": bin_})
+    for number, case in enumerate(c for c in cases if c.get("severity") in ("severe", "fatal")):
+        occurred = case["occurred_on"]
+        case["reported_on"] = occurred + dt.timedelta(days=1)
+        case["commission_on"] = occurred + dt.timedelta(days=2)
+        if number == 0 or occurred.year < 2026 or case["commission_on"] + dt.timedelta(days=20) < DEMO_LAST_ASSESSMENT:
+            case["closed_on"] = add_working_days(case["commission_on"], rng.randint(6, 10))
+            case["act_sent_on"] = add_working_days(case["closed_on"], rng.randint(1, 3))
+    serious_2026 = [c for c in cases if c.get("severity") in ("severe", "fatal") and c["occurred_on"].year == 2026]
+    if serious_2026:  # one investigation runs late: the commission sits, the act is not closed
+        late = min(serious_2026, key=lambda c: c["occurred_on"])
+        late["closed_on"] = late["act_sent_on"] = None
+    rows = []
+    for case in cases:
+        enterprise_id = ids[case.pop("bin")]
+        record = IncidentInput.model_validate({k: v for k, v in case.items() if k in IncidentInput.model_fields})
+        data = record.model_dump()
+        base = base_fingerprint(enterprise_id, data)
+        seen[base] = seen.get(base, 0) + 1
+        rows.append(data | {"enterprise_id": enterprise_id, "fingerprint": fingerprint(base, seen[base]),
+                            "created_by": "demo.officer",
+                            **{k: case.get(k) for k in ("reported_on", "commission_on", "closed_on", "act_sent_on")}})
+    incident_sql.insert_many_with_investigations(cur, rows)
 
 
 def demo_credentials(store: Store) -> list[dict[str, str]]:

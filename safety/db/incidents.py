@@ -118,3 +118,8 @@ def profiles(cur: Cursor, enterprise_id: int) -> list[dict[str, Any]]:
     return fetch_dicts(cur.execute(
         "SELECT name, CAST(profile AS VARCHAR) AS profile, saved_by, saved_at FROM mapping_profiles "
         "WHERE enterprise_id = ? ORDER BY name", [enterprise_id]))
+
+
+def insert_many_with_investigations(cur: Cursor, rows: list[dict[str, Any]]) -> None:
+    """Insert many cases with their investigation dates (the demo)."""
+    insert_frame(cur, "incidents", _TYPES | {n: "object" for n in INVESTIGATION}, rows)
