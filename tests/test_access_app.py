@@ -14,13 +14,16 @@ from safety.users import create_user
 from conftest import ROOT, signed_in, user_id_of
 
 ALL_PAGES = ["app_pages/home.py", "app_pages/enterprises.py", "app_pages/enterprise.py", "app_pages/assessment.py",
-             "app_pages/actions.py", "app_pages/users.py", "app_pages/audit.py", "app_pages/account.py"]
-EVERYONE = {"app_pages/home.py", "app_pages/enterprise.py", "app_pages/actions.py", "app_pages/account.py"}
+             "app_pages/actions.py", "app_pages/incidents.py", "app_pages/incident_import.py", "app_pages/users.py",
+             "app_pages/audit.py", "app_pages/account.py"]
+EVERYONE = {"app_pages/home.py", "app_pages/enterprise.py", "app_pages/actions.py", "app_pages/incidents.py",
+            "app_pages/account.py"}
+OFFICER_ONLY = {"app_pages/assessment.py", "app_pages/incident_import.py"}
 ROLE_PAGES = {
-    "demo.admin": set(ALL_PAGES) - {"app_pages/assessment.py"},
+    "demo.admin": set(ALL_PAGES) - OFFICER_ONLY,
     "demo.region": EVERYONE | {"app_pages/enterprises.py"},
     "demo.head": EVERYONE,
-    "demo.officer": EVERYONE | {"app_pages/assessment.py"},
+    "demo.officer": EVERYONE | OFFICER_ONLY,
 }
 
 

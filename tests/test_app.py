@@ -20,6 +20,7 @@ PAGES = {
     "app_pages/audit.py": "audit.title",
     "app_pages/account.py": "account.title",
     "app_pages/actions.py": "actions.title",
+    "app_pages/incidents.py": "incidents.title",
 }
 
 

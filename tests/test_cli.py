@@ -89,3 +89,31 @@ def test_demo_prints_one_password_per_role(tmp_path):
     lines = [line.split() for line in result.stdout.splitlines() if line.startswith("  demo.")]
     assert [parts[0] for parts in lines] == ["demo.admin", "demo.region", "demo.head", "demo.officer"]
     assert all(len(parts[-1]) >= 12 for parts in lines)
+
+
+def test_import_incidents_json_imports_and_undo(tmp_path):
+    db = str(tmp_path / "i.duckdb")
+    run("--db", db, "demo")
+    bin_ = json.loads(run("--db", db, "enterprises", "--json").stdout)[0]["bin"]
+    log = str(DATA / "logs" / "log_bad_rows.csv")
+    result = run("--db", db, "--lang", "en", "import-incidents", log, "--enterprise", bin_, "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert {"file", "sheet", "rows_read", "imported", "duplicates", "identical_in_file", "skipped", "rejected",
+            "errors", "warnings"} <= set(report)
+    assert (report["rows_read"], report["imported"], report["rejected"]) == (6, 1, 5)
+    assert {"row", "column", "value", "message"} == set(report["errors"][0])
+    imports = json.loads(run("--db", db, "imports", "--json").stdout)
+    assert imports[0]["file_name"] == "log_bad_rows.csv"
+    assert run("--db", db, "undo-import", str(imports[0]["id"])).returncode == 0
+    again = run("--db", db, "import-incidents", log, "--enterprise", bin_, "--dry-run", "--json")
+    assert json.loads(again.stdout)["imported"] == 1
+
+
+def test_import_incidents_refuses_a_broken_file_with_exit_2(tmp_path):
+    db = str(tmp_path / "b.duckdb")
+    run("--db", db, "demo")
+    bin_ = json.loads(run("--db", db, "enterprises", "--json").stdout)[0]["bin"]
+    result = run("--db", db, "--lang", "en", "import-incidents", str(DATA / "incidents" / "pdf_renamed.xlsx"),
+                 "--enterprise", bin_)
+    assert result.returncode == 2 and "not a spreadsheet" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,48 @@
+"""The incident pages through AppTest: a whole import with a fixture log, value mapping, undo; the log."""
+
+from safety.i18n import t
+
+from conftest import DATA
+
+LOGS = DATA / "logs"
+
+
+def _upload(at, name):
+    at.file_uploader(key="inc_file").set_value((name, (LOGS / name).read_bytes(), "application/octet-stream")).run()
+    return at
+
+
+def test_whole_import_through_the_page(demo_app):
+    at = demo_app("demo.officer")
+    at.switch_page("app_pages/incident_import.py").run()
+    _upload(at, "log_ru_titles.xlsx")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    counts = {m.label: m.value for m in at.metric}
+    assert counts[t("import.count.rows_read", "ru")] == "7" and counts[t("import.count.imported", "ru")] == "7"
+    assert t("import.identical_row", "ru", row=11) in [w.value for w in at.warning]
+    at.button(key="inc_confirm").click().run()
+    assert any(t("import.done", "ru", count=7, id=1)[:12] in s.value for s in at.success), [s.value for s in at.success]
+    _upload(at, "log_ru_titles.xlsx")  # the same file again: nothing new
+    counts = {m.label: m.value for m in at.metric}
+    assert counts[t("import.count.imported", "ru")] == "0" and counts[t("import.count.duplicates", "ru")] == "7"
+
+
+def test_unmapped_values_are_mapped_on_the_page(demo_app):
+    at = demo_app("demo.officer")
+    at.switch_page("app_pages/incident_import.py").run()
+    _upload(at, "log_bad_rows.csv")
+    counts = {m.label: m.value for m in at.metric}
+    assert counts[t("import.count.rejected", "ru")] == "5"
+    at.selectbox(key="val:severity:средний").set_value("light").run()
+    counts = {m.label: m.value for m in at.metric}
+    assert counts[t("import.count.rejected", "ru")] == "3" and counts[t("import.count.imported", "ru")] == "3"
+    assert at.get("download_button")  # the rejected rows as .xlsx
+
+
+def test_incident_log_and_investigations_show_for_every_role(demo_app):
+    for username in ("demo.admin", "demo.region", "demo.head", "demo.officer"):
+        at = demo_app(username)
+        at.switch_page("app_pages/incidents.py").run()
+        assert not at.exception and not at.error, (username, [e.value for e in at.error])
+        assert [title.value for title in at.title] == [t("incidents.title", "ru")]
+        assert len(at.dataframe) >= 3  # the log, the investigations and the import history
