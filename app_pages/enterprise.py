@@ -8,6 +8,7 @@ from app_pages.ui import enterprise_form, lang, show_error, store, tr, user
 from safety.access import can
 from safety.errors import SafetyError
 from safety.i18n import format_date
+from safety.incidents import investigations
 from safety.register import (
     delete_enterprise,
     enterprise_years,
@@ -46,6 +47,14 @@ card[2].markdown(
 )
 
 history_section(me, bin_)
+late = [a for a in investigations(store(), me, bin_=bin_) if a["overdue"]]
+if late:
+    st.error(tr("enterprise.investigations_overdue", count=len(late)))
+    st.dataframe([{"occurred_on": a["occurred_on"], "severity": tr("severity." + a["severity"]),
+                   "overdue": ", ".join(tr("investigation.step." + n) for n in a["overdue"])} for a in late],
+                 hide_index=True, column_config={
+                     "occurred_on": st.column_config.DateColumn(tr("incident.col.occurred_on"), format="DD.MM.YYYY"),
+                     "severity": tr("incident.col.severity"), "overdue": tr("investigation.overdue")})
 
 st.subheader(tr("enterprise.years"))
 st.caption(tr("enterprise.years.help"))

@@ -46,3 +46,20 @@ def test_incident_log_and_investigations_show_for_every_role(demo_app):
         assert not at.exception and not at.error, (username, [e.value for e in at.error])
         assert [title.value for title in at.title] == [t("incidents.title", "ru")]
         assert len(at.dataframe) >= 3  # the log, the investigations and the import history
+
+
+def test_enterprise_page_shows_overdue_investigations(demo_app):
+    import datetime as dt
+
+    from safety.access import SYSTEM
+    from safety.db import Store
+    from safety.incidents import investigations
+
+    at = demo_app("demo.admin")
+    with Store(at.db_path) as store:
+        late = [a for a in investigations(store, SYSTEM, today=dt.date.today()) if a["overdue"]]
+    assert late
+    at.session_state["enterprise_bin"] = late[0]["bin"]
+    at.switch_page("app_pages/enterprise.py").run()
+    count = sum(1 for a in late if a["bin"] == late[0]["bin"])
+    assert t("enterprise.investigations_overdue", "ru", count=count) in [e.value for e in at.error]
