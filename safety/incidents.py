@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,22 +23,24 @@ IDENTITY = tuple(f for f in FIELDS if f != "person_name")
 
 
 def base_fingerprint(enterprise_id: int, record: Mapping[str, Any]) -> str:
-    """A hash of the enterprise and the case's normalised fields."""
-    values = [enterprise_id] + [_normal(record.get(name)) for name in IDENTITY]
-    return hashlib.sha256(json.dumps(values, ensure_ascii=False, default=str).encode()).hexdigest()
+    """A hash of the enterprise and the case's normalised fields (text folded, whitespace collapsed)."""
+    parts = [str(enterprise_id)]
+    for name in IDENTITY:
+        value = record.get(name)
+        if value is None:
+            parts.append("\x00")
+        elif value.__class__ is str:
+            parts.append(" ".join(value.casefold().split()))
+        elif value.__class__ is float and value.is_integer():
+            parts.append(str(int(value)))
+        else:
+            parts.append(str(value))
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def fingerprint(base: str, occurrence: int) -> str:
     """The case fingerprint: the base hash plus its occurrence number among identical rows (1, 2, …)."""
     return f"{base}:{occurrence}"
-
-
-def _normal(value: Any) -> Any:
-    if isinstance(value, str):
-        return " ".join(value.casefold().split())
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def _enterprise(cur: Any, user: User, bin_: str, right: str) -> dict[str, Any]:

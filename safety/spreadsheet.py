@@ -74,7 +74,11 @@ def _read_workbook(data: bytes, name: str) -> list[Sheet]:
             sheet = workbook.get_sheet_by_name(sheet_name)
             rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
             _fill_merged(rows, sheet.merged_cell_ranges or [])
-            sheets.append(Sheet(sheet_name, [[_clean(c) for c in r] for r in rows]))
+            for row in rows:  # trim text cells in place; an empty text is no value
+                for index, cell in enumerate(row):
+                    if cell.__class__ is str:
+                        row[index] = cell.strip() or None
+            sheets.append(Sheet(sheet_name, rows))
     except PasswordError as exc:
         raise FileUnreadable("file.encrypted", name=name) from exc
     except (CalamineError, ValueError, OSError) as exc:
