@@ -15,6 +15,7 @@ from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.errors import NotFound
 from safety.identifiers import normalise_bin
+from safety.scope import enterprise_row
 from safety.validation import OptionalText, custom, validate
 
 STATES = ("proposed", "open", "in_progress", "done", "cancelled")
@@ -89,10 +90,7 @@ def create_action(store: Store, user: User, bin_: str, data: Mapping[str, Any], 
     """Create an action by hand (or from an incident) for the user's enterprise."""
     checked = validate(ActionInput, data).model_dump()
     with store.transaction() as cur:
-        enterprise = enterprise_sql.by_bin(cur, normalise_bin(bin_))
-        require(user, "actions.manage", enterprise["id"] if enterprise else -1)
-        if enterprise is None:
-            raise NotFound("enterprise.not_found", bin=bin_)
+        enterprise = enterprise_row(cur, user, bin_, "actions.manage")
         action_id = sql.insert(cur, checked | {"enterprise_id": enterprise["id"], "incident_id": incident_id,
                                                "created_by": user.username})
         row = sql.by_id(cur, action_id)

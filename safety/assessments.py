@@ -15,7 +15,7 @@ from safety.db import assessments as sql
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.errors import Conflict, NotFound, Problem, ValidationFailed
-from safety.identifiers import normalise_bin
+from safety.scope import enterprise_row
 from safety.scoring import RuleScore, overall_score, score_rules
 
 RED_DUE_DAYS = 30
@@ -52,14 +52,6 @@ class Assessment:
         return sum(1 for r in self.ratings().values() if r), total
 
 
-def _enterprise(cur: Any, user: User, bin_: str, action: str) -> dict[str, Any]:
-    row = enterprise_sql.by_bin(cur, normalise_bin(bin_))
-    require(user, action, row["id"] if row else -1)
-    if row is None:
-        raise NotFound("enterprise.not_found", bin=bin_)
-    return row
-
-
 def checklist_version(cur: Any, checklist: Checklist) -> Checklist:
     """Freeze the checklist's version on first use; refuse a changed file that kept a used version number."""
     stored = sql.frozen_version(cur, checklist.id, checklist.version)
@@ -88,7 +80,7 @@ def open_draft(store: Store, user: User, bin_: str, checklist_id: str) -> Assess
     if checklist is None:
         raise NotFound("checklist.not_found", id=checklist_id)
     with store.transaction() as cur:
-        enterprise = _enterprise(cur, user, bin_, "checklist.fill")
+        enterprise = enterprise_row(cur, user, bin_, "checklist.fill")
         row = sql.draft_for(cur, enterprise["id"], checklist_id)
         if row is None:
             checklist_version(cur, checklist)
@@ -199,7 +191,7 @@ def _now() -> dt.datetime:
 def assessment_history(store: Store, user: User, bin_: str, checklist_id: str = "golden_rules") -> list[dict]:
     """Return the enterprise's submitted assessments, oldest first, with overall and per-rule scores."""
     with store.cursor() as cur:
-        enterprise = _enterprise(cur, user, bin_, "checklist.read")
+        enterprise = enterprise_row(cur, user, bin_, "checklist.read")
         rows = sql.submitted(cur, enterprise["id"], checklist_id)
         scores = sql.rule_scores(cur, [r["id"] for r in rows])
     by_assessment: dict[int, dict[int, dict[str, Any]]] = {}

@@ -26,6 +26,7 @@ from safety.i18n import texts_for
 from safety.identifiers import normalise_bin
 from safety.incident_model import FIELDS, GENDERS, KINDS, SEVERITIES, IncidentInput
 from safety.incidents import base_fingerprint, fingerprint
+from safety.scope import enterprise_row
 from safety.spreadsheet import Sheet, read_sheets
 
 HEADER_SEARCH_ROWS = 30
@@ -263,10 +264,7 @@ def import_incidents(
     """Read a log, check every row, then (unless dry_run) write all new cases in one transaction."""
     profile = profile or MappingProfile()
     with store.cursor() as cur:
-        enterprise = enterprise_sql.by_bin(cur, normalise_bin(bin_))
-    require(user, "incidents.read" if dry_run else "incidents.write", enterprise["id"] if enterprise else -1)
-    if enterprise is None:
-        raise NotFound("enterprise.not_found", bin=bin_)
+        enterprise = enterprise_row(cur, user, bin_, "incidents.read" if dry_run else "incidents.write")
     sheets = read_sheets(data, filename)
     chosen = _sheet(sheets, sheet if sheet is not None else profile.sheet, filename)
     if chosen.is_empty():
@@ -460,10 +458,7 @@ def import_report(result: ImportResult, lang: str) -> dict[str, Any]:
 def save_mapping_profile(store: Store, user: User, bin_: str, profile: MappingProfile) -> None:
     """Save a mapping under its name for the enterprise (replacing one of the same name)."""
     with store.transaction() as cur:
-        enterprise = enterprise_sql.by_bin(cur, normalise_bin(bin_))
-        require(user, "incidents.write", enterprise["id"] if enterprise else -1)
-        if enterprise is None:
-            raise NotFound("enterprise.not_found", bin=bin_)
+        enterprise = enterprise_row(cur, user, bin_, "incidents.write")
         sql.save_profile(cur, enterprise["id"], profile.name, profile.model_dump_json(), user.username)
         audit_sql.write(cur, [audit_sql.entry(user, "import.profile_save", "mapping_profile", profile.name,
                                               enterprise["id"], after=profile.model_dump())])

@@ -10,12 +10,11 @@ from typing import Any
 from safety.access import User, enterprise_scope, require
 from safety.db import Store
 from safety.db import audit as audit_sql
-from safety.db import enterprises as enterprise_sql
 from safety.db import incidents as sql
 from safety.errors import NotFound, Problem, ValidationFailed
-from safety.identifiers import normalise_bin
 from safety.incident_model import FIELDS, IncidentInput
 from safety.investigations import check_dates, investigation_steps, needs_investigation, overdue_steps
+from safety.scope import enterprise_row
 from safety.validation import validate
 
 # Fields that identify a case; the person's name is left out, so a log with and without names still matches.
@@ -43,14 +42,6 @@ def fingerprint(base: str, occurrence: int) -> str:
     return f"{base}:{occurrence}"
 
 
-def _enterprise(cur: Any, user: User, bin_: str, right: str) -> dict[str, Any]:
-    row = enterprise_sql.by_bin(cur, normalise_bin(bin_))
-    require(user, right, row["id"] if row else -1)
-    if row is None:
-        raise NotFound("enterprise.not_found", bin=bin_)
-    return row
-
-
 def _next_fingerprint(cur: Any, enterprise_id: int, record: Mapping[str, Any], skip: str | None = None) -> str:
     base = base_fingerprint(enterprise_id, record)
     taken = {f for f in sql.fingerprints(cur, enterprise_id) if f.startswith(base + ":") and f != skip}
@@ -64,7 +55,7 @@ def add_incident(store: Store, user: User, bin_: str, data: Mapping[str, Any]) -
     """Log one case by hand (the enterprise's safety officer), with the same checks as an import."""
     record = validate(IncidentInput, data).model_dump()
     with store.transaction() as cur:
-        enterprise = _enterprise(cur, user, bin_, "incidents.write")
+        enterprise = enterprise_row(cur, user, bin_, "incidents.write")
         row = record | {"enterprise_id": enterprise["id"], "created_by": user.username,
                         "fingerprint": _next_fingerprint(cur, enterprise["id"], record)}
         incident_id = sql.insert(cur, row)
@@ -108,7 +99,7 @@ def list_incidents(store: Store, user: User, *, bin_: str | None = None, kind: s
     """List the cases the user may see, newest first."""
     with store.cursor() as cur:
         if bin_:
-            enterprise_id = _enterprise(cur, user, bin_, "incidents.read")["id"]
+            enterprise_id = enterprise_row(cur, user, bin_, "incidents.read")["id"]
         else:
             require(user, "incidents.read")
             enterprise_id = enterprise_scope(user)

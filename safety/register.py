@@ -17,6 +17,7 @@ from safety.db import enterprises as sql
 from safety.errors import Conflict, NotFound, Problem, ValidationFailed
 from safety.geography import DISTRICTS_BY_KATO, district_for, division_name
 from safety.identifiers import bin_problem, normalise_bin
+from safety.scope import enterprise_row
 from safety.validation import OptionalEmail, OptionalText, custom, validate
 
 VISION_ZERO_LAUNCH = dt.date(2017, 9, 3)  # ISSA launched Vision Zero at the World Congress in Singapore
@@ -168,15 +169,6 @@ def _require(cur: Any, bin_: str) -> dict[str, Any]:
     return row
 
 
-def _readable(cur: Any, bin_: str, user: User | None) -> dict[str, Any]:
-    """Return the enterprise row for a BIN if the user may read it."""
-    row = sql.by_bin(cur, normalise_bin(bin_))
-    require(user, "enterprise.read", row["id"] if row else -1)  # an unknown BIN must not tell a scoped user it exists
-    if row is None:
-        raise NotFound("enterprise.not_found", bin=bin_)
-    return row
-
-
 def _audit_view(row: dict[str, Any]) -> dict[str, Any]:
     return {name: row[name] for name in (*sql.FIELDS, "active")}
 
@@ -184,7 +176,7 @@ def _audit_view(row: dict[str, Any]) -> dict[str, Any]:
 def get_enterprise(store: Store, user: User, bin_: str) -> Enterprise:
     """Return the enterprise with this BIN, or raise NotFound (PermissionDenied outside the user's scope)."""
     with store.cursor() as cur:
-        return _enterprise(_readable(cur, bin_, user))
+        return _enterprise(enterprise_row(cur, user, bin_, "enterprise.read"))
 
 
 def list_enterprises(
@@ -272,7 +264,7 @@ def enterprise_years(store: Store, user: User, bin_: str | None = None) -> list[
     """Return the yearly headcount table of one enterprise, or of every enterprise the user may see."""
     with store.cursor() as cur:
         if bin_ is not None:
-            enterprise_id = _readable(cur, bin_, user)["id"]
+            enterprise_id = enterprise_row(cur, user, bin_, "enterprise.read")["id"]
         else:
             require(user, "enterprise.read")
             enterprise_id = enterprise_scope(user)
