@@ -13,9 +13,8 @@ from safety.db import Store
 from safety.db import actions as sql
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
-from safety.errors import NotFound
 from safety.identifiers import normalise_bin
-from safety.scope import enterprise_row
+from safety.scope import enterprise_row, owned_row
 from safety.validation import OptionalText, custom, validate
 
 STATES = ("proposed", "open", "in_progress", "done", "cancelled")
@@ -59,11 +58,7 @@ def is_overdue(action: Mapping[str, Any], today: dt.date) -> bool:
 
 
 def _row(cur: Any, user: User, action_id: int, right: str) -> dict[str, Any]:
-    row = sql.by_id(cur, action_id)
-    require(user, right, row["enterprise_id"] if row else -1)
-    if row is None:
-        raise NotFound("action.not_found", id=action_id)
-    return row
+    return owned_row(sql.by_id(cur, action_id), user, right, "action.not_found", id=action_id)
 
 
 def list_actions(store: Store, user: User, *, bin_: str | None = None, rule_id: int | None = None,

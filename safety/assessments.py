@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from safety.access import User, require
+from safety.access import User
 from safety.checklists import Checklist, from_snapshot, load_checklists, snapshot
 from safety.db import Store
 from safety.db import actions as action_sql
@@ -15,7 +15,7 @@ from safety.db import assessments as sql
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.errors import Conflict, NotFound, Problem, ValidationFailed
-from safety.scope import enterprise_row
+from safety.scope import enterprise_row, owned_row
 from safety.scoring import RuleScore, overall_score, score_rules
 
 RED_DUE_DAYS = 30
@@ -97,19 +97,14 @@ def open_draft(store: Store, user: User, bin_: str, checklist_id: str) -> Assess
 def get_assessment(store: Store, user: User, assessment_id: int) -> Assessment:
     """Return an assessment the user may see."""
     with store.cursor() as cur:
-        row = sql.by_id(cur, assessment_id)
-        require(user, "checklist.read", row["enterprise_id"] if row else -1)
-        if row is None:
-            raise NotFound("assessment.not_found", id=assessment_id)
+        row = owned_row(sql.by_id(cur, assessment_id), user, "checklist.read", "assessment.not_found",
+                        id=assessment_id)
         return _load(cur, row)
 
 
 def _draft_row(cur: Any, user: User, assessment_id: int) -> dict[str, Any]:
     """Return a draft the user may fill in; a submitted assessment is read-only."""
-    row = sql.by_id(cur, assessment_id)
-    require(user, "checklist.fill", row["enterprise_id"] if row else -1)
-    if row is None:
-        raise NotFound("assessment.not_found", id=assessment_id)
+    row = owned_row(sql.by_id(cur, assessment_id), user, "checklist.fill", "assessment.not_found", id=assessment_id)
     if row["status"] != "draft":
         raise Conflict("assessment.read_only")
     return row

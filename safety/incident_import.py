@@ -21,12 +21,12 @@ from safety.db import Store
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.db import incidents as sql
-from safety.errors import FileUnreadable, NotFound, Problem, ValidationFailed
+from safety.errors import FileUnreadable, Problem, ValidationFailed
 from safety.i18n import texts_for
 from safety.identifiers import normalise_bin
 from safety.incident_model import FIELDS, GENDERS, KINDS, SEVERITIES, IncidentInput
 from safety.incidents import base_fingerprint, fingerprint
-from safety.scope import enterprise_row
+from safety.scope import enterprise_row, owned_row
 from safety.spreadsheet import Sheet, read_sheets
 
 HEADER_SEARCH_ROWS = 30
@@ -428,10 +428,8 @@ def list_imports(store: Store, user: User, bin_: str | None = None) -> list[dict
 def undo_import(store: Store, user: User, import_id: int) -> int:
     """Remove every case an import wrote (audited); return how many were removed."""
     with store.transaction() as cur:
-        record = sql.import_by_id(cur, import_id)
-        require(user, "incidents.write", record["enterprise_id"] if record else -1)
-        if record is None:
-            raise NotFound("import.not_found", id=import_id)
+        record = owned_row(sql.import_by_id(cur, import_id), user, "incidents.write", "import.not_found",
+                           id=import_id)
         if record["undone_at"] is not None:
             raise ValidationFailed("import.already_undone", id=import_id)
         removed = sql.undo_import(cur, import_id, user.username)

@@ -11,10 +11,10 @@ from safety.access import User, enterprise_scope, require
 from safety.db import Store
 from safety.db import audit as audit_sql
 from safety.db import incidents as sql
-from safety.errors import NotFound, Problem, ValidationFailed
+from safety.errors import Problem, ValidationFailed
 from safety.incident_model import FIELDS, IncidentInput
 from safety.investigations import check_dates, investigation_steps, needs_investigation, overdue_steps
-from safety.scope import enterprise_row
+from safety.scope import enterprise_row, owned_row
 from safety.validation import validate
 
 # Fields that identify a case; the person's name is left out, so a log with and without names still matches.
@@ -87,11 +87,7 @@ def delete_incident(store: Store, user: User, incident_id: int) -> None:
 
 
 def _case(cur: Any, user: User, incident_id: int, right: str) -> dict[str, Any]:
-    row = sql.by_id(cur, incident_id)
-    require(user, right, row["enterprise_id"] if row else -1)
-    if row is None:
-        raise NotFound("incident.not_found", id=incident_id)
-    return row
+    return owned_row(sql.by_id(cur, incident_id), user, right, "incident.not_found", id=incident_id)
 
 
 def list_incidents(store: Store, user: User, *, bin_: str | None = None, kind: str | None = None,

@@ -11,7 +11,8 @@ from conftest import ROOT
 
 CALLERS = {"t", "tr"}
 KEY_HOLDERS = {"Problem", "custom", "SafetyError", "ValidationFailed", "NotFound", "Conflict", "StoreError",
-               "StoreLocked", "SchemaTooNew", "FileUnreadable", "PermissionDenied"}
+               "StoreLocked", "SchemaTooNew", "FileUnreadable", "PermissionDenied", "owned_row"}
+KEY_POSITION = {"owned_row": 3}  # owned_row(row, user, action, missing_key, …)
 
 
 def _placeholders(text: str) -> set[str]:
@@ -40,7 +41,7 @@ def _used_keys() -> dict[str, str]:
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             name = getattr(node.func, "id", getattr(node.func, "attr", None))
-            first = node.args[0]
+            first = node.args[KEY_POSITION.get(name, 0)] if len(node.args) > KEY_POSITION.get(name, 0) else None
             if name in CALLERS | KEY_HOLDERS and isinstance(first, ast.Constant) and isinstance(first.value, str):
                 used[first.value] = path.name
     return used
