@@ -27,7 +27,6 @@ from safety.db.store import PROJECT_ROOT, Cursor
 from safety.geography import DISTRICTS, DISTRICTS_BY_KATO
 from safety.identifiers import check_digit
 from safety.incident_model import IncidentInput
-from safety.incidents import base_fingerprint, fingerprint
 from safety.investigations import add_working_days
 from safety.register import EnterpriseInput, YearInput
 from safety.scoring import overall_score, score_rules
@@ -271,7 +270,6 @@ def _load_incidents(cur: Cursor, enterprises: list[EnterpriseInput], years: list
     ids = dict(sql.ids_by_bin(cur))
     risk = {e.bin: _RISK.get(e.oked[:2], 1.0) for e in enterprises}
     cases: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
     for year, rate in DEMO_RATES.items():
         heads = {y["bin"]: y["avg_headcount"] for y in years if y["year"] == year}
         weights = {b: heads[b] * risk[b] for b in heads}
@@ -321,12 +319,11 @@ def _load_incidents(cur: Cursor, enterprises: list[EnterpriseInput], years: list
         enterprise_id = ids[case.pop("bin")]
         record = IncidentInput.model_validate({k: v for k, v in case.items() if k in IncidentInput.model_fields})
         data = record.model_dump()
-        base = base_fingerprint(enterprise_id, data)
-        seen[base] = seen.get(base, 0) + 1
-        rows.append(data | {"enterprise_id": enterprise_id, "fingerprint": fingerprint(base, seen[base]),
+        rows.append(data | {"enterprise_id": enterprise_id, "fingerprint": "",
                             "created_by": "demo.officer",
                             **{k: case.get(k) for k in ("reported_on", "commission_on", "closed_on", "act_sent_on")}})
     incident_sql.insert_many_with_investigations(cur, rows)
+    incident_sql.refingerprint(cur)
 
 
 def demo_credentials(store: Store) -> list[dict[str, str]]:

@@ -3,20 +3,20 @@ row, then write all new cases in one transaction (re-imports add nothing; any im
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import compress, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
 
+import pyarrow as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from safety.access import User, enterprise_scope, require
-from safety.dates import parse_date
 from safety.db import Store
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
@@ -24,10 +24,10 @@ from safety.db import incidents as sql
 from safety.errors import FileUnreadable, Problem, ValidationFailed
 from safety.i18n import texts_for
 from safety.identifiers import normalise_bin
-from safety.incident_model import FIELDS, GENDERS, KINDS, SEVERITIES, IncidentInput
-from safety.incidents import base_fingerprint, fingerprint
+from safety.incident_columns import CellError, Column, ColumnReader, check_combinations, convert
+from safety.incident_model import FIELDS, GENDERS, KINDS, SEVERITIES, TEXT_FIELDS
 from safety.scope import enterprise_row, owned_row
-from safety.spreadsheet import Sheet, read_sheets
+from safety.spreadsheet import HEAD_ROWS, Sheet, SheetStream, open_sheet, read_head
 
 HEADER_SEARCH_ROWS = 30
 CATEGORICAL = {"kind": KINDS, "severity": SEVERITIES, "gender": GENDERS}
@@ -86,7 +86,10 @@ VALUE_SYNONYMS: dict[str, dict[str, str]] = {
                "ж": "female", "жен": "female", "женский": "female", "female": "female", "f": "female",
                "әйел": "female"},
 }
-INTEGER_FIELDS = ("lost_days", "restricted_days", "age", "rule")
+CHUNK_ROWS = 10_000  # rows streamed from the sheet at a time
+ARROW_TYPES = {"occurred_on": pa.date32(), "occurred_at": pa.time64("us"), "lost_days": pa.int32(),
+               "restricted_days": pa.int32(), "age": pa.int32(), "experience_years": pa.float64(),
+               "rule": pa.int32()} | {name: pa.string() for name in TEXT_FIELDS}
 # Errors about the row as a whole, shown against the column they are most about.
 MODEL_ERROR_FIELDS = {"incident.near_miss_days": "lost_days", "incident.severity_needed": "severity",
                       "incident.severity": "severity", "incident.severity_only_accidents": "severity",
@@ -181,9 +184,20 @@ class ImportResult:
     warnings: list[Problem] = field(default_factory=list)
     unmapped: dict[str, dict[str, int]] = field(default_factory=dict)
     unmapped_columns: list[str] = field(default_factory=list)
-    cases: list[dict[str, Any]] = field(default_factory=list)
+    table: Any = None  # the new cases as an Arrow table (fields, source_row, fingerprint)
     import_id: int | None = None
     date_order: str = "dmy"
+
+    @property
+    def cases(self) -> list[dict[str, Any]]:
+        """The new cases as dicts, in file order (built on demand: a big import holds them as a table)."""
+        return self.preview(None)
+
+    def preview(self, limit: int | None = 500) -> list[dict[str, Any]]:
+        """The first `limit` new cases as dicts (all of them with None)."""
+        if self.table is None:
+            return []
+        return (self.table if limit is None else self.table.slice(0, limit)).to_pylist()
 
 
 def find_header(sheet: Sheet, header_row: int | None = None) -> tuple[int, dict[str, int], dict[str, str], list[str]]:
@@ -231,31 +245,6 @@ def decide_date_order(values: list[Any], preferred: str = "auto") -> tuple[str, 
     return "dmy", not day_first  # both (inconsistent) or neither: day first, as in Kazakhstan
 
 
-def _integer(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        match = re.fullmatch(r"\s*(-?\d+)(?:[.,]0+)?\s*(?:\D{0,12})", value)
-        return int(match[1]) if match else value
-    return value
-
-
-def _sheet(sheets: list[Sheet], wanted: str | int | None, filename: str = "") -> Sheet:
-    if wanted is None:
-        found = next((s for s in sheets if not s.is_empty()), None)
-        if found is None:
-            raise FileUnreadable("file.empty", name=Path(filename).name)
-        return found
-    if isinstance(wanted, int):
-        if not 1 <= wanted <= len(sheets):
-            raise ValidationFailed("import.no_sheet", sheet=str(wanted), sheets=", ".join(s.name for s in sheets))
-        return sheets[wanted - 1]
-    for sheet in sheets:
-        if sheet.name.strip().casefold() == wanted.strip().casefold():
-            return sheet
-    raise ValidationFailed("import.no_sheet", sheet=wanted, sheets=", ".join(s.name for s in sheets))
-
-
 def import_incidents(
     store: Store, user: User, data: bytes, filename: str, bin_: str, *,
     profile: MappingProfile | None = None, sheet: str | int | None = None, dry_run: bool = False,
@@ -265,114 +254,140 @@ def import_incidents(
     profile = profile or MappingProfile()
     with store.cursor() as cur:
         enterprise = enterprise_row(cur, user, bin_, "incidents.read" if dry_run else "incidents.write")
-    sheets = read_sheets(data, filename)
-    chosen = _sheet(sheets, sheet if sheet is not None else profile.sheet, filename)
-    if chosen.is_empty():
-        raise FileUnreadable("file.empty", name=filename)
-    header_row, columns, headings, others = find_header(chosen, profile.header_row)
-    # a profile's own headings win over the automatic guess
-    by_heading = {_norm(cell): c for c, cell in enumerate(chosen.rows[header_row - 1]) if cell not in (None, "")}
-    for field_name, heading in profile.columns.items():
-        if _norm(heading) not in by_heading:
-            raise ValidationFailed("import.profile_column", column=heading, field=field_name, sheet=chosen.name)
-        columns[field_name] = by_heading[_norm(heading)]
-        headings[field_name] = heading
-    if "occurred_on" not in columns:
-        raise ValidationFailed("import.no_date_column", sheet=chosen.name, row=header_row)
-    if not profile.keep_names:
-        columns.pop("person_name", None)
-    result = ImportResult(file=Path(filename).name, sheet=chosen.name, header_row=header_row,
-                          columns={f: headings[f] for f in columns},
-                          unmapped_columns=[o for o in others if _norm(o) not in {_norm(h) for h in headings.values()}])
-    rows = [(i + 1, r) for i, r in enumerate(chosen.rows[header_row:], start=header_row)
-            if any(c not in (None, "") for c in r)]
-    result.rows_read = len(rows)
-    date_cells = [r[columns["occurred_on"]] for _, r in rows if columns["occurred_on"] < len(r)]
-    order, ambiguous = decide_date_order(date_cells, profile.date_order)
-    result.date_order = order
-    if ambiguous and any(isinstance(v, str) and re.match(r"^\s*\d{1,2}[./\-]\d{1,2}[./\-]", v) for v in date_cells):
-        result.warnings.append(Problem("import.date_order_assumed", {"column": headings["occurred_on"]}))
-    if "kind" not in columns and "kind" not in profile.defaults:
-        result.warnings.append(Problem("import.kind_assumed"))
-    values_map = {f: {_norm(k): v for k, v in {**_catalogue_values(f), **VALUE_SYNONYMS.get(f, {}),
-                                               **profile.values.get(f, {})}.items()} for f in CATEGORICAL}
-    skip = {f: {_norm(v) for v in vs} for f, vs in profile.skip_values.items()}
-    unmapped: dict[str, Counter] = {f: Counter() for f in CATEGORICAL}
-    with store.cursor() as cur:
-        existing = sql.fingerprints(cur, enterprise["id"])
-    seen: Counter = Counter()
-    for number, (row_no, row) in enumerate(rows):
-        if progress and number % 5000 == 0:
-            progress(0.8 * number / max(1, len(rows)))
-        raw = {f: (row[c] if c < len(row) else None) for f, c in columns.items()}
-        if any(_norm(raw.get(f)) in values for f, values in skip.items()):
-            result.skipped += 1
-            continue
-        record: dict[str, Any] = {"kind": "accident"} | dict(profile.defaults)
-        failed = False
-        for name, value in raw.items():
-            if value in (None, ""):
-                continue
-            if name == "occurred_on":
-                parsed = parse_date(value, order)
-                if parsed is None:
-                    result.errors.append(RowError(row_no, headings[name], str(value), "import.bad_date"))
-                    failed = True
-                value = parsed
-            elif name == "occurred_at":
-                value = _time(value)
-            elif name in CATEGORICAL:
-                mapped = values_map[name].get(_norm(value))
-                if mapped is None:
-                    unmapped[name][str(value)] += 1
-                    result.errors.append(RowError(row_no, headings[name], str(value), "import.unmapped_value",
-                                                  {"field": name}))
-                    failed = True
-                value = mapped
-            elif name in INTEGER_FIELDS:
-                value = _integer(value)
-            elif name == "experience_years" and isinstance(value, str):
-                value = value.replace(",", ".").strip()
-            elif name in ("external_id", "accident_no") and isinstance(value, float) and value.is_integer():
-                value = str(int(value))
-            record[name] = value if not isinstance(value, (int, float)) or name not in (
-                "place", "description", "cause", "job_title", "external_id", "accident_no") else str(value)
-        if failed:
-            result.rejected += 1
-            continue
-        try:
-            case = IncidentInput.model_validate(record).model_dump()
-        except ValidationError as exc:
-            result.rejected += 1
-            for error in exc.errors():
-                kind = error["type"]
-                loc = str(error["loc"][0]) if error["loc"] else MODEL_ERROR_FIELDS.get(kind)
-                key = kind if "." in kind else "import.invalid"
-                params = {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, (str, int, float))}
-                value = raw.get(loc) if loc else None
-                result.errors.append(RowError(row_no, headings.get(loc or "", loc), None if value is None
-                                              else str(value), key, params))
-            continue
-        base = base_fingerprint(enterprise["id"], case)
-        seen[base] += 1
-        occurrence = seen[base]
-        if occurrence > 1:
-            result.identical_in_file += 1
-            result.warnings.append(Problem("import.identical_row", {"row": row_no}))
-            if drop_identical:
-                continue
-        print_ = fingerprint(base, occurrence)
-        if print_ in existing:
-            result.duplicates += 1
-            continue
-        result.cases.append(case | {"fingerprint": print_, "source_row": row_no})
-    result.unmapped = {f: dict(c) for f, c in unmapped.items() if c}
-    result.imported = len(result.cases)
-    if not dry_run and result.cases:
-        _write(store, user, enterprise["id"], data, profile, result)
+    stream = open_sheet(data, filename, sheet if sheet is not None else profile.sheet)
+    result, columns = _map_columns(stream, filename, profile)
+    cells, row_numbers = _read_columns(stream, result.header_row, columns, progress)
+    result.rows_read = len(row_numbers)
+    checked, accepted = _check(result, profile, cells, row_numbers)
+    if progress:
+        progress(0.8)
+    if dry_run:
+        with store.cursor() as cur:
+            _stage(cur, enterprise["id"], result, checked, accepted, row_numbers, drop_identical)
+    else:
+        with store.transaction() as cur:  # fingerprints are compared with what is stored inside the transaction
+            _stage(cur, enterprise["id"], result, checked, accepted, row_numbers, drop_identical)
+            if result.imported:
+                _write(cur, user, enterprise["id"], data, profile, result)
     if progress:
         progress(1.0)
     return result
+
+
+def _map_columns(stream: SheetStream, filename: str, profile: MappingProfile) -> tuple[ImportResult, dict[str, int]]:
+    """Find the header and say which column holds which field (the profile's headings win over the guess)."""
+    head = stream.head if (profile.header_row or 0) <= HEAD_ROWS else read_head(stream, profile.header_row or 0)
+    if not any(any(c is not None for c in row) for row in head):
+        raise FileUnreadable("file.empty", name=Path(filename).name)
+    header_row, columns, headings, others = find_header(Sheet(stream.name, head), profile.header_row)
+    by_heading = {_norm(cell): c for c, cell in enumerate(head[header_row - 1]) if cell not in (None, "")}
+    for field_name, heading in profile.columns.items():
+        if _norm(heading) not in by_heading:
+            raise ValidationFailed("import.profile_column", column=heading, field=field_name, sheet=stream.name)
+        columns[field_name] = by_heading[_norm(heading)]
+        headings[field_name] = heading
+    if "occurred_on" not in columns:
+        raise ValidationFailed("import.no_date_column", sheet=stream.name, row=header_row)
+    if not profile.keep_names:
+        columns.pop("person_name", None)
+    known = {_norm(h) for h in headings.values()}
+    result = ImportResult(file=Path(filename).name, sheet=stream.name, header_row=header_row,
+                          columns={f: headings[f] for f in columns},
+                          unmapped_columns=[o for o in others if _norm(o) not in known])
+    return result, columns
+
+
+def _read_columns(stream: SheetStream, header_row: int, columns: dict[str, int],
+                  progress: Callable[[float], None] | None) -> tuple[dict[str, list[Any]], list[int]]:
+    """Stream the rows below the header into one list per mapped field, leaving out rows with none of them."""
+    names = list(columns)
+    readers = {name: ColumnReader() for name in names}
+    indices = [columns[n] for n in names]
+    pick = itemgetter(*indices) if len(indices) > 1 else (lambda row: (row[indices[0]],))
+    width = max(indices) + 1
+    nothing = (None,) * len(names)
+    row_numbers: list[int] = []
+    rows = islice(stream.rows(), header_row, None)
+    first = header_row + 1
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        picked = [pick(row) if len(row) >= width else pick([*row, *[None] * (width - len(row))]) for row in chunk]
+        cleaned = [readers[name].clean(cells) for name, cells in zip(names, zip(*picked, strict=True), strict=True)]
+        keep = [cells != nothing for cells in zip(*cleaned, strict=True)]
+        for name, values in zip(names, cleaned, strict=True):
+            readers[name].keep(list(compress(values, keep)))
+        row_numbers.extend(compress(range(first, first + len(chunk)), keep))
+        first += len(chunk)
+        if progress:
+            progress(min(0.7, 0.7 * first / max(1, stream.height)))
+    return {name: reader.values for name, reader in readers.items()}, row_numbers
+
+
+def _check(result: ImportResult, profile: MappingProfile, cells: dict[str, list[Any]],
+           row_numbers: list[int]) -> tuple[dict[str, Column], list[bool]]:
+    """Convert and check every mapped column; record row errors; return the columns and which rows pass."""
+    count = len(row_numbers)
+    skipped = [False] * count
+    for name, words in profile.skip_values.items():
+        if name in cells:
+            skip = {_norm(w) for w in words}
+            hits = {c for c in dict.fromkeys(cells[name]) if c is not None and _norm(c) in skip}
+            if hits:
+                skipped = [s or c in hits for s, c in zip(skipped, cells[name], strict=True)]
+    result.skipped = sum(skipped)
+    if result.skipped:
+        cells = {name: list(compress(values, (not s for s in skipped))) for name, values in cells.items()}
+        row_numbers[:] = compress(row_numbers, (not s for s in skipped))
+        count = len(row_numbers)
+    date_cells = cells["occurred_on"]
+    order, ambiguous = decide_date_order([c for c in dict.fromkeys(date_cells) if c.__class__ is str],
+                                         profile.date_order)
+    result.date_order = order
+    if ambiguous and any(c.__class__ is str and re.match(r"^\s*\d{1,2}[./\-]\d{1,2}[./\-]", c)
+                         for c in dict.fromkeys(date_cells)):
+        result.warnings.append(Problem("import.date_order_assumed", {"column": result.columns["occurred_on"]}))
+    if "kind" not in cells and "kind" not in profile.defaults:
+        result.warnings.append(Problem("import.kind_assumed"))
+    defaults = {"kind": "accident"} | profile.defaults
+    words = {f: {_norm(k): v for k, v in {**_catalogue_values(f), **VALUE_SYNONYMS.get(f, {}),
+                                          **profile.values.get(f, {})}.items()} for f in CATEGORICAL}
+    checked = {name: convert(name, cells.get(name) or [None] * count, order=order, words=words.get(name)
+                             if name in cells else None, default=defaults.get(name)) for name in FIELDS}
+    combined = check_combinations(checked)
+    problems: list[tuple[int, int, str, CellError]] = []
+    for position, name in enumerate(FIELDS):
+        problems.extend((index, position, name, error) for index, error in checked[name].errors.items())
+        if checked[name].unmapped:
+            result.unmapped[name] = dict(checked[name].unmapped)
+    for index, error in combined.items():
+        name = MODEL_ERROR_FIELDS.get(error.key, "kind")
+        problems.append((index, FIELDS.index(name), name, error))
+    problems.sort(key=lambda p: (p[0], p[1]))
+    for index, _, name, error in problems:
+        value = cells[name][index] if name in cells else None
+        result.errors.append(RowError(row_numbers[index], result.columns.get(name, name),
+                                      None if value is None else str(value), error.key, error.params))
+    refused = {p[0] for p in problems}
+    result.rejected = len(refused)
+    return checked, [index not in refused for index in range(count)]
+
+
+def _stage(cur: Any, enterprise_id: int, result: ImportResult, checked: dict[str, Column], accepted: list[bool],
+           row_numbers: list[int], drop_identical: bool) -> None:
+    """Fingerprint the accepted rows, count identical rows and duplicates, keep the new cases on the result."""
+    table = pa.table({"source_row": pa.array(list(compress(row_numbers, accepted)), pa.int64())}
+                     | {name: pa.array(list(compress(checked[name].values, accepted)), ARROW_TYPES[name])
+                        for name in FIELDS})
+    staged = sql.stage(cur, enterprise_id, table)
+    occurrence = staged.column("occurrence").to_pylist()
+    identical = [row for row, n in zip(staged.column("source_row").to_pylist(), occurrence, strict=True) if n > 1]
+    result.identical_in_file = len(identical)
+    result.warnings.extend(Problem("import.identical_row", {"row": row}) for row in identical)
+    keep = [n == 1 or not drop_identical for n in occurrence]
+    duplicate = staged.column("duplicate").to_pylist()
+    result.duplicates = sum(1 for k, d in zip(keep, duplicate, strict=True) if k and d)
+    result.table = staged.filter(pa.array([k and not d for k, d in zip(keep, duplicate, strict=True)], pa.bool_())).drop_columns(
+        ["occurrence", "duplicate"])
+    result.imported = result.table.num_rows
 
 
 def _catalogue_values(field_name: str) -> dict[str, str]:
@@ -381,34 +396,17 @@ def _catalogue_values(field_name: str) -> dict[str, str]:
             for text in texts_for(f"{field_name}.{value}").values()}
 
 
-def _time(value: Any) -> dt.time | None:
-    if isinstance(value, dt.time):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.time()
-    if isinstance(value, float) and 0 <= value < 1:  # Excel stores a time as a fraction of a day
-        seconds = round(value * 86400)
-        return dt.time(seconds // 3600 % 24, seconds // 60 % 60)
-    match = re.match(r"^\s*(\d{1,2})[:.](\d{2})", str(value))
-    if match and int(match[1]) < 24 and int(match[2]) < 60:
-        return dt.time(int(match[1]), int(match[2]))
-    return None
-
-
-def _write(store: Store, user: User, enterprise_id: int, data: bytes, profile: MappingProfile,
+def _write(cur: Any, user: User, enterprise_id: int, data: bytes, profile: MappingProfile,
            result: ImportResult) -> None:
-    with store.transaction() as cur:
-        import_id = sql.insert_import(cur, {
-            "enterprise_id": enterprise_id, "file_name": result.file, "sha256": hashlib.sha256(data).hexdigest(),
-            "sheet": result.sheet, "profile": profile.name, "username": user.username, "rows_read": result.rows_read,
-            "imported": result.imported, "duplicates": result.duplicates,
-            "identical_in_file": result.identical_in_file, "skipped": result.skipped, "rejected": result.rejected})
-        sql.insert_many(cur, [{k: v for k, v in case.items() if k != "source_row"}
-                              | {"enterprise_id": enterprise_id, "import_id": import_id, "created_by": user.username}
-                              for case in result.cases])
-        audit_sql.write(cur, [audit_sql.entry(user, "incident.import", "import", import_id, enterprise_id, after={
-            "file": result.file, "sheet": result.sheet, "imported": result.imported,
-            "duplicates": result.duplicates, "rejected": result.rejected})])
+    import_id = sql.insert_import(cur, {
+        "enterprise_id": enterprise_id, "file_name": result.file, "sha256": hashlib.sha256(data).hexdigest(),
+        "sheet": result.sheet, "profile": profile.name, "username": user.username, "rows_read": result.rows_read,
+        "imported": result.imported, "duplicates": result.duplicates,
+        "identical_in_file": result.identical_in_file, "skipped": result.skipped, "rejected": result.rejected})
+    sql.insert_staged(cur, result.table, enterprise_id, import_id, user.username)
+    audit_sql.write(cur, [audit_sql.entry(user, "incident.import", "import", import_id, enterprise_id, after={
+        "file": result.file, "sheet": result.sheet, "imported": result.imported,
+        "duplicates": result.duplicates, "rejected": result.rejected})])
     result.import_id = import_id
 
 
@@ -507,12 +505,12 @@ class FileOverview:
 def inspect_file(data: bytes, filename: str, sheet: str | int | None = None,
                  header_row: int | None = None) -> FileOverview:
     """Read a file's sheets and find its header row, for the mapping step (nothing is imported)."""
-    sheets = read_sheets(data, filename)
-    chosen = _sheet(sheets, sheet, filename)
+    stream = open_sheet(data, filename, sheet)
+    head = stream.head if (header_row or 0) <= HEAD_ROWS else read_head(stream, header_row or 0)
     try:
-        row, columns, headings, _ = find_header(chosen, header_row)
+        row, columns, headings, _ = find_header(Sheet(stream.name, head), header_row)
     except ValidationFailed:
-        return FileOverview([s.name for s in sheets], chosen.name, header_row, [], {})
-    cells = [str(c) for c in chosen.rows[row - 1] if c not in (None, "")]
-    return FileOverview([s.name for s in sheets], chosen.name, row, list(dict.fromkeys(cells)),
+        return FileOverview(stream.sheet_names, stream.name, header_row, [], {})
+    cells = [str(c) for c in head[row - 1] if c not in (None, "")]
+    return FileOverview(stream.sheet_names, stream.name, row, list(dict.fromkeys(cells)),
                         {headings[f]: f for f in columns})

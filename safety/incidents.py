@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,39 +16,6 @@ from safety.investigations import check_dates, investigation_steps, needs_invest
 from safety.scope import enterprise_row, owned_row
 from safety.validation import validate
 
-# Fields that identify a case; the person's name is left out, so a log with and without names still matches.
-IDENTITY = tuple(f for f in FIELDS if f != "person_name")
-
-
-def base_fingerprint(enterprise_id: int, record: Mapping[str, Any]) -> str:
-    """A hash of the enterprise and the case's normalised fields (text folded, whitespace collapsed)."""
-    parts = [str(enterprise_id)]
-    for name in IDENTITY:
-        value = record.get(name)
-        if value is None:
-            parts.append("\x00")
-        elif value.__class__ is str:
-            parts.append(" ".join(value.casefold().split()))
-        elif value.__class__ is float and value.is_integer():
-            parts.append(str(int(value)))
-        else:
-            parts.append(str(value))
-    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
-
-
-def fingerprint(base: str, occurrence: int) -> str:
-    """The case fingerprint: the base hash plus its occurrence number among identical rows (1, 2, …)."""
-    return f"{base}:{occurrence}"
-
-
-def _next_fingerprint(cur: Any, enterprise_id: int, record: Mapping[str, Any], skip: str | None = None) -> str:
-    base = base_fingerprint(enterprise_id, record)
-    taken = {f for f in sql.fingerprints(cur, enterprise_id) if f.startswith(base + ":") and f != skip}
-    occurrence = 1
-    while fingerprint(base, occurrence) in taken:
-        occurrence += 1
-    return fingerprint(base, occurrence)
-
 
 def add_incident(store: Store, user: User, bin_: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """Log one case by hand (the enterprise's safety officer), with the same checks as an import."""
@@ -57,7 +23,7 @@ def add_incident(store: Store, user: User, bin_: str, data: Mapping[str, Any]) -
     with store.transaction() as cur:
         enterprise = enterprise_row(cur, user, bin_, "incidents.write")
         row = record | {"enterprise_id": enterprise["id"], "created_by": user.username,
-                        "fingerprint": _next_fingerprint(cur, enterprise["id"], record)}
+                        "fingerprint": sql.next_fingerprint(cur, enterprise["id"], record)}
         incident_id = sql.insert(cur, row)
         audit_sql.write(cur, [audit_sql.entry(user, "incident.create", "incident", incident_id, enterprise["id"],
                                               after=record)])
@@ -69,7 +35,7 @@ def update_incident(store: Store, user: User, incident_id: int, data: Mapping[st
     with store.transaction() as cur:
         old = _case(cur, user, incident_id, "incidents.write")
         record = validate(IncidentInput, {k: old[k] for k in FIELDS} | dict(data)).model_dump()
-        record["fingerprint"] = _next_fingerprint(cur, old["enterprise_id"], record, skip=old["fingerprint"])
+        record["fingerprint"] = sql.next_fingerprint(cur, old["enterprise_id"], record, skip_id=incident_id)
         sql.update(cur, incident_id, record)
         audit_sql.write(cur, [audit_sql.entry(user, "incident.update", "incident", incident_id, old["enterprise_id"],
                                               before={k: old[k] for k in FIELDS},

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-from safety.errors import FileUnreadable
+from safety.errors import FileUnreadable, ValidationFailed
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -21,6 +22,7 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED = 1536 * 1024 * 1024  # a million-row, 8-column log unpacks to about 580 MB
 MAX_RATIO = 100  # real xlsx text compresses about 10–15×; a hundredfold means a crafted file
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+HEAD_ROWS = 30  # rows kept in memory for finding the header; the rest of a big sheet is streamed
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,128 @@ def read_sheets(data: bytes, filename: str) -> list[Sheet]:
     if suffix in TEXT_SUFFIXES or suffix == "":
         return [Sheet(Path(filename).stem or "csv", _read_csv(data, name))]
     raise FileUnreadable("file.not_spreadsheet", name=name)
+
+
+@dataclass
+class SheetStream:
+    """One chosen sheet read row by row, so a million-row log never sits in memory twice.
+
+    `head` holds its first rows trimmed (for finding the header); `rows()` yields every row from the top, with
+    merged areas filled but text not trimmed (the importer trims the columns it uses).
+    """
+
+    name: str
+    sheet_names: list[str]
+    head: list[list[Any]]
+    height: int
+    _rows: Any
+    _merged: list[tuple[tuple[int, int], tuple[int, int]]]
+
+    def rows(self) -> Iterator[list[Any]]:
+        """Every row of the sheet from row 1, merged areas filled in."""
+        merged = sorted(self._merged)
+        active: list[tuple[int, int, int, Any]] = []  # (bottom, left, right, value)
+        for index, row in enumerate(self._rows() if callable(self._rows) else self._rows):
+            while merged and merged[0][0][0] == index:
+                (_, left), (bottom, right) = merged.pop(0)
+                active.append((bottom, left, right, row[left] if left < len(row) else None))
+            if active:
+                row = list(row)
+                for _, left, right, value in active:
+                    if len(row) <= right:
+                        row.extend([None] * (right + 1 - len(row)))
+                    for c in range(left, right + 1):
+                        if row[c] in (None, ""):
+                            row[c] = value
+                active = [a for a in active if a[0] > index]
+            while merged and merged[0][0][0] < index:  # a range above the first row streamed: ignore it
+                merged.pop(0)
+            yield row
+
+
+def open_sheet(data: bytes, filename: str, wanted: str | int | None = None) -> SheetStream:
+    """Open one sheet of an uploaded file for streaming: by name, 1-based index, or the first with data."""
+    name = Path(filename).name
+    if not data or not data.strip():
+        raise FileUnreadable("file.empty", name=name)
+    if len(data) > MAX_BYTES:
+        raise FileUnreadable("file.too_big", name=name, limit_mb=MAX_BYTES // (1024 * 1024))
+    suffix = Path(filename).suffix.lower()
+    if not (data[:4] == b"PK\x03\x04" or data[:8] == OLE_MAGIC or suffix in WORKBOOK_SUFFIXES):
+        if suffix in TEXT_SUFFIXES or suffix == "":
+            rows = _read_csv(data, name)
+            width = max(len(r) for r in rows)
+            for row in rows:  # csv rows are ragged; the importer picks cells by position
+                row.extend([None] * (width - len(row)))
+            stem = Path(filename).stem or "csv"
+            _choose([stem], wanted, lambda _: True, name)
+            return SheetStream(stem, [stem], rows[:HEAD_ROWS], len(rows), rows, [])
+        raise FileUnreadable("file.not_spreadsheet", name=name)
+    _check_container(data, name)
+    with _calamine_errors(name):
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(workbook.sheet_names)
+        loaded: dict[str, Any] = {}
+
+        def has_data(sheet_name: str) -> bool:
+            loaded[sheet_name] = workbook.get_sheet_by_name(sheet_name)
+            return any(any(_clean(c) is not None for c in r) for r in loaded[sheet_name].iter_rows())
+
+        chosen = _choose(names, wanted, has_data, name)
+        sheet = loaded.get(chosen) or workbook.get_sheet_by_name(chosen)
+        head = []
+        for row in sheet.iter_rows():
+            head.append([_clean(c) for c in row])
+            if len(head) >= HEAD_ROWS:
+                break
+        stream = SheetStream(chosen, names, head, sheet.height, sheet.iter_rows, list(sheet.merged_cell_ranges or []))
+        _fill_merged(stream.head, stream._merged)
+    return stream
+
+
+def read_head(stream: SheetStream, rows: int) -> list[list[Any]]:
+    """The first `rows` rows of a sheet, trimmed (for a header row set below the usual search depth)."""
+    head = []
+    for row in stream.rows():
+        head.append([_clean(c) for c in row])
+        if len(head) >= rows:
+            break
+    return head
+
+
+def _choose(names: list[str], wanted: str | int | None, has_data: Any, filename: str) -> str:
+    if wanted is None:
+        found = next((n for n in names if has_data(n)), None)
+        if found is None:
+            raise FileUnreadable("file.empty", name=filename)
+        return found
+    if isinstance(wanted, int):
+        if not 1 <= wanted <= len(names):
+            raise ValidationFailed("import.no_sheet", sheet=str(wanted), sheets=", ".join(names))
+        return names[wanted - 1]
+    for sheet_name in names:
+        if sheet_name.strip().casefold() == wanted.strip().casefold():
+            return sheet_name
+    raise ValidationFailed("import.no_sheet", sheet=wanted, sheets=", ".join(names))
+
+
+class _calamine_errors:
+    """Turn calamine's failures (including the Rust core's panics on garbage) into FileUnreadable."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, exc: BaseException | None, _tb: Any) -> bool:
+        if exc is None:
+            return False
+        if isinstance(exc, PasswordError):
+            raise FileUnreadable("file.encrypted", name=self.name) from exc
+        if isinstance(exc, (CalamineError, ValueError, OSError)) or type(exc).__name__ == "PanicException":
+            raise FileUnreadable("file.not_spreadsheet", name=self.name) from exc
+        return False
 
 
 def _check_container(data: bytes, name: str) -> None:

@@ -27,14 +27,14 @@ SCRIPT = textwrap.dedent("""
         sheet.append([dt.date(2024, 1, 1) + dt.timedelta(days=n % 700), "микротравма", None, 0, f"Случай {n}"])
     buffer = io.BytesIO()
     book.save(buffer)
-    real = incident_sql.insert_many
+    real = incident_sql.insert_staged
 
-    def insert_then_hang(cur, rows):
-        real(cur, rows)  # every case is written inside the open transaction ...
-        print("written", len(rows), flush=True)
+    def insert_then_hang(cur, cases, *args):
+        real(cur, cases, *args)  # every case is written inside the open transaction ...
+        print("written", cases.num_rows, flush=True)
         time.sleep(120)  # ... and the process is killed before the commit
 
-    incident_sql.insert_many = insert_then_hang
+    incident_sql.insert_staged = insert_then_hang
     store = Store(sys.argv[1])
     bin_ = list_enterprises(store, SYSTEM)[0].bin
     import_incidents(store, SYSTEM, buffer.getvalue(), "big.xlsx", bin_)

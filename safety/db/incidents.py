@@ -6,11 +6,30 @@ import datetime as dt
 from typing import Any
 
 from safety.db.store import Cursor, fetch_dicts, insert_frame
-from safety.incident_model import FIELDS
+from safety.incident_model import FIELDS, IDENTITY, TEXT_FIELDS
 
+
+def _identity_part(name: str) -> str:
+    if name in TEXT_FIELDS:  # text compared without case and with runs of spaces as one
+        return f"coalesce(regexp_replace(lower(trim({name})), '\\s+', ' ', 'g'), '')"
+    return f"coalesce(CAST({name} AS VARCHAR), '')"
+
+
+# The case fingerprint before its occurrence number: a hash of the enterprise and the normalised fields. It is
+# computed here, in SQL, for imports, manual entries and migrations alike, so every path agrees.
+BASE_FINGERPRINT = ("md5(concat_ws(chr(31), CAST(enterprise_id AS VARCHAR), "
+                    + ", ".join(_identity_part(n) for n in IDENTITY) + "))")
+REFINGERPRINT = f"""UPDATE incidents SET fingerprint = numbered.print FROM (
+    SELECT id, base || ':' || row_number() OVER (
+        PARTITION BY enterprise_id, base
+        ORDER BY TRY_CAST(split_part(fingerprint, ':', 2) AS INTEGER) NULLS LAST, id) AS print
+    FROM (SELECT id, enterprise_id, fingerprint, {BASE_FINGERPRINT} AS base FROM incidents)
+) AS numbered WHERE incidents.id = numbered.id"""
 INVESTIGATION = ("reported_on", "commission_on", "closed_on", "act_sent_on")
 COLUMNS = ("i.id, i.enterprise_id, e.bin, " + ", ".join("i." + f for f in FIELDS) + ", "
            + ", ".join("i." + f for f in INVESTIGATION) + ", i.fingerprint, i.import_id, i.created_by, i.created_at")
+_SQL_TYPES = {"occurred_on": "DATE", "occurred_at": "TIME", "lost_days": "INTEGER", "restricted_days": "INTEGER",
+              "age": "INTEGER", "experience_years": "DOUBLE", "rule": "INTEGER"} | {n: "VARCHAR" for n in TEXT_FIELDS}
 _TYPES = {"enterprise_id": "Int64", "occurred_on": "object", "occurred_at": "object", "kind": "object",
           "severity": "object", "lost_days": "Int64", "restricted_days": "Int64", "accident_no": "object",
           "place": "object", "description": "object", "cause": "object", "job_title": "object", "gender": "object",
@@ -69,10 +88,58 @@ def select(cur: Cursor, *, enterprise_id: int | None = None, kind: str | None = 
         [enterprise_id, enterprise_id, kind, kind, since, since, until, until, limit]))
 
 
-def fingerprints(cur: Cursor, enterprise_id: int) -> set[str]:
-    """Return the fingerprints of an enterprise's cases."""
-    return {r[0] for r in cur.execute("SELECT fingerprint FROM incidents WHERE enterprise_id = ?",
-                                      [enterprise_id]).fetchall()}
+def next_fingerprint(cur: Cursor, enterprise_id: int, record: dict[str, Any], skip_id: int | None = None) -> str:
+    """The fingerprint a case entered by hand gets: its base plus the first occurrence number not yet taken."""
+    values = ", ".join(f"CAST(? AS {_SQL_TYPES[n]}) AS {n}" for n in IDENTITY)
+    base = cur.execute(f"SELECT {BASE_FINGERPRINT} FROM (SELECT CAST(? AS INTEGER) AS enterprise_id, {values})",
+                       [enterprise_id, *(record.get(n) for n in IDENTITY)]).fetchone()[0]
+    taken = {r[0] for r in cur.execute(
+        "SELECT fingerprint FROM incidents WHERE enterprise_id = ? AND starts_with(fingerprint, ?) "
+        "AND id IS DISTINCT FROM ?", [enterprise_id, base + ":", skip_id]).fetchall()}
+    occurrence = 1
+    while f"{base}:{occurrence}" in taken:
+        occurrence += 1
+    return f"{base}:{occurrence}"
+
+
+def stage(cur: Cursor, enterprise_id: int, cases: Any) -> Any:
+    """Fingerprint an import's checked cases (an Arrow table with source_row) against what is stored.
+
+    Returns the cases in file order with `fingerprint`, `occurrence` (1 for the first of identical rows) and
+    `duplicate` (the enterprise already holds that fingerprint).
+    """
+    cur.register("incoming_cases", cases)
+    try:
+        return cur.sql(f"""
+            WITH based AS (
+                SELECT *, {BASE_FINGERPRINT} AS base
+                FROM (SELECT CAST(? AS INTEGER) AS enterprise_id, * FROM incoming_cases)),
+            numbered AS (
+                SELECT * EXCLUDE (enterprise_id),
+                       row_number() OVER (PARTITION BY base ORDER BY source_row) AS occurrence
+                FROM based)
+            SELECT * EXCLUDE (base), base || ':' || occurrence AS fingerprint,
+                   (base || ':' || occurrence) IN (SELECT fingerprint FROM incidents WHERE enterprise_id = ?)
+                       AS duplicate
+            FROM numbered ORDER BY source_row""", params=[enterprise_id, enterprise_id]).to_arrow_table()
+    finally:
+        cur.unregister("incoming_cases")
+
+
+def insert_staged(cur: Cursor, cases: Any, enterprise_id: int, import_id: int, username: str) -> None:
+    """Insert an import's new cases (a staged Arrow table) in one statement."""
+    names = ", ".join([*FIELDS, "fingerprint"])
+    cur.register("staged_cases", cases)
+    try:
+        cur.execute(f"INSERT INTO incidents ({names}, enterprise_id, import_id, created_by) "
+                    f"SELECT {names}, ?, ?, ? FROM staged_cases", [enterprise_id, import_id, username])
+    finally:
+        cur.unregister("staged_cases")
+
+
+def refingerprint(cur: Cursor) -> None:
+    """Recompute every stored fingerprint (after a bulk insert that left them blank, or a new formula)."""
+    cur.execute(REFINGERPRINT)
 
 
 def insert_import(cur: Cursor, record: dict[str, Any]) -> int:

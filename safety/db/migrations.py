@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from safety.db.incidents import REFINGERPRINT
 from safety.errors import SchemaTooNew
 
 if TYPE_CHECKING:
@@ -238,6 +239,13 @@ MIGRATIONS += (
                 created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
             )""",
         ),
+    ),
+)
+MIGRATIONS += (
+    Migration(
+        6,
+        "case fingerprints computed in SQL (md5 of the normalised fields) instead of in Python",
+        (REFINGERPRINT,),
     ),
 )
 LATEST = MIGRATIONS[-1].number

@@ -1,0 +1,185 @@
+"""Column-at-a-time reading and checking of a log's cells, so a big log imports in about its parse time.
+
+Every distinct cell value of a column is converted and checked once (pydantic, with the field types of
+`incident_model`), and rows then share the outcome. Checking a column of 100,000 cells costs about as much as
+checking its distinct values, which for dates, kinds, severities, shops and jobs are a few hundred.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from safety.dates import parse_date
+from safety.incident_model import COMBINED, FIELD_TYPES, consistency_error
+
+INTEGER_FIELDS = ("lost_days", "restricted_days", "age", "rule")
+TEXT_FIELDS = ("accident_no", "place", "description", "cause", "job_title", "external_id", "person_name")
+SHARE_LIMIT = 5000  # past this many distinct values, a column (a description) stops sharing equal cells
+_MISSING = object()
+_ITEM = {name: TypeAdapter(kind) for name, kind in FIELD_TYPES.items()}
+_LIST = {name: TypeAdapter(list[kind]) for name, kind in FIELD_TYPES.items()}
+
+
+def clean(cell: Any) -> Any:
+    """Trim a text cell; an empty or blank cell is no value (None)."""
+    if cell.__class__ is str:
+        return cell.strip() or None
+    return None if cell == "" else cell
+
+
+class ColumnReader:
+    """Collects one column's cells chunk by chunk, trimmed, with equal cells sharing one object (less memory)."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+        self._shared: dict[Any, Any] | None = {}
+
+    def clean(self, cells: tuple[Any, ...]) -> list[Any]:
+        """Trim a chunk of cells; return them (the caller keeps the rows it wants with `keep`)."""
+        shared = self._shared
+        if shared is None:
+            return [c.strip() or None if c.__class__ is str else (None if c == "" else c) for c in cells]
+        out = []
+        for cell in cells:
+            value = shared.get(cell, _MISSING)
+            if value is _MISSING:
+                value = shared[cell] = clean(cell)
+            out.append(value)
+        if len(shared) > SHARE_LIMIT and len(shared) * 2 > len(self.values) + len(out):
+            self._shared = None  # nearly every value differs: sharing only costs time and memory
+        return out
+
+    def keep(self, cleaned: list[Any]) -> None:
+        """Add cleaned cells to the column."""
+        self.values.extend(cleaned)
+
+
+@dataclass
+class CellError:
+    """Why one cell (or the row's combination of fields) was refused: a catalogue key and its parameters."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Column:
+    """A converted column: a value per row, and the rows refused with why (row index -> CellError)."""
+
+    values: list[Any]
+    errors: dict[int, CellError]
+    unmapped: Counter = field(default_factory=Counter)
+
+
+def _integer(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(-?\d+)(?:[.,]0+)?\s*(?:\D{0,12})", value)
+        return int(match[1]) if match else value
+    return value
+
+
+def excel_time(value: Any) -> dt.time | None:
+    """The time a cell means (a time, a datetime, a fraction of a day, "14:30"), or None."""
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.time()
+    if isinstance(value, float) and 0 <= value < 1:  # Excel stores a time as a fraction of a day
+        seconds = round(value * 86400)
+        return dt.time(seconds // 3600 % 24, seconds // 60 % 60)
+    match = re.match(r"^\s*(\d{1,2})[:.](\d{2})", str(value))
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        return dt.time(int(match[1]), int(match[2]))
+    return None
+
+
+def _norm(text: Any) -> str:
+    return re.sub(r"[\W_]+", "", str(text or "")).casefold()
+
+
+def _prepare(name: str, value: Any, order: str, words: dict[str, str] | None) -> Any:
+    """Turn a trimmed cell into what the field's type expects, or a CellError when it cannot mean anything."""
+    if name == "occurred_on":
+        parsed = parse_date(value, order)  # type: ignore[arg-type]
+        return CellError("import.bad_date") if parsed is None else parsed
+    if name == "occurred_at":
+        return excel_time(value)
+    if words is not None:
+        mapped = words.get(_norm(value))
+        return CellError("import.unmapped_value", {"field": name}) if mapped is None else mapped
+    if name in INTEGER_FIELDS:
+        return _integer(value)
+    if name == "experience_years" and isinstance(value, str):
+        return value.replace(",", ".").strip()
+    if name in TEXT_FIELDS and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    return value
+
+
+def _pydantic_error(exc: ValidationError) -> CellError:
+    error = exc.errors()[0]
+    kind = error["type"]
+    if "." in kind:  # our own checks raise catalogue keys
+        return CellError(kind, {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, (str, int, float))})
+    return CellError("import.invalid", {k: v for k, v in (error.get("ctx") or {}).items()
+                                        if isinstance(v, (str, int, float))})
+
+
+def convert(name: str, cells: list[Any], *, order: str = "dmy", words: dict[str, str] | None = None,
+            default: Any = None) -> Column:
+    """Convert and check a whole column: each distinct cell once, through the field's pydantic type."""
+    distinct = list(dict.fromkeys(cells))
+    prepared = [default if cell is None else _prepare(name, cell, order, words) for cell in distinct]
+    outcome: dict[Any, Any] = {}
+    good = [(cell, value) for cell, value in zip(distinct, prepared, strict=True) if value.__class__ is not CellError]
+    try:  # one call for the whole column; only a column with a bad value is checked value by value
+        checked = _LIST[name].validate_python([value for _, value in good])
+        outcome.update((cell, value) for (cell, _), value in zip(good, checked, strict=True))
+    except ValidationError:
+        for cell, value in good:
+            try:
+                outcome[cell] = _ITEM[name].validate_python(value)
+            except ValidationError as exc:
+                outcome[cell] = _pydantic_error(exc)
+    bad = {cell: value for cell, value in zip(distinct, prepared, strict=True) if value.__class__ is CellError}
+    bad.update((cell, value) for cell, value in outcome.items() if value.__class__ is CellError)
+    if not bad:
+        return Column([outcome[cell] for cell in cells], {})
+    values: list[Any] = []
+    errors: dict[int, CellError] = {}
+    unmapped: Counter = Counter()
+    for index, cell in enumerate(cells):
+        problem = bad.get(cell)
+        if problem is None:
+            values.append(outcome[cell])
+            continue
+        values.append(None)
+        errors[index] = problem
+        if problem.key == "import.unmapped_value":
+            unmapped[str(cell)] += 1
+    return Column(values, errors, unmapped)
+
+
+def check_combinations(columns: dict[str, Column]) -> dict[int, CellError]:
+    """Rows whose kind, severity and days do not go together (rows with a bad one of them are skipped)."""
+    refused = set().union(*(columns[name].errors for name in COMBINED))
+    seen: dict[tuple[Any, ...], CellError | None] = {}
+    errors: dict[int, CellError] = {}
+    for index, combo in enumerate(zip(*(columns[name].values for name in COMBINED), strict=True)):
+        if index in refused:
+            continue
+        problem = seen.get(combo, _MISSING)
+        if problem is _MISSING:
+            error = consistency_error(*combo)
+            problem = seen[combo] = None if error is None else CellError(error.type, dict(error.context or {}))
+        if problem is not None:
+            errors[index] = problem
+    return errors
