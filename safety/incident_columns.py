@@ -45,12 +45,10 @@ class ColumnReader:
         shared = self._shared
         if shared is None:
             return [c.strip() or None if c.__class__ is str else (None if c == "" else c) for c in cells]
-        out = []
-        for cell in cells:
-            value = shared.get(cell, _MISSING)
-            if value is _MISSING:
-                value = shared[cell] = clean(cell)
-            out.append(value)
+        for cell in dict.fromkeys(cells):
+            if cell not in shared:
+                shared[cell] = clean(cell)
+        out = list(map(shared.__getitem__, cells))
         if len(shared) > SHARE_LIMIT and len(shared) * 2 > len(self.values) + len(out):
             self._shared = None  # nearly every value differs: sharing only costs time and memory
         return out
@@ -137,11 +135,19 @@ def convert(name: str, cells: list[Any], *, order: str = "dmy", words: dict[str,
             default: Any = None) -> Column:
     """Convert and check a whole column: each distinct cell once, through the field's pydantic type."""
     distinct = list(dict.fromkeys(cells))
-    prepared = [default if cell is None else _prepare(name, cell, order, words) for cell in distinct]
+    if name in TEXT_FIELDS and words is None and default is None:
+        if not [cell for cell in distinct if cell is not None and cell.__class__ is not str]:
+            return Column(list(cells), {})  # trimmed, non-empty text or nothing: what OptionalText returns
+        prepared = [cell if cell.__class__ is str else _prepare(name, cell, order, None) for cell in distinct]
+    else:
+        prepared = [default if cell is None else _prepare(name, cell, order, words) for cell in distinct]
     outcome: dict[Any, Any] = {}
     good = [(cell, value) for cell, value in zip(distinct, prepared, strict=True) if value.__class__ is not CellError]
     try:  # one call for the whole column; only a column with a bad value is checked value by value
-        checked = _LIST[name].validate_python([value for _, value in good])
+        if name in TEXT_FIELDS and all(value is None or value.__class__ is str for _, value in good):
+            checked = [value for _, value in good]  # trimmed, non-empty text: what OptionalText would return
+        else:
+            checked = _LIST[name].validate_python([value for _, value in good])
         outcome.update((cell, value) for (cell, _), value in zip(good, checked, strict=True))
     except ValidationError:
         for cell, value in good:
@@ -152,7 +158,9 @@ def convert(name: str, cells: list[Any], *, order: str = "dmy", words: dict[str,
     bad = {cell: value for cell, value in zip(distinct, prepared, strict=True) if value.__class__ is CellError}
     bad.update((cell, value) for cell, value in outcome.items() if value.__class__ is CellError)
     if not bad:
-        return Column([outcome[cell] for cell in cells], {})
+        if len(outcome) == 1:  # a field the log lacks, or one value throughout
+            return Column([next(iter(outcome.values()))] * len(cells), {})
+        return Column(list(map(outcome.__getitem__, cells)), {})
     values: list[Any] = []
     errors: dict[int, CellError] = {}
     unmapped: Counter = Counter()

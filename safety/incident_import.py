@@ -8,7 +8,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress, islice
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,7 +24,7 @@ from safety.errors import FileUnreadable, Problem, ValidationFailed
 from safety.i18n import texts_for
 from safety.identifiers import normalise_bin
 from safety.incident_columns import CellError, Column, ColumnReader, check_combinations, convert
-from safety.incident_model import FIELDS, GENDERS, KINDS, SEVERITIES, TEXT_FIELDS
+from safety.incident_model import FIELDS, GENDERS, KINDS, SEVERITIES
 from safety.scope import enterprise_row, owned_row
 from safety.spreadsheet import HEAD_ROWS, Sheet, SheetStream, open_sheet, read_head
 
@@ -87,9 +86,6 @@ VALUE_SYNONYMS: dict[str, dict[str, str]] = {
                "әйел": "female"},
 }
 CHUNK_ROWS = 10_000  # rows streamed from the sheet at a time
-ARROW_TYPES = {"occurred_on": pa.date32(), "occurred_at": pa.time64("us"), "lost_days": pa.int32(),
-               "restricted_days": pa.int32(), "age": pa.int32(), "experience_years": pa.float64(),
-               "rule": pa.int32()} | {name: pa.string() for name in TEXT_FIELDS}
 # Errors about the row as a whole, shown against the column they are most about.
 MODEL_ERROR_FIELDS = {"incident.near_miss_days": "lost_days", "incident.severity_needed": "severity",
                       "incident.severity": "severity", "incident.severity_only_accidents": "severity",
@@ -303,15 +299,16 @@ def _read_columns(stream: SheetStream, header_row: int, columns: dict[str, int],
     names = list(columns)
     readers = {name: ColumnReader() for name in names}
     indices = [columns[n] for n in names]
-    pick = itemgetter(*indices) if len(indices) > 1 else (lambda row: (row[indices[0]],))
     width = max(indices) + 1
     nothing = (None,) * len(names)
     row_numbers: list[int] = []
     rows = islice(stream.rows(), header_row, None)
     first = header_row + 1
     while chunk := list(islice(rows, CHUNK_ROWS)):
-        picked = [pick(row) if len(row) >= width else pick([*row, *[None] * (width - len(row))]) for row in chunk]
-        cleaned = [readers[name].clean(cells) for name, cells in zip(names, zip(*picked, strict=True), strict=True)]
+        if min(map(len, chunk)) < width:  # sheets are rectangular; this is only a safeguard
+            chunk = [row + [None] * (width - len(row)) for row in chunk]
+        transposed = list(zip(*chunk, strict=False))  # one tuple per spreadsheet column
+        cleaned = [readers[name].clean(transposed[index]) for name, index in zip(names, indices, strict=True)]
         keep = [cells != nothing for cells in zip(*cleaned, strict=True)]
         for name, values in zip(names, cleaned, strict=True):
             readers[name].keep(list(compress(values, keep)))
@@ -374,20 +371,48 @@ def _check(result: ImportResult, profile: MappingProfile, cells: dict[str, list[
 def _stage(cur: Any, enterprise_id: int, result: ImportResult, checked: dict[str, Column], accepted: list[bool],
            row_numbers: list[int], drop_identical: bool) -> None:
     """Fingerprint the accepted rows, count identical rows and duplicates, keep the new cases on the result."""
-    table = pa.table({"source_row": pa.array(list(compress(row_numbers, accepted)), pa.int64())}
-                     | {name: pa.array(list(compress(checked[name].values, accepted)), ARROW_TYPES[name])
-                        for name in FIELDS})
-    staged = sql.stage(cur, enterprise_id, table)
-    occurrence = staged.column("occurrence").to_pylist()
-    identical = [row for row, n in zip(staged.column("source_row").to_pylist(), occurrence, strict=True) if n > 1]
-    result.identical_in_file = len(identical)
-    result.warnings.extend(Problem("import.identical_row", {"row": row}) for row in identical)
-    keep = [n == 1 or not drop_identical for n in occurrence]
-    duplicate = staged.column("duplicate").to_pylist()
-    result.duplicates = sum(1 for k, d in zip(keep, duplicate, strict=True) if k and d)
-    result.table = staged.filter(pa.array([k and not d for k, d in zip(keep, duplicate, strict=True)], pa.bool_())).drop_columns(
-        ["occurrence", "duplicate"])
-    result.imported = result.table.num_rows
+    if all(accepted):
+        rows, columns = row_numbers, {name: checked[name].values for name in FIELDS}
+    else:
+        rows = list(compress(row_numbers, accepted))
+        columns = {name: list(compress(checked[name].values, accepted)) for name in FIELDS}
+    cases = sql.case_table(columns)
+    existing = sql.fingerprints(cur, enterprise_id)
+    bases = sql.base_fingerprints(cur, enterprise_id, cases)
+    if len(set(bases)) == len(bases):  # the usual case: no two rows alike, every occurrence is the first
+        prints = [base + ":1" for base in bases]
+        new = [print_ not in existing for print_ in prints]
+        result.duplicates = len(new) - sum(new)
+    else:
+        prints, new = _number_identical(result, rows, bases, existing, drop_identical)
+    result.imported = sum(new)
+    table = cases.append_column("fingerprint", pa.array(prints, pa.string())).append_column(
+        "source_row", pa.array(rows, pa.int64()))
+    result.table = table if all(new) else table.filter(pa.array(new, pa.bool_()))
+
+
+def _number_identical(result: ImportResult, rows: list[int], bases: list[str], existing: set[str],
+                      drop_identical: bool) -> tuple[list[str], list[bool]]:
+    """Number identical rows 1, 2, ... (flagged; dropped on request); say which fingerprints are new."""
+    seen: dict[str, int] = {}
+    prints: list[str] = []
+    new: list[bool] = []
+    for row, base in zip(rows, bases, strict=True):
+        occurrence = seen[base] = seen.get(base, 0) + 1
+        print_ = f"{base}:{occurrence}"
+        prints.append(print_)
+        if occurrence > 1:
+            result.identical_in_file += 1
+            result.warnings.append(Problem("import.identical_row", {"row": row}))
+            if drop_identical:
+                new.append(False)
+                continue
+        if print_ in existing:
+            result.duplicates += 1
+            new.append(False)
+        else:
+            new.append(True)
+    return prints, new
 
 
 def _catalogue_values(field_name: str) -> dict[str, str]:

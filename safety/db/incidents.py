@@ -5,31 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from safety.db.store import Cursor, fetch_dicts, insert_frame
 from safety.incident_model import FIELDS, IDENTITY, TEXT_FIELDS
 
-
-def _identity_part(name: str) -> str:
-    if name in TEXT_FIELDS:  # text compared without case and with runs of spaces as one
-        return f"coalesce(regexp_replace(lower(trim({name})), '\\s+', ' ', 'g'), '')"
-    return f"coalesce(CAST({name} AS VARCHAR), '')"
-
-
-# The case fingerprint before its occurrence number: a hash of the enterprise and the normalised fields. It is
-# computed here, in SQL, for imports, manual entries and migrations alike, so every path agrees.
-BASE_FINGERPRINT = ("md5(concat_ws(chr(31), CAST(enterprise_id AS VARCHAR), "
-                    + ", ".join(_identity_part(n) for n in IDENTITY) + "))")
-REFINGERPRINT = f"""UPDATE incidents SET fingerprint = numbered.print FROM (
-    SELECT id, base || ':' || row_number() OVER (
-        PARTITION BY enterprise_id, base
-        ORDER BY TRY_CAST(split_part(fingerprint, ':', 2) AS INTEGER) NULLS LAST, id) AS print
-    FROM (SELECT id, enterprise_id, fingerprint, {BASE_FINGERPRINT} AS base FROM incidents)
-) AS numbered WHERE incidents.id = numbered.id"""
 INVESTIGATION = ("reported_on", "commission_on", "closed_on", "act_sent_on")
 COLUMNS = ("i.id, i.enterprise_id, e.bin, " + ", ".join("i." + f for f in FIELDS) + ", "
            + ", ".join("i." + f for f in INVESTIGATION) + ", i.fingerprint, i.import_id, i.created_by, i.created_at")
-_SQL_TYPES = {"occurred_on": "DATE", "occurred_at": "TIME", "lost_days": "INTEGER", "restricted_days": "INTEGER",
-              "age": "INTEGER", "experience_years": "DOUBLE", "rule": "INTEGER"} | {n: "VARCHAR" for n in TEXT_FIELDS}
 _TYPES = {"enterprise_id": "Int64", "occurred_on": "object", "occurred_at": "object", "kind": "object",
           "severity": "object", "lost_days": "Int64", "restricted_days": "Int64", "accident_no": "object",
           "place": "object", "description": "object", "cause": "object", "job_title": "object", "gender": "object",
@@ -88,58 +72,10 @@ def select(cur: Cursor, *, enterprise_id: int | None = None, kind: str | None = 
         [enterprise_id, enterprise_id, kind, kind, since, since, until, until, limit]))
 
 
-def next_fingerprint(cur: Cursor, enterprise_id: int, record: dict[str, Any], skip_id: int | None = None) -> str:
-    """The fingerprint a case entered by hand gets: its base plus the first occurrence number not yet taken."""
-    values = ", ".join(f"CAST(? AS {_SQL_TYPES[n]}) AS {n}" for n in IDENTITY)
-    base = cur.execute(f"SELECT {BASE_FINGERPRINT} FROM (SELECT CAST(? AS INTEGER) AS enterprise_id, {values})",
-                       [enterprise_id, *(record.get(n) for n in IDENTITY)]).fetchone()[0]
-    taken = {r[0] for r in cur.execute(
-        "SELECT fingerprint FROM incidents WHERE enterprise_id = ? AND starts_with(fingerprint, ?) "
-        "AND id IS DISTINCT FROM ?", [enterprise_id, base + ":", skip_id]).fetchall()}
-    occurrence = 1
-    while f"{base}:{occurrence}" in taken:
-        occurrence += 1
-    return f"{base}:{occurrence}"
-
-
-def stage(cur: Cursor, enterprise_id: int, cases: Any) -> Any:
-    """Fingerprint an import's checked cases (an Arrow table with source_row) against what is stored.
-
-    Returns the cases in file order with `fingerprint`, `occurrence` (1 for the first of identical rows) and
-    `duplicate` (the enterprise already holds that fingerprint).
-    """
-    cur.register("incoming_cases", cases)
-    try:
-        return cur.sql(f"""
-            WITH based AS (
-                SELECT *, {BASE_FINGERPRINT} AS base
-                FROM (SELECT CAST(? AS INTEGER) AS enterprise_id, * FROM incoming_cases)),
-            numbered AS (
-                SELECT * EXCLUDE (enterprise_id),
-                       row_number() OVER (PARTITION BY base ORDER BY source_row) AS occurrence
-                FROM based)
-            SELECT * EXCLUDE (base), base || ':' || occurrence AS fingerprint,
-                   (base || ':' || occurrence) IN (SELECT fingerprint FROM incidents WHERE enterprise_id = ?)
-                       AS duplicate
-            FROM numbered ORDER BY source_row""", params=[enterprise_id, enterprise_id]).to_arrow_table()
-    finally:
-        cur.unregister("incoming_cases")
-
-
-def insert_staged(cur: Cursor, cases: Any, enterprise_id: int, import_id: int, username: str) -> None:
-    """Insert an import's new cases (a staged Arrow table) in one statement."""
-    names = ", ".join([*FIELDS, "fingerprint"])
-    cur.register("staged_cases", cases)
-    try:
-        cur.execute(f"INSERT INTO incidents ({names}, enterprise_id, import_id, created_by) "
-                    f"SELECT {names}, ?, ?, ? FROM staged_cases", [enterprise_id, import_id, username])
-    finally:
-        cur.unregister("staged_cases")
-
-
-def refingerprint(cur: Cursor) -> None:
-    """Recompute every stored fingerprint (after a bulk insert that left them blank, or a new formula)."""
-    cur.execute(REFINGERPRINT)
+def fingerprints(cur: Cursor, enterprise_id: int) -> set[str]:
+    """Return the fingerprints of an enterprise's cases."""
+    return {r[0] for r in cur.execute("SELECT fingerprint FROM incidents WHERE enterprise_id = ?",
+                                      [enterprise_id]).fetchall()}
 
 
 def insert_import(cur: Cursor, record: dict[str, Any]) -> int:
@@ -190,3 +126,103 @@ def profiles(cur: Cursor, enterprise_id: int) -> list[dict[str, Any]]:
 def insert_many_with_investigations(cur: Cursor, rows: list[dict[str, Any]]) -> None:
     """Insert many cases with their investigation dates (the demo)."""
     insert_frame(cur, "incidents", _TYPES | {n: "object" for n in INVESTIGATION}, rows)
+
+
+def insert_staged(cur: Cursor, cases: Any, enterprise_id: int, import_id: int, username: str) -> None:
+    """Insert an import's new cases (an Arrow table of the case fields and fingerprint) in one statement."""
+    names = ", ".join([*FIELDS, "fingerprint"])
+    cur.register("staged_cases", cases)
+    try:
+        cur.execute(f"INSERT INTO incidents ({names}, enterprise_id, import_id, created_by) "
+                    f"SELECT {names}, ?, ?, ? FROM staged_cases", [enterprise_id, import_id, username])
+    finally:
+        cur.unregister("staged_cases")
+
+
+# Arrow types of the case fields, for bulk inserts and fingerprints.
+ARROW_TYPES = {"occurred_on": pa.date32(), "occurred_at": pa.time64("us"), "lost_days": pa.int32(),
+               "restricted_days": pa.int32(), "age": pa.int32(), "experience_years": pa.float64(),
+               "rule": pa.int32()} | {name: pa.string() for name in TEXT_FIELDS}
+_SPACE = r"\s\x{0B}\x{1C}-\x{1F}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}"
+_ODD_SPACE = f"[{_SPACE}]{{2}}|[{_SPACE[2:]}\\t\\n\\r\\f]|^ | $"  # a run, a space that is not " ", an edge space
+
+
+def case_table(columns: dict[str, list[Any]]) -> pa.Table:
+    """The case fields (one list per field, all the same length) as an Arrow table."""
+    return pa.table({name: _array(columns.get(name), ARROW_TYPES[name], len(next(iter(columns.values()))))
+                     for name in FIELDS})
+
+
+def _array(values: list[Any] | None, kind: pa.DataType, count: int) -> pa.Array:
+    if values is None or (values and values[0] is None and values.count(None) == len(values)):
+        return pa.nulls(count, kind)
+    return pa.array(values, kind)
+
+
+def base_fingerprints(cur: Cursor, enterprise_id: int | pa.Array, cases: pa.Table) -> list[str]:
+    """The fingerprint of each case before its occurrence number: an md5 of the enterprise and the identity
+    fields, text lower-cased with each run of spaces as one (so a retyped log still matches)."""
+    parts: list[Any] = [pa.scalar(str(enterprise_id)) if isinstance(enterprise_id, int)
+                        else pc.cast(enterprise_id, pa.string())]
+    for name in IDENTITY:
+        column = cases.column(name)
+        if pa.types.is_string(column.type):
+            sample = column.slice(0, 1000).to_pylist()
+            if len(set(sample)) * 2 < len(sample):  # few distinct values (a shop, a job): tidy each once
+                coded = column.combine_chunks().dictionary_encode()
+                column = pc.take(_tidy(coded.dictionary), coded.indices)
+            else:
+                column = _tidy(column)
+        else:
+            column = pc.cast(column, pa.string())
+        parts.append(pc.fill_null(column, "\x00"))
+    cur.register("fingerprint_input", pa.table({"text": pc.binary_join_element_wise(*parts, "\x1f")}))
+    try:
+        return cur.sql("SELECT md5(text) AS base FROM fingerprint_input").to_arrow_table().column("base").to_pylist()
+    finally:
+        cur.unregister("fingerprint_input")
+
+
+def _tidy(text: Any) -> Any:
+    """Text as the fingerprint compares it: lower case, each run of spaces as one space, no edge spaces."""
+    text = pc.utf8_lower(text)
+    odd = pc.fill_null(pc.match_substring_regex(text, _ODD_SPACE), False)
+    if not pc.any(odd).as_py():
+        return text
+    tidy = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.filter(text, odd), f"[{_SPACE}]+", " "))
+    if isinstance(tidy, pa.ChunkedArray):
+        tidy = tidy.combine_chunks()
+    return pc.replace_with_mask(text, odd, tidy)
+
+
+def next_fingerprint(cur: Cursor, enterprise_id: int, record: dict[str, Any], skip_id: int | None = None) -> str:
+    """The fingerprint of a case entered by hand: its base plus the first occurrence number not yet taken."""
+    [base] = base_fingerprints(cur, enterprise_id, case_table({name: [record.get(name)] for name in FIELDS}))
+    taken = {r[0] for r in cur.execute(
+        "SELECT fingerprint FROM incidents WHERE enterprise_id = ? AND starts_with(fingerprint, ?) "
+        "AND id IS DISTINCT FROM ?", [enterprise_id, base + ":", skip_id]).fetchall()}
+    occurrence = 1
+    while f"{base}:{occurrence}" in taken:
+        occurrence += 1
+    return f"{base}:{occurrence}"
+
+
+def refingerprint(cur: Cursor) -> None:
+    """Recompute every stored fingerprint, keeping identical cases numbered in their order (a migration step
+    when the formula changes, and after the demo's bulk insert)."""
+    stored = cur.sql(f"SELECT id, enterprise_id, fingerprint, {', '.join(FIELDS)} FROM incidents").to_arrow_table()
+    if not stored.num_rows:
+        return
+    cases = case_table({name: stored.column(name).to_pylist() for name in FIELDS})
+    bases = base_fingerprints(cur, stored.column("enterprise_id"), cases)
+    cur.register("new_bases", pa.table({"id": stored.column("id"), "base": pa.array(bases, pa.string())}))
+    try:
+        cur.execute("""
+            UPDATE incidents SET fingerprint = numbered.print FROM (
+                SELECT i.id, b.base || ':' || row_number() OVER (
+                    PARTITION BY i.enterprise_id, b.base
+                    ORDER BY TRY_CAST(split_part(i.fingerprint, ':', 2) AS INTEGER) NULLS LAST, i.id) AS print
+                FROM incidents i JOIN new_bases b ON b.id = i.id) AS numbered
+            WHERE incidents.id = numbered.id""")
+    finally:
+        cur.unregister("new_bases")

@@ -7,10 +7,11 @@ through it, and deletes remove children first in the same transaction).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from safety.db.incidents import REFINGERPRINT
+from safety.db.incidents import refingerprint
 from safety.errors import SchemaTooNew
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ class Migration:
     number: int
     name: str
     statements: tuple[str, ...]
+    run: Callable[[Any], None] | None = None  # a step SQL alone cannot do, given the cursor, after the statements
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -242,11 +244,7 @@ MIGRATIONS += (
     ),
 )
 MIGRATIONS += (
-    Migration(
-        6,
-        "case fingerprints computed in SQL (md5 of the normalised fields) instead of in Python",
-        (REFINGERPRINT,),
-    ),
+    Migration(6, "case fingerprints: md5 of the normalised fields, computed in bulk", (), refingerprint),
 )
 LATEST = MIGRATIONS[-1].number
 
@@ -274,6 +272,8 @@ def migrate(store: Store, target: int = LATEST) -> list[int]:
             with store.transaction() as cur:
                 for statement in migration.statements:
                     cur.execute(statement)
+                if migration.run:
+                    migration.run(cur)
                 cur.execute(
                     "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
                     [migration.number, migration.name],
