@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages.ui import lang, show_error, store, tr, user
 from safety.access import can
+from safety.actions import PRIORITIES, actions_for_incident, create_action
 from safety.errors import SafetyError
 from safety.incident_import import list_imports, undo_import
 from safety.incident_model import GENDERS, KINDS, SEVERITIES
@@ -29,11 +30,51 @@ period = cols[2].date_input(tr("audit.period"), value=(dt.date(dt.date.today().y
 since, until = (period[0], period[-1]) if period else (None, None)
 cases = list_incidents(store(), me, bin_=bin_, kind=kind, since=since, until=until)
 st.caption(tr("incidents.count", count=len(cases)))
-shown = ("bin", "occurred_on", "kind", "severity", "lost_days", "accident_no", "place", "description", "job_title")
+shown = ("id", "bin", "occurred_on", "kind", "severity", "lost_days", "accident_no", "place", "description",
+         "job_title")
 labels = {k: tr("kind." + k) for k in KINDS} | {s: tr("severity." + s) for s in SEVERITIES}
 st.dataframe([{k: labels.get(c[k], c[k]) for k in shown} for c in cases], hide_index=True,
              column_config={k: tr("label.bin") if k == "bin" else tr("incident.col." + k) for k in shown}
-             | {"occurred_on": st.column_config.DateColumn(tr("incident.col.occurred_on"), format="DD.MM.YYYY")})
+             | {"id": "№", "occurred_on": st.column_config.DateColumn(tr("incident.col.occurred_on"),
+                                                                     format="DD.MM.YYYY")})
+
+case_names = {c["id"]: " · ".join(filter(None, (f"№{c['id']}", f"{c['occurred_on']:%d.%m.%Y}", labels[c["kind"]],
+                                                (c["description"] or c["place"] or "")[:60]))) for c in cases}
+chosen_case = st.selectbox(tr("incidents.case"), list(case_names), format_func=case_names.get, index=None,
+                           placeholder=tr("incidents.case_choose"), key="inc_case")
+case = next((c for c in cases if c["id"] == chosen_case), None)
+if case is not None:
+    st.markdown(f"**{tr('incidents.case_actions', id=case['id'])}**")
+    priorities = {p: tr("priority." + p) for p in PRIORITIES}
+    linked = actions_for_incident(store(), me, case["id"])
+    if linked:
+        st.dataframe([{"title": a["title"], "owner": a["owner"], "due_on": a["due_on"],
+                       "priority": priorities[a["priority"]], "state": tr("state." + a["state"]),
+                       "overdue": a["overdue"]} for a in linked], hide_index=True, column_config={
+            "title": tr("label.action_title"), "owner": tr("label.owner"), "priority": tr("label.priority"),
+            "due_on": st.column_config.DateColumn(tr("label.due_on"), format="DD.MM.YYYY"),
+            "state": tr("label.state"), "overdue": st.column_config.CheckboxColumn(tr("actions.overdue"))})
+    else:
+        st.caption(tr("incidents.no_actions"))
+    if can(me, "actions.manage", case["enterprise_id"]):
+        rules = {None: "—"} | {r: str(r) for r in range(1, 8)}
+        with st.form(f"case_action_{case['id']}", clear_on_submit=True):
+            st.markdown(f"**{tr('incidents.create_action')}**")
+            values = {"title": st.text_input(tr("label.action_title"))}
+            left, right = st.columns(2)
+            values["owner"] = left.text_input(tr("label.owner"))
+            values["due_on"] = right.date_input(tr("label.due_on"), value=dt.date.today() + dt.timedelta(days=30),
+                                                format="DD.MM.YYYY")
+            values["priority"] = left.selectbox(tr("label.priority"), PRIORITIES, format_func=priorities.get, index=1)
+            values["rule_id"] = right.selectbox(tr("actions.rule"), list(rules), format_func=rules.get,
+                                                index=list(rules).index(case["rule"]))
+            if st.form_submit_button(tr("incidents.create_action"), type="primary"):
+                try:
+                    create_action(store(), me, case["bin"], values, incident_id=case["id"])
+                except SafetyError as exc:
+                    show_error(exc)
+                else:
+                    st.rerun()
 
 st.subheader(tr("incidents.investigations"))
 serious = investigations(store(), me, bin_=bin_)

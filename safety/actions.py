@@ -13,6 +13,8 @@ from safety.db import Store
 from safety.db import actions as sql
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
+from safety.db import incidents as incident_sql
+from safety.errors import Conflict
 from safety.identifiers import normalise_bin
 from safety.scope import enterprise_row, owned_row
 from safety.validation import OptionalText, custom, validate
@@ -61,6 +63,20 @@ def _row(cur: Any, user: User, action_id: int, right: str) -> dict[str, Any]:
     return owned_row(sql.by_id(cur, action_id), user, right, "action.not_found", id=action_id)
 
 
+def _case(cur: Any, user: User, incident_id: int, right: str) -> dict[str, Any]:
+    return owned_row(incident_sql.by_id(cur, incident_id), user, right, "incident.not_found", id=incident_id)
+
+
+def actions_for_incident(store: Store, user: User, incident_id: int,
+                         today: dt.date | None = None) -> list[dict[str, Any]]:
+    """List the actions created from one case, if the user may see its enterprise's actions; each says if overdue."""
+    today = today or dt.date.today()
+    with store.cursor() as cur:
+        case = _case(cur, user, incident_id, "actions.read")
+        rows = sql.select(cur, enterprise_id=case["enterprise_id"], incident_id=incident_id)
+    return [r | {"overdue": is_overdue(r, today)} for r in rows]
+
+
 def list_actions(store: Store, user: User, *, bin_: str | None = None, rule_id: int | None = None,
                  state: str | None = None, overdue: bool = False, today: dt.date | None = None) -> list[dict]:
     """List the actions the user may see, with filters; each row says whether it is overdue."""
@@ -82,10 +98,14 @@ def list_actions(store: Store, user: User, *, bin_: str | None = None, rule_id: 
 
 def create_action(store: Store, user: User, bin_: str, data: Mapping[str, Any], *,
                   incident_id: int | None = None) -> dict[str, Any]:
-    """Create an action by hand (or from an incident) for the user's enterprise."""
+    """Create an action by hand (or from an incident of the same enterprise) for the user's enterprise."""
     checked = validate(ActionInput, data).model_dump()
     with store.transaction() as cur:
         enterprise = enterprise_row(cur, user, bin_, "actions.manage")
+        if incident_id is not None:
+            case = _case(cur, user, incident_id, "actions.manage")
+            if case["enterprise_id"] != enterprise["id"]:
+                raise Conflict("action.incident_elsewhere", id=incident_id, bin=enterprise["bin"])
         action_id = sql.insert(cur, checked | {"enterprise_id": enterprise["id"], "incident_id": incident_id,
                                                "created_by": user.username})
         row = sql.by_id(cur, action_id)

@@ -63,3 +63,33 @@ def test_enterprise_page_shows_overdue_investigations(demo_app):
     at.switch_page("app_pages/enterprise.py").run()
     count = sum(1 for a in late if a["bin"] == late[0]["bin"])
     assert t("enterprise.investigations_overdue", "ru", count=count) in [e.value for e in at.error]
+
+
+def _open_first_case(at):
+    at.switch_page("app_pages/incidents.py").run()
+    picker = at.selectbox(key="inc_case")
+    case_id = int(picker.options[0].split(" · ")[0].lstrip("№"))
+    picker.set_value(case_id).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    return case_id
+
+
+def test_officer_creates_an_action_from_a_case_and_sees_it_there(demo_app):
+    at = demo_app("demo.officer")
+    case_id = _open_first_case(at)
+    assert t("incidents.no_actions", "ru") in [c.value for c in at.caption]
+    [title] = [w for w in at.text_input if w.label == t("label.action_title", "ru")]
+    title.set_value("Провести внеплановый инструктаж по случаю")
+    [owner] = [w for w in at.text_input if w.label == t("label.owner", "ru")]
+    owner.set_value("Мастер участка")
+    [create] = [b for b in at.button if b.label == t("incidents.create_action", "ru")]
+    create.click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert t("incidents.case_actions", "ru", id=case_id) in [m.value.strip("*") for m in at.markdown]
+    titles = [v for df in at.dataframe if "title" in df.value.columns for v in df.value["title"]]
+    assert titles == ["Провести внеплановый инструктаж по случаю"]
+
+    head = demo_app("demo.head")  # the enterprise manager sees the case's actions but cannot add one
+    assert _open_first_case(head) == case_id
+    assert [v for df in head.dataframe if "title" in df.value.columns for v in df.value["title"]] == titles
+    assert not [b for b in head.button if b.label == t("incidents.create_action", "ru")]

@@ -37,15 +37,16 @@ def by_id(cur: Cursor, action_id: int) -> dict[str, Any] | None:
 
 
 def select(cur: Cursor, *, enterprise_id: int | None = None, rule_id: int | None = None, state: str | None = None,
-           overdue_on: dt.date | None = None, assessment_id: int | None = None) -> list[dict[str, Any]]:
+           overdue_on: dt.date | None = None, assessment_id: int | None = None,
+           incident_id: int | None = None) -> list[dict[str, Any]]:
     """List actions with optional filters; overdue_on keeps those past due and not done or cancelled."""
     return fetch_dicts(cur.execute(
         f"SELECT {COLUMNS} FROM corrective_actions a JOIN enterprises e ON e.id = a.enterprise_id "
         "WHERE (? IS NULL OR a.enterprise_id = ?) AND (? IS NULL OR a.rule_id = ?) AND (? IS NULL OR a.state = ?) "
         "AND (? IS NULL OR (a.due_on < ? AND a.state NOT IN ('done', 'cancelled'))) "
-        "AND (? IS NULL OR a.assessment_id = ?) ORDER BY a.due_on, a.id",
+        "AND (? IS NULL OR a.assessment_id = ?) AND (? IS NULL OR a.incident_id = ?) ORDER BY a.due_on, a.id",
         [enterprise_id, enterprise_id, rule_id, rule_id, state, state, overdue_on, overdue_on, assessment_id,
-         assessment_id]))
+         assessment_id, incident_id, incident_id]))
 
 
 def insert_many(cur: Cursor, rows: list[dict[str, Any]]) -> None:
