@@ -92,7 +92,7 @@ for column, key in zip(counts, ("rows_read", "imported", "duplicates", "identica
 for warning in report["warnings"][:10]:
     st.warning(warning)
 st.dataframe([{k: c.get(k) for k in ("source_row", "occurred_on", "kind", "severity", "lost_days", "description")}
-              for c in result.cases[:500]], hide_index=True)
+              for c in result.preview(500)], hide_index=True)
 if report["errors"]:
     st.error(tr("import.rejected", count=result.rejected))
     st.dataframe(report["errors"], hide_index=True)
