@@ -69,6 +69,10 @@ def _kazakh_values_mapped(result: ImportResult) -> None:
         ("accident", "light", "male"), ("accident", "severe", "female"), ("near_miss", None, "male")]
 
 
+def _merged_rows_filled(result: ImportResult) -> None:
+    assert [c["accident_no"] for c in result.cases] == ["НС-1", "НС-1", "НС-2"]
+
+
 def _merged_header_columns(result: ImportResult) -> None:
     assert result.header_row == 2
     assert {"occurred_on", "kind", "severity", "job_title", "gender", "age"} <= set(result.columns)
@@ -95,6 +99,8 @@ EXPECTED: dict[str, Imports | Refuses] = {
     "merged_title.xlsx": Imports(3, 0, (D1, D2, D3), check=lambda r: _header_at(r, 2)),
     "merged_header.xlsx": Imports(2, 0, (D1, D2), check=_merged_header_columns),
     "offset_data.xlsx": Imports(3, 0, (D1, D2, D3), check=lambda r: _header_at(r, 21)),
+    "merged_group_accident.xlsx": Imports(3, 0, ("2024-03-15", "2024-03-15", "2024-05-20"),
+                                          check=_merged_rows_filled),
     # dates
     "excel_serial_dates.xlsx": Imports(3, 0, (D1, "2024-04-14", "2024-05-14")),
     "serial_dates.csv": Imports(3, 0, (D1, "2024-04-14", "2024-05-14"),

@@ -165,11 +165,11 @@ def base_fingerprints(cur: Cursor, enterprise_id: int | pa.Array, cases: pa.Tabl
     parts: list[Any] = [pa.scalar(str(enterprise_id)) if isinstance(enterprise_id, int)
                         else pc.cast(enterprise_id, pa.string())]
     for name in IDENTITY:
-        column = cases.column(name)
+        column = cases.column(name).combine_chunks()
         if pa.types.is_string(column.type):
             sample = column.slice(0, 1000).to_pylist()
             if len(set(sample)) * 2 < len(sample):  # few distinct values (a shop, a job): tidy each once
-                coded = column.combine_chunks().dictionary_encode()
+                coded = column.dictionary_encode()
                 column = pc.take(_tidy(coded.dictionary), coded.indices)
             else:
                 column = _tidy(column)

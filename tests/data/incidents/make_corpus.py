@@ -188,6 +188,15 @@ def empty_sheet() -> bytes:
     return out.getvalue()
 
 
+def merged_group_accident() -> bytes:
+    """Two people hurt in one accident: the date and the accident number are merged over their two rows."""
+    return xlsx([["Дата", "№ НС", "Вид происшествия", "Тяжесть", "Дни нетрудоспособности", "Описание"],
+                 ["15.03.2024", "НС-1", "Несчастный случай", "тяжёлый", 40, "Обрушение опалубки"],
+                 [None, None, "Несчастный случай", "лёгкий", 7, "Обрушение опалубки, второй пострадавший"],
+                 ["20.05.2024", "НС-2", "Несчастный случай", "лёгкий", 3, "Порез кисти"]],
+                merges=("A2:A3", "B2:B3"))
+
+
 def build() -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     good = xlsx([HEADER, *ROWS])
@@ -218,6 +227,7 @@ def build() -> dict[str, bytes]:
          ["02.04.2024", "2", "Несчастный случай", "тяжёлый", "Кладовщик", "ж", 41]],
         merges=("A1:A2", "B1:B2", "C1:D1", "E1:G1"))
     files["offset_data.xlsx"] = offset_data()
+    files["merged_group_accident.xlsx"] = merged_group_accident()
     # --- dates
     serial_rows = [[r[0], (dt.date(2024, 3, 15) - dt.date(1899, 12, 30)).days + i * 30, *r[2:]]
                    for i, r in enumerate(ROWS)]
