@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -250,21 +251,26 @@ def import_incidents(
     profile = profile or MappingProfile()
     with store.cursor() as cur:
         enterprise = enterprise_row(cur, user, bin_, "incidents.read" if dry_run else "incidents.write")
+    digest = hashlib.sha256(data).hexdigest()
     stream = open_sheet(data, filename, sheet if sheet is not None else profile.sheet)
     result, columns = _map_columns(stream, filename, profile)
     cells, row_numbers = _read_columns(stream, result.header_row, columns, progress)
+    del stream  # calamine's copy of every cell: a big log's largest allocation, no longer needed
     result.rows_read = len(row_numbers)
     checked, accepted = _check(result, profile, cells, row_numbers)
+    del cells
+    cases, rows = _accepted(checked, accepted, row_numbers)
+    del checked  # the cases now live in one Arrow table
     if progress:
         progress(0.8)
     if dry_run:
         with store.cursor() as cur:
-            _stage(cur, enterprise["id"], result, checked, accepted, row_numbers, drop_identical)
+            _stage(cur, enterprise["id"], result, cases, rows, drop_identical)
     else:
         with store.transaction() as cur:  # fingerprints are compared with what is stored inside the transaction
-            _stage(cur, enterprise["id"], result, checked, accepted, row_numbers, drop_identical)
+            _stage(cur, enterprise["id"], result, cases, rows, drop_identical)
             if result.imported:
-                _write(cur, user, enterprise["id"], data, profile, result)
+                _write(cur, user, enterprise["id"], digest, profile, result)
     if progress:
         progress(1.0)
     return result
@@ -368,27 +374,30 @@ def _check(result: ImportResult, profile: MappingProfile, cells: dict[str, list[
     return checked, [index not in refused for index in range(count)]
 
 
-def _stage(cur: Any, enterprise_id: int, result: ImportResult, checked: dict[str, Column], accepted: list[bool],
-           row_numbers: list[int], drop_identical: bool) -> None:
-    """Fingerprint the accepted rows, count identical rows and duplicates, keep the new cases on the result."""
+def _accepted(checked: dict[str, Column], accepted: list[bool], row_numbers: list[int]) -> tuple[pa.Table, list[int]]:
+    """The rows that passed every check, as an Arrow table of case fields, and their spreadsheet row numbers."""
     if all(accepted):
-        rows, columns = row_numbers, {name: checked[name].values for name in FIELDS}
-    else:
-        rows = list(compress(row_numbers, accepted))
-        columns = {name: list(compress(checked[name].values, accepted)) for name in FIELDS}
-    cases = sql.case_table(columns)
-    existing = sql.fingerprints(cur, enterprise_id)
+        return sql.case_table({name: checked[name].values for name in FIELDS}), row_numbers
+    return (sql.case_table({name: list(compress(checked[name].values, accepted)) for name in FIELDS}),
+            list(compress(row_numbers, accepted)))
+
+
+def _stage(cur: Any, enterprise_id: int, result: ImportResult, cases: pa.Table, rows: list[int],
+           drop_identical: bool) -> None:
+    """Fingerprint the accepted cases, count identical rows and duplicates, keep the new cases on the result."""
+    existing = pa.array(sql.fingerprints(cur, enterprise_id), pa.string())
     bases = sql.base_fingerprints(cur, enterprise_id, cases)
-    if len(set(bases)) == len(bases):  # the usual case: no two rows alike, every occurrence is the first
-        prints = [base + ":1" for base in bases]
-        new = [print_ not in existing for print_ in prints]
-        result.duplicates = len(new) - sum(new)
+    if pc.count_distinct(bases).as_py() == len(bases):  # the usual case: every row is the first of its kind
+        prints = pc.binary_join_element_wise(bases, pa.scalar(":1"), "")
+        new = pc.invert(pc.is_in(prints, value_set=existing))
+        result.duplicates = len(new) - pc.sum(new).as_py() if len(new) else 0
     else:
-        prints, new = _number_identical(result, rows, bases, existing, drop_identical)
-    result.imported = sum(new)
-    table = cases.append_column("fingerprint", pa.array(prints, pa.string())).append_column(
-        "source_row", pa.array(rows, pa.int64()))
-    result.table = table if all(new) else table.filter(pa.array(new, pa.bool_()))
+        numbered, flags = _number_identical(result, rows, bases.to_pylist(), set(existing.to_pylist()),
+                                            drop_identical)
+        prints, new = pa.array(numbered, pa.string()), pa.array(flags, pa.bool_())
+    table = cases.append_column("fingerprint", prints).append_column("source_row", pa.array(rows, pa.int64()))
+    result.table = table.filter(new)
+    result.imported = result.table.num_rows
 
 
 def _number_identical(result: ImportResult, rows: list[int], bases: list[str], existing: set[str],
@@ -421,10 +430,10 @@ def _catalogue_values(field_name: str) -> dict[str, str]:
             for text in texts_for(f"{field_name}.{value}").values()}
 
 
-def _write(cur: Any, user: User, enterprise_id: int, data: bytes, profile: MappingProfile,
+def _write(cur: Any, user: User, enterprise_id: int, digest: str, profile: MappingProfile,
            result: ImportResult) -> None:
     import_id = sql.insert_import(cur, {
-        "enterprise_id": enterprise_id, "file_name": result.file, "sha256": hashlib.sha256(data).hexdigest(),
+        "enterprise_id": enterprise_id, "file_name": result.file, "sha256": digest,
         "sheet": result.sheet, "profile": profile.name, "username": user.username, "rows_read": result.rows_read,
         "imported": result.imported, "duplicates": result.duplicates,
         "identical_in_file": result.identical_in_file, "skipped": result.skipped, "rejected": result.rejected})

@@ -159,9 +159,20 @@ def _array(values: list[Any] | None, kind: pa.DataType, count: int) -> pa.Array:
     return pa.array(values, kind)
 
 
-def base_fingerprints(cur: Cursor, enterprise_id: int | pa.Array, cases: pa.Table) -> list[str]:
+FINGERPRINT_BATCH = 100_000  # cases hashed at a time, so a million-row import never holds all the texts at once
+
+
+def base_fingerprints(cur: Cursor, enterprise_id: int | pa.Array, cases: pa.Table) -> pa.Array:
     """The fingerprint of each case before its occurrence number: an md5 of the enterprise and the identity
     fields, text lower-cased with each run of spaces as one (so a retyped log still matches)."""
+    batches = []
+    for start in range(0, max(cases.num_rows, 1), FINGERPRINT_BATCH):
+        ids = enterprise_id if isinstance(enterprise_id, int) else enterprise_id.slice(start, FINGERPRINT_BATCH)
+        batches.append(_base_batch(cur, ids, cases.slice(start, FINGERPRINT_BATCH)))
+    return pa.concat_arrays(batches)
+
+
+def _base_batch(cur: Cursor, enterprise_id: int | pa.Array, cases: pa.Table) -> pa.Array:
     parts: list[Any] = [pa.scalar(str(enterprise_id)) if isinstance(enterprise_id, int)
                         else pc.cast(enterprise_id, pa.string())]
     for name in IDENTITY:
@@ -178,7 +189,8 @@ def base_fingerprints(cur: Cursor, enterprise_id: int | pa.Array, cases: pa.Tabl
         parts.append(pc.fill_null(column, "\x00"))
     cur.register("fingerprint_input", pa.table({"text": pc.binary_join_element_wise(*parts, "\x1f")}))
     try:
-        return cur.sql("SELECT md5(text) AS base FROM fingerprint_input").to_arrow_table().column("base").to_pylist()
+        return cur.sql("SELECT md5(text) AS base FROM fingerprint_input").to_arrow_table().column(
+            "base").combine_chunks()
     finally:
         cur.unregister("fingerprint_input")
 
@@ -197,7 +209,7 @@ def _tidy(text: Any) -> Any:
 
 def next_fingerprint(cur: Cursor, enterprise_id: int, record: dict[str, Any], skip_id: int | None = None) -> str:
     """The fingerprint of a case entered by hand: its base plus the first occurrence number not yet taken."""
-    [base] = base_fingerprints(cur, enterprise_id, case_table({name: [record.get(name)] for name in FIELDS}))
+    base = base_fingerprints(cur, enterprise_id, case_table({name: [record.get(name)] for name in FIELDS}))[0].as_py()
     taken = {r[0] for r in cur.execute(
         "SELECT fingerprint FROM incidents WHERE enterprise_id = ? AND starts_with(fingerprint, ?) "
         "AND id IS DISTINCT FROM ?", [enterprise_id, base + ":", skip_id]).fetchall()}
@@ -214,8 +226,8 @@ def refingerprint(cur: Cursor) -> None:
     if not stored.num_rows:
         return
     cases = case_table({name: stored.column(name).to_pylist() for name in FIELDS})
-    bases = base_fingerprints(cur, stored.column("enterprise_id"), cases)
-    cur.register("new_bases", pa.table({"id": stored.column("id"), "base": pa.array(bases, pa.string())}))
+    bases = base_fingerprints(cur, stored.column("enterprise_id").combine_chunks(), cases)
+    cur.register("new_bases", pa.table({"id": stored.column("id"), "base": bases}))
     try:
         cur.execute("""
             UPDATE incidents SET fingerprint = numbered.print FROM (
