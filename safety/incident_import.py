@@ -27,7 +27,7 @@ from safety.identifiers import normalise_bin
 from safety.incident_columns import CellError, Column, ColumnReader, check_combinations, convert
 from safety.incident_model import FIELDS, GENDERS, KINDS, SEVERITIES
 from safety.scope import enterprise_row, owned_row
-from safety.spreadsheet import HEAD_ROWS, Sheet, SheetStream, open_sheet, read_head
+from safety.spreadsheet import HEAD_ROWS, Sheet, SheetStream, open_sheet, read_head, release_unused_memory
 
 HEADER_SEARCH_ROWS = 30
 CATEGORICAL = {"kind": KINDS, "severity": SEVERITIES, "gender": GENDERS}
@@ -256,11 +256,11 @@ def import_incidents(
     result, columns = _map_columns(stream, filename, profile)
     cells, row_numbers = _read_columns(stream, result.header_row, columns, progress)
     del stream  # calamine's copy of every cell: a big log's largest allocation, no longer needed
+    release_unused_memory()
     result.rows_read = len(row_numbers)
     checked, accepted = _check(result, profile, cells, row_numbers)
     del cells
-    cases, rows = _accepted(checked, accepted, row_numbers)
-    del checked  # the cases now live in one Arrow table
+    cases, rows = _accepted(checked, accepted, row_numbers)  # the cases now live in one Arrow table
     if progress:
         progress(0.8)
     if dry_run:
@@ -375,11 +375,19 @@ def _check(result: ImportResult, profile: MappingProfile, cells: dict[str, list[
 
 
 def _accepted(checked: dict[str, Column], accepted: list[bool], row_numbers: list[int]) -> tuple[pa.Table, list[int]]:
-    """The rows that passed every check, as an Arrow table of case fields, and their spreadsheet row numbers."""
-    if all(accepted):
-        return sql.case_table({name: checked[name].values for name in FIELDS}), row_numbers
-    return (sql.case_table({name: list(compress(checked[name].values, accepted)) for name in FIELDS}),
-            list(compress(row_numbers, accepted)))
+    """The rows that passed every check, as an Arrow table of case fields, and their spreadsheet row numbers.
+
+    Each column's Python values are let go as soon as its Arrow array exists, so both never sit in memory whole.
+    """
+    everything = all(accepted)
+    arrays = {}
+    for name in FIELDS:
+        values = checked[name].values if everything else list(compress(checked[name].values, accepted))
+        checked[name].values = []
+        arrays[name] = sql.case_array(name, values)
+        del values
+        release_unused_memory()
+    return pa.table(arrays), row_numbers if everything else list(compress(row_numbers, accepted))
 
 
 def _stage(cur: Any, enterprise_id: int, result: ImportResult, cases: pa.Table, rows: list[int],
@@ -396,7 +404,7 @@ def _stage(cur: Any, enterprise_id: int, result: ImportResult, cases: pa.Table, 
                                             drop_identical)
         prints, new = pa.array(numbered, pa.string()), pa.array(flags, pa.bool_())
     table = cases.append_column("fingerprint", prints).append_column("source_row", pa.array(rows, pa.int64()))
-    result.table = table.filter(new)
+    result.table = table if pc.all(new).as_py() is not False else table.filter(new)
     result.imported = result.table.num_rows
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
 import io
 import zipfile
 from collections.abc import Iterator
@@ -127,6 +129,12 @@ def open_sheet(data: bytes, filename: str, wanted: str | int | None = None) -> S
         stream = SheetStream(chosen, names, head, sheet.height, sheet.iter_rows, list(sheet.merged_cell_ranges or []))
         _fill_merged(stream.head, stream._merged)
     return stream
+
+
+def release_unused_memory() -> None:
+    """Hand freed heap memory back to the system (glibc keeps it otherwise), after a big sheet is dropped."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def read_head(stream: SheetStream, rows: int) -> list[list[Any]]:

@@ -148,15 +148,16 @@ _ODD_SPACE = f"[{_SPACE}]{{2}}|[{_SPACE[2:]}\\t\\n\\r\\f]|^ | $"  # a run, a spa
 
 
 def case_table(columns: dict[str, list[Any]]) -> pa.Table:
-    """The case fields (one list per field, all the same length) as an Arrow table."""
-    return pa.table({name: _array(columns.get(name), ARROW_TYPES[name], len(next(iter(columns.values()))))
-                     for name in FIELDS})
+    """The case fields (one list per field, all the same length; a missing field is empty) as an Arrow table."""
+    count = len(next(iter(columns.values())))
+    return pa.table({name: case_array(name, columns.get(name, [None] * count)) for name in FIELDS})
 
 
-def _array(values: list[Any] | None, kind: pa.DataType, count: int) -> pa.Array:
-    if values is None or (values and values[0] is None and values.count(None) == len(values)):
-        return pa.nulls(count, kind)
-    return pa.array(values, kind)
+def case_array(name: str, values: list[Any]) -> pa.Array:
+    """One case field's values as an Arrow array (a field with no value at all costs nothing)."""
+    if values and values[0] is None and values.count(None) == len(values):
+        return pa.nulls(len(values), ARROW_TYPES[name])
+    return pa.array(values, ARROW_TYPES[name])
 
 
 FINGERPRINT_BATCH = 100_000  # cases hashed at a time, so a million-row import never holds all the texts at once
@@ -187,12 +188,12 @@ def _base_batch(cur: Cursor, enterprise_id: int | pa.Array, cases: pa.Table) -> 
         else:
             column = pc.cast(column, pa.string())
         parts.append(pc.fill_null(column, "\x00"))
-    cur.register("fingerprint_input", pa.table({"text": pc.binary_join_element_wise(*parts, "\x1f")}))
-    try:
-        return cur.sql("SELECT md5(text) AS base FROM fingerprint_input").to_arrow_table().column(
+    # A side connection: DuckDB keeps what a connection registered until the connection closes, and the joined
+    # texts of a million-row import would otherwise stay in memory for the whole transaction.
+    with cur.cursor() as side:
+        side.register("fingerprint_input", pa.table({"text": pc.binary_join_element_wise(*parts, "\x1f")}))
+        return side.sql("SELECT md5(text) AS base FROM fingerprint_input").to_arrow_table().column(
             "base").combine_chunks()
-    finally:
-        cur.unregister("fingerprint_input")
 
 
 def _tidy(text: Any) -> Any:
