@@ -71,9 +71,14 @@ class SheetStream:
 
     def rows(self) -> Iterator[list[Any]]:
         """Every row of the sheet from row 1, merged areas filled in."""
+        source = iter(self._rows() if callable(self._rows) else self._rows)
+        return self._filled(source) if self._merged else source
+
+    def _filled(self, source: Iterator[list[Any]]) -> Iterator[list[Any]]:
         merged = sorted(self._merged)
+        last = max(bottom for _, (bottom, _) in merged)
         active: list[tuple[int, int, int, Any]] = []  # (bottom, left, right, value)
-        for index, row in enumerate(self._rows() if callable(self._rows) else self._rows):
+        for index, row in enumerate(source):
             while merged and merged[0][0][0] == index:
                 (_, left), (bottom, right) = merged.pop(0)
                 active.append((bottom, left, right, row[left] if left < len(row) else None))
@@ -86,9 +91,10 @@ class SheetStream:
                         if row[c] in (None, ""):
                             row[c] = value
                 active = [a for a in active if a[0] > index]
-            while merged and merged[0][0][0] < index:  # a range above the first row streamed: ignore it
-                merged.pop(0)
             yield row
+            if index >= last:  # below the last merged area: the rest as they are, without a step per row
+                yield from source
+                return
 
 
 def open_sheet(data: bytes, filename: str, wanted: str | int | None = None) -> SheetStream:
