@@ -20,6 +20,7 @@ st.query_params["lang"] = lang()  # page links drop the query string; this keeps
 # No page icons: Streamlit makes the current page's icon the favicon and fetches Material ones from outside.
 PAGES = [
     ("app_pages/home.py", "page.home", "home", "programme.read"),
+    ("app_pages/dashboard.py", "page.dashboard", "dashboard", "incidents.read"),
     ("app_pages/enterprises.py", "page.enterprises", "enterprises", "register.list"),
     ("app_pages/enterprise.py", "page.enterprise", "enterprise", "enterprise.read"),
     ("app_pages/assessment.py", "page.assessment", "assessment", "checklist.fill"),

@@ -1,14 +1,18 @@
-"""One enterprise: its card, editing, deactivation and its yearly headcount and hours."""
+"""One enterprise: its card; its indicators, cases, actions, investigations and self-assessments together;
+editing, deactivation and its yearly headcount and hours."""
 
 import pandas as pd
 import streamlit as st
 
 from app_pages.history import history_section
+from app_pages.indicators_section import indicators_section
 from app_pages.ui import enterprise_form, lang, show_error, store, tr, user
 from safety.access import can
+from safety.actions import list_actions
 from safety.errors import SafetyError
 from safety.i18n import format_date
-from safety.incidents import investigations
+from safety.incident_model import KINDS, SEVERITIES
+from safety.incidents import investigations, list_incidents
 from safety.register import (
     delete_enterprise,
     enterprise_years,
@@ -46,15 +50,52 @@ card[2].markdown(
     f" · {enterprise.officer_email or '–'}"
 )
 
-history_section(me, bin_)
-late = [a for a in investigations(store(), me, bin_=bin_) if a["overdue"]]
+try:
+    cases = list_incidents(store(), me, bin_=bin_)
+    actions = list_actions(store(), me, bin_=bin_)
+    serious = investigations(store(), me, bin_=bin_)
+except SafetyError as exc:
+    show_error(exc)
+    st.stop()
+late = [a for a in serious if a["overdue"]]
 if late:
     st.error(tr("enterprise.investigations_overdue", count=len(late)))
-    st.dataframe([{"occurred_on": a["occurred_on"], "severity": tr("severity." + a["severity"]),
-                   "overdue": ", ".join(tr("investigation.step." + n) for n in a["overdue"])} for a in late],
-                 hide_index=True, column_config={
-                     "occurred_on": st.column_config.DateColumn(tr("incident.col.occurred_on"), format="DD.MM.YYYY"),
-                     "severity": tr("incident.col.severity"), "overdue": tr("investigation.overdue")})
+words = {k: tr("kind." + k) for k in KINDS} | {s: tr("severity." + s) for s in SEVERITIES}
+dates = {k: st.column_config.DateColumn(tr(key), format="DD.MM.YYYY") for k, key in (
+    ("occurred_on", "incident.col.occurred_on"), ("due_on", "label.due_on"), ("completed_on", "label.completed_on"),
+    *((n, "investigation.step." + n) for n in ("report", "investigation", "act")))}
+tabs = st.tabs([tr("page.dashboard"), tr("page.incidents"), tr("page.actions"), tr("enterprise.tab.investigations"),
+                tr("page.assessment")])
+with tabs[0]:
+    indicators_section(me, bin_)
+with tabs[1]:
+    shown = ("id", "occurred_on", "kind", "severity", "lost_days", "accident_no", "place", "description")
+    if not cases:
+        st.info(tr("enterprise.no_cases"))
+    else:
+        st.dataframe([{k: words.get(c[k], c[k]) for k in shown} for c in cases], hide_index=True,
+                     column_config={k: tr("incident.col." + k) for k in shown} | {"id": "№"} | dates)
+with tabs[2]:
+    if not actions:
+        st.info(tr("enterprise.no_actions"))
+    else:
+        st.dataframe([{"id": a["id"], "rule": a["rule_id"], "title": a["title"], "owner": a["owner"],
+                       "due_on": a["due_on"], "state": tr("state." + a["state"]), "completed_on": a["completed_on"],
+                       "overdue": a["overdue"]} for a in actions], hide_index=True, column_config={
+            "id": "№", "rule": tr("actions.rule"), "title": tr("label.action_title"), "owner": tr("label.owner"),
+            "state": tr("label.state"), "overdue": st.column_config.CheckboxColumn(tr("actions.overdue"))} | dates)
+with tabs[3]:
+    if not serious:
+        st.info(tr("enterprise.no_investigations"))
+    else:
+        st.dataframe([{"occurred_on": a["occurred_on"], "severity": words[a["severity"]], "injured": a["injured"]}
+                      | {step.name: step.due for step in a["steps"]}
+                      | {"overdue": ", ".join(tr("investigation.step." + n) for n in a["overdue"])}
+                      for a in serious], hide_index=True,
+                     column_config={"severity": tr("incident.col.severity"), "injured": tr("incidents.injured"),
+                                    "overdue": tr("investigation.overdue")} | dates)
+with tabs[4]:
+    history_section(me, bin_)
 
 st.subheader(tr("enterprise.years"))
 st.caption(tr("enterprise.years.help"))

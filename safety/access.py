@@ -80,5 +80,8 @@ def require(user: User | None, action: str, enterprise_id: int | None = None) ->
 
 
 def enterprise_scope(user: User) -> int | None:
-    """Return the only enterprise a scoped user may see, or None when the user sees all of them."""
-    return user.enterprise_id if user.role.scoped else None
+    """Return the only enterprise a scoped user may see, or None when the user sees all of them (a scoped user
+    bound to no enterprise gets -1, which matches nothing: such a user must never see the whole region)."""
+    if not user.role.scoped:
+        return None
+    return user.enterprise_id if user.enterprise_id is not None else -1

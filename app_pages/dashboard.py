@@ -1,0 +1,159 @@
+"""Dashboard: injury indicators and Vision Zero progress of the region, a district, an industry or one enterprise.
+
+An enterprise's manager and safety officer get no district, industry or enterprise filter, and scope_for holds
+them to their own enterprise whatever the session asks for.
+"""
+
+import datetime as dt
+from functools import partial
+
+import streamlit as st
+
+from app_pages.indicators_section import YEARLY, chart_block, number_columns, sheet, yearly_table
+from app_pages.ui import lang, show_error, store, tr, user
+from safety.access import enterprise_scope
+from safety.charts import (
+    correlation_text,
+    group_chart,
+    heatmap_chart,
+    monthly_chart,
+    scatter_chart,
+    table_workbook,
+    yearly_chart,
+)
+from safety.dashboard import groups, heatmap, league, monthly, rolling_kch, scatter, tiles
+from safety.errors import SafetyError
+from safety.geography import DISTRICTS, DIVISIONS
+from safety.i18n import format_number, format_percent
+from safety.incident_model import KINDS
+from safety.indicators import EXPLAINED, scope_for, yearly
+from safety.programme import programme_summary
+from safety.register import VISION_ZERO_LAUNCH, list_enterprises
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COMPARED = ("kch", "kt", "kp", "kch_fatal", "ltifr", "trir", "dart", "injured", "killed")
+LEAGUE = {"rank": "dashboard.col.rank", "name": "label.name", "bin": "label.bin", "district": "label.kato",
+          "industry": "label.division", "injured": "indicator.injured", "killed": "indicator.killed",
+          "headcount": "indicator.headcount", "kch": "indicator.kch", "kt": "indicator.kt",
+          "yoy_kch_pct": "dashboard.col.yoy_kch", "score": "history.score", "trend": "dashboard.col.trend"}
+GROUPS = {"name": "label.name", "injured": "indicator.injured", "killed": "indicator.killed",
+          "headcount": "indicator.headcount", "kch": "indicator.kch", "kt": "indicator.kt",
+          "kch_fatal": "indicator.kch_fatal", "ltifr": "indicator.ltifr", "trir": "indicator.trir",
+          "dart": "indicator.dart", "yoy_kch_pct": "dashboard.col.yoy_kch"}
+# The two comparisons: group, chart file name, catalogue keys of the heading and of the workbook sheet.
+SPLITS = (("district", "districts", "dashboard.by_district", "dashboard.sheet.districts"),
+          ("division", "industries", "dashboard.by_industry", "dashboard.sheet.industries"))
+AS_OF_TODAY = ("dashboard.tile.overdue_actions", "dashboard.tile.overdue_investigations")
+# The workbook's other sheets: column -> catalogue key of its heading.
+SUMMARY = {"name": "export.field", "value": "export.value", "previous": "dashboard.col.previous",
+           "change": "dashboard.col.change"}
+MONTHLY = {"month": "dashboard.col.month", "group": "dashboard.col.group", "cases": "dashboard.col.cases"}
+ROLLING = {"month": "dashboard.col.month", "kch_12m": "dashboard.col.kch_12m"}
+HEATMAP = {"name": "label.name", "bin": "label.bin", "rule_label": "actions.rule", "score": "history.score",
+           "assessed_on": "export.assessed_on"}
+SCATTER = {"name": "label.name", "bin": "label.bin", "score": "history.score", "kch": "indicator.kch",
+           "injured": "indicator.injured"}
+
+
+def show_tile(column, tile, year: int) -> None:
+    """One KPI tile: the value, its change in percent (green when it moved the better way) and last year's."""
+    value = tr("indicator.no_data") if tile.value is None else format_number(tile.value, lang(), tile.digits)
+    delta = None if tile.change_pct is None else ("+" if tile.change_pct > 0 else "") + format_percent(
+        tile.change_pct, lang())
+    colour = {"down": "inverse", "up": "normal"}.get(tile.better, "off")
+    helper = (tr("dashboard.tile.today") if tile.key in AS_OF_TODAY else
+              tr("dashboard.tile.previous", year=year - 1, value=format_number(tile.previous, lang(), tile.digits)))
+    column.metric(tr(tile.key), value, delta, delta_color=colour, help=helper, border=True)
+
+
+me = user()
+scoped = enterprise_scope(me) is not None
+st.title(tr("dashboard.title"))
+
+latest = programme_summary(store(), me).latest_year or dt.date.today().year
+top = max(latest, dt.date.today().year)
+first, last = st.slider(tr("dashboard.years"), VISION_ZERO_LAUNCH.year, top,
+                        (max(latest - 4, VISION_ZERO_LAUNCH.year), latest), key="dash_years")
+kind_names = {k: tr("kind." + k) for k in KINDS}
+kinds = st.multiselect(tr("dashboard.kinds"), KINDS, default=["accident"], format_func=kind_names.get,
+                       key="dash_kinds")
+district = division = bin_ = None
+if not scoped:
+    cols = st.columns(3)
+    everyone = {None: tr("common.all")}
+    districts = everyone | {d.kato: d.name(lang()) for d in DISTRICTS}
+    district = cols[0].selectbox(tr("label.kato"), list(districts), format_func=districts.get, key="dash_district")
+    divisions = everyone | {d.code: f"{d.code} · {d.name(lang())}" for d in DIVISIONS}
+    division = cols[1].selectbox(tr("label.division"), list(divisions), format_func=divisions.get,
+                                 key="dash_division")
+    names = everyone | {e.bin: f"{e.name(lang())} · {e.bin}" for e in list_enterprises(store(), me)
+                        if district in (None, e.kato) and division in (None, e.oked[:2])}
+    bin_ = cols[2].selectbox(tr("enterprise.choose"), list(names), format_func=names.get, key="dash_bin")
+else:
+    own = list_enterprises(store(), me, include_inactive=True)
+    st.caption(tr("dashboard.own", name=own[0].name(lang()) if own else "–"))
+try:
+    scope = scope_for(store(), me, district=district, division=division, bin_=bin_, kinds=kinds)
+except SafetyError as exc:
+    show_error(exc)
+    st.stop()
+
+st.subheader(tr("dashboard.tiles", year=last, previous=last - 1))
+shown = tiles(store(), scope, last)
+for row in range(0, len(shown), 4):
+    for column, tile in zip(st.columns(4), shown[row:row + 4], strict=False):
+        show_tile(column, tile, last)
+
+by_year = yearly(store(), scope, first, last)
+months, rolling = monthly(store(), scope, first, last, lang()), rolling_kch(store(), scope, first, last)
+chart_block(monthly_chart(months, rolling, lang()), "monthly")
+chart_block(yearly_chart(by_year, lang()), "yearly")
+yearly_table(by_year)
+
+summary = [{"name": tr(x.key), "value": x.value, "previous": x.previous, "change": x.change_pct} for x in shown]
+sheets = {tr("export.summary"): sheet(summary, SUMMARY), tr("dashboard.sheet.yearly"): sheet(by_year, YEARLY),
+          tr("dashboard.sheet.monthly"): sheet(months, MONTHLY), tr("dashboard.col.kch_12m"): sheet(rolling, ROLLING)}
+
+if not scoped:
+    indicators = {k: tr("indicator." + k) for k in COMPARED}
+    compared = st.selectbox(tr("dashboard.indicator"), COMPARED, format_func=indicators.get, key="dash_indicator")
+    left, right = st.columns(2)
+    for column, (group, name, title, tab) in zip((left, right), SPLITS, strict=True):
+        rows = groups(store(), scope, group, last, lang())
+        with column:
+            st.subheader(tr(title, year=last))
+            chart_block(group_chart(rows, compared, lang()), name)
+        sheets[tr(tab)] = sheet(rows, GROUPS)
+
+rules = heatmap(store(), scope, lang())
+chart_block(heatmap_chart(rules, lang()), "heatmap")
+sheets[tr("dashboard.sheet.heatmap")] = sheet(rules, HEATMAP)
+
+points, correlation = scatter(store(), scope, last, lang())
+chart_block(scatter_chart(points, correlation, lang()), "scatter")
+st.caption(correlation_text(correlation, lang()))
+sheets[tr("dashboard.sheet.scatter")] = sheet(points, SCATTER)
+
+st.subheader(tr("dashboard.league", year=last))
+st.caption(tr("dashboard.league.help"))
+table = league(store(), scope, last, lang(), years=last - first + 1)
+config = number_columns({k: v for k, v in LEAGUE.items() if k not in ("name", "bin", "district", "industry",
+                                                                        "trend")})
+config |= {k: tr(LEAGUE[k]) for k in ("name", "bin", "district", "industry")}
+config |= {"trend": st.column_config.LineChartColumn(tr(LEAGUE["trend"])), "rank": tr(LEAGUE["rank"]),
+           "score": st.column_config.NumberColumn(tr(LEAGUE["score"]), format="%.1f")}
+event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row", key="dash_league",
+                     column_order=tuple(LEAGUE), column_config=config)
+sheets[tr("dashboard.sheet.league")] = sheet(table, {k: v for k, v in LEAGUE.items() if k != "trend"})
+picked = event.selection.rows if event and event.selection else []
+if picked:
+    st.session_state["enterprise_bin"] = table[picked[0]]["bin"]
+    st.switch_page("app_pages/enterprise.py")
+
+with st.expander(tr("dashboard.explained"), icon=":material/functions:"):
+    for name in EXPLAINED:
+        st.markdown(f"**{tr('indicator.' + name)}** — {tr('indicator.' + name + '.help')}")
+
+st.download_button(tr("dashboard.download"), data=partial(table_workbook, sheets),
+                   file_name=f"vision_zero_indicators_{first}_{last}.xlsx", mime=XLSX, key="dash_xlsx",
+                   on_click="ignore", icon=":material/download:")

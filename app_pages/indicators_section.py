@@ -1,0 +1,73 @@
+"""Indicator blocks shared by the dashboard and the enterprise card: a chart with its PNG download, the yearly
+indicators table, workbook sheets, and the enterprise card's "Indicators" section."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+
+import streamlit as st
+
+from app_pages.ui import lang, show_error, store, tr
+from safety.access import User
+from safety.charts import chart_png, yearly_chart
+from safety.errors import SafetyError
+from safety.indicators import scope_for, yearly
+from safety.register import enterprise_years
+
+# The yearly table's columns, in order, with the catalogue key of each heading.
+YEARLY = {"year": "label.year", "kch": "indicator.kch", "kt": "indicator.kt", "kp": "indicator.kp",
+          "kch_fatal": "indicator.kch_fatal", "ltifr": "indicator.ltifr", "trir": "indicator.trir",
+          "dart": "indicator.dart", "injured": "indicator.injured", "killed": "indicator.killed",
+          "lost_days": "indicator.lost_days", "headcount": "indicator.headcount", "hours": "indicator.hours",
+          "yoy_kch_pct": "dashboard.col.yoy_kch", "yoy_kt_pct": "dashboard.col.yoy_kt"}
+RATE_FORMATS = {"kch": "%.2f", "kt": "%.1f", "kp": "%.1f", "kch_fatal": "%.3f", "ltifr": "%.2f", "trir": "%.2f",
+                "dart": "%.2f", "yoy_kch_pct": "%+.1f %%", "yoy_kt_pct": "%+.1f %%"}
+
+
+def chart_block(chart: Any, name: str) -> None:
+    """Draw an Altair chart and a PNG download that renders the picture only when it is clicked."""
+    st.altair_chart(chart, width="stretch")
+    st.download_button(tr("dashboard.png"), data=partial(chart_png, chart), file_name=f"{name}.png",
+                       mime="image/png", key=f"png_{name}", on_click="ignore", icon=":material/image:")
+
+
+def number_columns(columns: dict[str, str]) -> dict[str, Any]:
+    """Column headings from the catalogue, with number formats for the rates and the counts."""
+    config: dict[str, Any] = {}
+    for name, key in columns.items():
+        if name == "year":
+            config[name] = st.column_config.NumberColumn(tr(key), format="%d")
+        elif name in RATE_FORMATS:
+            config[name] = st.column_config.NumberColumn(tr(key), format=RATE_FORMATS[name])
+        else:
+            config[name] = st.column_config.NumberColumn(tr(key), format="localized")
+    return config
+
+
+def yearly_table(rows: list[dict[str, Any]]) -> None:
+    """The indicators of each year, newest first."""
+    st.dataframe(list(reversed(rows)), hide_index=True, column_order=tuple(YEARLY),
+                 column_config=number_columns(YEARLY))
+
+
+def sheet(rows: Sequence[dict[str, Any]], columns: dict[str, str]) -> tuple[list[str], list[list[Any]]]:
+    """A workbook sheet: the headings in the language and the rows' values in the columns' order."""
+    return [tr(key) for key in columns.values()], [[row.get(name) for name in columns] for row in rows]
+
+
+def indicators_section(me: User, bin_: str) -> None:
+    """The enterprise card's indicators: the last five years' table and chart (scope_for holds a scoped user to
+    their own enterprise)."""
+    st.subheader(tr("enterprise.indicators"))
+    st.caption(tr("enterprise.indicators.help"))
+    try:
+        last = max((y.year for y in enterprise_years(store(), me, bin_)), default=dt.date.today().year)
+        rows = yearly(store(), scope_for(store(), me, bin_=bin_), last - 4, last)
+    except SafetyError as exc:
+        show_error(exc)
+        return
+    yearly_table(rows)
+    chart_block(yearly_chart(rows, lang()), f"indicators_{bin_}")

@@ -1,0 +1,221 @@
+"""What the managers' dashboard shows, as plain data: KPI tiles, the series behind every chart, the league table,
+the rule heatmap, the leading-against-lagging scatter, and the workbook of all of it.
+
+The page only lays these out; each function takes a Scope from `safety.indicators.scope_for`, which holds an
+enterprise's own users to their enterprise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from safety.db import Store
+from safety.db import indicators as sql
+from safety.geography import DISTRICTS_BY_KATO, division_name
+from safety.i18n import t
+from safety.indicators import Scope, by_group, change_pct, enterprise_trend, yearly
+from safety.investigations import investigation_steps, overdue_steps
+from safety.scoring import GREEN_FROM, YELLOW_FROM
+
+CHECKLIST = "golden_rules"
+ROLLING_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One KPI tile: its value, the previous period's, the change in percent, and which way is better."""
+
+    key: str  # catalogue key of the label
+    value: float | None
+    previous: float | None
+    change_pct: float | None
+    better: str  # "up", "down" or "" (neither)
+    digits: int = 0
+
+
+def tiles(store: Store, scope: Scope, year: int, today: dt.date | None = None) -> list[Tile]:
+    """The KPI tiles for `year` against the year before (overdue figures are as of today)."""
+    today = today or dt.date.today()
+    [now] = yearly(store, scope, year, year)
+    [before] = yearly(store, scope, year - 1, year - 1)
+    with store.cursor() as cur:
+        members = sql.programme_counts(cur, year=year, **scope.params())["enterprises"]
+        members_before = sql.programme_counts(cur, year=year - 1, **scope.params())["enterprises"]
+        score, _ = sql.average_score(cur, CHECKLIST, min(today, dt.date(year, 12, 31)), **scope.params())
+        score_before, _ = sql.average_score(cur, CHECKLIST, dt.date(year - 1, 12, 31), **scope.params())
+        actions = sql.overdue_actions(cur, today, **scope.params())
+        investigations = overdue_investigations(store, scope, today)
+
+    def tile(key: str, value: Any, previous: Any, better: str, digits: int = 0) -> Tile:
+        return Tile(key, value, previous, change_pct(value, previous), better, digits)
+
+    return [
+        tile("dashboard.tile.enterprises", members, members_before, "up"),
+        tile("dashboard.tile.score", score, score_before, "up", 1),
+        tile("dashboard.tile.injured", now["injured"], before["injured"], "down"),
+        tile("dashboard.tile.killed", now["killed"], before["killed"], "down"),
+        tile("indicator.kch", now["kch"], before["kch"], "down", 2),
+        tile("indicator.kt", now["kt"], before["kt"], "down", 1),
+        Tile("dashboard.tile.overdue_actions", actions, None, None, "down"),
+        Tile("dashboard.tile.overdue_investigations", investigations, None, None, "down"),
+    ]
+
+
+def overdue_investigations(store: Store, scope: Scope, today: dt.date) -> int:
+    """Severe, fatal and group accidents in scope with an investigation step past its deadline."""
+    with store.cursor() as cur:
+        open_ = sql.open_investigations(cur, **scope.params())
+    return sum(1 for a in open_ if overdue_steps(investigation_steps(
+        a["occurred_on"], a["reported_on"], a["commission_on"], a["closed_on"], a["act_sent_on"]), today))
+
+
+def monthly(store: Store, scope: Scope, first_year: int, last_year: int, lang: str) -> list[dict[str, Any]]:
+    """Cases per month by kind and severity, with labels in the language (the stacked bars)."""
+    with store.cursor() as cur:
+        rows = sql.monthly(cur, first_year=first_year, last_year=last_year, **scope.params())
+    return [{"month": r["month"], "kind": r["kind"], "severity": r["severity"], "cases": int(r["cases"]),
+             "group": t(f"kind.{r['kind']}", lang) + (f" · {t('severity.' + r['severity'], lang)}"
+                                                     if r["severity"] else "")} for r in rows]
+
+
+def rolling_kch(store: Store, scope: Scope, first_year: int, last_year: int,
+                today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Кч over the 12 months ending with each month: injured (of the scope's kinds) in those months × 1000 / the
+    headcount of the month's year. Months before 12 full months of data, months to come, and months without
+    headcount have none."""
+    today = today or dt.date.today()
+    with store.cursor() as cur:
+        rows = sql.monthly(cur, first_year=first_year - 1, last_year=last_year, **scope.params())
+        heads = sql.headcount_by_year(cur, first_year=first_year, last_year=last_year, **scope.params())
+        first_case = sql.first_case_month(cur, **scope.params())
+    injured: dict[dt.date, int] = {}
+    for r in rows:
+        if r["kind"] in scope.kinds:
+            injured[r["month"]] = injured.get(r["month"], 0) + int(r["cases"])
+    out = []
+    for year in range(first_year, last_year + 1):
+        for month in range(1, 13):
+            end = dt.date(year, month, 1)
+            window = [_shift(end, -k) for k in range(ROLLING_MONTHS)]
+            head = heads.get(year)
+            known = first_case is not None and window[-1] >= first_case and end <= today
+            total = sum(injured.get(m, 0) for m in window)
+            out.append({"month": end, "kch_12m": total * 1000 / head if head and known else None})
+    return out
+
+
+def _shift(month: dt.date, months: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def groups(store: Store, scope: Scope, group: str, year: int, lang: str) -> list[dict[str, Any]]:
+    """Indicators of `year` by district or industry (or enterprise), with names in the language."""
+    names = _names(store, scope, lang) if group == "enterprise" else {}
+    rows = by_group(store, scope, group, year)
+    for row in rows:
+        key = row["key"]
+        if group == "district":
+            district = DISTRICTS_BY_KATO.get(key)
+            row["name"] = district.name(lang) if district else key
+        elif group == "division":
+            row["name"] = f"{key} {division_name(key, lang)}"
+        else:
+            row["name"] = names.get(key, {}).get("name", key)
+    return rows
+
+
+def _names(store: Store, scope: Scope, lang: str) -> dict[str, dict[str, Any]]:
+    with store.cursor() as cur:
+        found = sql.enterprise_names(cur, **scope.params())
+    out = {}
+    for bin_, row in found.items():
+        district = DISTRICTS_BY_KATO.get(row["kato"])
+        out[bin_] = {"name": row["name_kk"] if lang == "kk" else row["name_ru"],
+                     "district": district.name(lang) if district else row["kato"],
+                     "industry": f"{row['division']} {division_name(row['division'], lang)}", "active": row["active"]}
+    return out
+
+
+def league(store: Store, scope: Scope, year: int, lang: str, years: int = 5) -> list[dict[str, Any]]:
+    """Enterprises ranked by Кч of `year` (highest first), with Кт, the change, the latest score and the Кч trend
+    over `years` years (the sparkline)."""
+    names = _names(store, scope, lang)
+    trend = enterprise_trend(store, scope, year - years + 1, year)
+    scores = {r["bin"]: r["overall"] for r in _latest_scores(store, scope)}
+    rows = []
+    for row in by_group(store, scope, "enterprise", year):
+        bin_ = row["key"]
+        info = names.get(bin_, {})
+        rows.append({"bin": bin_, "name": info.get("name", bin_), "district": info.get("district"),
+                     "industry": info.get("industry"), "injured": row["injured"], "killed": row["killed"],
+                     "headcount": row["headcount"], "kch": row["kch"], "kt": row["kt"],
+                     "yoy_kch_pct": row["yoy_kch_pct"], "score": scores.get(bin_),
+                     "trend": [v if v is not None else math.nan for v in trend.get(bin_, [])]})
+    rows.sort(key=lambda r: (-(r["kch"] if r["kch"] is not None else -1), r["name"]))
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    return rows
+
+
+def _latest_scores(store: Store, scope: Scope) -> list[dict[str, Any]]:
+    with store.cursor() as cur:
+        return sql.latest_scores(cur, CHECKLIST, **scope.params())
+
+
+def band(score: float | None) -> str:
+    """The traffic-light band of a score: green, yellow, red, or none."""
+    if score is None:
+        return "none"
+    return "green" if score >= GREEN_FROM else "yellow" if score >= YELLOW_FROM else "red"
+
+
+def heatmap(store: Store, scope: Scope, lang: str) -> list[dict[str, Any]]:
+    """Each enterprise's latest score per golden rule, with its traffic-light band (the heatmap)."""
+    rows = []
+    for r in _latest_scores(store, scope):
+        if r["rule_id"] is None:
+            continue
+        rows.append({"bin": r["bin"], "name": r["name_kk"] if lang == "kk" else r["name_ru"],
+                     "rule": int(r["rule_id"]), "rule_label": t("dashboard.rule_short", lang, n=int(r["rule_id"])),
+                     "score": r["score"], "band": band(r["score"]), "assessed_on": r["assessed_on"]})
+    return rows
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """Pearson's r between the enterprises' latest overall score and their Кч, and on how many enterprises."""
+
+    r: float | None
+    n: int
+
+
+def scatter(store: Store, scope: Scope, year: int, lang: str) -> tuple[list[dict[str, Any]], Correlation]:
+    """Each enterprise's latest overall score against its Кч of `year`, and their correlation."""
+    scores = {r["bin"]: r for r in _latest_scores(store, scope)}
+    names = _names(store, scope, lang)
+    points = []
+    for row in by_group(store, scope, "enterprise", year):
+        latest = scores.get(row["key"])
+        if latest is None or latest["overall"] is None or row["kch"] is None:
+            continue
+        points.append({"bin": row["key"], "name": names.get(row["key"], {}).get("name", row["key"]),
+                       "score": float(latest["overall"]), "kch": row["kch"], "injured": row["injured"]})
+    return points, pearson([p["score"] for p in points], [p["kch"] for p in points])
+
+
+def pearson(xs: list[float], ys: list[float]) -> Correlation:
+    """Pearson's correlation coefficient; None with fewer than 3 points or when either side does not vary."""
+    n = len(xs)
+    if n < 3:
+        return Correlation(None, n)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return Correlation(None, n)
+    return Correlation(sxy / math.sqrt(sxx * syy), n)

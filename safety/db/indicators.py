@@ -1,0 +1,205 @@
+"""SQL for the injury indicators: counts and rates per year, by district, industry or enterprise, and by month.
+
+Rates are computed here from sums over enterprise-years (Σ injured × 1000 / Σ headcount), never as averages of
+enterprise rates. An enterprise-year without a headcount adds its cases to the counts but not to the rates;
+one without hours is left out of the hour-based rates (LTIFR, TRIR, DART), and a rate without a denominator is
+NULL ("no data"), never 0.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safety.db.store import Cursor, fetch_dicts
+
+# What a query can group by: constant SQL expressions over the `scope` columns, never user text.
+GROUPS = {
+    "total": "NULL::VARCHAR",
+    "district": "s.kato",
+    "division": "s.division",
+    "enterprise": "s.bin",
+}
+
+_SCOPE = """
+    scope AS (
+        SELECT id, bin, kato, left(oked, 2) AS division FROM enterprises
+        WHERE (CAST(? AS VARCHAR) IS NULL OR kato = ?)
+          AND (CAST(? AS VARCHAR) IS NULL OR left(oked, 2) = ?)
+          AND (CAST(? AS VARCHAR) IS NULL OR bin = ?))"""
+
+_COUNTS = """
+    counted AS (
+        SELECT i.enterprise_id, year(i.occurred_on) AS year,
+               count(*) FILTER (WHERE list_contains(?, i.kind)) AS injured,
+               count(*) FILTER (WHERE list_contains(?, i.kind) AND i.severity = 'fatal') AS killed,
+               coalesce(sum(i.lost_days) FILTER (WHERE list_contains(?, i.kind)
+                                                 AND i.severity IS DISTINCT FROM 'fatal'), 0) AS lost_days,
+               count(*) FILTER (WHERE list_contains(?, i.kind) AND i.severity IS DISTINCT FROM 'fatal') AS nonfatal,
+               count(*) FILTER (WHERE i.kind = 'accident' AND (i.lost_days > 0 OR i.severity = 'fatal')) AS lost_time,
+               count(*) FILTER (WHERE i.kind IN ('accident', 'occupational_disease')) AS recordable,
+               count(*) FILTER (WHERE i.kind IN ('accident', 'occupational_disease')
+                                AND (i.lost_days > 0 OR i.restricted_days > 0)) AS dart_cases,
+               count(*) FILTER (WHERE i.kind = 'near_miss') AS near_misses,
+               count(DISTINCT coalesce(i.accident_no, '#' || i.id)) FILTER (WHERE i.kind = 'accident') AS accidents
+        FROM incidents i JOIN scope s ON s.id = i.enterprise_id
+        WHERE i.occurred_on >= make_date(?, 1, 1) AND i.occurred_on < make_date(? + 1, 1, 1)
+        GROUP BY ALL),
+    staffed AS (
+        SELECT y.enterprise_id, y.year, y.avg_headcount AS headcount, y.hours_worked AS hours
+        FROM enterprise_years y JOIN scope s ON s.id = y.enterprise_id
+        WHERE y.year BETWEEN ? AND ?),
+    enterprise_years AS (
+        SELECT coalesce(c.enterprise_id, p.enterprise_id) AS enterprise_id, coalesce(c.year, p.year) AS year,
+               coalesce(c.injured, 0) AS injured, coalesce(c.killed, 0) AS killed,
+               coalesce(c.lost_days, 0) AS lost_days, coalesce(c.nonfatal, 0) AS nonfatal,
+               coalesce(c.lost_time, 0) AS lost_time, coalesce(c.recordable, 0) AS recordable,
+               coalesce(c.dart_cases, 0) AS dart_cases, coalesce(c.near_misses, 0) AS near_misses,
+               coalesce(c.accidents, 0) AS accidents, p.headcount, p.hours
+        FROM counted c FULL JOIN staffed p ON p.enterprise_id = c.enterprise_id AND p.year = c.year)"""
+
+_RATES = """
+    SELECT grp, year, injured, killed, lost_days, nonfatal, headcount, hours, near_misses, accidents,
+           lost_time, recordable, dart_cases, enterprises, hours_coverage,
+           CASE WHEN headcount > 0 THEN injured_staffed * 1000.0 / headcount END AS kch,
+           CASE WHEN nonfatal > 0 THEN lost_days * 1.0 / nonfatal END AS kt,
+           CASE WHEN headcount > 0 AND nonfatal > 0
+                THEN injured_staffed * 1000.0 / headcount * (lost_days * 1.0 / nonfatal) END AS kp,
+           CASE WHEN headcount > 0 THEN killed_staffed * 1000.0 / headcount END AS kch_fatal,
+           CASE WHEN hours > 0 THEN lost_time_hours * 1000000.0 / hours END AS ltifr,
+           CASE WHEN hours > 0 THEN recordable_hours * 200000.0 / hours END AS trir,
+           CASE WHEN hours > 0 THEN dart_hours * 200000.0 / hours END AS dart,
+           CASE WHEN accidents > 0 THEN near_misses * 1.0 / accidents END AS near_misses_per_accident
+    FROM (
+        SELECT {group} AS grp, ey.year,
+               sum(ey.injured) AS injured, sum(ey.killed) AS killed, sum(ey.lost_days) AS lost_days,
+               sum(ey.nonfatal) AS nonfatal, sum(ey.headcount) AS headcount, sum(ey.hours) AS hours,
+               sum(ey.near_misses) AS near_misses, sum(ey.accidents) AS accidents,
+               sum(ey.lost_time) AS lost_time, sum(ey.recordable) AS recordable, sum(ey.dart_cases) AS dart_cases,
+               count(DISTINCT ey.enterprise_id) AS enterprises,
+               sum(ey.injured) FILTER (WHERE ey.headcount IS NOT NULL) AS injured_staffed,
+               sum(ey.killed) FILTER (WHERE ey.headcount IS NOT NULL) AS killed_staffed,
+               sum(ey.lost_time) FILTER (WHERE ey.hours IS NOT NULL) AS lost_time_hours,
+               sum(ey.recordable) FILTER (WHERE ey.hours IS NOT NULL) AS recordable_hours,
+               sum(ey.dart_cases) FILTER (WHERE ey.hours IS NOT NULL) AS dart_hours,
+               sum(ey.headcount) FILTER (WHERE ey.hours IS NOT NULL) * 1.0 / nullif(sum(ey.headcount), 0)
+                   AS hours_coverage
+        FROM enterprise_years ey JOIN scope s ON s.id = ey.enterprise_id
+        GROUP BY ALL)
+    ORDER BY grp, year"""
+
+
+def _scope_params(district: str | None, division: str | None, bin_: str | None) -> list[Any]:
+    return [district, district, division, division, bin_, bin_]
+
+
+def indicators(cur: Cursor, *, group: str, first_year: int, last_year: int, kinds: list[str],
+               district: str | None = None, division: str | None = None, bin_: str | None = None
+               ) -> list[dict[str, Any]]:
+    """Counts and rates per (group, year) for the years first_year..last_year, over the cases of `kinds`."""
+    sql = "WITH " + _SCOPE + "," + _COUNTS + _RATES.format(group=GROUPS[group])
+    params = [*_scope_params(district, division, bin_), kinds, kinds, kinds, kinds, first_year, last_year,
+              first_year, last_year]
+    return fetch_dicts(cur.execute(sql, params))
+
+
+def monthly(cur: Cursor, *, first_year: int, last_year: int, district: str | None = None,
+            division: str | None = None, bin_: str | None = None) -> list[dict[str, Any]]:
+    """Cases per month by kind and severity (every kind: the page stacks them)."""
+    sql = "WITH " + _SCOPE + """
+        SELECT date_trunc('month', i.occurred_on)::DATE AS month, i.kind, i.severity, count(*) AS cases
+        FROM incidents i JOIN scope s ON s.id = i.enterprise_id
+        WHERE i.occurred_on >= make_date(?, 1, 1) AND i.occurred_on < make_date(? + 1, 1, 1)
+        GROUP BY ALL ORDER BY month, i.kind, i.severity"""
+    return fetch_dicts(cur.execute(sql, [*_scope_params(district, division, bin_), first_year, last_year]))
+
+
+def headcount_by_year(cur: Cursor, *, first_year: int, last_year: int, district: str | None = None,
+                      division: str | None = None, bin_: str | None = None) -> dict[int, int]:
+    """Σ average headcount per year over the enterprises in scope."""
+    sql = "WITH " + _SCOPE + """
+        SELECT y.year, sum(y.avg_headcount) FROM enterprise_years y JOIN scope s ON s.id = y.enterprise_id
+        WHERE y.year BETWEEN ? AND ? GROUP BY y.year"""
+    rows = cur.execute(sql, [*_scope_params(district, division, bin_), first_year, last_year]).fetchall()
+    return {int(year): int(total) for year, total in rows}
+
+
+def latest_scores(cur: Cursor, checklist_id: str, *, district: str | None = None, division: str | None = None,
+                  bin_: str | None = None) -> list[dict[str, Any]]:
+    """Each active enterprise's latest submitted assessment: its overall score and its score per rule."""
+    sql = "WITH " + _SCOPE + """,
+        latest AS (
+            SELECT a.enterprise_id, arg_max(a.id, a.assessed_on) AS assessment_id,
+                   arg_max(a.overall_score, a.assessed_on) AS overall, max(a.assessed_on) AS assessed_on
+            FROM assessments a JOIN scope s ON s.id = a.enterprise_id
+            WHERE a.status = 'submitted' AND a.checklist_id = ? GROUP BY a.enterprise_id)
+        SELECT e.bin, e.name_ru, e.name_kk, l.overall, l.assessed_on, r.rule_id, r.score
+        FROM latest l JOIN enterprises e ON e.id = l.enterprise_id AND e.active
+        LEFT JOIN assessment_rule_scores r ON r.assessment_id = l.assessment_id
+        ORDER BY e.bin, r.rule_id"""
+    return fetch_dicts(cur.execute(sql, [*_scope_params(district, division, bin_), checklist_id]))
+
+
+def programme_counts(cur: Cursor, *, year: int, district: str | None = None, division: str | None = None,
+                     bin_: str | None = None) -> dict[str, Any]:
+    """Enterprises in Vision Zero by the end of `year` (active, joined by then) within the scope."""
+    sql = "WITH " + _SCOPE + """
+        SELECT count(*) FROM enterprises e JOIN scope s ON s.id = e.id
+        WHERE e.active AND e.joined_on < make_date(? + 1, 1, 1)"""
+    return {"enterprises": int(cur.execute(sql, [*_scope_params(district, division, bin_), year]).fetchone()[0])}
+
+
+def overdue_actions(cur: Cursor, today: Any, *, district: str | None = None, division: str | None = None,
+                    bin_: str | None = None) -> int:
+    """Corrective actions past their due date and not done or cancelled, within the scope."""
+    sql = "WITH " + _SCOPE + """
+        SELECT count(*) FROM corrective_actions c JOIN scope s ON s.id = c.enterprise_id
+        WHERE c.due_on < ? AND c.state NOT IN ('done', 'cancelled')"""
+    return int(cur.execute(sql, [*_scope_params(district, division, bin_), today]).fetchone()[0])
+
+
+def open_investigations(cur: Cursor, *, district: str | None = None, division: str | None = None,
+                        bin_: str | None = None) -> list[dict[str, Any]]:
+    """Accidents whose investigation is not finished (no act sent) and that need one: severe, fatal or group."""
+    sql = "WITH " + _SCOPE + """,
+        accidents AS (
+            SELECT i.enterprise_id, coalesce(i.accident_no, '#' || i.id) AS accident, count(*) AS injured,
+                   max(CASE i.severity WHEN 'fatal' THEN 3 WHEN 'severe' THEN 2 ELSE 1 END) AS worst,
+                   arg_min(i.id, i.id) AS first_id
+            FROM incidents i JOIN scope s ON s.id = i.enterprise_id
+            WHERE i.kind = 'accident' AND (i.severity IN ('severe', 'fatal') OR i.accident_no IS NOT NULL)
+            GROUP BY ALL
+            HAVING (worst >= 2 OR count(*) >= 2) AND bool_or(i.act_sent_on IS NULL))
+        SELECT a.injured, a.worst, i.occurred_on, i.reported_on, i.commission_on, i.closed_on, i.act_sent_on
+        FROM accidents a JOIN incidents i ON i.id = a.first_id"""
+    return fetch_dicts(cur.execute(sql, _scope_params(district, division, bin_)))
+
+
+def average_score(cur: Cursor, checklist_id: str, as_of: Any, *, district: str | None = None,
+                  division: str | None = None, bin_: str | None = None) -> tuple[float | None, int]:
+    """Mean of the active enterprises' latest overall scores submitted by `as_of`, and how many there were."""
+    sql = "WITH " + _SCOPE + """,
+        latest AS (
+            SELECT arg_max(a.overall_score, a.assessed_on) AS score
+            FROM assessments a JOIN scope s ON s.id = a.enterprise_id JOIN enterprises e ON e.id = a.enterprise_id
+            WHERE a.status = 'submitted' AND a.checklist_id = ? AND a.assessed_on <= ? AND e.active
+            GROUP BY a.enterprise_id)
+        SELECT avg(score), count(score) FROM latest"""
+    mean, count = cur.execute(sql, [*_scope_params(district, division, bin_), checklist_id, as_of]).fetchone()
+    return (float(mean) if mean is not None else None), int(count)
+
+
+def enterprise_names(cur: Cursor, *, district: str | None = None, division: str | None = None,
+                     bin_: str | None = None) -> dict[str, dict[str, Any]]:
+    """BIN -> name (ru, kk), district and OKED division of every enterprise in scope."""
+    sql = "WITH " + _SCOPE + """
+        SELECT e.bin, e.name_ru, e.name_kk, e.kato, left(e.oked, 2) AS division, e.active
+        FROM enterprises e JOIN scope s ON s.id = e.id"""
+    return {r["bin"]: r for r in fetch_dicts(cur.execute(sql, _scope_params(district, division, bin_)))}
+
+
+def first_case_month(cur: Cursor, *, district: str | None = None, division: str | None = None,
+                     bin_: str | None = None) -> Any:
+    """The first month with any case in scope (the log's start), or None."""
+    sql = "WITH " + _SCOPE + """
+        SELECT date_trunc('month', min(i.occurred_on))::DATE FROM incidents i JOIN scope s ON s.id = i.enterprise_id"""
+    return cur.execute(sql, _scope_params(district, division, bin_)).fetchone()[0]
