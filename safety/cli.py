@@ -14,10 +14,12 @@ from safety.access import SYSTEM
 from safety.auth import create_admin
 from safety.db import Store, open_store
 from safety.demo import load_demo, mark_initialised, remove_demo
-from safety.errors import SafetyError
-from safety.i18n import LANGUAGES, normalise_language, t
+from safety.errors import SafetyError, ValidationFailed
+from safety.geography import DISTRICTS_BY_KATO, district_for
+from safety.i18n import LANGUAGES, format_number, format_percent, normalise_language, t
 from safety.incident_import import import_incidents, import_report, list_imports, load_profile, undo_import
-from safety.register import list_enterprises
+from safety.indicators import KEYS, change_pct, metrics
+from safety.register import get_enterprise, list_enterprises
 from safety.register_io import export_register, import_register
 
 
@@ -60,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--json", action="store_true")
     undo = commands.add_parser("undo-import", help="remove every case an import wrote")
     undo.add_argument("id", type=int)
+
+    figures = commands.add_parser("metrics", help="injury indicators of a year (Кч, Кт, Кп, LTIFR, TRIR, DART) "
+                                                  "against the year before")
+    figures.add_argument("--year", type=int, required=True)
+    figures.add_argument("--enterprise", metavar="BIN", help="one enterprise (default: the whole region)")
+    figures.add_argument("--district", metavar="KATO", help="one district: KATO code or name")
+    figures.add_argument("--json", action="store_true", help="print the figures as JSON (null where no data)")
     return parser
 
 
@@ -185,7 +194,48 @@ def _undo_import(store: Store, args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+# Decimal places of each figure in the metrics table (counts are whole numbers).
+_METRIC_DIGITS = {"kch": 2, "kt": 1, "kp": 1, "kch_fatal": 3, "ltifr": 2, "trir": 2, "dart": 2,
+                  "near_misses_per_accident": 1}
+
+
+def _metrics(store: Store, args: argparse.Namespace, lang: str) -> int:
+    district = None
+    if args.district is not None:
+        found = district_for(args.district)
+        if found is None:
+            raise ValidationFailed("district.unknown", value=args.district)
+        district = found.kato
+    figures = metrics(store, SYSTEM, args.year, bin_=args.enterprise or None, district=district)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+        return 0
+    scope = figures["scope"]
+    if scope["bin"]:
+        where = t("cli.metrics.scope_enterprise", lang, name=get_enterprise(store, SYSTEM, scope["bin"]).name(lang),
+                  bin=scope["bin"])
+    elif scope["district"]:
+        where = DISTRICTS_BY_KATO[scope["district"]].name(lang)
+    else:
+        where = t("cli.metrics.scope_all", lang)
+    before = figures["previous"]
+    rows = [(t("cli.metrics.indicator", lang), str(figures["year"]), str(before["year"]), t("indicator.yoy", lang))]
+    for key in KEYS:
+        digits = _METRIC_DIGITS.get(key, 0)
+        change = change_pct(figures[key], before[key])
+        rows.append((t("indicator." + key, lang), format_number(figures[key], lang, digits),
+                     format_number(before[key], lang, digits),
+                     ("+" if change is not None and change > 0 else "") + format_percent(change, lang)))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    print(t("cli.metrics.title", lang, year=figures["year"], scope=where))
+    for label, now, then, change in rows:
+        print(f"{label:<{widths[0]}}  {now:>{widths[1]}}  {then:>{widths[2]}}  {change:>{widths[3]}}")
+    print(f"– {t('indicator.no_data', lang)}")
+    return 0
+
+
 COMMANDS = {
+    "metrics": _metrics,
     "import-incidents": _import_incidents,
     "imports": _imports,
     "undo-import": _undo_import,

@@ -68,9 +68,9 @@ def list_incidents(store: Store, user: User, *, bin_: str | None = None, kind: s
         return sql.select(cur, enterprise_id=enterprise_id, kind=kind, since=since, until=until)
 
 
-def _accident_key(case: Mapping[str, Any]) -> tuple[int, str]:
+def _accident_key(case: Mapping[str, Any]) -> tuple[int, str | None, int | None]:
     """Cases that share an accident number form one accident; a case without one is an accident of its own."""
-    return case["enterprise_id"], case["accident_no"] or f"#{case['id']}"
+    return case["enterprise_id"], case["accident_no"], None if case["accident_no"] else case["id"]
 
 
 def investigations(store: Store, user: User, *, bin_: str | None = None,
@@ -81,14 +81,14 @@ def investigations(store: Store, user: User, *, bin_: str | None = None,
     for case in list_incidents(store, user, bin_=bin_, kind="accident"):
         groups.setdefault(_accident_key(case), []).append(case)
     found = []
-    for (_, number), cases in groups.items():
+    for (_, number, _lone), cases in groups.items():
         worst = max(cases, key=lambda c: ("light", "severe", "fatal").index(c["severity"] or "light"))
         if not needs_investigation(worst["severity"], len(cases)):
             continue
         first = min(cases, key=lambda c: c["id"])
         steps = investigation_steps(first["occurred_on"], *(first[n] for n in sql.INVESTIGATION))
         found.append({
-            "incident_id": first["id"], "bin": first["bin"], "accident_no": None if number.startswith("#") else number,
+            "incident_id": first["id"], "bin": first["bin"], "accident_no": number,
             "occurred_on": first["occurred_on"], "severity": worst["severity"], "injured": len(cases),
             "group": len(cases) >= 2, "steps": steps, "overdue": [s.name for s in overdue_steps(steps, today)],
             **{n: first[n] for n in sql.INVESTIGATION},

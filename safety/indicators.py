@@ -58,7 +58,7 @@ def scope_for(store: Store, user: User, *, district: str | None = None, division
             row = enterprise_sql.by_bin(cur, normalise_bin(bin_))
             if row is None:
                 raise ValidationFailed("enterprise.not_found", bin=bin_)
-            return Scope(district, division, row["bin"], kinds)
+            return Scope(district or None, division or None, row["bin"], kinds)
     return Scope(district or None, division or None, None, kinds)
 
 

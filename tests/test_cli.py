@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from safety.geography import DISTRICTS_BY_KATO
 from safety.identifiers import is_valid_bin
 
@@ -18,7 +20,7 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 def test_help_lists_the_commands():
     result = run("--help")
     assert result.returncode == 0
-    for command in ("init", "demo", "enterprises", "import-enterprises", "export-enterprises"):
+    for command in ("init", "demo", "enterprises", "import-enterprises", "export-enterprises", "metrics"):
         assert command in result.stdout
 
 
@@ -117,3 +119,69 @@ def test_import_incidents_refuses_a_broken_file_with_exit_2(tmp_path):
     result = run("--db", db, "--lang", "en", "import-incidents", str(DATA / "incidents" / "pdf_renamed.xlsx"),
                  "--enterprise", bin_)
     assert result.returncode == 2 and "not a spreadsheet" in result.stderr and "Traceback" not in result.stderr
+
+
+def _demo_copy(demo_db_file, tmp_path) -> str:
+    """A private copy of the session's demo database (building the demo again would cost a subprocess)."""
+    import shutil
+
+    path = tmp_path / "metrics.duckdb"
+    shutil.copy(demo_db_file, path)
+    return str(path)
+
+
+def test_metrics_json_on_the_demo(demo_db_file, tmp_path):
+    db = _demo_copy(demo_db_file, tmp_path)
+    result = run("--db", db, "metrics", "--year", "2026", "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert {"injured", "killed", "lost_days", "headcount", "hours", "kch", "kt", "kp", "kch_fatal", "ltifr", "trir",
+            "dart", "yoy_kch_pct", "previous"} <= set(figures)
+    assert -30 < figures["yoy_kch_pct"] < -15
+    before = figures["previous"]
+    assert before["year"] == 2025 and before["kch"] > figures["kch"] > 0
+    assert figures["yoy_kch_pct"] == pytest.approx((figures["kch"] - before["kch"]) / before["kch"] * 100)
+    # a year before the demo's first: no headcount, so every rate is null (never 0)
+    empty = json.loads(run("--db", db, "metrics", "--year", "2019", "--json").stdout)
+    assert empty["injured"] == 0 and empty["kch"] is None and empty["ltifr"] is None and empty["yoy_kch_pct"] is None
+    # one enterprise and one district narrow the figures
+    bin_ = json.loads(run("--db", db, "enterprises", "--json").stdout)[0]["bin"]
+    one = json.loads(run("--db", db, "metrics", "--year", "2026", "--enterprise", bin_, "--json").stdout)
+    assert one["scope"]["bin"] == bin_ and one["headcount"] < figures["headcount"]
+    district = json.loads(run("--db", db, "metrics", "--year", "2026", "--district", "311000000", "--json").stdout)
+    assert district["scope"]["district"] == "311000000" and 0 < district["headcount"] < figures["headcount"]
+
+
+def test_metrics_prints_a_table_in_the_language(demo_db_file, tmp_path):
+    from safety.i18n import format_number, format_percent, t
+    from safety.indicators import KEYS
+
+    db = _demo_copy(demo_db_file, tmp_path)
+    figures = json.loads(run("--db", db, "metrics", "--year", "2026", "--json").stdout)
+    for lang in ("en", "ru"):
+        result = run("--db", db, "--lang", lang, "metrics", "--year", "2026")
+        assert result.returncode == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert "2026" in lines[0] and t("cli.metrics.scope_all", lang) in lines[0]
+        assert "2025" in lines[1] and t("indicator.yoy", lang) in lines[1]
+        for key in KEYS:
+            assert any(line.startswith(t("indicator." + key, lang) + " ") for line in lines), (lang, key)
+        [kch] = [line for line in lines if line.startswith(t("indicator.kch", lang) + " ")]
+        assert kch.rstrip().endswith(format_percent(figures["yoy_kch_pct"], lang))
+        assert format_number(figures["kch"], lang, 2) in kch
+
+
+def test_metrics_of_an_unknown_enterprise_or_district_exits_2(demo_db_file, tmp_path):
+    db = _demo_copy(demo_db_file, tmp_path)
+    result = run("--db", db, "--lang", "en", "metrics", "--year", "2026", "--enterprise", "990101000000")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "990101000000" in result.stderr and "Traceback" not in result.stderr
+    result = run("--db", db, "--lang", "en", "metrics", "--year", "2026", "--district", "Atlantis")
+    assert result.returncode == 2 and "Atlantis" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_metrics_labels_are_in_the_catalogue():
+    from safety.i18n import catalogue
+    from safety.indicators import KEYS
+
+    assert all("indicator." + key in catalogue() for key in (*KEYS, "yoy", "no_data"))

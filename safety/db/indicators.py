@@ -23,7 +23,8 @@ GROUPS = {
 _SCOPE = """
     scope AS (
         SELECT id, bin, kato, left(oked, 2) AS division FROM enterprises
-        WHERE (CAST(? AS VARCHAR) IS NULL OR kato = ?)
+        WHERE active  -- a deactivated enterprise leaves the register and the figures
+          AND (CAST(? AS VARCHAR) IS NULL OR kato = ?)
           AND (CAST(? AS VARCHAR) IS NULL OR left(oked, 2) = ?)
           AND (CAST(? AS VARCHAR) IS NULL OR bin = ?))"""
 
@@ -40,7 +41,8 @@ _COUNTS = """
                count(*) FILTER (WHERE i.kind IN ('accident', 'occupational_disease')
                                 AND (i.lost_days > 0 OR i.restricted_days > 0)) AS dart_cases,
                count(*) FILTER (WHERE i.kind = 'near_miss') AS near_misses,
-               count(DISTINCT coalesce(i.accident_no, '#' || i.id)) FILTER (WHERE i.kind = 'accident') AS accidents
+               count(DISTINCT i.accident_no) FILTER (WHERE i.kind = 'accident')
+                   + count(*) FILTER (WHERE i.kind = 'accident' AND i.accident_no IS NULL) AS accidents
         FROM incidents i JOIN scope s ON s.id = i.enterprise_id
         WHERE i.occurred_on >= make_date(?, 1, 1) AND i.occurred_on < make_date(? + 1, 1, 1)
         GROUP BY ALL),
@@ -162,7 +164,8 @@ def open_investigations(cur: Cursor, *, district: str | None = None, division: s
     """Accidents whose investigation is not finished (no act sent) and that need one: severe, fatal or group."""
     sql = "WITH " + _SCOPE + """,
         accidents AS (
-            SELECT i.enterprise_id, coalesce(i.accident_no, '#' || i.id) AS accident, count(*) AS injured,
+            SELECT i.enterprise_id, i.accident_no, CASE WHEN i.accident_no IS NULL THEN i.id END AS lone,
+                   count(*) AS injured,
                    max(CASE i.severity WHEN 'fatal' THEN 3 WHEN 'severe' THEN 2 ELSE 1 END) AS worst,
                    arg_min(i.id, i.id) AS first_id
             FROM incidents i JOIN scope s ON s.id = i.enterprise_id
