@@ -250,3 +250,19 @@ def test_officer_sees_the_assessment_and_the_history(page: Page):
     _expect_page_loaded(page, "actions.title", "ru")
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
     _shot(page, "10_actions_ru")
+
+
+def test_regional_manager_reads_the_dashboard(page: Page):
+    page.goto("/dashboard?lang=kk")
+    _sign_in(page, "demo.region", "kk")
+    _expect_page_loaded(page, "dashboard.title", "kk")
+    tile = page.get_by_test_id("stMetric").filter(has_text=t("indicator.kch", "kk"))
+    expect(tile.get_by_test_id("stMetricValue")).to_be_visible()
+    expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(6)
+    expect(page.get_by_test_id("stDataFrame").last).to_be_visible()
+    _shot(page, "11_dashboard_kk")
+    _language_box(page, "kk").click()
+    page.get_by_role("option", name="English", exact=True).click()
+    _expect_page_loaded(page, "dashboard.title", "en")
+    expect(page.get_by_test_id("stMetric").filter(has_text=t("dashboard.tile.injured", "en"))).to_be_visible()
+    _shot(page, "12_dashboard_en")

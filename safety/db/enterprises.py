@@ -17,6 +17,8 @@ COLUMNS = "id, " + ", ".join(FIELDS) + ", active, is_demo, created_at, updated_a
 # Tables whose rows belong to an enterprise; a row in any of them forbids a hard delete.
 DEPENDENT_TABLES = ("enterprise_years", "users", "assessments", "corrective_actions", "incidents",
                     "incident_imports", "mapping_profiles")
+# Summaries derived from those tables (incident_counts.py), removed with them.
+DERIVED_TABLES = ("incident_counts", "monthly_counts", "accident_counts")
 # Tables whose rows belong to an assessment (deleted with the demo's assessments).
 ASSESSMENT_TABLES = ("assessment_answers", "assessment_rule_scores")
 
@@ -148,7 +150,7 @@ def delete_demo(cur: Cursor) -> int:
             f"DELETE FROM {table} WHERE assessment_id IN "
             "(SELECT a.id FROM assessments a JOIN enterprises e ON e.id = a.enterprise_id WHERE e.is_demo)"
         )
-    for table in reversed(DEPENDENT_TABLES):  # names come from the constant, never from input
+    for table in (*reversed(DEPENDENT_TABLES), *DERIVED_TABLES):  # names come from the constants, never from input
         cur.execute(
             f"DELETE FROM {table} WHERE enterprise_id IN (SELECT id FROM enterprises WHERE is_demo)"
         )

@@ -8,6 +8,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from safety.db import incident_counts as counts
 from safety.db.store import Cursor, fetch_dicts, insert_frame
 from safety.incident_model import FIELDS, IDENTITY, TEXT_FIELDS
 
@@ -24,6 +25,7 @@ _TYPES = {"enterprise_id": "Int64", "occurred_on": "object", "occurred_at": "obj
 def insert_many(cur: Cursor, rows: list[dict[str, Any]]) -> None:
     """Insert many cases in one statement."""
     insert_frame(cur, "incidents", _TYPES, rows)
+    counts.refresh(cur, (r["enterprise_id"] for r in rows))
 
 
 def insert(cur: Cursor, row: dict[str, Any]) -> int:
@@ -31,6 +33,7 @@ def insert(cur: Cursor, row: dict[str, Any]) -> int:
     names = list(_TYPES)
     result = cur.execute(f"INSERT INTO incidents ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
                          "RETURNING id", [row.get(n) for n in names]).fetchone()
+    counts.refresh(cur, [row["enterprise_id"]])
     return int(result[0])
 
 
@@ -39,6 +42,7 @@ def update(cur: Cursor, incident_id: int, row: dict[str, Any]) -> None:
     names = [*FIELDS, "fingerprint"]
     cur.execute(f"UPDATE incidents SET {', '.join(n + ' = ?' for n in names)} WHERE id = ?",
                 [row.get(n) for n in names] + [incident_id])
+    counts.refresh(cur, _owner(cur, "SELECT enterprise_id FROM incidents WHERE id = ?", incident_id))
 
 
 def set_investigation(cur: Cursor, enterprise_id: int, incident_ids: list[int], dates: dict[str, Any]) -> None:
@@ -50,7 +54,14 @@ def set_investigation(cur: Cursor, enterprise_id: int, incident_ids: list[int], 
 
 def delete(cur: Cursor, incident_id: int) -> None:
     """Delete one case."""
+    owner = _owner(cur, "SELECT enterprise_id FROM incidents WHERE id = ?", incident_id)
     cur.execute("DELETE FROM incidents WHERE id = ?", [incident_id])
+    counts.refresh(cur, owner)
+
+
+def _owner(cur: Cursor, query: str, key: int) -> list[int]:
+    """The enterprise a case or an import belongs to (empty when it does not exist)."""
+    return [r[0] for r in cur.execute(query, [key]).fetchall()]
 
 
 def by_id(cur: Cursor, incident_id: int) -> dict[str, Any] | None:
@@ -104,6 +115,7 @@ def undo_import(cur: Cursor, import_id: int, username: str) -> int:
     """Delete an import's cases and mark it undone; return how many cases went."""
     count = cur.execute("SELECT count(*) FROM incidents WHERE import_id = ?", [import_id]).fetchone()[0]
     cur.execute("DELETE FROM incidents WHERE import_id = ?", [import_id])
+    counts.refresh(cur, _owner(cur, "SELECT enterprise_id FROM incident_imports WHERE id = ?", import_id))
     cur.execute("UPDATE incident_imports SET undone_at = current_timestamp, undone_by = ? WHERE id = ?",
                 [username, import_id])
     return int(count)
@@ -126,6 +138,7 @@ def profiles(cur: Cursor, enterprise_id: int) -> list[dict[str, Any]]:
 def insert_many_with_investigations(cur: Cursor, rows: list[dict[str, Any]]) -> None:
     """Insert many cases with their investigation dates (the demo)."""
     insert_frame(cur, "incidents", _TYPES | {n: "object" for n in INVESTIGATION}, rows)
+    counts.refresh(cur, (r["enterprise_id"] for r in rows))
 
 
 def insert_staged(cur: Cursor, cases: Any, enterprise_id: int, import_id: int, username: str) -> None:
@@ -137,6 +150,7 @@ def insert_staged(cur: Cursor, cases: Any, enterprise_id: int, import_id: int, u
                     f"SELECT {names}, ?, ?, ? FROM staged_cases", [enterprise_id, import_id, username])
     finally:
         cur.unregister("staged_cases")
+    counts.refresh(cur, [enterprise_id])
 
 
 # Arrow types of the case fields, for bulk inserts and fingerprints.

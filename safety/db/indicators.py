@@ -29,23 +29,26 @@ _SCOPE = """
           AND (CAST(? AS VARCHAR) IS NULL OR bin = ?))"""
 
 _COUNTS = """
-    counted AS (
-        SELECT i.enterprise_id, year(i.occurred_on) AS year,
-               count(*) FILTER (WHERE list_contains(?, i.kind)) AS injured,
-               count(*) FILTER (WHERE list_contains(?, i.kind) AND i.severity = 'fatal') AS killed,
-               coalesce(sum(i.lost_days) FILTER (WHERE list_contains(?, i.kind)
-                                                 AND i.severity IS DISTINCT FROM 'fatal'), 0) AS lost_days,
-               count(*) FILTER (WHERE list_contains(?, i.kind) AND i.severity IS DISTINCT FROM 'fatal') AS nonfatal,
-               count(*) FILTER (WHERE i.kind = 'accident' AND (i.lost_days > 0 OR i.severity = 'fatal')) AS lost_time,
-               count(*) FILTER (WHERE i.kind IN ('accident', 'occupational_disease')) AS recordable,
-               count(*) FILTER (WHERE i.kind IN ('accident', 'occupational_disease')
-                                AND (i.lost_days > 0 OR i.restricted_days > 0)) AS dart_cases,
-               count(*) FILTER (WHERE i.kind = 'near_miss') AS near_misses,
-               count(DISTINCT i.accident_no) FILTER (WHERE i.kind = 'accident')
-                   + count(*) FILTER (WHERE i.kind = 'accident' AND i.accident_no IS NULL) AS accidents
-        FROM incidents i JOIN scope s ON s.id = i.enterprise_id
-        WHERE i.occurred_on >= make_date(?, 1, 1) AND i.occurred_on < make_date(? + 1, 1, 1)
+    accidents AS (
+        SELECT a.enterprise_id, a.year, a.accidents FROM accident_counts a JOIN scope s ON s.id = a.enterprise_id
+        WHERE a.year BETWEEN ? AND ?),
+    summed AS (
+        SELECT c.enterprise_id, c.year,
+               sum(c.cases) FILTER (WHERE list_contains(?, c.kind)) AS injured,
+               sum(c.cases) FILTER (WHERE list_contains(?, c.kind) AND c.severity = 'fatal') AS killed,
+               sum(c.lost_days) FILTER (WHERE list_contains(?, c.kind)
+                                        AND c.severity IS DISTINCT FROM 'fatal') AS lost_days,
+               sum(c.cases) FILTER (WHERE list_contains(?, c.kind) AND c.severity IS DISTINCT FROM 'fatal') AS nonfatal,
+               sum(c.lost_time) FILTER (WHERE c.kind = 'accident') AS lost_time,
+               sum(c.cases) FILTER (WHERE c.kind IN ('accident', 'occupational_disease')) AS recordable,
+               sum(c.dart_cases) FILTER (WHERE c.kind IN ('accident', 'occupational_disease')) AS dart_cases,
+               sum(c.cases) FILTER (WHERE c.kind = 'near_miss') AS near_misses
+        FROM incident_counts c JOIN scope s ON s.id = c.enterprise_id
+        WHERE c.year BETWEEN ? AND ?
         GROUP BY ALL),
+    counted AS (
+        SELECT m.*, a.accidents FROM summed m
+        LEFT JOIN accidents a ON a.enterprise_id = m.enterprise_id AND a.year = m.year),
     staffed AS (
         SELECT y.enterprise_id, y.year, y.avg_headcount AS headcount, y.hours_worked AS hours
         FROM enterprise_years y JOIN scope s ON s.id = y.enterprise_id
@@ -73,16 +76,19 @@ _RATES = """
            CASE WHEN accidents > 0 THEN near_misses * 1.0 / accidents END AS near_misses_per_accident
     FROM (
         SELECT {group} AS grp, ey.year,
-               sum(ey.injured) AS injured, sum(ey.killed) AS killed, sum(ey.lost_days) AS lost_days,
-               sum(ey.nonfatal) AS nonfatal, sum(ey.headcount) AS headcount, sum(ey.hours) AS hours,
-               sum(ey.near_misses) AS near_misses, sum(ey.accidents) AS accidents,
-               sum(ey.lost_time) AS lost_time, sum(ey.recordable) AS recordable, sum(ey.dart_cases) AS dart_cases,
+               -- 64-bit sums: DuckDB sums integers as 128-bit ones, which are slow to hand to Python
+               CAST(sum(ey.injured) AS BIGINT) AS injured, CAST(sum(ey.killed) AS BIGINT) AS killed,
+               CAST(sum(ey.lost_days) AS BIGINT) AS lost_days, CAST(sum(ey.nonfatal) AS BIGINT) AS nonfatal,
+               CAST(sum(ey.headcount) AS BIGINT) AS headcount, CAST(sum(ey.hours) AS BIGINT) AS hours,
+               CAST(sum(ey.near_misses) AS BIGINT) AS near_misses, CAST(sum(ey.accidents) AS BIGINT) AS accidents,
+               CAST(sum(ey.lost_time) AS BIGINT) AS lost_time, CAST(sum(ey.recordable) AS BIGINT) AS recordable,
+               CAST(sum(ey.dart_cases) AS BIGINT) AS dart_cases,
                count(DISTINCT ey.enterprise_id) AS enterprises,
-               sum(ey.injured) FILTER (WHERE ey.headcount IS NOT NULL) AS injured_staffed,
-               sum(ey.killed) FILTER (WHERE ey.headcount IS NOT NULL) AS killed_staffed,
-               sum(ey.lost_time) FILTER (WHERE ey.hours IS NOT NULL) AS lost_time_hours,
-               sum(ey.recordable) FILTER (WHERE ey.hours IS NOT NULL) AS recordable_hours,
-               sum(ey.dart_cases) FILTER (WHERE ey.hours IS NOT NULL) AS dart_hours,
+               CAST(sum(ey.injured) FILTER (WHERE ey.headcount IS NOT NULL) AS BIGINT) AS injured_staffed,
+               CAST(sum(ey.killed) FILTER (WHERE ey.headcount IS NOT NULL) AS BIGINT) AS killed_staffed,
+               CAST(sum(ey.lost_time) FILTER (WHERE ey.hours IS NOT NULL) AS BIGINT) AS lost_time_hours,
+               CAST(sum(ey.recordable) FILTER (WHERE ey.hours IS NOT NULL) AS BIGINT) AS recordable_hours,
+               CAST(sum(ey.dart_cases) FILTER (WHERE ey.hours IS NOT NULL) AS BIGINT) AS dart_hours,
                sum(ey.headcount) FILTER (WHERE ey.hours IS NOT NULL) * 1.0 / nullif(sum(ey.headcount), 0)
                    AS hours_coverage
         FROM enterprise_years ey JOIN scope s ON s.id = ey.enterprise_id
@@ -99,8 +105,8 @@ def indicators(cur: Cursor, *, group: str, first_year: int, last_year: int, kind
                ) -> list[dict[str, Any]]:
     """Counts and rates per (group, year) for the years first_year..last_year, over the cases of `kinds`."""
     sql = "WITH " + _SCOPE + "," + _COUNTS + _RATES.format(group=GROUPS[group])
-    params = [*_scope_params(district, division, bin_), kinds, kinds, kinds, kinds, first_year, last_year,
-              first_year, last_year]
+    params = [*_scope_params(district, division, bin_), first_year, last_year, kinds, kinds, kinds, kinds,
+              first_year, last_year, first_year, last_year]
     return fetch_dicts(cur.execute(sql, params))
 
 
@@ -108,10 +114,10 @@ def monthly(cur: Cursor, *, first_year: int, last_year: int, district: str | Non
             division: str | None = None, bin_: str | None = None) -> list[dict[str, Any]]:
     """Cases per month by kind and severity (every kind: the page stacks them)."""
     sql = "WITH " + _SCOPE + """
-        SELECT date_trunc('month', i.occurred_on)::DATE AS month, i.kind, i.severity, count(*) AS cases
-        FROM incidents i JOIN scope s ON s.id = i.enterprise_id
-        WHERE i.occurred_on >= make_date(?, 1, 1) AND i.occurred_on < make_date(? + 1, 1, 1)
-        GROUP BY ALL ORDER BY month, i.kind, i.severity"""
+        SELECT make_date(c.year, c.month, 1) AS month, c.kind, c.severity, CAST(sum(c.cases) AS BIGINT) AS cases
+        FROM monthly_counts c JOIN scope s ON s.id = c.enterprise_id
+        WHERE c.year BETWEEN ? AND ?
+        GROUP BY ALL ORDER BY month, c.kind, c.severity"""
     return fetch_dicts(cur.execute(sql, [*_scope_params(district, division, bin_), first_year, last_year]))
 
 
@@ -204,5 +210,5 @@ def first_case_month(cur: Cursor, *, district: str | None = None, division: str 
                      bin_: str | None = None) -> Any:
     """The first month with any case in scope (the log's start), or None."""
     sql = "WITH " + _SCOPE + """
-        SELECT date_trunc('month', min(i.occurred_on))::DATE FROM incidents i JOIN scope s ON s.id = i.enterprise_id"""
+        SELECT min(make_date(c.year, c.month, 1)) FROM monthly_counts c JOIN scope s ON s.id = c.enterprise_id"""
     return cur.execute(sql, _scope_params(district, division, bin_)).fetchone()[0]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from safety.db import incident_counts as counts
 from safety.db.incidents import refingerprint
 from safety.errors import SchemaTooNew
 
@@ -245,6 +246,10 @@ MIGRATIONS += (
 )
 MIGRATIONS += (
     Migration(6, "case fingerprints: md5 of the normalised fields, computed in bulk", (), refingerprint),
+)
+MIGRATIONS += (
+    Migration(7, "case counts per enterprise, month, kind and severity, for the indicators", counts.SCHEMA,
+              counts.refresh_all),
 )
 LATEST = MIGRATIONS[-1].number
 

@@ -1,0 +1,51 @@
+"""The case summary the indicators read (incident_counts, accident_counts) stays equal to a fresh count of the
+cases after every kind of write: hand entry, edit, delete, import, undo, the demo and its removal."""
+
+import datetime as dt
+
+from test_access_matrix import world  # noqa: F401 - the fixture
+
+from safety.db import incident_counts
+from safety.demo import remove_demo
+from safety.incident_import import import_incidents, undo_import
+from safety.incidents import add_incident, delete_incident, update_incident
+
+from conftest import DATA
+
+
+def _stale(store) -> int:
+    with store.cursor() as cur:
+        return incident_counts.stale(cur)
+
+
+def test_the_demo_is_counted(world):  # noqa: F811
+    store = world[0]
+    assert _stale(store) == 0
+    assert store.query("SELECT sum(cases) FROM incident_counts") == store.query("SELECT count(*) FROM incidents")
+
+
+def test_every_write_keeps_the_summary_right(world):  # noqa: F811
+    store, users, own, _ = world
+    officer = users["demo.officer"]
+    case = add_incident(store, officer, own, {"occurred_on": dt.date(2025, 6, 1), "severity": "light",
+                                              "lost_days": 4, "accident_no": "НС-99"})
+    add_incident(store, officer, own, {"occurred_on": dt.date(2025, 6, 1), "severity": "fatal",
+                                       "accident_no": "НС-99"})
+    assert _stale(store) == 0
+    update_incident(store, officer, case["id"], {"severity": "severe", "lost_days": 30,
+                                                 "occurred_on": dt.date(2024, 2, 3)})
+    assert _stale(store) == 0
+    delete_incident(store, officer, case["id"])
+    assert _stale(store) == 0
+    name = "log_ru_titles.xlsx"
+    result = import_incidents(store, officer, (DATA / "logs" / name).read_bytes(), name, own)
+    assert result.imported and _stale(store) == 0
+    undo_import(store, officer, result.import_id)
+    assert _stale(store) == 0
+
+
+def test_removing_the_demo_removes_its_counts(world):  # noqa: F811
+    store = world[0]
+    remove_demo(store)
+    assert _stale(store) == 0
+    assert store.query("SELECT count(*) FROM incident_counts") == [(0,)]
