@@ -88,5 +88,6 @@ def test_demo_cases_are_plausible(demo_store):
     heads = dict(demo_store.query("SELECT year, sum(avg_headcount) FROM enterprise_years GROUP BY year"))
     rate = {y: injured[y] * 1000 / heads[y] for y in injured}
     assert 0.7 <= rate[2026] / rate[2025] <= 0.85  # the last year: down by about a fifth, as in the region
+    assert 0.7 <= rate[2026] / rate[2024] <= 0.85  # and over the last two years
     late = [a for a in investigations(demo_store, SYSTEM, today=dt.date(2026, 11, 25)) if a["overdue"]]
     assert late and all(a["severity"] in ("severe", "fatal") or a["group"] for a in late)
