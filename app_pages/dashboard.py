@@ -21,14 +21,23 @@ from safety.charts import (
     table_workbook,
     yearly_chart,
 )
-from safety.dashboard import groups, heatmap, league, monthly, rolling_kch, scatter, tiles
+from safety.dashboard import (
+    enterprise_choices,
+    groups,
+    heatmap,
+    league,
+    monthly,
+    rolling_kch,
+    scatter_from_league,
+    tiles,
+)
 from safety.errors import SafetyError
 from safety.geography import DISTRICTS, DIVISIONS
 from safety.i18n import format_number, format_percent
 from safety.incident_model import KINDS
 from safety.indicators import EXPLAINED, scope_for, yearly
 from safety.programme import programme_summary
-from safety.register import VISION_ZERO_LAUNCH, list_enterprises
+from safety.register import VISION_ZERO_LAUNCH
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COMPARED = ("kch", "kt", "kp", "kch_fatal", "ltifr", "trir", "dart", "injured", "killed")
@@ -86,11 +95,12 @@ if not scoped:
     divisions = everyone | {d.code: f"{d.code} · {d.name(lang())}" for d in DIVISIONS}
     division = cols[1].selectbox(tr("label.division"), list(divisions), format_func=divisions.get,
                                  key="dash_division")
-    names = everyone | {e.bin: f"{e.name(lang())} · {e.bin}" for e in list_enterprises(store(), me)
-                        if district in (None, e.kato) and division in (None, e.oked[:2])}
+    language = lang()  # once, not per enterprise: there may be thousands
+    names = everyone | {e.bin: f"{e.name(language)} · {e.bin}" for e in enterprise_choices(store(), me)
+                        if district in (None, e.kato) and division in (None, e.division)}
     bin_ = cols[2].selectbox(tr("enterprise.choose"), list(names), format_func=names.get, key="dash_bin")
 else:
-    own = list_enterprises(store(), me, include_inactive=True)
+    own = enterprise_choices(store(), me)
     st.caption(tr("dashboard.own", name=own[0].name(lang()) if own else "–"))
 try:
     scope = scope_for(store(), me, district=district, division=division, bin_=bin_, kinds=kinds)
@@ -98,14 +108,18 @@ except SafetyError as exc:
     show_error(exc)
     st.stop()
 
+by_year = yearly(store(), scope, first, last)
 st.subheader(tr("dashboard.tiles", year=last, previous=last - 1))
-shown = tiles(store(), scope, last)
+shown = tiles(store(), scope, last, yearly_rows=by_year)
 for row in range(0, len(shown), 4):
     for column, tile in zip(st.columns(4), shown[row:row + 4], strict=False):
         show_tile(column, tile, last)
 
-by_year = yearly(store(), scope, first, last)
-months, rolling = monthly(store(), scope, first, last, lang()), rolling_kch(store(), scope, first, last)
+# The rolling Кч of the first chosen months reaches back a year: one monthly query covers both, only the chosen
+# years are drawn.
+reaching_back = monthly(store(), scope, first - 1, last, lang())
+months = [r for r in reaching_back if r["month"].year >= first]
+rolling = rolling_kch(store(), scope, first, last, months=reaching_back)
 chart_block(monthly_chart(months, rolling, lang()), "monthly")
 chart_block(yearly_chart(by_year, lang()), "yearly")
 yearly_table(by_year)
@@ -129,14 +143,14 @@ rules = heatmap(store(), scope, lang())
 chart_block(heatmap_chart(rules, lang()), "heatmap")
 sheets[tr("dashboard.sheet.heatmap")] = sheet(rules, HEATMAP)
 
-points, correlation = scatter(store(), scope, last, lang())
+table = league(store(), scope, last, lang(), years=last - first + 1)  # the scatter's points come from it
+points, correlation = scatter_from_league(table)
 chart_block(scatter_chart(points, correlation, lang()), "scatter")
 st.caption(correlation_text(correlation, lang()))
 sheets[tr("dashboard.sheet.scatter")] = sheet(points, SCATTER)
 
 st.subheader(tr("dashboard.league", year=last))
 st.caption(tr("dashboard.league.help"))
-table = league(store(), scope, last, lang(), years=last - first + 1)
 config = number_columns({k: v for k, v in LEAGUE.items() if k not in ("name", "bin", "district", "industry",
                                                                         "trend")})
 config |= {k: tr(LEAGUE[k]) for k in ("name", "bin", "district", "industry")}

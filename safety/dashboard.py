@@ -2,7 +2,9 @@
 the rule heatmap, the leading-against-lagging scatter, and the workbook of all of it.
 
 The page only lays these out; each function takes a Scope from `safety.indicators.scope_for`, which holds an
-enterprise's own users to their enterprise.
+enterprise's own users to their enterprise. One page view runs the enterprise × year query once (`league`); the
+scatter is derived from the league's rows, the tiles from the yearly rows and the rolling Кч from the monthly ones
+the page already has.
 """
 
 from __future__ import annotations
@@ -12,16 +14,19 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from safety.access import User, enterprise_scope, require
 from safety.db import Store
 from safety.db import indicators as sql
+from safety.db import scores as score_sql
 from safety.geography import DISTRICTS_BY_KATO, division_name
 from safety.i18n import t
-from safety.indicators import Scope, by_group, change_pct, enterprise_trend, yearly
+from safety.indicators import Scope, by_group, change_pct, yearly
 from safety.investigations import investigation_steps, overdue_steps
 from safety.scoring import GREEN_FROM, YELLOW_FROM
 
 CHECKLIST = "golden_rules"
 ROLLING_MONTHS = 12
+HEATMAP_ENTERPRISES = 40  # the heatmap shows the enterprises with the lowest latest scores, this many at most
 
 
 @dataclass(frozen=True)
@@ -36,11 +41,18 @@ class Tile:
     digits: int = 0
 
 
-def tiles(store: Store, scope: Scope, year: int, today: dt.date | None = None) -> list[Tile]:
-    """The KPI tiles for `year` against the year before (overdue figures are as of today)."""
+def tiles(store: Store, scope: Scope, year: int, today: dt.date | None = None, *,
+          yearly_rows: list[dict[str, Any]] | None = None) -> list[Tile]:
+    """The KPI tiles for `year` against the year before (overdue figures are as of today).
+
+    `yearly_rows` are `safety.indicators.yearly` rows of the same scope the caller already has: when they hold both
+    years, the indicators are taken from them instead of being queried again.
+    """
     today = today or dt.date.today()
-    [now] = yearly(store, scope, year, year)
-    [before] = yearly(store, scope, year - 1, year - 1)
+    known = {r["year"]: r for r in yearly_rows or ()}
+    if year - 1 not in known or year not in known:
+        known = {r["year"]: r for r in yearly(store, scope, year - 1, year)}
+    now, before = known[year], known[year - 1]
     with store.cursor() as cur:
         members = sql.programme_counts(cur, year=year, **scope.params())["enterprises"]
         members_before = sql.programme_counts(cur, year=year - 1, **scope.params())["enterprises"]
@@ -81,14 +93,19 @@ def monthly(store: Store, scope: Scope, first_year: int, last_year: int, lang: s
                                                      if r["severity"] else "")} for r in rows]
 
 
-def rolling_kch(store: Store, scope: Scope, first_year: int, last_year: int,
-                today: dt.date | None = None) -> list[dict[str, Any]]:
+def rolling_kch(store: Store, scope: Scope, first_year: int, last_year: int, today: dt.date | None = None, *,
+                months: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Кч over the 12 months ending with each month: injured (of the scope's kinds) in those months × 1000 / the
     headcount of the month's year. Months before 12 full months of data, months to come, and months without
-    headcount have none."""
+    headcount have none.
+
+    `months` are the scope's `monthly` rows from first_year − 1 (the first windows reach back into it) to
+    last_year, when the caller already has them; otherwise they are queried.
+    """
     today = today or dt.date.today()
     with store.cursor() as cur:
-        rows = sql.monthly(cur, first_year=first_year - 1, last_year=last_year, **scope.params())
+        rows = months if months is not None else sql.monthly(cur, first_year=first_year - 1, last_year=last_year,
+                                                             **scope.params())
         heads = sql.headcount_by_year(cur, first_year=first_year, last_year=last_year, **scope.params())
         first_case = sql.first_case_month(cur, **scope.params())
     injured: dict[dt.date, int] = {}
@@ -142,28 +159,55 @@ def _names(store: Store, scope: Scope, lang: str) -> dict[str, dict[str, Any]]:
 
 def league(store: Store, scope: Scope, year: int, lang: str, years: int = 5) -> list[dict[str, Any]]:
     """Enterprises ranked by Кч of `year` (highest first), with Кт, the change, the latest score and the Кч trend
-    over `years` years (the sparkline)."""
+    over `years` years (the sparkline).
+
+    One enterprise × year query covers the trend's years and the year before `year`; each row holds the figures
+    `safety.indicators.by_group(scope, "enterprise", year)` gives (enterprises with data in `year` or the year
+    before), so `scatter_from_league` needs no query of its own.
+    """
+    first = year - years + 1
+    with store.cursor() as cur:
+        found = sql.indicators(cur, group="enterprise", first_year=min(first, year - 1), last_year=year,
+                               kinds=list(scope.kinds), **scope.params())
+    per_enterprise: dict[str, dict[int, dict[str, Any]]] = {}
+    for r in found:
+        per_enterprise.setdefault(r["grp"], {})[r["year"]] = r
     names = _names(store, scope, lang)
-    trend = enterprise_trend(store, scope, year - years + 1, year)
-    scores = {r["bin"]: r["overall"] for r in _latest_scores(store, scope)}
+    scores = latest_overall(store, scope)
     rows = []
-    for row in by_group(store, scope, "enterprise", year):
-        bin_ = row["key"]
+    for bin_ in sorted(per_enterprise):
+        by_year = per_enterprise[bin_]
+        if year not in by_year and year - 1 not in by_year:
+            continue
+        now, before = by_year.get(year, {}), by_year.get(year - 1, {})
+        kch, previous_kch = _number(now.get("kch"), float), _number(before.get("kch"), float)
+        span = range(first, year + 1)
+        rates = [by_year[y]["kch"] if y in by_year else None for y in span]
+        trend = [math.nan if v is None else v for v in rates] if any(y in by_year for y in span) else []
         info = names.get(bin_, {})
         rows.append({"bin": bin_, "name": info.get("name", bin_), "district": info.get("district"),
-                     "industry": info.get("industry"), "injured": row["injured"], "killed": row["killed"],
-                     "headcount": row["headcount"], "kch": row["kch"], "kt": row["kt"],
-                     "yoy_kch_pct": row["yoy_kch_pct"], "score": scores.get(bin_),
-                     "trend": [v if v is not None else math.nan for v in trend.get(bin_, [])]})
+                     "industry": info.get("industry"), "injured": _number(now.get("injured"), int) or 0,
+                     "killed": _number(now.get("killed"), int) or 0, "headcount": _number(now.get("headcount"), int),
+                     "kch": kch, "kt": _number(now.get("kt"), float), "previous_kch": previous_kch,
+                     "yoy_kch_pct": change_pct(kch, previous_kch), "score": scores.get(bin_, {}).get("overall"),
+                     "trend": trend})
     rows.sort(key=lambda r: (-(r["kch"] if r["kch"] is not None else -1), r["name"]))
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
     return rows
 
 
-def _latest_scores(store: Store, scope: Scope) -> list[dict[str, Any]]:
+def _number(value: Any, kind: type) -> Any:
+    """A figure of the SQL result as a plain int or float, None when there is none (as by_group completes rows:
+    a missing count is 0, a missing rate None)."""
+    return None if value is None else kind(value)
+
+
+def latest_overall(store: Store, scope: Scope) -> dict[str, dict[str, Any]]:
+    """BIN -> the overall score and date ("overall", "assessed_on") of each assessed enterprise's latest
+    golden-rules assessment in scope."""
     with store.cursor() as cur:
-        return sql.latest_scores(cur, CHECKLIST, **scope.params())
+        return {r["bin"]: r for r in score_sql.overall_scores(cur, CHECKLIST, **scope.params())}
 
 
 def band(score: float | None) -> str:
@@ -173,16 +217,19 @@ def band(score: float | None) -> str:
     return "green" if score >= GREEN_FROM else "yellow" if score >= YELLOW_FROM else "red"
 
 
-def heatmap(store: Store, scope: Scope, lang: str) -> list[dict[str, Any]]:
-    """Each enterprise's latest score per golden rule, with its traffic-light band (the heatmap)."""
-    rows = []
-    for r in _latest_scores(store, scope):
-        if r["rule_id"] is None:
-            continue
-        rows.append({"bin": r["bin"], "name": r["name_kk"] if lang == "kk" else r["name_ru"],
-                     "rule": int(r["rule_id"]), "rule_label": t("dashboard.rule_short", lang, n=int(r["rule_id"])),
-                     "score": r["score"], "band": band(r["score"]), "assessed_on": r["assessed_on"]})
-    return rows
+def heatmap(store: Store, scope: Scope, lang: str, limit: int = HEATMAP_ENTERPRISES) -> list[dict[str, Any]]:
+    """The latest score per golden rule, with its traffic-light band, of the `limit` enterprises whose latest
+    overall score is lowest (the ones to act on first), lowest first; rules in order within each.
+
+    Every row also says how many enterprises in scope were assessed ("assessed"), so a chart can tell that it
+    shows only the lowest of them.
+    """
+    with store.cursor() as cur:
+        found = score_sql.lowest_rule_scores(cur, CHECKLIST, limit, **scope.params())
+    return [{"bin": r["bin"], "name": r["name_kk"] if lang == "kk" else r["name_ru"], "rule": int(r["rule_id"]),
+             "rule_label": t("dashboard.rule_short", lang, n=int(r["rule_id"])), "score": r["score"],
+             "band": band(r["score"]), "assessed_on": r["assessed_on"], "overall": r["overall"],
+             "assessed": int(r["assessed"])} for r in found]
 
 
 @dataclass(frozen=True)
@@ -193,18 +240,18 @@ class Correlation:
     n: int
 
 
-def scatter(store: Store, scope: Scope, year: int, lang: str) -> tuple[list[dict[str, Any]], Correlation]:
-    """Each enterprise's latest overall score against its Кч of `year`, and their correlation."""
-    scores = {r["bin"]: r for r in _latest_scores(store, scope)}
-    names = _names(store, scope, lang)
-    points = []
-    for row in by_group(store, scope, "enterprise", year):
-        latest = scores.get(row["key"])
-        if latest is None or latest["overall"] is None or row["kch"] is None:
-            continue
-        points.append({"bin": row["key"], "name": names.get(row["key"], {}).get("name", row["key"]),
-                       "score": float(latest["overall"]), "kch": row["kch"], "injured": row["injured"]})
+def scatter_from_league(league_rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], Correlation]:
+    """Each enterprise's latest overall score against its Кч of the league's year, and their correlation, from
+    the rows `league` gave (no query); points in BIN order."""
+    points = [{"bin": r["bin"], "name": r["name"], "score": float(r["score"]), "kch": r["kch"],
+               "injured": r["injured"]}
+              for r in sorted(league_rows, key=lambda r: r["bin"]) if r["score"] is not None and r["kch"] is not None]
     return points, pearson([p["score"] for p in points], [p["kch"] for p in points])
+
+
+def scatter(store: Store, scope: Scope, year: int, lang: str) -> tuple[list[dict[str, Any]], Correlation]:
+    """`scatter_from_league` on its own (one enterprise query): the page derives it from the league it shows."""
+    return scatter_from_league(league(store, scope, year, lang, years=1))
 
 
 def pearson(xs: list[float], ys: list[float]) -> Correlation:
@@ -219,3 +266,29 @@ def pearson(xs: list[float], ys: list[float]) -> Correlation:
     if sxx == 0 or syy == 0:
         return Correlation(None, n)
     return Correlation(sxy / math.sqrt(sxx * syy), n)
+
+
+@dataclass(frozen=True)
+class EnterpriseChoice:
+    """An enterprise as the dashboard's filter offers it."""
+
+    bin: str
+    name_ru: str
+    name_kk: str
+    kato: str
+    division: str  # the OKED division (its first two digits)
+
+    def name(self, lang: str) -> str:
+        """The name for the language (Kazakh for kk, otherwise Russian)."""
+        return self.name_kk if lang == "kk" and self.name_kk else self.name_ru
+
+
+def enterprise_choices(store: Store, user: User) -> list[EnterpriseChoice]:
+    """The enterprises the user may pick, by Russian name, under the rule of `register.list_enterprises`: the
+    active register for those who see every enterprise, and only their own (even deactivated) for an enterprise's
+    manager or safety officer (none for one bound to no enterprise). Only the filter's fields are read."""
+    require(user, "enterprise.read")
+    own = enterprise_scope(user)
+    with store.cursor() as cur:
+        rows = score_sql.enterprise_choices(cur, include_inactive=own is not None, enterprise_id=own)
+    return [EnterpriseChoice(**r) for r in rows]

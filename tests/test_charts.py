@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import io
+import json
 import math
 import subprocess
 import sys
@@ -171,6 +172,42 @@ def test_heatmap_chart_colours_cells_by_band_and_writes_the_score(demo_store, sc
     sample = next(v for v in values if v["score"] is not None and v["score"] % 1)
     assert sample["score_text"] == str(round(sample["score"]))
     assert sample["band_label"] == t(f"chart.band.{sample['band']}", lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_heatmap_chart_says_when_it_shows_only_the_lowest_scored_enterprises(demo_store, scope, lang):
+    rows = dash.heatmap(demo_store, scope, lang, limit=5)
+    spec = charts.heatmap_chart(rows, lang).to_dict()
+    assert spec["title"] == {"text": t("chart.heatmap.title", lang),
+                             "subtitle": [t("chart.heatmap.lowest", lang, n="5", total="31")]}
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == list(dict.fromkeys(r["name"] for r in rows))  # lowest first
+    assert len(_values(spec, spec["data"])) == 5 * 7
+    whole = charts.heatmap_chart(dash.heatmap(demo_store, scope, lang), lang).to_dict()
+    assert whole["title"] == t("chart.heatmap.title", lang)  # all 31 shown: nothing to say
+
+
+def test_chart_data_never_goes_through_jsonschema(monkeypatch):
+    """Altair validates schema objects row by row (seconds for thousands of rows): the rows must reach the spec as
+    plain named datasets, which `to_dict` (and so st.altair_chart) does not validate."""
+    from altair.utils import schemapi
+
+    validated = []  # whether each validated spec held a row (the marker is in a field no encoding names)
+    original = schemapi._get_errors_from_spec
+
+    def spy(spec, *args, **kwargs):
+        validated.append("Ж-метка" in json.dumps(spec, ensure_ascii=False, default=str))
+        return original(spec, *args, **kwargs)
+
+    monkeypatch.setattr(schemapi, "_get_errors_from_spec", spy)
+    points = [{"bin": f"Ж-метка {i}", "name": str(i), "score": 50.0 + i % 40, "kch": (i % 13) / 3, "injured": i % 5}
+              for i in range(2000)]
+    scatter = charts.scatter_chart(points, dash.pearson([p["score"] for p in points], [p["kch"] for p in points]),
+                                   "ru").to_dict()
+    cells = [{"bin": f"Ж-метка {i}", "name": str(i), "rule": n, "rule_label": str(n), "score": 50.0, "band": "red",
+              "assessed_on": None} for i in range(40) for n in range(1, 8)]
+    heat = charts.heatmap_chart(cells, "ru").to_dict()
+    assert validated and not any(validated)
+    assert len(_values(scatter, scatter["data"])) == 2000 and len(_values(heat, heat["data"])) == 280
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

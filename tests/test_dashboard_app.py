@@ -88,6 +88,7 @@ def test_filters_narrow_the_figures_and_the_downloads_hold_them(demo_app, monkey
     rows = list(book[t("dashboard.sheet.yearly", "ru")].iter_rows(values_only=True))
     assert rows[0][0] == t("label.year", "ru") and [r[0] for r in rows[1:]] == list(range(first, last + 1))
     assert len(list(book[t("dashboard.sheet.league", "ru")].iter_rows())) == 1 + 31
+    assert len(list(book[t("dashboard.sheet.heatmap", "ru")].iter_rows())) == 1 + 31 * 7  # the heatmap's cells
     assert captured["yearly.png"]().startswith(b"\x89PNG")  # drawn only now, as on a click
 
     at.selectbox(key="dash_district").set_value("311000000").run()
@@ -157,3 +158,21 @@ def test_enterprise_page_shows_indicators_cases_actions_investigations_and_asses
     assert len(tabs[0].get("vega_lite_chart")) == 1
     for tab in tabs[1:4]:  # cases, actions, investigations: a table, or a note that there is none
         assert len(tab.dataframe) + len(tab.info) == 1
+
+
+def test_one_view_runs_the_enterprise_query_once(demo_app, monkeypatch):
+    from safety.db import indicators as sql
+
+    groups = []
+    original = sql.indicators
+
+    def counting(cur, **kwargs):
+        groups.append(kwargs["group"])
+        return original(cur, **kwargs)
+
+    at = demo_app("demo.region")
+    monkeypatch.setattr(sql, "indicators", counting)
+    at.switch_page(DASHBOARD).run()
+    assert not at.exception and not at.error
+    # the yearly figures (the tiles reuse them), the districts, the industries, and the league (the scatter's too)
+    assert sorted(groups) == ["district", "division", "enterprise", "total"]

@@ -1,0 +1,257 @@
+"""The dashboard's library (safety/dashboard.py) against the figures it gave before it was made to run the enterprise
+query once: the heatmap of the lowest-scored enterprises, the league from one query, the scatter from the league's
+rows, the tiles and the rolling Кч from rows the page already has, and the enterprise filter's choices."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pytest
+
+from safety import dashboard as dash
+from safety.access import SYSTEM, Role, User
+from safety.assessments import assessment_history
+from safety.db import indicators as sql
+from safety.indicators import Scope, by_group, enterprise_trend, scope_for, yearly
+from safety.register import list_enterprises, set_enterprise_active
+
+YEAR, TODAY = 2025, dt.date(2026, 6, 30)
+TARAZ = "311000000"
+
+
+@pytest.fixture
+def region(demo_store) -> Scope:
+    return scope_for(demo_store, SYSTEM)
+
+
+def _scopes(store) -> list[Scope]:
+    """The region, a district, an industry, one enterprise, and other kinds of case."""
+    some = list_enterprises(store, SYSTEM)[3]
+    return [scope_for(store, SYSTEM), scope_for(store, SYSTEM, district=TARAZ),
+            scope_for(store, SYSTEM, division=some.oked[:2]), scope_for(store, SYSTEM, bin_=some.bin),
+            scope_for(store, SYSTEM, kinds=["accident", "micro_injury"])]
+
+
+def _latest(store, scope: Scope) -> dict[str, dict[str, Any]]:
+    """Each assessed enterprise's latest submitted golden-rules assessment in scope, from the assessment history
+    (the scope's enterprises as safety/db/indicators.py's scope filter picks them)."""
+    with store.cursor() as cur:
+        in_scope = sql.enterprise_names(cur, **scope.params())
+    out = {}
+    for bin_ in in_scope:
+        history = assessment_history(store, SYSTEM, bin_, "golden_rules")
+        if history:
+            out[bin_] = history[-1]
+    return out
+
+
+def _old_league(store, scope: Scope, year: int, lang: str, years: int) -> list[dict[str, Any]]:
+    """The league as it was built before: by_group(enterprise, year) and enterprise_trend over the years."""
+    names = dash._names(store, scope, lang)
+    trend = enterprise_trend(store, scope, year - years + 1, year)
+    scores = {bin_: latest["overall"] for bin_, latest in _latest(store, scope).items()}
+    rows = []
+    for row in by_group(store, scope, "enterprise", year):
+        bin_ = row["key"]
+        info = names.get(bin_, {})
+        rows.append({"bin": bin_, "name": info.get("name", bin_), "district": info.get("district"),
+                     "industry": info.get("industry"), "injured": row["injured"], "killed": row["killed"],
+                     "headcount": row["headcount"], "kch": row["kch"], "kt": row["kt"],
+                     "previous_kch": row["previous_kch"], "yoy_kch_pct": row["yoy_kch_pct"],
+                     "score": scores.get(bin_),
+                     "trend": [v if v is not None else math.nan for v in trend.get(bin_, [])]})
+    rows.sort(key=lambda r: (-(r["kch"] if r["kch"] is not None else -1), r["name"]))
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    return rows
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, with NaN equal to NaN (the trend's gaps)."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b and type(a) is type(b)
+
+
+# --- the heatmap
+
+
+def test_heatmap_shows_the_lowest_scored_enterprises_lowest_first(demo_store, region):
+    latest = _latest(demo_store, region)
+    ranked = sorted(latest, key=lambda b: (latest[b]["overall"] is None, latest[b]["overall"], b))
+    rows = dash.heatmap(demo_store, region, "ru", limit=5)
+    bins = list(dict.fromkeys(r["bin"] for r in rows))
+    assert bins == ranked[:5]
+    assert [r["overall"] for r in rows[::7]] == [latest[b]["overall"] for b in bins]
+    assert [r["overall"] for r in rows[::7]] == sorted(r["overall"] for r in rows[::7])
+    assert max(latest[b]["overall"] for b in bins) <= min(latest[b]["overall"] for b in ranked[5:])
+    for bin_ in bins:  # every rule of each, in order, from that enterprise's latest assessment
+        cells = [r for r in rows if r["bin"] == bin_]
+        assert [c["rule"] for c in cells] == list(range(1, 8))
+        assert [c["score"] for c in cells] == [latest[bin_]["rules"][n]["score"] for n in range(1, 8)]
+        assert {c["assessed_on"] for c in cells} == {latest[bin_]["assessed_on"]}
+    assert {r["assessed"] for r in rows} == {len(latest)}
+
+
+def test_heatmap_by_default_holds_every_demo_enterprise_as_before(demo_store, region):
+    latest = _latest(demo_store, region)
+    assert len(latest) < dash.HEATMAP_ENTERPRISES
+    rows = dash.heatmap(demo_store, region, "kk")
+    expected = {(b, n, a["rules"][n]["score"], a["assessed_on"]) for b, a in latest.items() for n in a["rules"]}
+    assert {(r["bin"], r["rule"], r["score"], r["assessed_on"]) for r in rows} == expected
+    assert len(rows) == len(expected)
+    names = dash._names(demo_store, region, "kk")
+    assert all(r["name"] == names[r["bin"]]["name"] for r in rows)
+    assert all(r["band"] == dash.band(r["score"]) for r in rows)
+
+
+@pytest.mark.parametrize("which", range(5))
+def test_scores_keep_the_scope_of_the_indicators(demo_store, which):
+    scope = _scopes(demo_store)[which]
+    latest = _latest(demo_store, scope)
+    found = dash.latest_overall(demo_store, scope)
+    assert {b: (r["overall"], r["assessed_on"]) for b, r in found.items()} == {
+        b: (a["overall"], a["assessed_on"]) for b, a in latest.items()}
+    assert {r["bin"] for r in dash.heatmap(demo_store, scope, "ru")} == set(latest)
+
+
+def test_a_deactivated_enterprise_leaves_the_heatmap_and_the_scores(demo_store, region):
+    lowest = dash.heatmap(demo_store, region, "ru", limit=1)[0]
+    set_enterprise_active(demo_store, SYSTEM, lowest["bin"], False)
+    after = dash.heatmap(demo_store, region, "ru", limit=1)
+    assert after[0]["bin"] != lowest["bin"] and after[0]["assessed"] == lowest["assessed"] - 1
+    assert lowest["bin"] not in dash.latest_overall(demo_store, region)
+
+
+# --- the league and the scatter
+
+
+@pytest.mark.parametrize("years", [5, 3, 1])
+def test_league_from_one_query_equals_by_group_and_the_trend(demo_store, region, years):
+    old = _old_league(demo_store, region, YEAR, "ru", years)
+    new = dash.league(demo_store, region, YEAR, "ru", years=years)
+    assert len(new) == len(old) == 31
+    for before, now in zip(old, new, strict=True):
+        assert set(now) == set(before)
+        assert all(_same(now[k], before[k]) for k in before), (before, now)
+
+
+@pytest.mark.parametrize("which", range(5))
+def test_league_equals_the_old_one_in_every_scope(demo_store, which):
+    scope = _scopes(demo_store)[which]
+    old = _old_league(demo_store, scope, 2024, "en", 4)
+    new = dash.league(demo_store, scope, 2024, "en", years=4)
+    assert [r["bin"] for r in new] == [r["bin"] for r in old]
+    assert all(_same(n[k], o[k]) for o, n in zip(old, new, strict=True) for k in o)
+
+
+def test_league_runs_one_enterprise_query(demo_store, region, monkeypatch):
+    calls = []
+    original = sql.indicators
+
+    def counting(cur, **kwargs):
+        calls.append(kwargs)
+        return original(cur, **kwargs)
+
+    monkeypatch.setattr(sql, "indicators", counting)
+    table = dash.league(demo_store, region, YEAR, "ru", years=5)
+    dash.scatter_from_league(table)
+    assert [(c["group"], c["first_year"], c["last_year"]) for c in calls] == [("enterprise", YEAR - 4, YEAR)]
+
+
+def test_scatter_from_the_league_rows_equals_the_old_scatter(demo_store, region):
+    latest = _latest(demo_store, region)
+    names = dash._names(demo_store, region, "ru")
+    old = []
+    for row in by_group(demo_store, region, "enterprise", YEAR):  # the scatter as it was built before
+        score = latest.get(row["key"], {}).get("overall")
+        if score is None or row["kch"] is None:
+            continue
+        old.append({"bin": row["key"], "name": names[row["key"]]["name"], "score": float(score), "kch": row["kch"],
+                    "injured": row["injured"]})
+    points, correlation = dash.scatter_from_league(dash.league(demo_store, region, YEAR, "ru", years=5))
+    assert points == old and len(points) > 10
+    assert correlation == dash.pearson([p["score"] for p in old], [p["kch"] for p in old])
+    assert correlation.r is not None and correlation.n == len(old)
+    assert dash.scatter(demo_store, region, YEAR, "ru") == (points, correlation)
+
+
+def test_scatter_leaves_out_enterprises_without_a_score_or_a_kch():
+    rows = [{"bin": "3", "name": "В", "score": 70.0, "kch": 1.5, "injured": 2},
+            {"bin": "1", "name": "А", "score": None, "kch": 2.0, "injured": 1},
+            {"bin": "2", "name": "Б", "score": 55.5, "kch": None, "injured": 0}]
+    points, correlation = dash.scatter_from_league(rows)
+    assert points == [{"bin": "3", "name": "В", "score": 70.0, "kch": 1.5, "injured": 2}]
+    assert correlation == dash.Correlation(None, 1)
+
+
+# --- the tiles and the rolling Кч
+
+
+def test_tiles_are_unchanged_whether_or_not_the_yearly_rows_are_given(demo_store, region):
+    [now] = yearly(demo_store, region, YEAR, YEAR)  # the tiles as they were computed before
+    [before] = yearly(demo_store, region, YEAR - 1, YEAR - 1)
+    queried = dash.tiles(demo_store, region, YEAR, TODAY)
+    given = dash.tiles(demo_store, region, YEAR, TODAY, yearly_rows=yearly(demo_store, region, YEAR - 4, YEAR))
+    assert given == queried
+    shown = {tile.key: tile for tile in queried}
+    for key, name in (("dashboard.tile.injured", "injured"), ("dashboard.tile.killed", "killed"),
+                      ("indicator.kch", "kch"), ("indicator.kt", "kt")):
+        assert (shown[key].value, shown[key].previous) == (now[name], before[name])
+    assert len(queried) == 8
+
+
+def test_tiles_query_the_years_the_given_rows_lack(demo_store, region):
+    only_this_year = yearly(demo_store, region, YEAR, YEAR)
+    assert (dash.tiles(demo_store, region, YEAR, TODAY, yearly_rows=only_this_year)
+            == dash.tiles(demo_store, region, YEAR, TODAY))
+
+
+@pytest.mark.parametrize("which", [0, 1, 3, 4])
+def test_rolling_kch_from_the_pages_monthly_rows_equals_its_own_query(demo_store, which):
+    scope = _scopes(demo_store)[which]
+    months = dash.monthly(demo_store, scope, 2021, 2025, "ru")
+    assert (dash.rolling_kch(demo_store, scope, 2022, 2025, TODAY, months=months)
+            == dash.rolling_kch(demo_store, scope, 2022, 2025, TODAY))
+    assert any(r["kch_12m"] is not None for r in dash.rolling_kch(demo_store, scope, 2022, 2025, TODAY))
+
+
+# --- the enterprise filter's choices
+
+
+def _user(role: Role, enterprise_id: int | None) -> User:
+    return User(id=1, username="u", full_name="U", role=role, enterprise_id=enterprise_id)
+
+
+def test_enterprise_choices_are_the_register_the_user_may_list(demo_store):
+    everyone = list_enterprises(demo_store, SYSTEM)
+    for user in (SYSTEM, _user(Role.ADMIN, None), _user(Role.REGIONAL_MANAGER, None)):
+        choices = dash.enterprise_choices(demo_store, user)
+        assert [(c.bin, c.name_ru, c.name_kk, c.kato, c.division) for c in choices] == [
+            (e.bin, e.name_ru, e.name_kk, e.kato, e.oked[:2]) for e in everyone]
+        assert choices[0].name("kk") == everyone[0].name("kk") and choices[0].name("en") == everyone[0].name_ru
+
+
+@pytest.mark.parametrize("role", [Role.ENTERPRISE_MANAGER, Role.SAFETY_OFFICER])
+def test_an_enterprise_user_may_choose_only_their_own_even_deactivated(demo_store, role):
+    own = list_enterprises(demo_store, SYSTEM)[5]
+    user = _user(role, own.id)
+    assert [c.bin for c in dash.enterprise_choices(demo_store, user)] == [own.bin]
+    set_enterprise_active(demo_store, SYSTEM, own.bin, False)
+    assert [c.bin for c in dash.enterprise_choices(demo_store, user)] == [own.bin]
+    assert own.bin not in {c.bin for c in dash.enterprise_choices(demo_store, SYSTEM)}
+    assert dash.enterprise_choices(demo_store, _user(role, None)) == []  # bound to no enterprise: nothing
+
+
+def test_enterprise_choices_need_a_signed_in_active_user(demo_store):
+    from safety.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        dash.enterprise_choices(demo_store, None)
+    inactive = User(id=1, username="u", full_name="U", role=Role.ADMIN, active=False)
+    with pytest.raises(PermissionDenied):
+        dash.enterprise_choices(demo_store, inactive)
