@@ -71,12 +71,13 @@ from safety.checklists import load_checklists  # noqa: E402
 from safety.db import Store, meta  # noqa: E402
 from safety.db import assessments as assessment_sql  # noqa: E402
 from safety.db import enterprises as enterprise_sql  # noqa: E402
+from safety.db import scores as score_sql  # noqa: E402
 from safety.db import users as users_sql  # noqa: E402
 from safety.demo import demo_bin, mark_initialised  # noqa: E402
 from safety.geography import DISTRICTS, DIVISIONS  # noqa: E402
 from safety.identifiers import is_valid_bin  # noqa: E402
 from safety.programme import programme_summary  # noqa: E402
-from safety.register import VISION_ZERO_LAUNCH, list_enterprises  # noqa: E402
+from safety.register import VISION_ZERO_LAUNCH  # noqa: E402
 from safety.users import create_user  # noqa: E402
 
 try:
@@ -409,7 +410,7 @@ class Recorder:
 
     def __init__(self) -> None:
         self.originals: dict[str, tuple[Any, str, Callable[..., Any]]] = {}
-        for module in (raw_sql, enterprise_sql, assessment_sql):
+        for module in (raw_sql, enterprise_sql, assessment_sql, score_sql):
             short = module.__name__.rsplit(".", 1)[-1]
             for name, fn in vars(module).items():
                 if inspect.isfunction(fn) and fn.__module__ == module.__name__ and not name.startswith("_"):
@@ -507,19 +508,29 @@ def library_calls(store: Store, scope_args: dict[str, Any], year: int, today: dt
     groups by enterprise is not on the page (the league covers it); it is timed but left out of the sums.
     """
     first = year - YEARS + 1
+    kept: dict[str, Any] = {}  # rows the page passes on from one call to the next
+
+    def keep(name: str, value: Any) -> Any:
+        kept[name] = value
+        return value
+
     return [
         ("programme_summary (latest year)", lambda s: programme_summary(store, SYSTEM, today), True),
-        ("list_enterprises (the filter)", lambda s: list_enterprises(store, SYSTEM), True),
+        ("enterprise_choices (the filter)", lambda s: dashboard.enterprise_choices(store, SYSTEM), True),
         ("scope_for", lambda s: indicator_lib.scope_for(store, SYSTEM, **scope_args), True),
-        ("tiles", lambda s: dashboard.tiles(store, s, year, today), True),
-        ("indicators.yearly (5 years)", lambda s: indicator_lib.yearly(store, s, first, year), True),
-        ("monthly (5 years)", lambda s: dashboard.monthly(store, s, first, year, LANG), True),
-        ("rolling_kch (5 years)", lambda s: dashboard.rolling_kch(store, s, first, year, today), True),
+        ("indicators.yearly (5 years)", lambda s: keep("yearly", indicator_lib.yearly(store, s, first, year)), True),
+        ("tiles (from the yearly rows)",
+         lambda s: dashboard.tiles(store, s, year, today, yearly_rows=kept["yearly"]), True),
+        ("monthly (5 years + the year before)",
+         lambda s: keep("months", dashboard.monthly(store, s, first - 1, year, LANG)), True),
+        ("rolling_kch (from the monthly rows)",
+         lambda s: dashboard.rolling_kch(store, s, first, year, today, months=kept["months"]), True),
         ("groups district", lambda s: dashboard.groups(store, s, "district", year, LANG), True),
         ("groups division", lambda s: dashboard.groups(store, s, "division", year, LANG), True),
-        ("heatmap", lambda s: dashboard.heatmap(store, s, LANG), True),
-        ("scatter", lambda s: dashboard.scatter(store, s, year, LANG), True),
-        ("league (5-year trend)", lambda s: dashboard.league(store, s, year, LANG, years=YEARS), True),
+        ("heatmap (40 lowest)", lambda s: dashboard.heatmap(store, s, LANG), True),
+        ("league (5-year trend)",
+         lambda s: keep("league", dashboard.league(store, s, year, LANG, years=YEARS)), True),
+        ("scatter_from_league", lambda s: dashboard.scatter_from_league(kept["league"]), True),
         ("groups enterprise (not on the page)", lambda s: dashboard.groups(store, s, "enterprise", year, LANG),
          False),
     ]
