@@ -83,7 +83,7 @@ _RATES = """
                CAST(sum(ey.near_misses) AS BIGINT) AS near_misses, CAST(sum(ey.accidents) AS BIGINT) AS accidents,
                CAST(sum(ey.lost_time) AS BIGINT) AS lost_time, CAST(sum(ey.recordable) AS BIGINT) AS recordable,
                CAST(sum(ey.dart_cases) AS BIGINT) AS dart_cases,
-               count(DISTINCT ey.enterprise_id) AS enterprises,
+               count(*) AS enterprises,  -- one row per enterprise and year
                CAST(sum(ey.injured) FILTER (WHERE ey.headcount IS NOT NULL) AS BIGINT) AS injured_staffed,
                CAST(sum(ey.killed) FILTER (WHERE ey.headcount IS NOT NULL) AS BIGINT) AS killed_staffed,
                CAST(sum(ey.lost_time) FILTER (WHERE ey.hours IS NOT NULL) AS BIGINT) AS lost_time_hours,
