@@ -26,7 +26,6 @@ from safety.scoring import GREEN_FROM, YELLOW_FROM
 
 CHECKLIST = "golden_rules"
 ROLLING_MONTHS = 12
-LEAGUE_COLUMNS = ("grp", "year", "injured", "killed", "headcount", "kch", "kt")
 HEATMAP_ENTERPRISES = 40  # the heatmap shows the enterprises with the lowest latest scores, this many at most
 
 
@@ -168,8 +167,8 @@ def league(store: Store, scope: Scope, year: int, lang: str, years: int = 5) -> 
     """
     first = year - years + 1
     with store.cursor() as cur:
-        found = sql.indicators(cur, group="enterprise", first_year=min(first, year - 1), last_year=year,
-                               kinds=list(scope.kinds), columns=LEAGUE_COLUMNS, **scope.params())
+        found = sql.league_years(cur, first_year=min(first, year - 1), last_year=year, kinds=list(scope.kinds),
+                                 **scope.params())
     per_enterprise: dict[str, dict[int, dict[str, Any]]] = {}
     for r in found:
         per_enterprise.setdefault(r["grp"], {})[r["year"]] = r

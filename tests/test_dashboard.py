@@ -151,16 +151,21 @@ def test_league_equals_the_old_one_in_every_scope(demo_store, which):
 
 def test_league_runs_one_enterprise_query(demo_store, region, monkeypatch):
     calls = []
-    original = sql.indicators
+    lean, generic = sql.league_years, sql.indicators
 
     def counting(cur, **kwargs):
         calls.append(kwargs)
-        return original(cur, **kwargs)
+        return lean(cur, **kwargs)
 
-    monkeypatch.setattr(sql, "indicators", counting)
+    def refused(cur, **kwargs):
+        raise AssertionError(f"the league asked the generic query: {kwargs}")
+
+    monkeypatch.setattr(sql, "league_years", counting)
+    monkeypatch.setattr(sql, "indicators", refused)
     table = dash.league(demo_store, region, YEAR, "ru", years=5)
     dash.scatter_from_league(table)
-    assert [(c["group"], c["first_year"], c["last_year"]) for c in calls] == [("enterprise", YEAR - 4, YEAR)]
+    assert [(c["first_year"], c["last_year"]) for c in calls] == [(YEAR - 4, YEAR)]
+    monkeypatch.setattr(sql, "indicators", generic)
 
 
 def test_scatter_from_the_league_rows_equals_the_old_scatter(demo_store, region):

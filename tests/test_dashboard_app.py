@@ -164,15 +164,20 @@ def test_one_view_runs_the_enterprise_query_once(demo_app, monkeypatch):
     from safety.db import indicators as sql
 
     groups = []
-    original = sql.indicators
+    original, lean = sql.indicators, sql.league_years
 
     def counting(cur, **kwargs):
         groups.append(kwargs["group"])
         return original(cur, **kwargs)
 
+    def league(cur, **kwargs):
+        groups.append("league")
+        return lean(cur, **kwargs)
+
     at = demo_app("demo.region")
     monkeypatch.setattr(sql, "indicators", counting)
+    monkeypatch.setattr(sql, "league_years", league)
     at.switch_page(DASHBOARD).run()
     assert not at.exception and not at.error
     # the yearly figures (the tiles reuse them), the districts, the industries, and the league (the scatter's too)
-    assert sorted(groups) == ["district", "division", "enterprise", "total"]
+    assert sorted(groups) == ["district", "division", "league", "total"]

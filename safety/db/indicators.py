@@ -223,3 +223,30 @@ def first_case_month(cur: Cursor, *, district: str | None = None, division: str 
     sql = "WITH " + _SCOPE + """
         SELECT min(make_date(c.year, c.month, 1)) FROM monthly_counts c JOIN scope s ON s.id = c.enterprise_id"""
     return cur.execute(sql, _scope_params(district, division, bin_)).fetchone()[0]
+
+
+def league_years(cur: Cursor, *, first_year: int, last_year: int, kinds: list[str], district: str | None = None,
+                 division: str | None = None, bin_: str | None = None) -> list[dict[str, Any]]:
+    """Per enterprise and year only what the league table shows (injured, killed, headcount, Кч, Кт): the same
+    figures as indicators(group="enterprise"), from a leaner query (the league is the dashboard's biggest one)."""
+    sql = "WITH " + _SCOPE + """,
+        cases AS (
+            SELECT c.enterprise_id, c.year, sum(c.cases) AS injured,
+                   sum(c.cases) FILTER (WHERE c.severity = 'fatal') AS killed,
+                   sum(c.lost_days) FILTER (WHERE c.severity IS DISTINCT FROM 'fatal') AS lost_days,
+                   sum(c.cases) FILTER (WHERE c.severity IS DISTINCT FROM 'fatal') AS nonfatal
+            FROM incident_counts c JOIN scope s ON s.id = c.enterprise_id
+            WHERE list_contains(?, c.kind) AND c.year BETWEEN ? AND ?
+            GROUP BY ALL),
+        staffed AS (
+            SELECT y.enterprise_id, y.year, y.avg_headcount AS headcount
+            FROM enterprise_years y JOIN scope s ON s.id = y.enterprise_id WHERE y.year BETWEEN ? AND ?)
+        SELECT e.bin AS grp, coalesce(c.year, p.year) AS year, CAST(coalesce(c.injured, 0) AS BIGINT) AS injured,
+               CAST(coalesce(c.killed, 0) AS BIGINT) AS killed, p.headcount,
+               CASE WHEN p.headcount > 0 THEN coalesce(c.injured, 0) * 1000.0 / p.headcount END AS kch,
+               CASE WHEN c.nonfatal > 0 THEN c.lost_days * 1.0 / c.nonfatal END AS kt
+        FROM cases c FULL JOIN staffed p ON p.enterprise_id = c.enterprise_id AND p.year = c.year
+        JOIN enterprises e ON e.id = coalesce(c.enterprise_id, p.enterprise_id)
+        ORDER BY grp, year"""
+    params = [*_scope_params(district, division, bin_), kinds, first_year, last_year, first_year, last_year]
+    return fetch_dicts(cur.execute(sql, params))
