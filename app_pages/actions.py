@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages.ui import lang, show_error, store, tr, user
+from app_pages.ui import act, lang, show_error, store, tr, user
 from safety.access import can
 from safety.actions import PRIORITIES, STATES, confirm_action, create_action, list_actions, update_action
 from safety.errors import SafetyError
@@ -40,12 +40,7 @@ if ids and (can(me, "actions.confirm", me.enterprise_id) or can(me, "actions.man
     chosen = st.selectbox(tr("actions.choose"), list(ids), format_func=ids.get, key="act_chosen")
     action = next(r for r in rows if r["id"] == chosen)
     if action["state"] == "proposed" and st.button(tr("actions.confirm"), key="act_confirm"):
-        try:
-            confirm_action(store(), me, chosen)
-        except SafetyError as exc:
-            show_error(exc)
-        else:
-            st.rerun()
+        act(confirm_action, store(), me, chosen)
     if can(me, "actions.manage", action["enterprise_id"]):
         with st.form(f"action_{chosen}"):
             left, right = st.columns(2)
@@ -63,12 +58,7 @@ if ids and (can(me, "actions.confirm", me.enterprise_id) or can(me, "actions.man
                 "cancel_reason": right.text_input(tr("label.cancel_reason"), value=action["cancel_reason"] or ""),
             }
             if st.form_submit_button(tr("action.save"), type="primary"):
-                try:
-                    update_action(store(), me, chosen, values)
-                except SafetyError as exc:
-                    show_error(exc)
-                else:
-                    st.rerun()
+                act(update_action, store(), me, chosen, values)
 
 if can(me, "actions.manage", me.enterprise_id) and me.enterprise_id is not None:
     with st.expander(tr("actions.add"), icon=":material/add_task:"), st.form("new_action", clear_on_submit=True):

@@ -5,7 +5,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.ui import lang, show_error, store, tr, user
+from app_pages.ui import act, lang, show_error, store, tr, user
 from safety.access import can
 from safety.actions import PRIORITIES, actions_for_incident, create_action
 from safety.errors import SafetyError
@@ -69,12 +69,7 @@ if case is not None:
             values["rule_id"] = right.selectbox(tr("actions.rule"), list(rules), format_func=rules.get,
                                                 index=list(rules).index(case["rule"]))
             if st.form_submit_button(tr("incidents.create_action"), type="primary"):
-                try:
-                    create_action(store(), me, case["bin"], values, incident_id=case["id"])
-                except SafetyError as exc:
-                    show_error(exc)
-                else:
-                    st.rerun()
+                act(create_action, store(), me, case["bin"], values, incident_id=case["id"])
 
 st.subheader(tr("incidents.investigations"))
 serious = investigations(store(), me, bin_=bin_)
@@ -97,12 +92,7 @@ if officer and serious:
             dates = {n: st.date_input(tr("investigation.date." + n), value=accident[n], format="DD.MM.YYYY")
                      for n in ("reported_on", "commission_on", "closed_on", "act_sent_on")}
             if st.form_submit_button(tr("action.save"), type="primary"):
-                try:
-                    set_investigation_dates(store(), me, chosen, dates)
-                except SafetyError as exc:
-                    show_error(exc)
-                else:
-                    st.rerun()
+                act(set_investigation_dates, store(), me, chosen, dates)
 
 if officer:
     own = next(iter(mine))
@@ -125,12 +115,7 @@ if officer:
                 "rule": right.selectbox(tr("incident.col.rule"), [None, *range(1, 8)]),
             }
             if st.form_submit_button(tr("action.add"), type="primary"):
-                try:
-                    add_incident(store(), me, own, values)
-                except SafetyError as exc:
-                    show_error(exc)
-                else:
-                    st.rerun()
+                act(add_incident, store(), me, own, values)
 
 with st.expander(tr("incidents.imports"), icon=":material/history:"):
     st.download_button(tr("incidents.template"), data=partial(incident_template, lang()),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.ui import lang, show_error, sign_in, sso_configured, store, tr
+from app_pages.ui import act, lang, show_error, sign_in, sso_configured, store, tr
 from safety.auth import authenticate, create_admin, has_users, user_for_email
 from safety.demo import demo_credentials
 from safety.errors import SafetyError, ValidationFailed
@@ -35,12 +35,7 @@ with st.form("sign_in"):
     username = st.text_input(tr("label.username"), key="signin_username")
     password = st.text_input(tr("label.password"), type="password", key="signin_password")
     if st.form_submit_button(tr("auth.sign_in"), type="primary"):
-        try:
-            sign_in(authenticate(store(), username, password))
-        except SafetyError as exc:
-            show_error(exc)
-        else:
-            st.rerun()
+        act(lambda: sign_in(authenticate(store(), username, password)))
 
 if sso_configured():
     if st.user.is_logged_in:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -98,6 +99,16 @@ def tr(key: str, **params: Any) -> str:
 def show_error(exc: SafetyError) -> None:
     """Show a library error in the user's language."""
     st.error(exc.render(lang()))
+
+
+def act(action: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Do a library action from a button: show its error in the user's language, or rerun the page on success."""
+    try:
+        action(*args, **kwargs)
+    except SafetyError as exc:
+        show_error(exc)
+    else:
+        st.rerun()
 
 
 def enterprise_form(key: str, initial: dict[str, Any] | None = None) -> dict[str, Any] | None:
