@@ -39,27 +39,26 @@ import json
 import logging
 import math
 import os
-import platform
 import pstats
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
 import time
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+PACKAGES = ("duckdb", "pandas", "pyarrow", "numpy", "streamlit")  # versions recorded with the figures
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
+from machine import machine_facts, verdict  # noqa: E402
 
 import safety.db.indicators as raw_sql  # noqa: E402
 from safety import dashboard  # noqa: E402
@@ -873,43 +872,6 @@ def count_charts(at: Any) -> int:
 # --------------------------------------------------------------------------- facts and report
 
 
-def machine_facts() -> dict[str, Any]:
-    versions = {}
-    for package in ("duckdb", "pandas", "pyarrow", "numpy", "streamlit"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, check=True).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                                    capture_output=True, text=True, check=True).stdout.strip())
-    except (OSError, subprocess.CalledProcessError):
-        commit, dirty = None, None
-    memory = None
-    with contextlib.suppress(ValueError, OSError, AttributeError):
-        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return {
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "memory_bytes": memory,
-        "packages": versions,
-        "git_commit": commit,
-        "git_dirty": dirty,
-        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
-        "timestamp": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-    }
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
-
-
 def relative(theirs: float, ours: float) -> str:
     ratio = theirs / ours
     return f"{ratio:.1f}× slower than ours" if ratio >= 1 else f"{1 / ratio:.1f}× faster than ours"
@@ -974,7 +936,7 @@ def main(argv: list[str] | None = None) -> int:
     today = dt.date.today()
     year = today.year
 
-    facts = machine_facts()
+    facts = machine_facts(PACKAGES)
     memory = f", {facts['memory_bytes'] / 2**30:.0f} GiB RAM" if facts["memory_bytes"] else ""
     load = facts["load_average"]
     print(f"Python {facts['python']} on {facts['platform']}, {facts['cpu_count']} CPUs "

@@ -22,14 +22,11 @@ Figures go to stdout and to bench/out/incident_import.json.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
 import datetime as dt
 import gc
 import io
 import json
-import os
-import platform
 import pstats
 import random
 import resource
@@ -42,14 +39,15 @@ import textwrap
 import time
 import zipfile
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+PACKAGES = ("python-calamine", "openpyxl", "pandas", "duckdb", "pydantic")  # versions recorded with the figures
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from machine import machine_facts, verdict  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from openpyxl.cell import WriteOnlyCell  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
@@ -313,42 +311,6 @@ def child_import_peak(demo: DemoDatabase, data: bytes, lift_limits: bool) -> dic
 # --------------------------------------------------------------------------- facts and report
 
 
-def machine_facts() -> dict[str, Any]:
-    versions = {}
-    for package in ("python-calamine", "openpyxl", "pandas", "duckdb", "pydantic"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, check=True).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                                    capture_output=True, text=True, check=True).stdout.strip())
-    except (OSError, subprocess.CalledProcessError):
-        commit, dirty = None, None
-    memory = None
-    with contextlib.suppress(ValueError, OSError, AttributeError):
-        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return {
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "memory_bytes": memory,
-        "packages": versions,
-        "git_commit": commit,
-        "git_dirty": dirty,
-        "timestamp": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-    }
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
-
-
 def runs_text(runs: list[float]) -> str:
     return "/".join(f"{s:.2f}" for s in runs) + " s"
 
@@ -382,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
-    facts = machine_facts()
+    facts = machine_facts(PACKAGES)
     memory = f", {facts['memory_bytes'] / 2**30:.0f} GiB RAM" if facts["memory_bytes"] else ""
     print(f"Python {facts['python']} on {facts['platform']}, {facts['cpu_count']} CPUs "
           f"({facts['cpus_usable']} usable){memory}, git {facts['git_commit']}"

@@ -17,25 +17,23 @@ import datetime as dt
 import gc
 import io
 import json
-import os
-import platform
 import pstats
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+PACKAGES = ("python-calamine", "openpyxl", "pandas", "duckdb", "pydantic")  # versions recorded with the figures
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from machine import machine_facts  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
 from safety.db.store import Store  # noqa: E402
@@ -224,34 +222,6 @@ def profile_summary(fn: Callable[[], Any]) -> str:
 # --------------------------------------------------------------------------- facts and report
 
 
-def machine_facts() -> dict[str, Any]:
-    versions = {}
-    for package in ("python-calamine", "openpyxl", "pandas", "duckdb", "pydantic"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, check=True).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                                    capture_output=True, text=True, check=True).stdout.strip())
-    except (OSError, subprocess.CalledProcessError):
-        commit, dirty = None, None
-    return {
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "packages": versions,
-        "git_commit": commit,
-        "git_dirty": dirty,
-        "timestamp": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-    }
-
-
 def mib(n: int | None) -> str:
     return "-" if n is None else f"{n / 2**20:,.1f} MiB"
 
@@ -303,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
-    facts = machine_facts()
+    facts = machine_facts(PACKAGES)
     print(f"Python {facts['python']} on {facts['platform']}, {facts['cpu_count']} CPUs "
           f"({facts['cpus_usable']} usable), git {facts['git_commit']}{' (dirty)' if facts['git_dirty'] else ''}")
     print("  " + ", ".join(f"{k} {v}" for k, v in facts["packages"].items()))
