@@ -36,6 +36,7 @@ if str(ROOT) not in sys.path:
 from machine import machine_facts  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
+from safety.access import SYSTEM  # noqa: E402
 from safety.db.store import Store  # noqa: E402
 from safety.demo import demo_bin, demo_inputs  # noqa: E402
 from safety.geography import DISTRICTS  # noqa: E402
@@ -337,14 +338,14 @@ def main(argv: list[str] | None = None) -> int:
         stores = FreshStore(Path(tmp))
         empty = Store(Path(tmp) / "dry_run.duckdb")  # stays empty: the dry runs write nothing
         try:
-            plan = import_register(empty, data, FILENAME, dry_run=True)  # warm-up; also proves the file is valid
+            plan = import_register(empty, SYSTEM, data, FILENAME, dry_run=True)  # warm-up, and the file is valid
             counts = {"added": len(plan.added), "updated": len(plan.updated), "years": len(plan.years)}
-            median, runs = timed(lambda: import_register(empty, data, FILENAME, dry_run=True), args.repeat,
+            median, runs = timed(lambda: import_register(empty, SYSTEM, data, FILENAME, dry_run=True), args.repeat,
                                  budget=args.budget)
             results["import"]["dry_run"] = {"seconds": median, "runs": runs, "rows_per_second": total_rows / median,
                                             "plan": counts}
 
-            median, runs = timed(lambda: import_register(stores.store, data, FILENAME), args.repeat,
+            median, runs = timed(lambda: import_register(stores.store, SYSTEM, data, FILENAME), args.repeat,
                                  setup=stores.new, budget=args.budget)
             results["import"]["real"] = {"seconds": median, "runs": runs, "rows_per_second": total_rows / median}
             loaded = stores.keep()
@@ -352,28 +353,28 @@ def main(argv: list[str] | None = None) -> int:
             results["import"]["real"]["rows_in_database"] = {"enterprises": counted[0][0], "years": counted[0][1]}
 
             # 3. Export of the same database ---------------------------------------------------------------
-            exported = export_register(loaded, "ru")  # warm-up
-            median, runs = timed(lambda: export_register(loaded, "ru"), args.repeat, budget=args.budget)
+            exported = export_register(loaded, SYSTEM, "ru")  # warm-up
+            median, runs = timed(lambda: export_register(loaded, SYSTEM, "ru"), args.repeat, budget=args.budget)
             results["export"] = {"seconds": median, "runs": runs, "rows_per_second": total_rows / median,
                                  "xlsx_bytes": len(exported)}
 
             if not args.no_memory:
                 results["import"]["dry_run"]["peak_python_bytes"] = peak_memory(
-                    lambda: import_register(empty, data, FILENAME, dry_run=True))
-                results["export"]["peak_python_bytes"] = peak_memory(lambda: export_register(loaded, "ru"))
+                    lambda: import_register(empty, SYSTEM, data, FILENAME, dry_run=True))
+                results["export"]["peak_python_bytes"] = peak_memory(lambda: export_register(loaded, SYSTEM, "ru"))
                 results["import"]["real"]["peak_python_bytes"] = peak_memory(
-                    lambda: import_register(stores.store, data, FILENAME), setup=stores.new)
+                    lambda: import_register(stores.store, SYSTEM, data, FILENAME), setup=stores.new)
 
             for step, per_10k in ((results["import"]["real"], SLOW_IMPORT_PER_10K),
                                   (results["export"], SLOW_EXPORT_PER_10K)):
                 step["slow_limit_seconds"] = per_10k * args.enterprises / 10_000
                 step["slow"] = step["seconds"] > step["slow_limit_seconds"]
             if args.profile == "always" or (args.profile == "auto" and results["export"]["slow"]):
-                results["export"]["profile"] = profile_summary(lambda: export_register(loaded, "ru"))
+                results["export"]["profile"] = profile_summary(lambda: export_register(loaded, SYSTEM, "ru"))
             if args.profile == "always" or (args.profile == "auto" and results["import"]["real"]["slow"]):
                 stores.new()
                 results["import"]["real"]["profile"] = profile_summary(
-                    lambda: import_register(stores.store, data, FILENAME))
+                    lambda: import_register(stores.store, SYSTEM, data, FILENAME))
         finally:
             stores.close_all()
             empty.close()
