@@ -6,6 +6,7 @@ import contextlib
 import csv
 import ctypes
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,15 +40,16 @@ class Sheet:
         return not any(cell not in (None, "") for row in self.rows for cell in row)
 
 
+def fold(text: Any) -> str:
+    """A heading or a word as matching compares it: without case, spaces or punctuation."""
+    return re.sub(r"[\W_]+", "", str(text or "")).casefold()
+
+
 def read_sheets(data: bytes, filename: str) -> list[Sheet]:
     """Read every sheet of an uploaded file; raise FileUnreadable saying why a file cannot be read."""
-    name = Path(filename).name
-    if not data or not data.strip():
-        raise FileUnreadable("file.empty", name=name)
-    if len(data) > MAX_BYTES:
-        raise FileUnreadable("file.too_big", name=name, limit_mb=MAX_BYTES // (1024 * 1024))
+    name = _check_upload(data, filename)
     suffix = Path(filename).suffix.lower()
-    if data[:4] == b"PK\x03\x04" or data[:8] == OLE_MAGIC or suffix in WORKBOOK_SUFFIXES:
+    if _is_workbook(data, suffix):
         return _read_workbook(data, name)
     if suffix in TEXT_SUFFIXES or suffix == "":
         return [Sheet(Path(filename).stem or "csv", _read_csv(data, name))]
@@ -99,13 +101,9 @@ class SheetStream:
 
 def open_sheet(data: bytes, filename: str, wanted: str | int | None = None) -> SheetStream:
     """Open one sheet of an uploaded file for streaming: by name, 1-based index, or the first with data."""
-    name = Path(filename).name
-    if not data or not data.strip():
-        raise FileUnreadable("file.empty", name=name)
-    if len(data) > MAX_BYTES:
-        raise FileUnreadable("file.too_big", name=name, limit_mb=MAX_BYTES // (1024 * 1024))
+    name = _check_upload(data, filename)
     suffix = Path(filename).suffix.lower()
-    if not (data[:4] == b"PK\x03\x04" or data[:8] == OLE_MAGIC or suffix in WORKBOOK_SUFFIXES):
+    if not _is_workbook(data, suffix):
         if suffix in TEXT_SUFFIXES or suffix == "":
             rows = _read_csv(data, name)
             width = max(len(r) for r in rows)
@@ -169,23 +167,34 @@ def _choose(names: list[str], wanted: str | int | None, has_data: Any, filename:
     raise ValidationFailed("import.no_sheet", sheet=wanted, sheets=", ".join(names))
 
 
-class _calamine_errors:
+@contextlib.contextmanager
+def _calamine_errors(name: str) -> Iterator[None]:
     """Turn calamine's failures (including the Rust core's panics on garbage) into FileUnreadable."""
+    try:
+        yield
+    except PasswordError as exc:
+        raise FileUnreadable("file.encrypted", name=name) from exc
+    except (CalamineError, ValueError, OSError) as exc:
+        raise FileUnreadable("file.not_spreadsheet", name=name) from exc
+    except BaseException as exc:  # the Rust core's panic type is not an Exception
+        if type(exc).__name__ == "PanicException":
+            raise FileUnreadable("file.not_spreadsheet", name=name) from exc
+        raise
 
-    def __init__(self, name: str) -> None:
-        self.name = name
 
-    def __enter__(self) -> None:
-        return None
+def _check_upload(data: bytes, filename: str) -> str:
+    """Refuse an empty or oversized upload; return the file's name for messages."""
+    name = Path(filename).name
+    if not data or not data.strip():
+        raise FileUnreadable("file.empty", name=name)
+    if len(data) > MAX_BYTES:
+        raise FileUnreadable("file.too_big", name=name, limit_mb=MAX_BYTES // (1024 * 1024))
+    return name
 
-    def __exit__(self, kind: Any, exc: BaseException | None, _tb: Any) -> bool:
-        if exc is None:
-            return False
-        if isinstance(exc, PasswordError):
-            raise FileUnreadable("file.encrypted", name=self.name) from exc
-        if isinstance(exc, (CalamineError, ValueError, OSError)) or type(exc).__name__ == "PanicException":
-            raise FileUnreadable("file.not_spreadsheet", name=self.name) from exc
-        return False
+
+def _is_workbook(data: bytes, suffix: str) -> bool:
+    """A zip (xlsx, ods) or OLE (xls) container, or a workbook's file ending: read by calamine, not as text."""
+    return data[:4] == b"PK\x03\x04" or data[:8] == OLE_MAGIC or suffix in WORKBOOK_SUFFIXES
 
 
 def _check_container(data: bytes, name: str) -> None:
@@ -205,7 +214,7 @@ def _check_container(data: bytes, name: str) -> None:
 
 def _read_workbook(data: bytes, name: str) -> list[Sheet]:
     _check_container(data, name)
-    try:
+    with _calamine_errors(name):
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
         for sheet_name in workbook.sheet_names:
@@ -217,14 +226,6 @@ def _read_workbook(data: bytes, name: str) -> list[Sheet]:
                     if cell.__class__ is str:
                         row[index] = cell.strip() or None
             sheets.append(Sheet(sheet_name, rows))
-    except PasswordError as exc:
-        raise FileUnreadable("file.encrypted", name=name) from exc
-    except (CalamineError, ValueError, OSError) as exc:
-        raise FileUnreadable("file.not_spreadsheet", name=name) from exc
-    except BaseException as exc:  # calamine's Rust core raises its own panic type on garbage input
-        if type(exc).__name__ == "PanicException":
-            raise FileUnreadable("file.not_spreadsheet", name=name) from exc
-        raise
     return sheets
 
 
