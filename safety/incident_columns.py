@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from safety.dates import parse_date
 from safety.incident_model import COMBINED, FIELD_TYPES, consistency_error
+from safety.spreadsheet import fold
 
 INTEGER_FIELDS = ("lost_days", "restricted_days", "age", "rule")
 TEXT_FIELDS = ("accident_no", "place", "description", "cause", "job_title", "external_id", "person_name")
@@ -99,10 +100,6 @@ def excel_time(value: Any) -> dt.time | None:
     return None
 
 
-def _norm(text: Any) -> str:
-    return re.sub(r"[\W_]+", "", str(text or "")).casefold()
-
-
 def _prepare(name: str, value: Any, order: str, words: dict[str, str] | None) -> Any:
     """Turn a trimmed cell into what the field's type expects, or a CellError when it cannot mean anything."""
     if name == "occurred_on":
@@ -111,7 +108,7 @@ def _prepare(name: str, value: Any, order: str, words: dict[str, str] | None) ->
     if name == "occurred_at":
         return excel_time(value)
     if words is not None:
-        mapped = words.get(_norm(value))
+        mapped = words.get(fold(value))
         return CellError("import.unmapped_value", {"field": name}) if mapped is None else mapped
     if name in INTEGER_FIELDS:
         return _integer(value)

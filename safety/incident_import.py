@@ -29,7 +29,15 @@ from safety.identifiers import normalise_bin
 from safety.incident_columns import CellError, Column, ColumnReader, check_combinations, convert
 from safety.incident_model import FIELDS, GENDERS, KINDS, SEVERITIES
 from safety.scope import enterprise_row, owned_row
-from safety.spreadsheet import HEAD_ROWS, Sheet, SheetStream, open_sheet, read_head, release_unused_memory
+from safety.spreadsheet import (
+    HEAD_ROWS,
+    Sheet,
+    SheetStream,
+    fold,
+    open_sheet,
+    read_head,
+    release_unused_memory,
+)
 
 HEADER_SEARCH_ROWS = 30
 CATEGORICAL = {"kind": KINDS, "severity": SEVERITIES, "gender": GENDERS}
@@ -92,7 +100,7 @@ CHUNK_ROWS = 10_000  # rows streamed from the sheet at a time
 # Errors about the row as a whole, shown against the column they are most about.
 MODEL_ERROR_FIELDS = {"incident.near_miss_days": "lost_days", "incident.severity_needed": "severity",
                       "incident.severity": "severity", "incident.severity_only_accidents": "severity",
-                      "incident.kind": "kind", "incident.gender": "gender"}
+                      "incident.kind": "kind"}
 
 
 class MappingProfile(BaseModel):
@@ -142,15 +150,11 @@ def load_profile(path: Path) -> MappingProfile:
     return parse_profile(path.read_text(encoding="utf-8"), path.name)
 
 
-def _norm(text: Any) -> str:
-    return re.sub(r"[\W_]+", "", str(text or "")).casefold()
-
-
 def _heading_index() -> dict[str, str]:
     index = {}
     for name, words in SYNONYMS.items():
         for word in (*words, *texts_for("incident.col." + name).values()):
-            index.setdefault(_norm(word), name)
+            index.setdefault(fold(word), name)
     return index
 
 
@@ -211,7 +215,7 @@ def find_header(sheet: Sheet, header_row: int | None = None) -> tuple[int, dict[
         headings: dict[str, str] = {}
         others = []
         for c, cell in enumerate(sheet.rows[r]):
-            name = index.get(_norm(cell))
+            name = index.get(fold(cell))
             if name and name not in columns:
                 columns[name] = c
                 headings[name] = str(cell)
@@ -298,20 +302,20 @@ def _map_columns(stream: SheetStream, filename: str, profile: MappingProfile) ->
     if not any(any(c is not None for c in row) for row in head):
         raise FileUnreadable("file.empty", name=Path(filename).name)
     header_row, columns, headings, others = find_header(Sheet(stream.name, head), profile.header_row)
-    by_heading = {_norm(cell): c for c, cell in enumerate(head[header_row - 1]) if cell not in (None, "")}
+    by_heading = {fold(cell): c for c, cell in enumerate(head[header_row - 1]) if cell not in (None, "")}
     for field_name, heading in profile.columns.items():
-        if _norm(heading) not in by_heading:
+        if fold(heading) not in by_heading:
             raise ValidationFailed("import.profile_column", column=heading, field=field_name, sheet=stream.name)
-        columns[field_name] = by_heading[_norm(heading)]
+        columns[field_name] = by_heading[fold(heading)]
         headings[field_name] = heading
     if "occurred_on" not in columns:
         raise ValidationFailed("import.no_date_column", sheet=stream.name, row=header_row)
     if not profile.keep_names:
         columns.pop("person_name", None)
-    known = {_norm(h) for h in headings.values()}
+    known = {fold(h) for h in headings.values()}
     result = ImportResult(file=Path(filename).name, sheet=stream.name, header_row=header_row,
                           columns={f: headings[f] for f in columns},
-                          unmapped_columns=[o for o in others if _norm(o) not in known])
+                          unmapped_columns=[o for o in others if fold(o) not in known])
     return result, columns
 
 
@@ -348,8 +352,8 @@ def _check(result: ImportResult, profile: MappingProfile, cells: dict[str, list[
     skipped = [False] * count
     for name, words in profile.skip_values.items():
         if name in cells:
-            skip = {_norm(w) for w in words}
-            hits = {c for c in dict.fromkeys(cells[name]) if c is not None and _norm(c) in skip}
+            skip = {fold(w) for w in words}
+            hits = {c for c in dict.fromkeys(cells[name]) if c is not None and fold(c) in skip}
             if hits:
                 skipped = [s or c in hits for s, c in zip(skipped, cells[name], strict=True)]
     result.skipped = sum(skipped)
@@ -367,7 +371,7 @@ def _check(result: ImportResult, profile: MappingProfile, cells: dict[str, list[
     if "kind" not in cells and "kind" not in profile.defaults:
         result.warnings.append(Problem("import.kind_assumed"))
     defaults = {"kind": "accident"} | profile.defaults
-    words = {f: {_norm(k): v for k, v in {**_catalogue_values(f), **VALUE_SYNONYMS.get(f, {}),
+    words = {f: {fold(k): v for k, v in {**_catalogue_values(f), **VALUE_SYNONYMS.get(f, {}),
                                           **profile.values.get(f, {})}.items()} for f in CATEGORICAL}
     checked = {name: convert(name, cells.get(name) or [None] * count, order=order, words=words.get(name)
                              if name in cells else None, default=defaults.get(name)) for name in FIELDS}

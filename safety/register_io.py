@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +19,7 @@ from safety.geography import DISTRICTS_BY_KATO
 from safety.i18n import t, texts_for
 from safety.identifiers import normalise_bin
 from safety.register import Enterprise, EnterpriseInput, YearInput, enterprise_years, list_enterprises
-from safety.spreadsheet import Sheet, read_sheets
+from safety.spreadsheet import Sheet, fold, read_sheets
 from safety.validation import problems_from
 from safety.xlsx import workbook_bytes, write_table
 
@@ -46,10 +45,6 @@ _TRUE = {"1", "да", "yes", "true", "иә", "ия", "active", "активно",
 _FALSE = {"0", "нет", "no", "false", "жоқ", "inactive", "неактивно", "-"}
 
 
-def _norm(text: Any) -> str:
-    return re.sub(r"[\W_]+", "", str(text or "")).casefold()
-
-
 def _heading(name: str) -> str:
     """Return a column's heading in all three languages, since a file may be headed in any of them."""
     return " / ".join(dict.fromkeys(texts_for("register.col." + name).values()))
@@ -59,9 +54,9 @@ def _heading_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for name in set(ENTERPRISE_COLUMNS) | set(YEAR_COLUMNS):
         for text in texts_for("register.col." + name).values():
-            index[_norm(text)] = name
+            index[fold(text)] = name
         for text in SYNONYMS.get(name, ()):
-            index[_norm(text)] = name
+            index[fold(text)] = name
     return index
 
 
@@ -91,7 +86,7 @@ def find_table(sheet: Sheet, wanted: Iterable[str], key_field: str = "bin") -> T
         columns: dict[str, int] = {}
         headings: dict[str, str] = {}
         for c, cell in enumerate(row):
-            name = index.get(_norm(cell))
+            name = index.get(fold(cell))
             if name in wanted and name not in columns:
                 columns[name] = c
                 headings[name] = str(cell)

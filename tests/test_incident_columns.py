@@ -11,9 +11,10 @@ from test_access_matrix import world  # noqa: F401 - the fixture
 
 from safety.db import incidents as incident_sql
 from safety.incident_columns import _prepare, clean
-from safety.incident_import import CATEGORICAL, VALUE_SYNONYMS, _catalogue_values, _norm, import_incidents
+from safety.incident_import import CATEGORICAL, VALUE_SYNONYMS, _catalogue_values, import_incidents
 from safety.incident_model import FIELDS, IncidentInput
 from safety.incidents import add_incident, list_incidents
+from safety.spreadsheet import fold
 
 HEADER = ["Дата", "Время", "Вид происшествия", "Тяжесть", "Дни нетрудоспособности", "Дни ограниченного труда",
           "Цех", "Описание", "Пол", "Возраст", "Стаж", "Золотое правило", "№"]
@@ -61,7 +62,7 @@ def _log(rows: list[list]) -> bytes:
 
 def _oracle(row: list) -> dict | None:
     """What the case model makes of one row, cell by cell and row by row (None: the row is refused)."""
-    words = {f: {_norm(k): v for k, v in {**_catalogue_values(f), **VALUE_SYNONYMS.get(f, {})}.items()}
+    words = {f: {fold(k): v for k, v in {**_catalogue_values(f), **VALUE_SYNONYMS.get(f, {})}.items()}
              for f in CATEGORICAL}
     record = {}
     for name, cell in zip(NAMES, row, strict=True):
