@@ -100,22 +100,11 @@ def _scope_params(district: str | None, division: str | None, bin_: str | None) 
     return [district, district, division, division, bin_, bin_]
 
 
-# Columns a caller may ask for alone (`columns=`): fewer columns, less to aggregate and hand to Python.
-COLUMNS = ("grp", "year", "injured", "killed", "lost_days", "nonfatal", "headcount", "hours", "near_misses",
-           "accidents", "lost_time", "recordable", "dart_cases", "enterprises", "hours_coverage", "kch", "kt", "kp",
-           "kch_fatal", "ltifr", "trir", "dart", "near_misses_per_accident")
-
-
 def indicators(cur: Cursor, *, group: str, first_year: int, last_year: int, kinds: list[str],
-               district: str | None = None, division: str | None = None, bin_: str | None = None,
-               columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+               district: str | None = None, division: str | None = None, bin_: str | None = None
+               ) -> list[dict[str, Any]]:
     """Counts and rates per (group, year) for the years first_year..last_year, over the cases of `kinds`."""
     sql = "WITH " + _SCOPE + "," + _COUNTS + _RATES.format(group=GROUPS[group])
-    if columns:
-        unknown = set(columns) - set(COLUMNS)
-        if unknown:
-            raise ValueError(f"unknown columns {sorted(unknown)}")
-        sql = f"SELECT {', '.join(columns)} FROM ({sql})"  # names from COLUMNS only
     params = [*_scope_params(district, division, bin_), first_year, last_year, kinds, kinds, kinds, kinds,
               first_year, last_year, first_year, last_year]
     return fetch_dicts(cur.execute(sql, params))
