@@ -17,7 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from safety.dates import parse_date
 from safety.incident_model import COMBINED, FIELD_TYPES, consistency_error
-from safety.spreadsheet import fold
+from safety.spreadsheet import clean, fold
 
 INTEGER_FIELDS = ("lost_days", "restricted_days", "age", "rule")
 TEXT_FIELDS = ("accident_no", "place", "description", "cause", "job_title", "external_id", "person_name")
@@ -25,13 +25,6 @@ SHARE_LIMIT = 5000  # past this many distinct values, a column (a description) s
 _MISSING = object()
 _ITEM = {name: TypeAdapter(kind) for name, kind in FIELD_TYPES.items()}
 _LIST = {name: TypeAdapter(list[kind]) for name, kind in FIELD_TYPES.items()}
-
-
-def clean(cell: Any) -> Any:
-    """Trim a text cell; an empty or blank cell is no value (None)."""
-    if cell.__class__ is str:
-        return cell.strip() or None
-    return None if cell == "" else cell
 
 
 class ColumnReader:

@@ -121,13 +121,13 @@ def open_sheet(data: bytes, filename: str, wanted: str | int | None = None) -> S
 
         def has_data(sheet_name: str) -> bool:
             loaded[sheet_name] = workbook.get_sheet_by_name(sheet_name)
-            return any(any(_clean(c) is not None for c in r) for r in loaded[sheet_name].iter_rows())
+            return any(any(clean(c) is not None for c in r) for r in loaded[sheet_name].iter_rows())
 
         chosen = _choose(names, wanted, has_data, name)
         sheet = loaded.get(chosen) or workbook.get_sheet_by_name(chosen)
         head = []
         for row in sheet.iter_rows():
-            head.append([_clean(c) for c in row])
+            head.append([clean(c) for c in row])
             if len(head) >= HEAD_ROWS:
                 break
         stream = SheetStream(chosen, names, head, sheet.height, sheet.iter_rows, list(sheet.merged_cell_ranges or []))
@@ -145,7 +145,7 @@ def read_head(stream: SheetStream, rows: int) -> list[list[Any]]:
     """The first `rows` rows of a sheet, trimmed (for a header row set below the usual search depth)."""
     head = []
     for row in stream.rows():
-        head.append([_clean(c) for c in row])
+        head.append([clean(c) for c in row])
         if len(head) >= rows:
             break
     return head
@@ -244,7 +244,8 @@ def _fill_merged(rows: list[list[Any]], ranges: list[tuple[tuple[int, int], tupl
                     row[c] = value
 
 
-def _clean(cell: Any) -> Any:
+def clean(cell: Any) -> Any:
+    """Trim a text cell; an empty or blank cell is no value (None)."""
     if isinstance(cell, str):
         cell = cell.strip()
         return cell or None
@@ -259,7 +260,7 @@ def _read_csv(data: bytes, name: str) -> list[list[Any]]:
     except csv.Error:  # too few lines to be sure: take the delimiter the first line uses most
         first = sample.splitlines()[0] if sample else ""
         dialect = type("Sniffed", (csv.excel,), {"delimiter": max(DELIMITERS, key=first.count)})
-    rows = [[_clean(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    rows = [[clean(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
     if not any(any(c is not None for c in row) for row in rows):
         raise FileUnreadable("file.empty", name=name)
     return rows
