@@ -161,53 +161,24 @@ def league(store: Store, scope: Scope, year: int, lang: str, years: int = 5) -> 
     """Enterprises ranked by Кч of `year` (highest first), with Кт, the change, the latest score and the Кч trend
     over `years` years (the sparkline).
 
-    One enterprise × year query covers the trend's years and the year before `year`; each row holds the figures
+    One query gives every figure (`safety.db.indicators.league`); each row holds what
     `safety.indicators.by_group(scope, "enterprise", year)` gives (enterprises with data in `year` or the year
     before), so `scatter_from_league` needs no query of its own.
     """
-    first = year - years + 1
     with store.cursor() as cur:
-        found = sql.league_years(cur, first_year=min(first, year - 1), last_year=year, kinds=list(scope.kinds),
-                                 **scope.params())
-    per_enterprise: dict[str, dict[int, dict[str, Any]]] = {}
-    for r in found:
-        per_enterprise.setdefault(r["grp"], {})[r["year"]] = r
-    names = _names(store, scope, lang)
-    scores = latest_overall(store, scope)
-    rows = []
-    for bin_ in sorted(per_enterprise):
-        by_year = per_enterprise[bin_]
-        if year not in by_year and year - 1 not in by_year:
-            continue
-        now, before = by_year.get(year, {}), by_year.get(year - 1, {})
-        kch, previous_kch = _number(now.get("kch"), float), _number(before.get("kch"), float)
-        span = range(first, year + 1)
-        rates = [by_year[y]["kch"] if y in by_year else None for y in span]
-        trend = [math.nan if v is None else v for v in rates] if any(y in by_year for y in span) else []
-        info = names.get(bin_, {})
-        rows.append({"bin": bin_, "name": info.get("name", bin_), "district": info.get("district"),
-                     "industry": info.get("industry"), "injured": _number(now.get("injured"), int) or 0,
-                     "killed": _number(now.get("killed"), int) or 0, "headcount": _number(now.get("headcount"), int),
-                     "kch": kch, "kt": _number(now.get("kt"), float), "previous_kch": previous_kch,
-                     "yoy_kch_pct": change_pct(kch, previous_kch), "score": scores.get(bin_, {}).get("overall"),
-                     "trend": trend})
-    rows.sort(key=lambda r: (-(r["kch"] if r["kch"] is not None else -1), r["name"]))
-    for rank, row in enumerate(rows, start=1):
-        row["rank"] = rank
-    return rows
-
-
-def _number(value: Any, kind: type) -> Any:
-    """A figure of the SQL result as a plain int or float, None when there is none (as by_group completes rows:
-    a missing count is 0, a missing rate None)."""
-    return None if value is None else kind(value)
-
-
-def latest_overall(store: Store, scope: Scope) -> dict[str, dict[str, Any]]:
-    """BIN -> the overall score and date ("overall", "assessed_on") of each assessed enterprise's latest
-    golden-rules assessment in scope."""
-    with store.cursor() as cur:
-        return {r["bin"]: r for r in score_sql.overall_scores(cur, CHECKLIST, **scope.params())}
+        found = sql.league(cur, year=year, first_year=year - years + 1, kinds=list(scope.kinds),
+                           checklist_id=CHECKLIST, kazakh=lang == "kk", **scope.params())
+    districts = {d.kato: d.name(lang) for d in DISTRICTS_BY_KATO.values()}
+    industries: dict[str, str] = {}
+    for rank, row in enumerate(found, start=1):
+        division = row.pop("division")
+        if division not in industries:
+            industries[division] = f"{division} {division_name(division, lang)}"
+        kato = row.pop("kato")
+        row.update(rank=rank, district=districts.get(kato, kato), industry=industries[division],
+                   yoy_kch_pct=change_pct(row["kch"], row["previous_kch"]),
+                   trend=[math.nan if v is None else v for v in row["trend"]])
+    return found
 
 
 def band(score: float | None) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 from typing import Any
 
 import pytest
@@ -14,10 +15,13 @@ from safety import dashboard as dash
 from safety.access import SYSTEM, Role, User
 from safety.assessments import assessment_history
 from safety.db import indicators as sql
+from safety.demo import demo_bin
+from safety.incidents import add_incident
 from safety.indicators import Scope, by_group, enterprise_trend, scope_for, yearly
-from safety.register import list_enterprises, set_enterprise_active
+from safety.register import add_enterprise, list_enterprises, save_years, set_enterprise_active
 
 YEAR, TODAY = 2025, dt.date(2026, 6, 30)
+approx = pytest.approx
 TARAZ = "311000000"
 
 
@@ -113,9 +117,8 @@ def test_heatmap_by_default_holds_every_demo_enterprise_as_before(demo_store, re
 def test_scores_keep_the_scope_of_the_indicators(demo_store, which):
     scope = _scopes(demo_store)[which]
     latest = _latest(demo_store, scope)
-    found = dash.latest_overall(demo_store, scope)
-    assert {b: (r["overall"], r["assessed_on"]) for b, r in found.items()} == {
-        b: (a["overall"], a["assessed_on"]) for b, a in latest.items()}
+    found = {r["bin"]: r["score"] for r in dash.league(demo_store, scope, YEAR, "ru") if r["score"] is not None}
+    assert found == {b: a["overall"] for b, a in latest.items()}
     assert {r["bin"] for r in dash.heatmap(demo_store, scope, "ru")} == set(latest)
 
 
@@ -124,7 +127,7 @@ def test_a_deactivated_enterprise_leaves_the_heatmap_and_the_scores(demo_store, 
     set_enterprise_active(demo_store, SYSTEM, lowest["bin"], False)
     after = dash.heatmap(demo_store, region, "ru", limit=1)
     assert after[0]["bin"] != lowest["bin"] and after[0]["assessed"] == lowest["assessed"] - 1
-    assert lowest["bin"] not in dash.latest_overall(demo_store, region)
+    assert lowest["bin"] not in {r["bin"] for r in dash.league(demo_store, region, YEAR, "ru")}
 
 
 # --- the league and the scatter
@@ -151,7 +154,7 @@ def test_league_equals_the_old_one_in_every_scope(demo_store, which):
 
 def test_league_runs_one_enterprise_query(demo_store, region, monkeypatch):
     calls = []
-    lean, generic = sql.league_years, sql.indicators
+    lean, generic = sql.league, sql.indicators
 
     def counting(cur, **kwargs):
         calls.append(kwargs)
@@ -160,12 +163,45 @@ def test_league_runs_one_enterprise_query(demo_store, region, monkeypatch):
     def refused(cur, **kwargs):
         raise AssertionError(f"the league asked the generic query: {kwargs}")
 
-    monkeypatch.setattr(sql, "league_years", counting)
+    monkeypatch.setattr(sql, "league", counting)
     monkeypatch.setattr(sql, "indicators", refused)
     table = dash.league(demo_store, region, YEAR, "ru", years=5)
     dash.scatter_from_league(table)
-    assert [(c["first_year"], c["last_year"]) for c in calls] == [(YEAR - 4, YEAR)]
+    assert [(c["first_year"], c["year"]) for c in calls] == [(YEAR - 4, YEAR)]
     monkeypatch.setattr(sql, "indicators", generic)
+
+
+def test_league_by_hand_with_gaps_missing_years_and_no_headcount(store):
+    """Four enterprises whose years have holes, ranked for 2025 with a 4-year trend (2022–2025)."""
+    rng, taken = random.Random(7), set()
+    gap, last_year_only, early, no_staff = (demo_bin(rng, taken) for _ in range(4))
+    for bin_, name in ((gap, "Гэп"), (last_year_only, "Прошлогоднее"), (early, "Раннее"), (no_staff, "Безлюдное")):
+        add_enterprise(store, SYSTEM, {"bin": bin_, "name_ru": name, "name_kk": name + " ЖШС", "kato": TARAZ,
+                                       "oked": "08110", "industry": "Карьер", "joined_on": dt.date(2020, 1, 1)})
+    save_years(store, SYSTEM, gap, [{"year": y, "avg_headcount": 200} for y in (2022, 2024, 2025)])
+    save_years(store, SYSTEM, last_year_only, [{"year": 2024, "avg_headcount": 50}])
+    save_years(store, SYSTEM, early, [{"year": 2022, "avg_headcount": 10}])
+    for bin_, day, severity, lost in ((gap, dt.date(2025, 2, 1), "light", 6), (gap, dt.date(2024, 5, 1), "fatal", 0),
+                                      (last_year_only, dt.date(2024, 3, 3), "light", 4),
+                                      (no_staff, dt.date(2025, 7, 7), "severe", 30)):
+        add_incident(store, SYSTEM, bin_, {"occurred_on": day, "kind": "accident", "severity": severity,
+                                           "lost_days": lost})
+    rows = dash.league(store, scope_for(store, SYSTEM), 2025, "kk", years=4)
+    assert [r["bin"] for r in rows] == [gap, no_staff, last_year_only]  # Кч 5.0, then none (by name)
+    top, unstaffed, previous = rows
+    assert (top["rank"], top["name"], top["injured"], top["killed"], top["headcount"]) == (1, "Гэп ЖШС", 1, 0, 200)
+    assert top["kch"] == approx(5.0) and top["kt"] == approx(6.0) and top["previous_kch"] == approx(5.0)
+    assert top["yoy_kch_pct"] == approx(0.0)
+    assert _same(top["trend"], [0.0, math.nan, 5.0, 5.0])  # 2023 has no data at all: a gap, not a zero
+    assert (unstaffed["injured"], unstaffed["headcount"], unstaffed["kch"], unstaffed["kt"]) == (1, None, None, 30.0)
+    assert _same(unstaffed["trend"], [math.nan, math.nan, math.nan, math.nan])
+    assert (previous["injured"], previous["kch"], previous["previous_kch"]) == (0, None, approx(20.0))
+    assert previous["yoy_kch_pct"] is None and previous["district"] == dash.DISTRICTS_BY_KATO[TARAZ].name("kk")
+    assert previous["industry"] == "08 " + dash.division_name("08", "kk")
+    assert all(_same(n[k], o[k]) for o, n in zip(_old_league(store, scope_for(store, SYSTEM), 2025, "kk", 4), rows,
+                                                 strict=True) for k in o)
+    one_year = dash.league(store, scope_for(store, SYSTEM), 2025, "ru", years=1)
+    assert [r["trend"] for r in one_year if r["bin"] == last_year_only] == [[]]  # nothing in the span itself
 
 
 def test_scatter_from_the_league_rows_equals_the_old_scatter(demo_store, region):

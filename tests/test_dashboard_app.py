@@ -164,7 +164,7 @@ def test_one_view_runs_the_enterprise_query_once(demo_app, monkeypatch):
     from safety.db import indicators as sql
 
     groups = []
-    original, lean = sql.indicators, sql.league_years
+    original, lean = sql.indicators, sql.league
 
     def counting(cur, **kwargs):
         groups.append(kwargs["group"])
@@ -176,7 +176,7 @@ def test_one_view_runs_the_enterprise_query_once(demo_app, monkeypatch):
 
     at = demo_app("demo.region")
     monkeypatch.setattr(sql, "indicators", counting)
-    monkeypatch.setattr(sql, "league_years", league)
+    monkeypatch.setattr(sql, "league", league)
     at.switch_page(DASHBOARD).run()
     assert not at.exception and not at.error
     # the yearly figures (the tiles reuse them), the districts, the industries, and the league (the scatter's too)

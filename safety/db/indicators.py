@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from safety.db.scores import LATEST_ASSESSMENT
 from safety.db.store import Cursor, fetch_dicts
 
 # What a query can group by: constant SQL expressions over the `scope` columns, never user text.
@@ -214,28 +215,60 @@ def first_case_month(cur: Cursor, *, district: str | None = None, division: str 
     return cur.execute(sql, _scope_params(district, division, bin_)).fetchone()[0]
 
 
-def league_years(cur: Cursor, *, first_year: int, last_year: int, kinds: list[str], district: str | None = None,
-                 division: str | None = None, bin_: str | None = None) -> list[dict[str, Any]]:
-    """Per enterprise and year only what the league table shows (injured, killed, headcount, Кч, Кт): the same
-    figures as indicators(group="enterprise"), from a leaner query (the league is the dashboard's biggest one)."""
-    sql = "WITH " + _SCOPE + """,
+def league(cur: Cursor, *, year: int, first_year: int, kinds: list[str], checklist_id: str, kazakh: bool,
+           district: str | None = None, division: str | None = None, bin_: str | None = None
+           ) -> list[dict[str, Any]]:
+    """The league table in one query: per enterprise with cases or headcount in `year` or the year before, its
+    name (Kazakh or Russian), district, OKED division, injured, killed, headcount, Кч and Кт of `year`, Кч of the
+    year before, the latest overall score of the checklist, and `trend`: Кч per year first_year..year (NULL in a
+    year with no data at all; an empty list when none of those years has any). Highest Кч first (none last), then
+    by name and BIN. The figures are those of indicators(group="enterprise")."""
+    sql = """WITH
+        args AS (SELECT CAST(? AS INTEGER) AS year, CAST(? AS INTEGER) AS first, CAST(? AS BOOLEAN) AS kazakh),
+        """ + _SCOPE.strip() + "," + LATEST_ASSESSMENT + """,
         cases AS (
             SELECT c.enterprise_id, c.year, sum(c.cases) AS injured,
                    sum(c.cases) FILTER (WHERE c.severity = 'fatal') AS killed,
                    sum(c.lost_days) FILTER (WHERE c.severity IS DISTINCT FROM 'fatal') AS lost_days,
                    sum(c.cases) FILTER (WHERE c.severity IS DISTINCT FROM 'fatal') AS nonfatal
-            FROM incident_counts c JOIN scope s ON s.id = c.enterprise_id
-            WHERE list_contains(?, c.kind) AND c.year BETWEEN ? AND ?
+            FROM incident_counts c JOIN scope s ON s.id = c.enterprise_id CROSS JOIN args a
+            WHERE list_contains(?, c.kind) AND c.year BETWEEN least(a.first, a.year - 1) AND a.year
             GROUP BY ALL),
         staffed AS (
             SELECT y.enterprise_id, y.year, y.avg_headcount AS headcount
-            FROM enterprise_years y JOIN scope s ON s.id = y.enterprise_id WHERE y.year BETWEEN ? AND ?)
-        SELECT e.bin AS grp, coalesce(c.year, p.year) AS year, CAST(coalesce(c.injured, 0) AS BIGINT) AS injured,
-               CAST(coalesce(c.killed, 0) AS BIGINT) AS killed, p.headcount,
-               CASE WHEN p.headcount > 0 THEN coalesce(c.injured, 0) * 1000.0 / p.headcount END AS kch,
-               CASE WHEN c.nonfatal > 0 THEN c.lost_days * 1.0 / c.nonfatal END AS kt
-        FROM cases c FULL JOIN staffed p ON p.enterprise_id = c.enterprise_id AND p.year = c.year
-        JOIN enterprises e ON e.id = coalesce(c.enterprise_id, p.enterprise_id)
-        ORDER BY grp, year"""
-    params = [*_scope_params(district, division, bin_), kinds, first_year, last_year, first_year, last_year]
+            FROM enterprise_years y JOIN scope s ON s.id = y.enterprise_id CROSS JOIN args a
+            WHERE y.year BETWEEN least(a.first, a.year - 1) AND a.year),
+        -- every enterprise in scope × every year, so that the trend lists its years in order, gaps included
+        grid AS (
+            SELECT s.id AS enterprise_id, y.range AS year, y.range = a.year AS now, y.range = a.year - 1 AS before,
+                   y.range >= a.first AS shown
+            FROM scope s CROSS JOIN args a CROSS JOIN range(least(a.first, a.year - 1), a.year + 1) y),
+        years AS (
+            SELECT g.*, c.enterprise_id IS NOT NULL OR p.enterprise_id IS NOT NULL AS known,
+                   coalesce(c.injured, 0) AS injured, coalesce(c.killed, 0) AS killed, p.headcount,
+                   CASE WHEN p.headcount > 0 THEN coalesce(c.injured, 0) * 1000.0 / p.headcount END AS kch,
+                   CASE WHEN c.nonfatal > 0 THEN c.lost_days * 1.0 / c.nonfatal END AS kt
+            FROM grid g
+            LEFT JOIN cases c ON c.enterprise_id = g.enterprise_id AND c.year = g.year
+            LEFT JOIN staffed p ON p.enterprise_id = g.enterprise_id AND p.year = g.year),
+        ranked AS (
+            SELECT enterprise_id,
+                   CAST(coalesce(any_value(injured) FILTER (WHERE now), 0) AS BIGINT) AS injured,
+                   CAST(coalesce(any_value(killed) FILTER (WHERE now), 0) AS BIGINT) AS killed,
+                   any_value(headcount) FILTER (WHERE now) AS headcount,
+                   any_value(kch) FILTER (WHERE now AND known) AS kch,
+                   any_value(kt) FILTER (WHERE now AND known) AS kt,
+                   any_value(kch) FILTER (WHERE before AND known) AS previous_kch,
+                   CASE WHEN bool_or(known AND shown)
+                        THEN list(CASE WHEN known THEN kch END ORDER BY year) FILTER (WHERE shown) ELSE [] END
+                       AS trend
+            FROM years GROUP BY enterprise_id
+            HAVING bool_or(known AND (now OR before)))
+        SELECT e.bin, CASE WHEN a.kazakh THEN e.name_kk ELSE e.name_ru END AS name, e.kato,
+               left(e.oked, 2) AS division, r.injured, r.killed, r.headcount, r.kch, r.kt, r.previous_kch,
+               l.overall AS score, r.trend
+        FROM ranked r JOIN enterprises e ON e.id = r.enterprise_id CROSS JOIN args a
+        LEFT JOIN latest l ON l.enterprise_id = r.enterprise_id
+        ORDER BY r.kch DESC NULLS LAST, name, e.bin"""
+    params = [year, first_year, kazakh, *_scope_params(district, division, bin_), checklist_id, kinds]
     return fetch_dicts(cur.execute(sql, params))

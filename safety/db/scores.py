@@ -20,7 +20,7 @@ _SCOPE = """
           AND (CAST(? AS VARCHAR) IS NULL OR bin = ?))"""
 
 # Each enterprise's latest submitted assessment of the checklist (the same picks as indicators.latest_scores).
-_LATEST = """
+LATEST_ASSESSMENT = """
     latest AS (
         SELECT a.enterprise_id, arg_max(a.id, a.assessed_on) AS assessment_id,
                arg_max(a.overall_score, a.assessed_on) AS overall, max(a.assessed_on) AS assessed_on
@@ -32,15 +32,6 @@ def _scope_params(district: str | None, division: str | None, bin_: str | None) 
     return [district, district, division, division, bin_, bin_]
 
 
-def overall_scores(cur: Cursor, checklist_id: str, *, district: str | None = None, division: str | None = None,
-                   bin_: str | None = None) -> list[dict[str, Any]]:
-    """The overall score and date of each active enterprise's latest submitted assessment in scope (bin, overall,
-    assessed_on): one row per assessed enterprise, no rule scores."""
-    sql = "WITH " + _SCOPE + "," + _LATEST + """
-        SELECT s.bin, l.overall, l.assessed_on FROM latest l JOIN scope s ON s.id = l.enterprise_id"""
-    return fetch_dicts(cur.execute(sql, [*_scope_params(district, division, bin_), checklist_id]))
-
-
 def lowest_rule_scores(cur: Cursor, checklist_id: str, limit: int, *, district: str | None = None,
                        division: str | None = None, bin_: str | None = None) -> list[dict[str, Any]]:
     """The rule scores of the `limit` enterprises in scope whose latest assessment has the lowest overall score
@@ -49,7 +40,7 @@ def lowest_rule_scores(cur: Cursor, checklist_id: str, limit: int, *, district: 
     Each row also carries the enterprise's position (1 = lowest) and `assessed`: how many enterprises in scope
     have a latest assessment with rule scores, shown or not.
     """
-    sql = "WITH " + _SCOPE + "," + _LATEST + """,
+    sql = "WITH " + _SCOPE + "," + LATEST_ASSESSMENT + """,
         scored AS (
             SELECT l.* FROM latest l
             WHERE EXISTS (SELECT 1 FROM assessment_rule_scores r WHERE r.assessment_id = l.assessment_id)),
