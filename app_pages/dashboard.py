@@ -22,6 +22,7 @@ from safety.charts import (
     yearly_chart,
 )
 from safety.dashboard import (
+    LEAGUE_ROWS,
     enterprise_choices,
     groups,
     heatmap,
@@ -143,14 +144,17 @@ rules = heatmap(store(), scope, lang())
 chart_block(heatmap_chart(rules, lang()), "heatmap")
 sheets[tr("dashboard.sheet.heatmap")] = sheet(rules, HEATMAP)
 
-table = league(store(), scope, last, lang(), years=last - first + 1)  # the scatter's points come from it
-points, correlation = scatter_from_league(table)
+ranked = league(store(), scope, last, lang(), years=last - first + 1)  # the scatter's points come from it
+points, correlation = scatter_from_league(ranked)
 chart_block(scatter_chart(points, correlation, lang()), "scatter")
 st.caption(correlation_text(correlation, lang()))
 sheets[tr("dashboard.sheet.scatter")] = sheet(points, SCATTER)
 
 st.subheader(tr("dashboard.league", year=last))
 st.caption(tr("dashboard.league.help"))
+table = ranked.rows(LEAGUE_ROWS)
+if len(ranked) > len(table):
+    st.caption(tr("dashboard.league.top", shown=len(table), total=len(ranked)))
 config = number_columns({k: v for k, v in LEAGUE.items() if k not in ("name", "bin", "district", "industry",
                                                                         "trend")})
 config |= {k: tr(LEAGUE[k]) for k in ("name", "bin", "district", "industry")}
@@ -158,7 +162,9 @@ config |= {"trend": st.column_config.LineChartColumn(tr(LEAGUE["trend"])), "rank
            "score": st.column_config.NumberColumn(tr(LEAGUE["score"]), format="%.1f")}
 event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row", key="dash_league",
                      column_order=tuple(LEAGUE), column_config=config)
-sheets[tr("dashboard.sheet.league")] = sheet(table, {k: v for k, v in LEAGUE.items() if k != "trend"})
+# the whole league, built only when the workbook is asked for
+sheets[tr("dashboard.sheet.league")] = sheet(ranked.rows, {k: v for k, v in LEAGUE.items()
+                                                                        if k != "trend"})
 picked = event.selection.rows if event and event.selection else []
 if picked:
     st.session_state["enterprise_bin"] = table[picked[0]]["bin"]

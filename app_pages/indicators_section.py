@@ -4,7 +4,7 @@ indicators table, workbook sheets, and the enterprise card's "Indicators" sectio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -53,9 +53,14 @@ def yearly_table(rows: list[dict[str, Any]]) -> None:
                  column_config=number_columns(YEARLY))
 
 
-def sheet(rows: Sequence[dict[str, Any]], columns: dict[str, str]) -> tuple[list[str], list[list[Any]]]:
-    """A workbook sheet: the headings in the language and the rows' values in the columns' order."""
-    return [tr(key) for key in columns.values()], [[row.get(name) for name in columns] for row in rows]
+def sheet(rows: Sequence[dict[str, Any]] | Callable[[], Sequence[dict[str, Any]]], columns: dict[str, str]
+          ) -> tuple[list[str], Any]:
+    """A workbook sheet: the headings in the language and the rows' values in the columns' order. When `rows` is a
+    function (a large table), it is called only when the workbook is built."""
+    headings = [tr(key) for key in columns.values()]
+    if callable(rows):
+        return headings, lambda: [[row.get(name) for name in columns] for row in rows()]
+    return headings, [[row.get(name) for name in columns] for row in rows]
 
 
 def indicators_section(me: User, bin_: str) -> None:

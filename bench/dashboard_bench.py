@@ -472,11 +472,11 @@ def call_label(call: tuple[str, tuple, dict]) -> str:
             parts.append(repr(value))
     if "group" in kwargs:
         parts.append(kwargs["group"])
-    if "first_year" in kwargs:
-        parts.append(f"{kwargs['first_year']}–{kwargs['last_year']}"
-                     if kwargs["first_year"] != kwargs["last_year"] else str(kwargs["first_year"]))
-    if "year" in kwargs:
-        parts.append(str(kwargs["year"]))
+    first, last = kwargs.get("first_year"), kwargs.get("last_year", kwargs.get("year"))
+    if first is not None:
+        parts.append(f"{first}–{last}" if first != last else str(first))
+    elif last is not None:
+        parts.append(str(last))
     kinds = kwargs.get("kinds")
     if kinds and list(kinds) != list(indicator_lib.DEFAULT_KINDS):
         parts.append("kinds=" + "+".join(kinds))
@@ -530,6 +530,8 @@ def library_calls(store: Store, scope_args: dict[str, Any], year: int, today: dt
         ("league (5-year trend)",
          lambda s: keep("league", dashboard.league(store, s, year, LANG, years=YEARS)), True),
         ("scatter_from_league", lambda s: dashboard.scatter_from_league(kept["league"]), True),
+        (f"league rows shown (top {dashboard.LEAGUE_ROWS})", lambda s: kept["league"].rows(dashboard.LEAGUE_ROWS),
+         True),
         ("groups enterprise (not on the page)", lambda s: dashboard.groups(store, s, "enterprise", year, LANG),
          False),
     ]

@@ -299,12 +299,14 @@ def chart_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     return vl_convert.vegalite_to_png(chart.to_json(), scale=scale, allowed_base_urls=[])
 
 
-def table_workbook(sheets: dict[str, tuple[list[str], list[list[Any]]]]) -> bytes:
-    """An .xlsx with one sheet per entry, title → (headings, rows); titles fit Excel's 31 characters, unique."""
+def table_workbook(sheets: dict[str, tuple[list[str], Any]]) -> bytes:
+    """An .xlsx with one sheet per entry, title → (headings, rows), where rows may be a function giving them (called
+    now); titles fit Excel's 31 characters, unique."""
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
-    for title, (headings, rows) in sheets.items():
+    for title, (headings, given) in sheets.items():
+        rows = given() if callable(given) else given
         cells = [[None if isinstance(v, float) and math.isnan(v) else v for v in row] for row in rows]
         write_table(book.create_sheet(sheet_title(title, used)), list(headings), cells)
     if not book.worksheets:

@@ -14,6 +14,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from safety.access import User, enterprise_scope, require
 from safety.db import Store
 from safety.db import indicators as sql
@@ -27,6 +30,7 @@ from safety.scoring import GREEN_FROM, YELLOW_FROM
 CHECKLIST = "golden_rules"
 ROLLING_MONTHS = 12
 HEATMAP_ENTERPRISES = 40  # the heatmap shows the enterprises with the lowest latest scores, this many at most
+LEAGUE_ROWS = 500  # the page shows this many enterprises of the league; its workbook has them all
 
 
 @dataclass(frozen=True)
@@ -157,28 +161,43 @@ def _names(store: Store, scope: Scope, lang: str) -> dict[str, dict[str, Any]]:
     return out
 
 
-def league(store: Store, scope: Scope, year: int, lang: str, years: int = 5) -> list[dict[str, Any]]:
-    """Enterprises ranked by Кч of `year` (highest first), with Кт, the change, the latest score and the Кч trend
-    over `years` years (the sparkline).
+@dataclass(frozen=True)
+class League:
+    """Enterprises ranked by Кч of `year`, highest first: every enterprise in scope with data that year or the year
+    before, held as one Arrow table (thousands of rows at national scale stay out of Python objects until asked)."""
 
-    One query gives every figure (`safety.db.indicators.league`); each row holds what
-    `safety.indicators.by_group(scope, "enterprise", year)` gives (enterprises with data in `year` or the year
-    before), so `scatter_from_league` needs no query of its own.
-    """
+    table: pa.Table
+    lang: str
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def rows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The first `limit` enterprises (all by default) as the page and the workbook show them: rank, BIN, name,
+        district and industry in the language, injured, killed, headcount, Кч, Кт, Кч of the year before, its change
+        in percent, the latest overall score, and the Кч trend (NaN in a year without data, for the sparkline)."""
+        found = (self.table if limit is None else self.table.slice(0, limit)).to_pylist()
+        districts = {d.kato: d.name(self.lang) for d in DISTRICTS_BY_KATO.values()}
+        industries: dict[str, str] = {}
+        for rank, row in enumerate(found, start=1):
+            division = row.pop("division")
+            if division not in industries:
+                industries[division] = f"{division} {division_name(division, self.lang)}"
+            kato = row.pop("kato")
+            row.update(rank=rank, district=districts.get(kato, kato), industry=industries[division],
+                       yoy_kch_pct=change_pct(row["kch"], row["previous_kch"]),
+                       trend=[math.nan if v is None else v for v in row["trend"]])
+        return found
+
+
+def league(store: Store, scope: Scope, year: int, lang: str, years: int = 5) -> League:
+    """The league of `year` with a Кч trend over `years` years (the sparkline), from one query
+    (`safety.db.indicators.league`); each enterprise's figures are those
+    `safety.indicators.by_group(scope, "enterprise", year)` gives, so `scatter_from_league` needs no query."""
     with store.cursor() as cur:
         found = sql.league(cur, year=year, first_year=year - years + 1, kinds=list(scope.kinds),
                            checklist_id=CHECKLIST, kazakh=lang == "kk", **scope.params())
-    districts = {d.kato: d.name(lang) for d in DISTRICTS_BY_KATO.values()}
-    industries: dict[str, str] = {}
-    for rank, row in enumerate(found, start=1):
-        division = row.pop("division")
-        if division not in industries:
-            industries[division] = f"{division} {division_name(division, lang)}"
-        kato = row.pop("kato")
-        row.update(rank=rank, district=districts.get(kato, kato), industry=industries[division],
-                   yoy_kch_pct=change_pct(row["kch"], row["previous_kch"]),
-                   trend=[math.nan if v is None else v for v in row["trend"]])
-    return found
+    return League(found, lang)
 
 
 def band(score: float | None) -> str:
@@ -211,12 +230,14 @@ class Correlation:
     n: int
 
 
-def scatter_from_league(league_rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], Correlation]:
+def scatter_from_league(ranked: League) -> tuple[list[dict[str, Any]], Correlation]:
     """Each enterprise's latest overall score against its Кч of the league's year, and their correlation, from
-    the rows `league` gave (no query); points in BIN order."""
-    points = [{"bin": r["bin"], "name": r["name"], "score": float(r["score"]), "kch": r["kch"],
-               "injured": r["injured"]}
-              for r in sorted(league_rows, key=lambda r: r["bin"]) if r["score"] is not None and r["kch"] is not None]
+    the league's table (no query); points in BIN order, enterprises without a score or a Кч left out."""
+    table = ranked.table.select(["bin", "name", "score", "kch", "injured"])
+    table = table.filter(pc.and_(pc.is_valid(table["score"]), pc.is_valid(table["kch"]))).sort_by("bin")
+    points = table.to_pylist()
+    for point in points:
+        point["score"] = float(point["score"])
     return points, pearson([p["score"] for p in points], [p["kch"] for p in points])
 
 

@@ -9,6 +9,7 @@ import math
 import random
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from safety import dashboard as dash
@@ -117,7 +118,8 @@ def test_heatmap_by_default_holds_every_demo_enterprise_as_before(demo_store, re
 def test_scores_keep_the_scope_of_the_indicators(demo_store, which):
     scope = _scopes(demo_store)[which]
     latest = _latest(demo_store, scope)
-    found = {r["bin"]: r["score"] for r in dash.league(demo_store, scope, YEAR, "ru") if r["score"] is not None}
+    ranked = dash.league(demo_store, scope, YEAR, "ru").rows()
+    found = {r["bin"]: r["score"] for r in ranked if r["score"] is not None}
     assert found == {b: a["overall"] for b, a in latest.items()}
     assert {r["bin"] for r in dash.heatmap(demo_store, scope, "ru")} == set(latest)
 
@@ -127,7 +129,7 @@ def test_a_deactivated_enterprise_leaves_the_heatmap_and_the_scores(demo_store, 
     set_enterprise_active(demo_store, SYSTEM, lowest["bin"], False)
     after = dash.heatmap(demo_store, region, "ru", limit=1)
     assert after[0]["bin"] != lowest["bin"] and after[0]["assessed"] == lowest["assessed"] - 1
-    assert lowest["bin"] not in {r["bin"] for r in dash.league(demo_store, region, YEAR, "ru")}
+    assert lowest["bin"] not in {r["bin"] for r in dash.league(demo_store, region, YEAR, "ru").rows(None)}
 
 
 # --- the league and the scatter
@@ -136,7 +138,7 @@ def test_a_deactivated_enterprise_leaves_the_heatmap_and_the_scores(demo_store, 
 @pytest.mark.parametrize("years", [5, 3, 1])
 def test_league_from_one_query_equals_by_group_and_the_trend(demo_store, region, years):
     old = _old_league(demo_store, region, YEAR, "ru", years)
-    new = dash.league(demo_store, region, YEAR, "ru", years=years)
+    new = dash.league(demo_store, region, YEAR, "ru", years=years).rows(None)
     assert len(new) == len(old) == 31
     for before, now in zip(old, new, strict=True):
         assert set(now) == set(before)
@@ -147,7 +149,7 @@ def test_league_from_one_query_equals_by_group_and_the_trend(demo_store, region,
 def test_league_equals_the_old_one_in_every_scope(demo_store, which):
     scope = _scopes(demo_store)[which]
     old = _old_league(demo_store, scope, 2024, "en", 4)
-    new = dash.league(demo_store, scope, 2024, "en", years=4)
+    new = dash.league(demo_store, scope, 2024, "en", years=4).rows(None)
     assert [r["bin"] for r in new] == [r["bin"] for r in old]
     assert all(_same(n[k], o[k]) for o, n in zip(old, new, strict=True) for k in o)
 
@@ -186,7 +188,7 @@ def test_league_by_hand_with_gaps_missing_years_and_no_headcount(store):
                                       (no_staff, dt.date(2025, 7, 7), "severe", 30)):
         add_incident(store, SYSTEM, bin_, {"occurred_on": day, "kind": "accident", "severity": severity,
                                            "lost_days": lost})
-    rows = dash.league(store, scope_for(store, SYSTEM), 2025, "kk", years=4)
+    rows = dash.league(store, scope_for(store, SYSTEM), 2025, "kk", years=4).rows()
     assert [r["bin"] for r in rows] == [gap, no_staff, last_year_only]  # Кч 5.0, then none (by name)
     top, unstaffed, previous = rows
     assert (top["rank"], top["name"], top["injured"], top["killed"], top["headcount"]) == (1, "Гэп ЖШС", 1, 0, 200)
@@ -200,7 +202,7 @@ def test_league_by_hand_with_gaps_missing_years_and_no_headcount(store):
     assert previous["industry"] == "08 " + dash.division_name("08", "kk")
     assert all(_same(n[k], o[k]) for o, n in zip(_old_league(store, scope_for(store, SYSTEM), 2025, "kk", 4), rows,
                                                  strict=True) for k in o)
-    one_year = dash.league(store, scope_for(store, SYSTEM), 2025, "ru", years=1)
+    one_year = dash.league(store, scope_for(store, SYSTEM), 2025, "ru", years=1).rows()
     assert [r["trend"] for r in one_year if r["bin"] == last_year_only] == [[]]  # nothing in the span itself
 
 
@@ -225,7 +227,7 @@ def test_scatter_leaves_out_enterprises_without_a_score_or_a_kch():
     rows = [{"bin": "3", "name": "В", "score": 70.0, "kch": 1.5, "injured": 2},
             {"bin": "1", "name": "А", "score": None, "kch": 2.0, "injured": 1},
             {"bin": "2", "name": "Б", "score": 55.5, "kch": None, "injured": 0}]
-    points, correlation = dash.scatter_from_league(rows)
+    points, correlation = dash.scatter_from_league(dash.League(pa.Table.from_pylist(rows), "ru"))
     assert points == [{"bin": "3", "name": "В", "score": 70.0, "kch": 1.5, "injured": 2}]
     assert correlation == dash.Correlation(None, 1)
 

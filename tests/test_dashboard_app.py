@@ -136,6 +136,34 @@ def test_selecting_a_league_row_opens_that_enterprise(demo_app):
     assert [title.value for title in at.title] == [t("dashboard.title", "ru")]
 
 
+def test_a_long_league_shows_its_top_and_the_workbook_holds_all(demo_app, monkeypatch):
+    import safety.dashboard
+
+    captured = {}
+    original = streamlit.download_button
+
+    def recording(label, data, *args, **kwargs):
+        captured[kwargs.get("file_name")] = data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recording)
+    monkeypatch.setattr(safety.dashboard, "LEAGUE_ROWS", 10)
+    at = _dashboard(demo_app, "demo.region")
+    shown = _league(at)
+    assert len(shown) == 10 and list(shown["rank"]) == list(range(1, 11))
+    assert t("dashboard.league.top", "ru", shown=10, total=31) in [c.value for c in at.caption]
+    first, last = at.slider(key="dash_years").value
+    book = load_workbook(io.BytesIO(captured[f"vision_zero_indicators_{first}_{last}.xlsx"]()))
+    league_rows = list(book[t("dashboard.sheet.league", "ru")].iter_rows(values_only=True))
+    assert len(league_rows) == 1 + 31 and [r[0] for r in league_rows[1:]] == list(range(1, 32))
+    assert [r[2] for r in league_rows[1:11]] == list(shown["bin"])
+    scatter = list(book[t("dashboard.sheet.scatter", "ru")].iter_rows(values_only=True))
+    assert len(scatter) - 1 > 10  # the scatter keeps every enterprise, not only the ones shown
+    at.session_state["dash_league"] = {"selection": {"rows": [9], "columns": [], "cells": []}}
+    at.run()
+    assert at.selectbox(key="enterprise_bin").value == shown["bin"][9]
+
+
 @pytest.mark.parametrize("username", ["demo.region", "demo.head"])
 def test_enterprise_page_shows_indicators_cases_actions_investigations_and_assessments(demo_app, username):
     at = demo_app(username)

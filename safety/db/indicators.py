@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
+
 from safety.db.scores import LATEST_ASSESSMENT
-from safety.db.store import Cursor, fetch_dicts
+from safety.db.store import Cursor, fetch_arrow, fetch_dicts
 
 # What a query can group by: constant SQL expressions over the `scope` columns, never user text.
 GROUPS = {
@@ -217,8 +219,8 @@ def first_case_month(cur: Cursor, *, district: str | None = None, division: str 
 
 def league(cur: Cursor, *, year: int, first_year: int, kinds: list[str], checklist_id: str, kazakh: bool,
            district: str | None = None, division: str | None = None, bin_: str | None = None
-           ) -> list[dict[str, Any]]:
-    """The league table in one query: per enterprise with cases or headcount in `year` or the year before, its
+           ) -> pa.Table:
+    """The league table in one query, as Arrow: per enterprise with cases or headcount in `year` or the year before, its
     name (Kazakh or Russian), district, OKED division, injured, killed, headcount, Кч and Кт of `year`, Кч of the
     year before, the latest overall score of the checklist, and `trend`: Кч per year first_year..year (NULL in a
     year with no data at all; an empty list when none of those years has any). Highest Кч first (none last), then
@@ -271,4 +273,4 @@ def league(cur: Cursor, *, year: int, first_year: int, kinds: list[str], checkli
         LEFT JOIN latest l ON l.enterprise_id = r.enterprise_id
         ORDER BY r.kch DESC NULLS LAST, name, e.bin"""
     params = [year, first_year, kazakh, *_scope_params(district, division, bin_), checklist_id, kinds]
-    return fetch_dicts(cur.execute(sql, params))
+    return fetch_arrow(cur, sql, params)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from safety.errors import SafetyError, StoreError, StoreLocked
 
@@ -103,6 +104,12 @@ def fetch_dicts(cur: Cursor) -> list[dict[str, Any]]:
     """Return the rest of a cursor's result as dicts keyed by column name."""
     names = [d[0] for d in cur.description or ()]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def fetch_arrow(cur: Cursor, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+    """Run one parameterised read and return its result as an Arrow table: no Python object per value, for the
+    reads of thousands of rows (the dashboard's league at national scale)."""
+    return cur.sql(sql, params=list(params)).to_arrow_table()
 
 
 def open_store(path: str | Path | None = None) -> Store:
