@@ -37,7 +37,7 @@ from safety.geography import DISTRICTS, DIVISIONS
 from safety.i18n import format_number, format_percent
 from safety.incident_model import KINDS
 from safety.indicators import EXPLAINED, scope_for, yearly
-from safety.programme import programme_summary
+from safety.programme import latest_year
 from safety.register import VISION_ZERO_LAUNCH
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,7 +80,7 @@ me = user()
 scoped = enterprise_scope(me) is not None
 st.title(tr("dashboard.title"))
 
-latest = programme_summary(store(), me).latest_year or dt.date.today().year
+latest = latest_year(store(), me) or dt.date.today().year
 top = max(latest, dt.date.today().year)
 first, last = st.slider(tr("dashboard.years"), VISION_ZERO_LAUNCH.year, top,
                         (max(latest - 4, VISION_ZERO_LAUNCH.year), latest), key="dash_years")

@@ -282,5 +282,6 @@ def enterprise_choices(store: Store, user: User) -> list[EnterpriseChoice]:
     require(user, "enterprise.read")
     own = enterprise_scope(user)
     with store.cursor() as cur:
-        rows = score_sql.enterprise_choices(cur, include_inactive=own is not None, enterprise_id=own)
-    return [EnterpriseChoice(**r) for r in rows]
+        columns = score_sql.enterprise_choices(cur, include_inactive=own is not None, enterprise_id=own)
+    return [EnterpriseChoice(*values) for values in zip(*(columns[f] for f in EnterpriseChoice.__dataclass_fields__),
+                                                        strict=True)]

@@ -44,6 +44,13 @@ def programme_summary(store: Store, user: User, today: dt.date | None = None) ->
     )
 
 
+def latest_year(store: Store, user: User) -> int | None:
+    """The latest year with yearly figures (headcount) in the register: the year the dashboard opens on."""
+    require(user, "programme.read")
+    with store.cursor() as cur:
+        return sql.latest_year(cur)
+
+
 def enterprises_by_district(store: Store, user: User, lang: str) -> list[dict[str, object]]:
     """Return every district of the region with its number of active Vision Zero enterprises."""
     require(user, "programme.read")

@@ -13,7 +13,7 @@ from safety.audit import audit_entries, export_audit
 from safety.auth import user_from_row
 from safety.db import users as users_sql
 from safety.errors import Conflict, PermissionDenied, ValidationFailed
-from safety.programme import programme_summary
+from safety.programme import latest_year, programme_summary
 from safety.register import (
     add_enterprise,
     delete_enterprise,
@@ -119,6 +119,7 @@ LIST_READS = {
     "audit_entries": (lambda s, u: audit_entries(s, u), {Role.ADMIN}),
     "export_audit": (lambda s, u: export_audit(s, u, [], "ru"), {Role.ADMIN}),
     "programme_summary": (lambda s, u: programme_summary(s, u), set(Role)),
+    "latest_year": (lambda s, u: latest_year(s, u), set(Role)),
 }
 
 

@@ -192,3 +192,6 @@ def test_programme_summary_counts_scores_and_overdue_actions(demo_store):
     overdue = demo_store.query("SELECT count(*) FROM corrective_actions WHERE due_on < ? AND state IN "
                                "('proposed', 'open', 'in_progress')", [TODAY])[0][0]
     assert summary.overdue_actions == overdue > 0
+    from safety.programme import latest_year
+
+    assert latest_year(demo_store, SYSTEM) == summary.latest_year == 2026

@@ -130,6 +130,12 @@ def summary(cur: Cursor) -> dict[str, Any]:
     return dict(zip(keys, row, strict=True))
 
 
+def latest_year(cur: Cursor) -> int | None:
+    """The latest year of any enterprise's yearly figures (the summary's latest year), or None."""
+    year = cur.execute("SELECT max(year) FROM enterprise_years").fetchone()[0]
+    return None if year is None else int(year)
+
+
 def by_district(cur: Cursor) -> list[dict[str, Any]]:
     """Count active enterprises per district (KATO)."""
     return fetch_dicts(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from safety.db.store import Cursor, fetch_dicts
+from safety.db.store import Cursor, fetch_arrow, fetch_dicts
 
 _SCOPE = """
     scope AS (
@@ -57,10 +57,11 @@ def lowest_rule_scores(cur: Cursor, checklist_id: str, limit: int, *, district: 
 
 
 def enterprise_choices(cur: Cursor, *, include_inactive: bool = False, enterprise_id: int | None = None
-                       ) -> list[dict[str, Any]]:
+                       ) -> dict[str, list[Any]]:
     """BIN, names, district and OKED division of the enterprises (active ones unless include_inactive; only
-    `enterprise_id` when given), ordered by Russian name as the register lists them."""
-    return fetch_dicts(cur.execute(
+    `enterprise_id` when given), ordered by Russian name as the register lists them: one list per column (through
+    Arrow: ten thousand enterprises' names come out several times faster than row by row)."""
+    return fetch_arrow(cur,
         "SELECT bin, name_ru, name_kk, kato, left(oked, 2) AS division FROM enterprises "
         "WHERE (? OR active) AND (CAST(? AS INTEGER) IS NULL OR id = ?) ORDER BY name_ru, bin",
-        [include_inactive, enterprise_id, enterprise_id]))
+        [include_inactive, enterprise_id, enterprise_id]).to_pydict()
