@@ -67,7 +67,7 @@ from safety.access import SYSTEM, Role  # noqa: E402
 from safety.assessments import checklist_version  # noqa: E402
 from safety.auth import hash_password, now  # noqa: E402
 from safety.checklists import load_checklists  # noqa: E402
-from safety.db import Store, meta  # noqa: E402
+from safety.db import Store, incident_counts, meta  # noqa: E402
 from safety.db import assessments as assessment_sql  # noqa: E402
 from safety.db import enterprises as enterprise_sql  # noqa: E402
 from safety.db import scores as score_sql  # noqa: E402
@@ -282,6 +282,8 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
             FROM placed
             ORDER BY year(occurred_on), k, occurred_on, n""")
         step("incidents")
+        incident_counts.refresh_all(cur)  # the library keeps these on every write; a bulk insert must do it itself
+        step("case summaries")
 
         checklist = load_checklists()[CHECKLIST]
         checklist_version(cur, checklist)  # the frozen version the assessments refer to

@@ -1,5 +1,6 @@
 """The case counts the indicators read: summaries of `incidents` per enterprise, year (and month), kind and severity,
-and the number of accidents per enterprise and year, kept up to date by every write in safety/db/incidents.py.
+the number of accidents per enterprise and year, and the accidents whose investigation is open, kept up to date by
+every write in safety/db/incidents.py.
 
 At national scale (2,000,000 cases) aggregating the cases again for each dashboard query took 0.2–2 s; the
 summary has about a tenth of the rows and answers in tens of milliseconds (bench/dashboard_bench.py).
@@ -25,7 +26,23 @@ _ACCIDENTS = """
     SELECT enterprise_id, year(occurred_on) AS year,
            count(DISTINCT accident_no) + count(*) FILTER (WHERE accident_no IS NULL) AS accidents
     FROM incidents WHERE kind = 'accident' AND {where} GROUP BY ALL"""
-_TABLES = (("incident_counts", _COUNTS), ("monthly_counts", _MONTHS), ("accident_counts", _ACCIDENTS))
+# Accidents whose investigation is not finished (some case has no act sent) and that need one: severe, fatal or
+# group (two or more injured). Dates are those of the accident's first case, as the investigation page shows them.
+_OPEN = """
+    SELECT a.enterprise_id, a.first_id, a.injured, a.worst,
+           i.occurred_on, i.reported_on, i.commission_on, i.closed_on, i.act_sent_on
+    FROM (
+        SELECT enterprise_id, accident_no, CASE WHEN accident_no IS NULL THEN id END AS lone, count(*) AS injured,
+               max(CASE severity WHEN 'fatal' THEN 3 WHEN 'severe' THEN 2 ELSE 1 END) AS worst, min(id) AS first_id
+        FROM incidents
+        WHERE kind = 'accident' AND (severity IN ('severe', 'fatal') OR accident_no IS NOT NULL) AND {where}
+        GROUP BY ALL
+        HAVING (worst >= 2 OR count(*) >= 2) AND bool_or(act_sent_on IS NULL)) a
+    JOIN incidents i ON i.id = a.first_id"""
+_QUERIES = {"incident_counts": _COUNTS, "monthly_counts": _MONTHS, "accident_counts": _ACCIDENTS,
+            "open_investigations": _OPEN}
+CASE_TABLES = ("incident_counts", "monthly_counts", "accident_counts")  # migration 7
+INVESTIGATION_TABLES = ("open_investigations",)  # migration 8
 SCHEMA = (
     """CREATE TABLE incident_counts (
         enterprise_id INTEGER NOT NULL, year INTEGER NOT NULL, kind VARCHAR NOT NULL, severity VARCHAR,
@@ -36,6 +53,11 @@ SCHEMA = (
     """CREATE TABLE accident_counts (
         enterprise_id INTEGER NOT NULL, year INTEGER NOT NULL, accidents BIGINT NOT NULL)""",
 )
+INVESTIGATION_SCHEMA = (
+    """CREATE TABLE open_investigations (
+        enterprise_id INTEGER NOT NULL, first_id BIGINT NOT NULL, injured BIGINT NOT NULL, worst INTEGER NOT NULL,
+        occurred_on DATE NOT NULL, reported_on DATE, commission_on DATE, closed_on DATE, act_sent_on DATE)""",
+)
 
 
 def refresh(cur: Cursor, enterprise_ids: Iterable[int]) -> None:
@@ -43,22 +65,22 @@ def refresh(cur: Cursor, enterprise_ids: Iterable[int]) -> None:
     ids = sorted({int(i) for i in enterprise_ids if i is not None})
     if not ids:
         return
-    for table, query in _TABLES:
+    for table, query in _QUERIES.items():
         cur.execute(f"DELETE FROM {table} WHERE list_contains(?, enterprise_id)", [ids])
         cur.execute(f"INSERT INTO {table} " + query.format(where="list_contains(?, enterprise_id)"), [ids])
 
 
-def refresh_all(cur: Cursor) -> None:
-    """Recount every enterprise's cases (a migration step, and after a bulk load)."""
-    for table, query in _TABLES:
+def refresh_all(cur: Cursor, tables: Iterable[str] = tuple(_QUERIES)) -> None:
+    """Recount every enterprise's cases into these summaries (a migration step, and after a bulk load)."""
+    for table in tables:
         cur.execute(f"DELETE FROM {table}")
-        cur.execute(f"INSERT INTO {table} " + query.format(where="TRUE"))
+        cur.execute(f"INSERT INTO {table} " + _QUERIES[table].format(where="TRUE"))
 
 
 def stale(cur: Cursor) -> int:
     """How many summary rows differ from a fresh count (0 when the summary is right; for tests and checks)."""
     total = 0
-    for table, query in _TABLES:
+    for table, query in _QUERIES.items():
         fresh = query.format(where="TRUE")
         total += cur.execute(f"SELECT count(*) FROM (({fresh}) EXCEPT ALL (SELECT * FROM {table}))").fetchone()[0]
         total += cur.execute(f"SELECT count(*) FROM ((SELECT * FROM {table}) EXCEPT ALL ({fresh}))").fetchone()[0]

@@ -50,6 +50,7 @@ def set_investigation(cur: Cursor, enterprise_id: int, incident_ids: list[int], 
     cur.execute(f"UPDATE incidents SET {', '.join(n + ' = ?' for n in INVESTIGATION)} "
                 "WHERE enterprise_id = ? AND list_contains(?, id)",
                 [dates.get(n) for n in INVESTIGATION] + [enterprise_id, incident_ids])
+    counts.refresh(cur, [enterprise_id])
 
 
 def delete(cur: Cursor, incident_id: int) -> None:

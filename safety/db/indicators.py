@@ -170,19 +170,11 @@ def overdue_actions(cur: Cursor, today: Any, *, district: str | None = None, div
 
 def open_investigations(cur: Cursor, *, district: str | None = None, division: str | None = None,
                         bin_: str | None = None) -> list[dict[str, Any]]:
-    """Accidents whose investigation is not finished (no act sent) and that need one: severe, fatal or group."""
-    sql = "WITH " + _SCOPE + """,
-        accidents AS (
-            SELECT i.enterprise_id, i.accident_no, CASE WHEN i.accident_no IS NULL THEN i.id END AS lone,
-                   count(*) AS injured,
-                   max(CASE i.severity WHEN 'fatal' THEN 3 WHEN 'severe' THEN 2 ELSE 1 END) AS worst,
-                   arg_min(i.id, i.id) AS first_id
-            FROM incidents i JOIN scope s ON s.id = i.enterprise_id
-            WHERE i.kind = 'accident' AND (i.severity IN ('severe', 'fatal') OR i.accident_no IS NOT NULL)
-            GROUP BY ALL
-            HAVING (worst >= 2 OR count(*) >= 2) AND bool_or(i.act_sent_on IS NULL))
-        SELECT a.injured, a.worst, i.occurred_on, i.reported_on, i.commission_on, i.closed_on, i.act_sent_on
-        FROM accidents a JOIN incidents i ON i.id = a.first_id"""
+    """Accidents whose investigation is not finished (no act sent) and that need one: severe, fatal or group (the
+    summary safety/db/incident_counts.py keeps): injured, worst severity (3 fatal, 2 severe) and the dates."""
+    sql = "WITH " + _SCOPE + """
+        SELECT o.injured, o.worst, o.occurred_on, o.reported_on, o.commission_on, o.closed_on, o.act_sent_on
+        FROM open_investigations o JOIN scope s ON s.id = o.enterprise_id"""
     return fetch_dicts(cur.execute(sql, _scope_params(district, division, bin_)))
 
 

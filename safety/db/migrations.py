@@ -249,7 +249,11 @@ MIGRATIONS += (
 )
 MIGRATIONS += (
     Migration(7, "case counts per enterprise, month, kind and severity, for the indicators", counts.SCHEMA,
-              counts.refresh_all),
+              lambda cur: counts.refresh_all(cur, counts.CASE_TABLES)),
+)
+MIGRATIONS += (
+    Migration(8, "accidents with an open investigation, for the dashboard's overdue tile", counts.INVESTIGATION_SCHEMA,
+              lambda cur: counts.refresh_all(cur, counts.INVESTIGATION_TABLES)),
 )
 LATEST = MIGRATIONS[-1].number
 
