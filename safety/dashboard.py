@@ -24,7 +24,7 @@ from safety.db import scores as score_sql
 from safety.geography import DISTRICTS_BY_KATO, division_name
 from safety.i18n import t
 from safety.indicators import Scope, by_group, change_pct, yearly
-from safety.investigations import investigation_steps, overdue_steps
+from safety.investigations import is_overdue
 from safety.scoring import GREEN_FROM, YELLOW_FROM
 
 CHECKLIST = "golden_rules"
@@ -84,8 +84,8 @@ def overdue_investigations(store: Store, scope: Scope, today: dt.date) -> int:
     """Severe, fatal and group accidents in scope with an investigation step past its deadline."""
     with store.cursor() as cur:
         open_ = sql.open_investigations(cur, **scope.params())
-    return sum(1 for a in open_ if overdue_steps(investigation_steps(
-        a["occurred_on"], a["reported_on"], a["commission_on"], a["closed_on"], a["act_sent_on"]), today))
+    return sum(is_overdue(a["occurred_on"], a["reported_on"], a["commission_on"], a["closed_on"], a["act_sent_on"],
+                          today) for a in open_)
 
 
 def monthly(store: Store, scope: Scope, first_year: int, last_year: int, lang: str) -> list[dict[str, Any]]:
