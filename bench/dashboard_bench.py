@@ -579,15 +579,18 @@ def measure_scope(store: Store, recorder: Recorder, scope_args: dict[str, Any], 
               f"{ms(entry['cpu_median']):>10}  {calls:>5}  {verdict(entry['pass'])}")
     queries_sum = sum(e["median"] * e["calls"] for e in distinct.values())
     library_sum = sum(f["median"] for f in lib.values() if f["on_page"])
-    misses = [e["label"] for e in sorted(distinct.values(), key=lambda e: -e["median"]) if not e["pass"]]
+    slowest_first = sorted(distinct.values(), key=lambda e: -e["median"])
+    misses = [e["label"] for e in slowest_first if not e["pass"] and e["calls"]]  # the targets are the page's
+    extra_misses = [e["label"] for e in slowest_first if not e["pass"] and not e["calls"]]
     on_page = sum(1 for e in distinct.values() if e["calls"])
     calls_text = f"({len(page_calls)} calls, {on_page} distinct)"
     print(f"  {'sum of one dashboard' + chr(39) + 's queries ' + calls_text:<{width + 10}}{queries_sum:10.3f} s  "
           f"target ≤ {TARGET_DASHBOARD:g} s  {verdict(queries_sum <= TARGET_DASHBOARD)}")
     print(f"  {'sum of the page' + chr(39) + 's library functions (queries + Python)':<{width + 10}}"
           f"{library_sum:10.3f} s  target ≤ {TARGET_DASHBOARD:g} s  {verdict(library_sum <= TARGET_DASHBOARD)}")
-    print(f"  queries over {TARGET_QUERY * 1000:.0f} ms: {len(misses)} of {len(distinct)}"
-          + (f" (slowest first: {', '.join(misses)})" if misses else ""))
+    print(f"  page queries over {TARGET_QUERY * 1000:.0f} ms: {len(misses)} of {on_page}"
+          + (f" (slowest first: {', '.join(misses)})" if misses else "")
+          + (f"; not on the page: {', '.join(extra_misses)}" if extra_misses else ""))
     return {"scope": {"district": scope.district, "division": scope.division, "bin": scope.bin,
                       "kinds": list(scope.kinds)},
             "library": lib,
@@ -595,7 +598,8 @@ def measure_scope(store: Store, recorder: Recorder, scope_args: dict[str, Any], 
                         for e in distinct.values()],
             "query_calls": len(page_calls), "queries_sum_seconds": queries_sum,
             "queries_sum_pass": queries_sum <= TARGET_DASHBOARD, "library_sum_seconds": library_sum,
-            "library_sum_pass": library_sum <= TARGET_DASHBOARD, "misses": misses,
+            "library_sum_pass": library_sum <= TARGET_DASHBOARD, "misses": misses, "page_queries": on_page,
+            "extra_misses": extra_misses,
             "_calls": {call_key(e["call"]): e["call"] for e in distinct.values()}}
 
 
@@ -1004,7 +1008,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {key:<11} queries {figures['queries_sum_seconds']:6.3f} s "
                       f"{verdict(figures['queries_sum_pass'])}   library {figures['library_sum_seconds']:6.3f} s "
                       f"{verdict(figures['library_sum_pass'])}   "
-                      f"{len(figures['misses'])} of {len(figures['queries'])} queries over 100 ms")
+                      f"{len(figures['misses'])} of {figures['page_queries']} page queries over 100 ms")
 
             if args.explain:
                 region = results["scopes"]["region"]
