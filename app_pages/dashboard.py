@@ -34,7 +34,7 @@ from safety.dashboard import (
 )
 from safety.errors import SafetyError
 from safety.geography import DISTRICTS, DIVISIONS
-from safety.i18n import format_number, format_percent
+from safety.i18n import format_date, format_number, format_percent
 from safety.incident_model import KINDS
 from safety.indicators import EXPLAINED, scope_for, yearly
 from safety.programme import latest_year
@@ -53,7 +53,6 @@ GROUPS = {"name": "label.name", "injured": "indicator.injured", "killed": "indic
 # The two comparisons: group, chart file name, catalogue keys of the heading and of the workbook sheet.
 SPLITS = (("district", "districts", "dashboard.by_district", "dashboard.sheet.districts"),
           ("division", "industries", "dashboard.by_industry", "dashboard.sheet.industries"))
-AS_OF_TODAY = ("dashboard.tile.overdue_actions", "dashboard.tile.overdue_investigations")
 # The workbook's other sheets: column -> catalogue key of its heading.
 SUMMARY = {"name": "export.field", "value": "export.value", "previous": "dashboard.col.previous",
            "change": "dashboard.col.change"}
@@ -71,8 +70,10 @@ def show_tile(column, tile, year: int) -> None:
     delta = None if tile.change_pct is None else ("+" if tile.change_pct > 0 else "") + format_percent(
         tile.change_pct, lang())
     colour = {"down": "inverse", "up": "normal"}.get(tile.better, "off")
-    helper = (tr("dashboard.tile.today") if tile.key in AS_OF_TODAY else
-              tr("dashboard.tile.previous", year=year - 1, value=format_number(tile.previous, lang(), tile.digits)))
+    previous = format_number(tile.previous, lang(), tile.digits)
+    helper = (tr("dashboard.tile.as_of", date=format_date(tile.as_of, lang()),
+                 previous_date=format_date(tile.previous_as_of, lang()), value=previous) if tile.as_of else
+              tr("dashboard.tile.previous", year=year - 1, value=previous))
     column.metric(tr(tile.key), value, delta, delta_color=colour, help=helper, border=True)
 
 

@@ -43,11 +43,14 @@ class Tile:
     change_pct: float | None
     better: str  # "up", "down" or "" (neither)
     digits: int = 0
+    as_of: dt.date | None = None  # a figure of one day, not of the year: that day, and the day it is compared with
+    previous_as_of: dt.date | None = None
 
 
 def tiles(store: Store, scope: Scope, year: int, today: dt.date | None = None, *,
           yearly_rows: list[dict[str, Any]] | None = None) -> list[Tile]:
-    """The KPI tiles for `year` against the year before (overdue figures are as of today).
+    """The KPI tiles for `year` against the year before. The score and the overdue figures are those of one day:
+    the end of `year` (today while the year lasts) against the end of the year before.
 
     `yearly_rows` are `safety.indicators.yearly` rows of the same scope the caller already has: when they hold both
     years, the indicators are taken from them instead of being queried again.
@@ -57,35 +60,44 @@ def tiles(store: Store, scope: Scope, year: int, today: dt.date | None = None, *
     if year - 1 not in known or year not in known:
         known = {r["year"]: r for r in yearly(store, scope, year - 1, year)}
     now, before = known[year], known[year - 1]
+    as_of, previous_as_of = min(today, dt.date(year, 12, 31)), dt.date(year - 1, 12, 31)
     with store.cursor() as cur:
         members = sql.programme_counts(cur, year=year, **scope.params())["enterprises"]
         members_before = sql.programme_counts(cur, year=year - 1, **scope.params())["enterprises"]
-        score, _ = sql.average_score(cur, CHECKLIST, min(today, dt.date(year, 12, 31)), **scope.params())
-        score_before, _ = sql.average_score(cur, CHECKLIST, dt.date(year - 1, 12, 31), **scope.params())
-        actions = sql.overdue_actions(cur, today, **scope.params())
-        investigations = overdue_investigations(store, scope, today)
+        score, _ = sql.average_score(cur, CHECKLIST, as_of, **scope.params())
+        score_before, _ = sql.average_score(cur, CHECKLIST, previous_as_of, **scope.params())
+        actions = sql.overdue_actions(cur, as_of, **scope.params())
+        actions_before = sql.overdue_actions(cur, previous_as_of, **scope.params())
+    investigations = overdue_investigations(store, scope, as_of)
+    investigations_before = overdue_investigations(store, scope, previous_as_of)
 
-    def tile(key: str, value: Any, previous: Any, better: str, digits: int = 0) -> Tile:
-        return Tile(key, value, previous, change_pct(value, previous), better, digits)
+    def tile(key: str, value: Any, previous: Any, better: str, digits: int = 0, dated: bool = False) -> Tile:
+        days = (as_of, previous_as_of) if dated else (None, None)
+        return Tile(key, value, previous, change_pct(value, previous), better, digits, *days)
 
     return [
         tile("dashboard.tile.enterprises", members, members_before, "up"),
-        tile("dashboard.tile.score", score, score_before, "up", 1),
+        tile("dashboard.tile.score", score, score_before, "up", 1, dated=True),
         tile("dashboard.tile.injured", now["injured"], before["injured"], "down"),
         tile("dashboard.tile.killed", now["killed"], before["killed"], "down"),
         tile("indicator.kch", now["kch"], before["kch"], "down", 2),
         tile("indicator.kt", now["kt"], before["kt"], "down", 1),
-        Tile("dashboard.tile.overdue_actions", actions, None, None, "down"),
-        Tile("dashboard.tile.overdue_investigations", investigations, None, None, "down"),
+        tile("dashboard.tile.overdue_actions", actions, actions_before, "down", dated=True),
+        tile("dashboard.tile.overdue_investigations", investigations, investigations_before, "down", dated=True),
     ]
 
 
-def overdue_investigations(store: Store, scope: Scope, today: dt.date) -> int:
-    """Severe, fatal and group accidents in scope with an investigation step past its deadline."""
+def overdue_investigations(store: Store, scope: Scope, as_of: dt.date) -> int:
+    """Severe, fatal and group accidents in scope with an investigation step past its deadline on `as_of` (a step
+    done after that day was still undone then)."""
     with store.cursor() as cur:
-        open_ = sql.open_investigations(cur, **scope.params())
-    return sum(is_overdue(a["occurred_on"], a["reported_on"], a["commission_on"], a["closed_on"], a["act_sent_on"],
-                          today) for a in open_)
+        open_ = sql.open_investigations(cur, as_of, **scope.params())
+
+    def then(day: dt.date | None) -> dt.date | None:
+        return day if day is not None and day <= as_of else None
+
+    return sum(is_overdue(a["occurred_on"], then(a["reported_on"]), then(a["commission_on"]), then(a["closed_on"]),
+                          then(a["act_sent_on"]), as_of) for a in open_)
 
 
 def monthly(store: Store, scope: Scope, first_year: int, last_year: int, lang: str) -> list[dict[str, Any]]:

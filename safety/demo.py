@@ -235,14 +235,22 @@ def _load_assessments(cur: Cursor, enterprises: list[EnterpriseInput], records: 
                     state = rng.choice(("done", "done", "done", "done", "done", "open", "in_progress"))
                 else:
                     state = rng.choice(("open", "in_progress", "in_progress", "done"))
+                created = dt.datetime.combine(on, dt.time(16, 30))  # proposed when the assessment was submitted
+                took = dt.timedelta(days=rng.randint(5, 80)) if state == "done" else None
+                # mostly done in time; every seventh one of the older assessments late (no extra draw from rng)
+                completed = (None if took is None else due + took if not latest and len(actions) % 7 == 0
+                             else min(due, on + took))
+                changed = (dt.datetime.combine(completed, dt.time(17)) if completed else
+                           # cancelled within a few weeks (no draw from rng: the rest of the demo stays the same)
+                           dt.datetime.combine(on + dt.timedelta(days=3 + len(actions) % 23), dt.time(11))
+                           if state == "cancelled" else created)
                 actions.append({
                     "enterprise_id": ids[enterprise.bin], "assessment_id": assessment_id, "item_id": item.id,
                     "rule_id": rule.id, "title": item.text.ru, "owner": records[enterprise.bin]["officer_name"],
                     "due_on": due, "priority": "high" if red else "medium", "state": state,
-                    "completed_on": min(due, on + dt.timedelta(days=rng.randint(5, 80))) if state == "done" else None,
-                    "completion_note": "Выполнено (демо)" if state == "done" else None,
+                    "completed_on": completed, "completion_note": "Выполнено (демо)" if state == "done" else None,
                     "cancel_reason": "Заменено другим мероприятием (демо)" if state == "cancelled" else None,
-                    "created_by": "demo.officer"})
+                    "created_by": "demo.officer", "created_at": created, "updated_at": changed})
     assessment_sql.insert_many_answers(cur, answers)
     assessment_sql.insert_many_rule_scores(cur, rule_rows)
     action_sql.insert_many(cur, actions)

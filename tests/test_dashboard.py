@@ -14,10 +14,12 @@ import pytest
 
 from safety import dashboard as dash
 from safety.access import SYSTEM, Role, User
+from safety.actions import is_overdue as is_action_overdue
 from safety.assessments import assessment_history
+from safety.db import actions as action_sql
 from safety.db import indicators as sql
 from safety.demo import demo_bin
-from safety.incidents import add_incident
+from safety.incidents import add_incident, set_investigation_dates
 from safety.indicators import Scope, by_group, enterprise_trend, scope_for, yearly
 from safety.register import add_enterprise, list_enterprises, save_years, set_enterprise_active
 
@@ -261,6 +263,115 @@ def test_rolling_kch_from_the_pages_monthly_rows_equals_its_own_query(demo_store
     assert (dash.rolling_kch(demo_store, scope, 2022, 2025, TODAY, months=months)
             == dash.rolling_kch(demo_store, scope, 2022, 2025, TODAY))
     assert any(r["kch_12m"] is not None for r in dash.rolling_kch(demo_store, scope, 2022, 2025, TODAY))
+
+
+# --- the overdue figures on a day: today, and the end of the year before
+
+
+def _register_one(store) -> tuple[str, int]:
+    rng, taken = random.Random(11), set()
+    bin_ = demo_bin(rng, taken)
+    add_enterprise(store, SYSTEM, {"bin": bin_, "name_ru": "Одно", "name_kk": "Бір", "kato": TARAZ, "oked": "08110",
+                                   "industry": "Карьер", "joined_on": dt.date(2020, 1, 1)})
+    return bin_, store.query("SELECT id FROM enterprises WHERE bin = ?", [bin_])[0][0]
+
+
+def _at(day: dt.date, hour: int = 12) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour))
+
+
+def test_overdue_actions_on_a_past_day(store):
+    bin_, enterprise_id = _register_one(store)
+    d = dt.date
+    rows = [  # title, created, due, state, completed, last change
+        ("done late", d(2025, 1, 10), d(2025, 3, 1), "done", d(2025, 4, 1), d(2025, 4, 1)),
+        ("cancelled before due", d(2025, 1, 10), d(2025, 6, 1), "cancelled", None, d(2025, 5, 20)),
+        ("open since November", d(2025, 11, 1), d(2025, 11, 10), "open", None, d(2025, 11, 1)),
+        ("recorded in January", d(2026, 1, 5), d(2025, 12, 1), "in_progress", None, d(2026, 1, 5)),
+        ("done on time, marked later", d(2025, 1, 10), d(2025, 4, 1), "done", d(2025, 3, 20), d(2025, 9, 1)),
+        ("cancelled late", d(2025, 1, 10), d(2025, 2, 1), "cancelled", None, d(2025, 7, 1)),
+    ]
+    with store.transaction() as cur:
+        action_sql.insert_many(cur, [
+            {"enterprise_id": enterprise_id, "title": title, "due_on": due, "priority": "high", "state": state,
+             "completed_on": completed, "cancel_reason": "—" if state == "cancelled" else None,
+             "created_by": "test", "created_at": _at(created), "updated_at": _at(changed)}
+            for title, created, due, state, completed, changed in rows])
+    scope = scope_for(store, SYSTEM, bin_=bin_)
+
+    def overdue(day: dt.date) -> int:
+        with store.cursor() as cur:
+            return sql.overdue_actions(cur, day, **scope.params())
+
+    assert overdue(d(2025, 1, 31)) == 0  # nothing due yet
+    assert overdue(d(2025, 3, 15)) == 2  # "done late" (done only on 1 April) and "cancelled late"
+    assert overdue(d(2025, 4, 2)) == 1  # "cancelled late" until its last change on 1 July
+    assert overdue(d(2025, 7, 1)) == 0
+    assert overdue(d(2025, 12, 31)) == 1  # "open since November"; "recorded in January" did not exist yet
+    today = d(2026, 6, 30)
+    with store.cursor() as cur:
+        listed = cur.execute("SELECT state, due_on FROM corrective_actions").fetchall()
+    assert overdue(today) == sum(1 for state, due in listed if is_action_overdue({"state": state, "due_on": due},
+                                                                                   today)) == 2
+
+
+def test_overdue_actions_today_follow_the_actions_rule_on_the_demo(demo_store, region):
+    with demo_store.cursor() as cur:
+        listed = cur.execute("SELECT state, due_on FROM corrective_actions").fetchall()
+        found = sql.overdue_actions(cur, TODAY, **region.params())
+    assert found == sum(is_action_overdue({"state": s, "due_on": due}, TODAY) for s, due in listed) > 0
+
+
+def test_overdue_investigations_on_a_past_day(store):
+    bin_, _ = _register_one(store)
+    d = dt.date
+
+    def accident(day: dt.date, severity: str, number: str | None = None) -> int:
+        return add_incident(store, SYSTEM, bin_, {"occurred_on": day, "kind": "accident", "severity": severity,
+                                                  "lost_days": 0 if severity == "fatal" else 20,
+                                                  "accident_no": number})["id"]
+
+    # Severe, 3 March 2025: reported and commission the next day, closed only on 30 April (the 10 working days ran
+    # out on 19 March: Nauryz falls on 21–25 March), act on 2 May.
+    late = accident(d(2025, 3, 3), "severe")
+    set_investigation_dates(store, SYSTEM, late, {"reported_on": d(2025, 3, 4), "commission_on": d(2025, 3, 4),
+                                                  "closed_on": d(2025, 4, 30), "act_sent_on": d(2025, 5, 2)})
+    # A group accident of 10 November 2025 with two light cases, reported on time and nothing since.
+    group = [accident(d(2025, 11, 10), "light", "Г-1"), accident(d(2025, 11, 10), "light", "Г-1")]
+    set_investigation_dates(store, SYSTEM, group[0], {"reported_on": d(2025, 11, 11)})
+    accident(d(2025, 6, 1), "light")  # one light case: no special investigation
+    scope = scope_for(store, SYSTEM, bin_=bin_)
+
+    def overdue(day: dt.date) -> int:
+        return dash.overdue_investigations(store, scope, day)
+
+    assert overdue(d(2025, 3, 4)) == 0  # reported on the day it was due
+    assert overdue(d(2025, 3, 19)) == 0 and overdue(d(2025, 3, 20)) == 1  # the investigation's deadline passes
+    assert overdue(d(2025, 4, 29)) == 1 and overdue(d(2025, 4, 30)) == 0  # closed on the 30th, the act in time
+    assert overdue(d(2025, 11, 11)) == 0  # the group accident: report done, no commission yet (no deadline)
+    assert overdue(d(2025, 12, 31)) == 0 and overdue(d(2026, 6, 30)) == 0
+    set_investigation_dates(store, SYSTEM, group[0], {"reported_on": d(2025, 11, 11),
+                                                      "commission_on": d(2025, 11, 12)})
+    assert overdue(d(2025, 11, 20)) == 0 and overdue(d(2025, 12, 31)) == 1  # 10 working days from 12 November
+    assert overdue(d(2025, 11, 11)) == 0  # the commission of the 12th did not exist on the 11th
+
+
+def test_tiles_compare_the_overdue_figures_with_the_end_of_the_year_before(demo_store, region):
+    shown = {tile.key: tile for tile in dash.tiles(demo_store, region, 2026, TODAY)}
+    for key in ("dashboard.tile.overdue_actions", "dashboard.tile.overdue_investigations", "dashboard.tile.score"):
+        assert (shown[key].as_of, shown[key].previous_as_of) == (TODAY, dt.date(2025, 12, 31))
+    with demo_store.cursor() as cur:
+        now = sql.overdue_actions(cur, TODAY, **region.params())
+        before = sql.overdue_actions(cur, dt.date(2025, 12, 31), **region.params())
+    actions = shown["dashboard.tile.overdue_actions"]
+    assert (actions.value, actions.previous) == (now, before) and before > 0
+    assert actions.change_pct == approx((now - before) / before * 100)
+    investigations = shown["dashboard.tile.overdue_investigations"]
+    assert investigations.value == dash.overdue_investigations(demo_store, region, TODAY)
+    assert investigations.previous == dash.overdue_investigations(demo_store, region, dt.date(2025, 12, 31))
+    past = {tile.key: tile for tile in dash.tiles(demo_store, region, 2024, TODAY)}  # a past year: its last day
+    assert past["dashboard.tile.overdue_actions"].as_of == dt.date(2024, 12, 31)
+    assert shown["indicator.kch"].as_of is None  # a figure of the year, not of a day
 
 
 # --- the enterprise filter's choices

@@ -1,6 +1,7 @@
 """The dashboard and the enterprise card's indicators through AppTest: every language, the tiles against
 safety.indicators, scoped users held to their own enterprise, the league opening an enterprise, the downloads."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -10,7 +11,7 @@ from openpyxl import load_workbook
 from safety.access import SYSTEM
 from safety.auth import current_user
 from safety.db import Store
-from safety.i18n import LANGUAGES, format_number, t
+from safety.i18n import LANGUAGES, format_date, format_number, t
 from safety.indicators import scope_for, yearly
 from safety.register import list_enterprises
 
@@ -61,6 +62,9 @@ def test_dashboard_in_every_language_shows_the_region_figures(demo_app):
         assert tiles[t("dashboard.tile.injured", lang)] == format_number(region["injured"], lang)
         assert tiles[t("dashboard.tile.killed", lang)] == format_number(region["killed"], lang)
         assert tiles[t("indicator.kch", lang)] == format_number(region["kch"], lang, 2)
+        overdue = next(m for m in at.metric if m.label == t("dashboard.tile.overdue_actions", lang))
+        assert overdue.delta  # compared with the end of the year before, like the other tiles
+        assert format_date(dt.date(last - 1, 12, 31), lang) in overdue.proto.help
         assert {s.key for s in at.selectbox} >= set(FILTERS)
         assert len(at.get("vega_lite_chart")) == len(CHARTS)
         assert len(_league(at)) == 31

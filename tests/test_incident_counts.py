@@ -1,6 +1,6 @@
 """The case summary the indicators read (incident_counts, accident_counts) stays equal to a fresh count of the
 cases after every kind of write: hand entry, edit, investigation dates, delete, import, undo, the demo and its
-removal; and so does the table of accidents whose investigation is open."""
+removal; and so does the table of accidents that need a special investigation."""
 
 import datetime as dt
 
@@ -14,8 +14,9 @@ from safety.incidents import add_incident, delete_incident, set_investigation_da
 from conftest import DATA
 
 
-def _open(store, first_id: int) -> list[tuple]:
-    return store.query("SELECT closed_on, act_sent_on FROM open_investigations WHERE first_id = ?", [first_id])
+def _serious(store, first_id: int) -> list[tuple]:
+    return store.query("SELECT closed_on, act_sent_on, acts_done_on FROM serious_accidents WHERE first_id = ?",
+                       [first_id])
 
 
 def _stale(store) -> int:
@@ -26,7 +27,7 @@ def _stale(store) -> int:
 def test_the_demo_is_counted(world):  # noqa: F811
     store = world[0]
     assert _stale(store) == 0
-    assert store.query("SELECT count(*) FROM open_investigations")[0][0] > 0  # the demo has late investigations
+    assert store.query("SELECT count(*) FROM serious_accidents WHERE acts_done_on IS NULL")[0][0] > 0  # open ones
     assert store.query("SELECT sum(cases) FROM incident_counts") == store.query("SELECT count(*) FROM incidents")
 
 
@@ -43,16 +44,17 @@ def test_every_write_keeps_the_summary_right(world):  # noqa: F811
     assert _stale(store) == 0
     serious = add_incident(store, officer, own, {"occurred_on": dt.date(2025, 9, 1), "severity": "severe",
                                                  "lost_days": 20})
-    assert _open(store, serious["id"]) == [(None, None)] and _stale(store) == 0
+    assert _serious(store, serious["id"]) == [(None, None, None)] and _stale(store) == 0
     set_investigation_dates(store, officer, serious["id"], {"reported_on": dt.date(2025, 9, 1),
                                                             "commission_on": dt.date(2025, 9, 2),
                                                             "closed_on": dt.date(2025, 9, 10)})
-    assert _open(store, serious["id"]) == [(dt.date(2025, 9, 10), None)] and _stale(store) == 0
+    assert _serious(store, serious["id"]) == [(dt.date(2025, 9, 10), None, None)] and _stale(store) == 0
     set_investigation_dates(store, officer, serious["id"], {"reported_on": dt.date(2025, 9, 1),
                                                             "commission_on": dt.date(2025, 9, 2),
                                                             "closed_on": dt.date(2025, 9, 10),
                                                             "act_sent_on": dt.date(2025, 9, 12)})
-    assert _open(store, serious["id"]) == [] and _stale(store) == 0  # the act is sent: no longer open
+    act = dt.date(2025, 9, 12)
+    assert _serious(store, serious["id"]) == [(dt.date(2025, 9, 10), act, act)] and _stale(store) == 0
     delete_incident(store, officer, case["id"])
     assert _stale(store) == 0
     name = "log_ru_titles.xlsx"
@@ -67,4 +69,4 @@ def test_removing_the_demo_removes_its_counts(world):  # noqa: F811
     remove_demo(store)
     assert _stale(store) == 0
     assert store.query("SELECT count(*) FROM incident_counts") == [(0,)]
-    assert store.query("SELECT count(*) FROM open_investigations") == [(0,)]
+    assert store.query("SELECT count(*) FROM serious_accidents") == [(0,)]

@@ -50,6 +50,7 @@ def select(cur: Cursor, *, enterprise_id: int | None = None, rule_id: int | None
 
 
 def insert_many(cur: Cursor, rows: list[dict[str, Any]]) -> None:
-    """Insert many actions at once (the demo)."""
-    types = {f: "Int64" if f.endswith("_id") and f != "item_id" else "object" for f in FIELDS}
+    """Insert many actions at once with their own created_at and updated_at (the demo's history)."""
+    types = {f: "Int64" if f.endswith("_id") and f != "item_id" else "object"
+             for f in (*FIELDS, "created_at", "updated_at")}
     insert_frame(cur, "corrective_actions", types, rows)

@@ -18,7 +18,7 @@ COLUMNS = "id, " + ", ".join(FIELDS) + ", active, is_demo, created_at, updated_a
 DEPENDENT_TABLES = ("enterprise_years", "users", "assessments", "corrective_actions", "incidents",
                     "incident_imports", "mapping_profiles")
 # Summaries derived from those tables (incident_counts.py), removed with them.
-DERIVED_TABLES = ("incident_counts", "monthly_counts", "accident_counts", "open_investigations")
+DERIVED_TABLES = ("incident_counts", "monthly_counts", "accident_counts", "serious_accidents")
 # Tables whose rows belong to an assessment (deleted with the demo's assessments).
 ASSESSMENT_TABLES = ("assessment_answers", "assessment_rule_scores")
 

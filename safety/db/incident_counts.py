@@ -1,6 +1,6 @@
 """The case counts the indicators read: summaries of `incidents` per enterprise, year (and month), kind and severity,
-the number of accidents per enterprise and year, and the accidents whose investigation is open, kept up to date by
-every write in safety/db/incidents.py.
+the number of accidents per enterprise and year, and the accidents that need a special investigation, kept up to
+date by every write in safety/db/incidents.py.
 
 At national scale (2,000,000 cases) aggregating the cases again for each dashboard query took 0.2–2 s; the
 summary has about a tenth of the rows and answers in tens of milliseconds (bench/dashboard_bench.py).
@@ -26,23 +26,25 @@ _ACCIDENTS = """
     SELECT enterprise_id, year(occurred_on) AS year,
            count(DISTINCT accident_no) + count(*) FILTER (WHERE accident_no IS NULL) AS accidents
     FROM incidents WHERE kind = 'accident' AND {where} GROUP BY ALL"""
-# Accidents whose investigation is not finished (some case has no act sent) and that need one: severe, fatal or
-# group (two or more injured). Dates are those of the accident's first case, as the investigation page shows them.
-_OPEN = """
+# Accidents that need a special investigation: severe, fatal or group (two or more injured). Dates are those of the
+# accident's first case, as the investigation page shows them; acts_done_on is the day the last of its cases got its
+# act (NULL while one has none), so the dashboard can tell which investigations were open on any day.
+_SERIOUS = """
     SELECT a.enterprise_id, a.first_id, a.injured, a.worst,
-           i.occurred_on, i.reported_on, i.commission_on, i.closed_on, i.act_sent_on
+           i.occurred_on, i.reported_on, i.commission_on, i.closed_on, i.act_sent_on, a.acts_done_on
     FROM (
         SELECT enterprise_id, accident_no, CASE WHEN accident_no IS NULL THEN id END AS lone, count(*) AS injured,
-               max(CASE severity WHEN 'fatal' THEN 3 WHEN 'severe' THEN 2 ELSE 1 END) AS worst, min(id) AS first_id
+               max(CASE severity WHEN 'fatal' THEN 3 WHEN 'severe' THEN 2 ELSE 1 END) AS worst, min(id) AS first_id,
+               CASE WHEN bool_and(act_sent_on IS NOT NULL) THEN max(act_sent_on) END AS acts_done_on
         FROM incidents
         WHERE kind = 'accident' AND (severity IN ('severe', 'fatal') OR accident_no IS NOT NULL) AND {where}
         GROUP BY ALL
-        HAVING (worst >= 2 OR count(*) >= 2) AND bool_or(act_sent_on IS NULL)) a
+        HAVING worst >= 2 OR count(*) >= 2) a
     JOIN incidents i ON i.id = a.first_id"""
 _QUERIES = {"incident_counts": _COUNTS, "monthly_counts": _MONTHS, "accident_counts": _ACCIDENTS,
-            "open_investigations": _OPEN}
+            "serious_accidents": _SERIOUS}
 CASE_TABLES = ("incident_counts", "monthly_counts", "accident_counts")  # migration 7
-INVESTIGATION_TABLES = ("open_investigations",)  # migration 8
+INVESTIGATION_TABLES = ("serious_accidents",)  # migration 8
 SCHEMA = (
     """CREATE TABLE incident_counts (
         enterprise_id INTEGER NOT NULL, year INTEGER NOT NULL, kind VARCHAR NOT NULL, severity VARCHAR,
@@ -54,9 +56,10 @@ SCHEMA = (
         enterprise_id INTEGER NOT NULL, year INTEGER NOT NULL, accidents BIGINT NOT NULL)""",
 )
 INVESTIGATION_SCHEMA = (
-    """CREATE TABLE open_investigations (
+    """CREATE TABLE serious_accidents (
         enterprise_id INTEGER NOT NULL, first_id BIGINT NOT NULL, injured BIGINT NOT NULL, worst INTEGER NOT NULL,
-        occurred_on DATE NOT NULL, reported_on DATE, commission_on DATE, closed_on DATE, act_sent_on DATE)""",
+        occurred_on DATE NOT NULL, reported_on DATE, commission_on DATE, closed_on DATE, act_sent_on DATE,
+        acts_done_on DATE)""",
 )
 
 

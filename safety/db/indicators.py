@@ -159,23 +159,31 @@ def programme_counts(cur: Cursor, *, year: int, district: str | None = None, div
     return {"enterprises": int(cur.execute(sql, [*_scope_params(district, division, bin_), year]).fetchone()[0])}
 
 
-def overdue_actions(cur: Cursor, today: Any, *, district: str | None = None, division: str | None = None,
+def overdue_actions(cur: Cursor, as_of: Any, *, district: str | None = None, division: str | None = None,
                     bin_: str | None = None) -> int:
-    """Corrective actions past their due date and not done or cancelled, within the scope."""
+    """Corrective actions in scope that were overdue on `as_of`: recorded by then, due before it, and neither done
+    nor cancelled by then. A done action counts as done from its completion day (or from its last change, if that
+    was earlier); a cancelled one from its last change, since the day of cancelling is not kept. On today this is
+    the actions page's rule: past due and neither done nor cancelled."""
     sql = "WITH " + _SCOPE + """
         SELECT count(*) FROM corrective_actions c JOIN scope s ON s.id = c.enterprise_id
-        WHERE c.due_on < ? AND c.state NOT IN ('done', 'cancelled')"""
-    return int(cur.execute(sql, [*_scope_params(district, division, bin_), today]).fetchone()[0])
+        WHERE CAST(c.created_at AS DATE) <= ? AND c.due_on < ?
+          AND NOT (c.state = 'done' AND least(c.completed_on, CAST(c.updated_at AS DATE)) <= ?)
+          AND NOT (c.state = 'cancelled' AND CAST(c.updated_at AS DATE) <= ?)"""
+    params = [*_scope_params(district, division, bin_), as_of, as_of, as_of, as_of]
+    return int(cur.execute(sql, params).fetchone()[0])
 
 
-def open_investigations(cur: Cursor, *, district: str | None = None, division: str | None = None,
+def open_investigations(cur: Cursor, as_of: Any, *, district: str | None = None, division: str | None = None,
                         bin_: str | None = None) -> list[dict[str, Any]]:
-    """Accidents whose investigation is not finished (no act sent) and that need one: severe, fatal or group (the
-    summary safety/db/incident_counts.py keeps): injured, worst severity (3 fatal, 2 severe) and the dates."""
+    """Accidents in scope that need a special investigation (severe, fatal or group) and had one still open on
+    `as_of`: they had happened by then and not every case had its act sent by then. Injured, worst severity (3 fatal,
+    2 severe) and the dates of the first case, from the summary safety/db/incident_counts.py keeps."""
     sql = "WITH " + _SCOPE + """
         SELECT o.injured, o.worst, o.occurred_on, o.reported_on, o.commission_on, o.closed_on, o.act_sent_on
-        FROM open_investigations o JOIN scope s ON s.id = o.enterprise_id"""
-    return fetch_dicts(cur.execute(sql, _scope_params(district, division, bin_)))
+        FROM serious_accidents o JOIN scope s ON s.id = o.enterprise_id
+        WHERE o.occurred_on <= ? AND (o.acts_done_on IS NULL OR o.acts_done_on > ?)"""
+    return fetch_dicts(cur.execute(sql, [*_scope_params(district, division, bin_), as_of, as_of]))
 
 
 def average_score(cur: Cursor, checklist_id: str, as_of: Any, *, district: str | None = None,

@@ -252,7 +252,8 @@ MIGRATIONS += (
               lambda cur: counts.refresh_all(cur, counts.CASE_TABLES)),
 )
 MIGRATIONS += (
-    Migration(8, "accidents with an open investigation, for the dashboard's overdue tile", counts.INVESTIGATION_SCHEMA,
+    Migration(8, "accidents that need a special investigation, for the dashboard's overdue tile",
+              counts.INVESTIGATION_SCHEMA,
               lambda cur: counts.refresh_all(cur, counts.INVESTIGATION_TABLES)),
 )
 LATEST = MIGRATIONS[-1].number
