@@ -24,12 +24,12 @@ from safety.charts import (
 from safety.dashboard import (
     LEAGUE_ROWS,
     enterprise_choices,
-    groups,
     heatmap,
     league,
     monthly,
     rolling_kch,
     scatter_from_league,
+    splits,
     tiles,
 )
 from safety.errors import SafetyError
@@ -134,8 +134,9 @@ if not scoped:
     indicators = {k: tr("indicator." + k) for k in COMPARED}
     compared = st.selectbox(tr("dashboard.indicator"), COMPARED, format_func=indicators.get, key="dash_indicator")
     left, right = st.columns(2)
+    split = splits(store(), scope, last, lang(), tuple(group for group, *_ in SPLITS))
     for column, (group, name, title, tab) in zip((left, right), SPLITS, strict=True):
-        rows = groups(store(), scope, group, last, lang())
+        rows = split[group]
         with column:
             st.subheader(tr(title, year=last))
             chart_block(group_chart(rows, compared, lang()), name)

@@ -12,7 +12,7 @@ A benchmark, not a test: it prints figures and PASS/MISS against the targets, an
    per enterprise with its 7 rule scores, corrective actions (some overdue), and a regional manager.
 2. Times, for three scopes (the region as a regional manager sees it, one district, one enterprise), every
    library function app_pages/dashboard.py calls, in page order (latest_year, enterprise_choices, scope_for,
-   tiles, indicators.yearly, monthly, rolling_kch, groups by district and division, heatmap, scatter, league; and
+   tiles, indicators.yearly, monthly, rolling_kch, splits (districts and industries), heatmap, league, scatter; and
    groups by enterprise, which is not on the page), then every SQL function those calls ran (safety.db.indicators,
    enterprises, assessments: recorded during the warm-up run, replayed alone). Medians and maxima of --repeat runs
    after one warm-up. Targets: <= 100 ms median per query, <= 0.5 s for one page view's queries. --explain
@@ -526,8 +526,7 @@ def library_calls(store: Store, scope_args: dict[str, Any], year: int, today: dt
          lambda s: keep("months", dashboard.monthly(store, s, first - 1, year, LANG)), True),
         ("rolling_kch (from the monthly rows)",
          lambda s: dashboard.rolling_kch(store, s, first, year, today, months=kept["months"]), True),
-        ("groups district", lambda s: dashboard.groups(store, s, "district", year, LANG), True),
-        ("groups division", lambda s: dashboard.groups(store, s, "division", year, LANG), True),
+        ("splits (districts and industries)", lambda s: dashboard.splits(store, s, year, LANG), True),
         ("heatmap (40 lowest)", lambda s: dashboard.heatmap(store, s, LANG), True),
         ("league (5-year trend)",
          lambda s: keep("league", dashboard.league(store, s, year, LANG, years=YEARS)), True),

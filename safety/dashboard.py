@@ -23,7 +23,7 @@ from safety.db import indicators as sql
 from safety.db import scores as score_sql
 from safety.geography import DISTRICTS_BY_KATO, division_name
 from safety.i18n import t
-from safety.indicators import Scope, by_group, change_pct, yearly
+from safety.indicators import Scope, by_group, by_groups, change_pct, yearly
 from safety.investigations import is_overdue
 from safety.scoring import GREEN_FROM, YELLOW_FROM
 
@@ -148,7 +148,18 @@ def _shift(month: dt.date, months: int) -> dt.date:
 def groups(store: Store, scope: Scope, group: str, year: int, lang: str) -> list[dict[str, Any]]:
     """Indicators of `year` by district or industry (or enterprise), with names in the language."""
     names = _names(store, scope, lang) if group == "enterprise" else {}
-    rows = by_group(store, scope, group, year)
+    return _named(by_group(store, scope, group, year), group, names, lang)
+
+
+def splits(store: Store, scope: Scope, year: int, lang: str,
+           groups: tuple[str, ...] = ("district", "division")) -> dict[str, list[dict[str, Any]]]:
+    """`groups` for several groupings from one query: the dashboard's districts and industries side by side."""
+    names = _names(store, scope, lang) if "enterprise" in groups else {}
+    return {group: _named(rows, group, names, lang) for group, rows in by_groups(store, scope, groups, year).items()}
+
+
+def _named(rows: list[dict[str, Any]], group: str, names: dict[str, dict[str, Any]], lang: str
+           ) -> list[dict[str, Any]]:
     for row in rows:
         key = row["key"]
         if group == "district":

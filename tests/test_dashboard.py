@@ -265,6 +265,22 @@ def test_rolling_kch_from_the_pages_monthly_rows_equals_its_own_query(demo_store
     assert any(r["kch_12m"] is not None for r in dash.rolling_kch(demo_store, scope, 2022, 2025, TODAY))
 
 
+@pytest.mark.parametrize("which", range(5))
+def test_districts_and_industries_from_one_query_equal_each_alone(demo_store, which):
+    scope = _scopes(demo_store)[which]
+    together = dash.splits(demo_store, scope, YEAR, "kk", ("district", "division", "enterprise"))
+    assert list(together) == ["district", "division", "enterprise"]
+    for group, rows in together.items():
+        alone = dash.groups(demo_store, scope, group, YEAR, "kk")
+        assert rows == alone and rows, group
+
+
+def test_splits_refuse_what_is_not_a_grouping(demo_store, region):
+    for groups in ((), ("total",), ("district", "bin")):
+        with pytest.raises(ValueError):
+            dash.splits(demo_store, region, YEAR, "ru", groups)
+
+
 # --- the overdue figures on a day: today, and the end of the year before
 
 

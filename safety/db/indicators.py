@@ -66,7 +66,7 @@ _COUNTS = """
         FROM counted c FULL JOIN staffed p ON p.enterprise_id = c.enterprise_id AND p.year = c.year)"""
 
 _RATES = """
-    SELECT grp, year, injured, killed, lost_days, nonfatal, headcount, hours, near_misses, accidents,
+    SELECT {grouping}grp, year, injured, killed, lost_days, nonfatal, headcount, hours, near_misses, accidents,
            lost_time, recordable, dart_cases, enterprises, hours_coverage,
            CASE WHEN headcount > 0 THEN injured_staffed * 1000.0 / headcount END AS kch,
            CASE WHEN nonfatal > 0 THEN lost_days * 1.0 / nonfatal END AS kt,
@@ -95,19 +95,35 @@ _RATES = """
                sum(ey.headcount) FILTER (WHERE ey.hours IS NOT NULL) * 1.0 / nullif(sum(ey.headcount), 0)
                    AS hours_coverage
         FROM enterprise_years ey JOIN scope s ON s.id = ey.enterprise_id
-        GROUP BY ALL)
-    ORDER BY grp, year"""
+        {group_by})
+    ORDER BY {grouping}grp, year"""
 
 
 def _scope_params(district: str | None, division: str | None, bin_: str | None) -> list[Any]:
     return [district, district, division, division, bin_, bin_]
 
 
-def indicators(cur: Cursor, *, group: str, first_year: int, last_year: int, kinds: list[str],
+def indicators(cur: Cursor, *, group: str | tuple[str, ...], first_year: int, last_year: int, kinds: list[str],
                district: str | None = None, division: str | None = None, bin_: str | None = None
                ) -> list[dict[str, Any]]:
-    """Counts and rates per (group, year) for the years first_year..last_year, over the cases of `kinds`."""
-    sql = "WITH " + _SCOPE + "," + _COUNTS + _RATES.format(group=GROUPS[group])
+    """Counts and rates per (group, year) for the years first_year..last_year, over the cases of `kinds`.
+
+    Several groups (district, division, enterprise) are answered by one query (GROUPING SETS): each row then
+    says in "grouping" which group its "grp" is.
+    """
+    if isinstance(group, str):
+        parts = {"grouping": "", "group": GROUPS[group], "group_by": "GROUP BY ALL"}
+    else:
+        expressions = [GROUPS[name] for name in group if name != "total"]  # constants, never user text
+        if len(expressions) != len(group):
+            raise ValueError(group)
+        parts = {"grouping": "grouping, ",
+                 "group": "CASE " + " ".join(f"WHEN grouping({e}) = 0 THEN {e}" for e in expressions) + " END",
+                 "group_by": "GROUP BY GROUPING SETS (" + ", ".join(f"({e}, ey.year)" for e in expressions) + ")"}
+        parts["group"] = ("CASE " + " ".join(f"WHEN grouping({e}) = 0 THEN '{n}'" for n, e in zip(group, expressions,
+                                                                                                   strict=True))
+                          + " END AS grouping, " + parts["group"])
+    sql = "WITH " + _SCOPE + "," + _COUNTS + _RATES.format(**parts)
     params = [*_scope_params(district, division, bin_), first_year, last_year, kinds, kinds, kinds, kinds,
               first_year, last_year, first_year, last_year]
     return fetch_dicts(cur.execute(sql, params))
