@@ -89,6 +89,7 @@ OUT_FILE = OUT_DIR / "dashboard.json"
 APP_FILE = ROOT / "app.py"
 DASHBOARD_PAGE = "app_pages/dashboard.py"
 META_KEY = "bench_dashboard"
+DATA_VERSION = 2  # raised whenever the generated data changes: an older bench database is then refused
 REGIONAL_USER = "bench.region"
 CHECKLIST = "golden_rules"
 LANG = "ru"
@@ -314,7 +315,8 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
 
         cur.execute(f"""
             INSERT INTO corrective_actions (enterprise_id, assessment_id, rule_id, title, owner, due_on, priority,
-                                            state, completed_on, completion_note, cancel_reason, created_by)
+                                            state, completed_on, completion_note, cancel_reason, created_by,
+                                            created_at, updated_at)
             WITH drawn AS (
                 SELECT range AS m, e.id AS enterprise_id, a.id AS assessment_id, a.assessed_on,
                        DATE '{first_day}' + CAST(floor(bench_u(hash(range, 51)) * {span + 120}) AS INTEGER) AS due_on,
@@ -329,19 +331,30 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
                                       WHEN u_state < 0.90 THEN 'in_progress' ELSE 'done' END
                             ELSE CASE WHEN u_state < 0.85 THEN 'done' WHEN u_state < 0.90 THEN 'cancelled'
                                       WHEN u_state < 0.95 THEN 'open' ELSE 'in_progress' END END AS state
-                FROM drawn)
+                FROM drawn),
+            -- recorded 30–119 days before it is due (none in the future), done before it is due, cancelled two
+            -- weeks after it was recorded: what the overdue tile reads for a past day
+            dated AS (
+                SELECT *, least(DATE '{today}', due_on - CAST(30 + (h_pick // 1048576) % 90 AS INTEGER)) AS recorded,
+                       CASE WHEN state = 'done'
+                            THEN least(DATE '{today}', greatest(due_on - CAST((h_pick // 65536) % 40 AS INTEGER),
+                                       least(DATE '{today}', due_on - CAST(30 + (h_pick // 1048576) % 90
+                                                                          AS INTEGER)))) END AS completed
+                FROM stated)
             SELECT enterprise_id, CASE WHEN due_on > assessed_on THEN assessment_id END,
                    CAST(1 + h_pick % 7 AS INTEGER),
                    list_element({sql_text_list(ACTION_TITLES)}, CAST(1 + (h_pick // 8) % {len(ACTION_TITLES)}
                                                                      AS INTEGER)),
                    list_element({sql_text_list(JOBS)}, CAST(1 + (h_pick // 128) % {len(JOBS)} AS INTEGER)),
                    due_on, list_element(['high', 'medium', 'low'], CAST(1 + (h_pick // 4096) % 3 AS INTEGER)), state,
-                   CASE WHEN state = 'done'
-                        THEN least(DATE '{today}', due_on - CAST((h_pick // 65536) % 40 AS INTEGER)) END,
+                   completed,
                    CASE WHEN state = 'done' THEN 'Выполнено (бенчмарк)' END,
                    CASE WHEN state = 'cancelled' THEN 'Заменено другим мероприятием (бенчмарк)' END,
-                   'bench'
-            FROM stated ORDER BY due_on, m""")
+                   'bench', recorded + TIME '10:00',
+                   CASE state WHEN 'done' THEN completed + TIME '17:00'
+                              WHEN 'cancelled' THEN least(DATE '{today}', recorded + 14) + TIME '11:00'
+                              ELSE recorded + TIME '10:00' END
+            FROM dated ORDER BY due_on, m""")
         step("corrective_actions")
 
         for table in ("bench_frame", "bench_districts", "bench_divisions"):
@@ -358,7 +371,8 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
     counts = table_counts(store)
     with store.transaction() as cur:
         meta.put(cur, META_KEY, json.dumps({"enterprises": args.enterprises, "cases": args.cases,
-                                            "actions": args.actions, "seed": args.seed, "built_on": str(today)}))
+                                            "actions": args.actions, "seed": args.seed, "version": DATA_VERSION,
+                                            "built_on": str(today)}))
     with store.cursor() as cur:
         cur.execute("CHECKPOINT")
     step("user, checkpoint")
@@ -470,10 +484,13 @@ def call_label(call: tuple[str, tuple, dict]) -> str:
     for value in args:
         if isinstance(value, dt.date):
             parts.append(str(value))
+        elif isinstance(value, list) and value and all(isinstance(v, dt.date) for v in value):
+            parts.append(", ".join(map(str, value)))
         elif value != CHECKLIST:
             parts.append(repr(value))
     if "group" in kwargs:
-        parts.append(kwargs["group"])
+        group = kwargs["group"]
+        parts.append(group if isinstance(group, str) else "+".join(group))
     first, last = kwargs.get("first_year"), kwargs.get("last_year", kwargs.get("year"))
     if first is not None:
         parts.append(f"{first}–{last}" if first != last else str(first))
@@ -891,14 +908,16 @@ def ms(seconds: float) -> str:
 def prepare_database(args: argparse.Namespace, tmp: Path | None, today: dt.date) -> tuple[Path, dict[str, Any]]:
     """Build the database (or reuse the one at --db that an earlier run of this script built with the same sizes)."""
     path = args.db if args.db is not None else tmp / "dashboard_bench.duckdb"
-    wanted = {"enterprises": args.enterprises, "cases": args.cases, "actions": args.actions, "seed": args.seed}
+    wanted = {"enterprises": args.enterprises, "cases": args.cases, "actions": args.actions, "seed": args.seed,
+              "version": DATA_VERSION}
     if path.exists():
         with Store(path) as store, store.cursor() as cur:
             stored = json.loads(meta.get(cur, META_KEY) or "null")
         if stored is None:
             sys.exit(f"{path} exists and was not built by this script: refusing to touch it")
         if {k: stored.get(k) for k in wanted} != wanted:
-            sys.exit(f"{path} holds a bench database of other sizes ({stored}); delete it or pick another --db")
+            sys.exit(f"{path} holds a bench database of other sizes or an older version of the data ({stored}); "
+                     "delete it or pick another --db")
         if stored.get("built_on") != str(today):
             print(f"NOTE: {path} was built on {stored.get('built_on')}; its last year is partial as of that day")
         print(f"Reusing the bench database {path} ({stored})")

@@ -24,7 +24,6 @@ from safety.db import scores as score_sql
 from safety.geography import DISTRICTS_BY_KATO, division_name
 from safety.i18n import t
 from safety.indicators import Scope, by_group, by_groups, change_pct, yearly
-from safety.investigations import is_overdue
 from safety.scoring import GREEN_FROM, YELLOW_FROM
 
 CHECKLIST = "golden_rules"
@@ -66,10 +65,8 @@ def tiles(store: Store, scope: Scope, year: int, today: dt.date | None = None, *
         members_before = sql.programme_counts(cur, year=year - 1, **scope.params())["enterprises"]
         score, _ = sql.average_score(cur, CHECKLIST, as_of, **scope.params())
         score_before, _ = sql.average_score(cur, CHECKLIST, previous_as_of, **scope.params())
-        actions = sql.overdue_actions(cur, as_of, **scope.params())
-        actions_before = sql.overdue_actions(cur, previous_as_of, **scope.params())
-    investigations = overdue_investigations(store, scope, as_of)
-    investigations_before = overdue_investigations(store, scope, previous_as_of)
+        actions, actions_before = sql.overdue_actions(cur, [as_of, previous_as_of], **scope.params())
+    investigations, investigations_before = overdue_investigations(store, scope, as_of, previous_as_of)
 
     def tile(key: str, value: Any, previous: Any, better: str, digits: int = 0, dated: bool = False) -> Tile:
         days = (as_of, previous_as_of) if dated else (None, None)
@@ -87,17 +84,11 @@ def tiles(store: Store, scope: Scope, year: int, today: dt.date | None = None, *
     ]
 
 
-def overdue_investigations(store: Store, scope: Scope, as_of: dt.date) -> int:
-    """Severe, fatal and group accidents in scope with an investigation step past its deadline on `as_of` (a step
-    done after that day was still undone then)."""
+def overdue_investigations(store: Store, scope: Scope, *days: dt.date) -> list[int]:
+    """For each of `days`, the severe, fatal and group accidents in scope with an investigation step past its
+    deadline on that day (a step done after that day was still undone then)."""
     with store.cursor() as cur:
-        open_ = sql.open_investigations(cur, as_of, **scope.params())
-
-    def then(day: dt.date | None) -> dt.date | None:
-        return day if day is not None and day <= as_of else None
-
-    return sum(is_overdue(a["occurred_on"], then(a["reported_on"]), then(a["commission_on"]), then(a["closed_on"]),
-                          then(a["act_sent_on"]), as_of) for a in open_)
+        return sql.overdue_investigations(cur, list(days), **scope.params())
 
 
 def monthly(store: Store, scope: Scope, first_year: int, last_year: int, lang: str) -> list[dict[str, Any]]:

@@ -91,24 +91,6 @@ def overdue_steps(steps: list[Step], today: date) -> list[Step]:
     return [step for step in steps if step.overdue(today)]
 
 
-def is_overdue(
-    occurred_on: date,
-    reported_on: date | None,
-    commission_on: date | None,
-    closed_on: date | None,
-    act_sent_on: date | None,
-    today: date,
-) -> bool:
-    """True when any step is overdue: `overdue_steps(investigation_steps(...), today)` is not empty. The dashboard
-    asks it of thousands of accidents, so it decides step by step without building them."""
-    if reported_on is None and occurred_on + timedelta(days=REPORT_DAYS) < today:
-        return True
-    if (closed_on is None and commission_on is not None
-            and add_working_days(commission_on, INVESTIGATION_WORKING_DAYS) < today):
-        return True
-    return act_sent_on is None and closed_on is not None and add_working_days(closed_on, ACT_WORKING_DAYS) < today
-
-
 def check_dates(
     occurred_on: date,
     reported_on: date | None,

@@ -21,6 +21,7 @@ from safety.db import indicators as sql
 from safety.demo import demo_bin
 from safety.incidents import add_incident, set_investigation_dates
 from safety.indicators import Scope, by_group, enterprise_trend, scope_for, yearly
+from safety.investigations import investigation_steps, overdue_steps
 from safety.register import add_enterprise, list_enterprises, save_years, set_enterprise_active
 
 YEAR, TODAY = 2025, dt.date(2026, 6, 30)
@@ -317,7 +318,8 @@ def test_overdue_actions_on_a_past_day(store):
 
     def overdue(day: dt.date) -> int:
         with store.cursor() as cur:
-            return sql.overdue_actions(cur, day, **scope.params())
+            [count] = sql.overdue_actions(cur, [day], **scope.params())
+        return count
 
     assert overdue(d(2025, 1, 31)) == 0  # nothing due yet
     assert overdue(d(2025, 3, 15)) == 2  # "done late" (done only on 1 April) and "cancelled late"
@@ -329,12 +331,15 @@ def test_overdue_actions_on_a_past_day(store):
         listed = cur.execute("SELECT state, due_on FROM corrective_actions").fetchall()
     assert overdue(today) == sum(1 for state, due in listed if is_action_overdue({"state": state, "due_on": due},
                                                                                    today)) == 2
+    days = [d(2025, 3, 15), today, d(2025, 1, 31), d(2025, 12, 31), d(2025, 3, 15)]  # any days, in any order
+    with store.cursor() as cur:
+        assert sql.overdue_actions(cur, days, **scope.params()) == [2, 2, 0, 1, 2]
 
 
 def test_overdue_actions_today_follow_the_actions_rule_on_the_demo(demo_store, region):
     with demo_store.cursor() as cur:
         listed = cur.execute("SELECT state, due_on FROM corrective_actions").fetchall()
-        found = sql.overdue_actions(cur, TODAY, **region.params())
+        [found] = sql.overdue_actions(cur, [TODAY], **region.params())
     assert found == sum(is_action_overdue({"state": s, "due_on": due}, TODAY) for s, due in listed) > 0
 
 
@@ -359,7 +364,8 @@ def test_overdue_investigations_on_a_past_day(store):
     scope = scope_for(store, SYSTEM, bin_=bin_)
 
     def overdue(day: dt.date) -> int:
-        return dash.overdue_investigations(store, scope, day)
+        [count] = dash.overdue_investigations(store, scope, day)
+        return count
 
     assert overdue(d(2025, 3, 4)) == 0  # reported on the day it was due
     assert overdue(d(2025, 3, 19)) == 0 and overdue(d(2025, 3, 20)) == 1  # the investigation's deadline passes
@@ -370,6 +376,41 @@ def test_overdue_investigations_on_a_past_day(store):
                                                       "commission_on": d(2025, 11, 12)})
     assert overdue(d(2025, 11, 20)) == 0 and overdue(d(2025, 12, 31)) == 1  # 10 working days from 12 November
     assert overdue(d(2025, 11, 11)) == 0  # the commission of the 12th did not exist on the 11th
+    days = [d(2025, 3, 20), d(2025, 12, 31), d(2025, 3, 4), d(2025, 11, 20)]
+    assert dash.overdue_investigations(store, scope, *days) == [overdue(day) for day in days] == [1, 1, 0, 0]
+
+
+def test_overdue_investigations_agree_with_the_steps_on_drawn_investigations(store):
+    """60 drawn serious accidents (any step missing, done in time or late, around holidays), asked on 40 days: the
+    SQL count equals the Python steps' answer with every date after the day unknown."""
+    bin_, _ = _register_one(store)
+    rng = random.Random(186)
+    cases = []
+    for _ in range(60):
+        occurred = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(400))
+        dates, last = {}, occurred
+        for name in ("reported_on", "commission_on", "closed_on", "act_sent_on"):
+            last += dt.timedelta(days=rng.randrange(0, 25))
+            chained = name in ("reported_on", "commission_on") or dates.get(
+                "commission_on" if name == "closed_on" else "closed_on")
+            dates[name] = last if chained and rng.random() < 0.7 else None
+        case = add_incident(store, SYSTEM, bin_, {"occurred_on": occurred, "kind": "accident",
+                                                   "severity": rng.choice(("severe", "fatal")), "lost_days": 0})
+        set_investigation_dates(store, SYSTEM, case["id"], dates, today=dt.date(2026, 12, 31))
+        cases.append((occurred, dates))
+    days = [dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(480)) for _ in range(40)]
+
+    def expected(day: dt.date) -> int:
+        count = 0
+        for occurred, dates in cases:
+            known = {k: v if v is not None and v <= day else None for k, v in dates.items()}
+            if occurred <= day and known["act_sent_on"] is None:
+                count += bool(overdue_steps(investigation_steps(occurred, *known.values()), day))
+        return count
+
+    found = dash.overdue_investigations(store, scope_for(store, SYSTEM, bin_=bin_), *days)
+    assert found == [expected(day) for day in days]
+    assert len(set(found)) > 5  # the days saw different situations
 
 
 def test_tiles_compare_the_overdue_figures_with_the_end_of_the_year_before(demo_store, region):
@@ -377,14 +418,13 @@ def test_tiles_compare_the_overdue_figures_with_the_end_of_the_year_before(demo_
     for key in ("dashboard.tile.overdue_actions", "dashboard.tile.overdue_investigations", "dashboard.tile.score"):
         assert (shown[key].as_of, shown[key].previous_as_of) == (TODAY, dt.date(2025, 12, 31))
     with demo_store.cursor() as cur:
-        now = sql.overdue_actions(cur, TODAY, **region.params())
-        before = sql.overdue_actions(cur, dt.date(2025, 12, 31), **region.params())
+        now, before = sql.overdue_actions(cur, [TODAY, dt.date(2025, 12, 31)], **region.params())
     actions = shown["dashboard.tile.overdue_actions"]
     assert (actions.value, actions.previous) == (now, before) and before > 0
     assert actions.change_pct == approx((now - before) / before * 100)
     investigations = shown["dashboard.tile.overdue_investigations"]
-    assert investigations.value == dash.overdue_investigations(demo_store, region, TODAY)
-    assert investigations.previous == dash.overdue_investigations(demo_store, region, dt.date(2025, 12, 31))
+    assert [investigations.value] == dash.overdue_investigations(demo_store, region, TODAY)
+    assert [investigations.previous] == dash.overdue_investigations(demo_store, region, dt.date(2025, 12, 31))
     past = {tile.key: tile for tile in dash.tiles(demo_store, region, 2024, TODAY)}  # a past year: its last day
     assert past["dashboard.tile.overdue_actions"].as_of == dt.date(2024, 12, 31)
     assert shown["indicator.kch"].as_of is None  # a figure of the year, not of a day

@@ -4,7 +4,7 @@ import pytest
 
 from safety.db import Store, default_db_path
 from safety.db.migrations import LATEST, MIGRATIONS, applied_version, migrate
-from safety.db.store import DEFAULT_DB_PATH
+from safety.db.store import DEFAULT_DB_PATH, fetch_arrow
 from safety.errors import SchemaTooNew, StoreError, StoreLocked
 
 from conftest import ROOT, held_by_another_process
@@ -80,3 +80,10 @@ def test_a_file_held_by_another_process_gives_a_clear_message(tmp_path):
     message = info.value.render("en")
     assert str(path) in message and "another process" in message and "Traceback" not in message
     assert f"PID {pid}" in message
+
+
+def test_fetch_arrow_after_a_result_left_half_read(store):
+    with store.cursor() as cur:
+        cur.execute("SELECT * FROM range(5)").fetchone()  # four rows never read
+        table = fetch_arrow(cur, "SELECT ? AS a, ? AS b", [1, "x"])
+    assert table.to_pylist() == [{"a": 1, "b": "x"}]

@@ -9,8 +9,12 @@ summary has about a tenth of the rows and answers in tens of milliseconds (bench
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from safety.db.store import Cursor
+import pyarrow as pa
+
+from safety.db.store import Cursor, fetch_arrow
+from safety.investigations import investigation_steps
 
 _COUNTS = """
     SELECT enterprise_id, year(occurred_on) AS year, kind, severity,
@@ -28,7 +32,8 @@ _ACCIDENTS = """
     FROM incidents WHERE kind = 'accident' AND {where} GROUP BY ALL"""
 # Accidents that need a special investigation: severe, fatal or group (two or more injured). Dates are those of the
 # accident's first case, as the investigation page shows them; acts_done_on is the day the last of its cases got its
-# act (NULL while one has none), so the dashboard can tell which investigations were open on any day.
+# act (NULL while one has none), so the dashboard can tell which investigations were open on any day. The deadlines
+# of the three steps are added in Python (`_serious_rows`: working days need Kazakhstan's holidays).
 _SERIOUS = """
     SELECT a.enterprise_id, a.first_id, a.injured, a.worst,
            i.occurred_on, i.reported_on, i.commission_on, i.closed_on, i.act_sent_on, a.acts_done_on
@@ -43,6 +48,7 @@ _SERIOUS = """
     JOIN incidents i ON i.id = a.first_id"""
 _QUERIES = {"incident_counts": _COUNTS, "monthly_counts": _MONTHS, "accident_counts": _ACCIDENTS,
             "serious_accidents": _SERIOUS}
+_DEADLINES = ("report_due", "investigation_due", "act_due")
 CASE_TABLES = ("incident_counts", "monthly_counts", "accident_counts")  # migration 7
 INVESTIGATION_TABLES = ("serious_accidents",)  # migration 8
 SCHEMA = (
@@ -59,7 +65,7 @@ INVESTIGATION_SCHEMA = (
     """CREATE TABLE serious_accidents (
         enterprise_id INTEGER NOT NULL, first_id BIGINT NOT NULL, injured BIGINT NOT NULL, worst INTEGER NOT NULL,
         occurred_on DATE NOT NULL, reported_on DATE, commission_on DATE, closed_on DATE, act_sent_on DATE,
-        acts_done_on DATE)""",
+        acts_done_on DATE, report_due DATE NOT NULL, investigation_due DATE, act_due DATE)""",
 )
 
 
@@ -68,23 +74,53 @@ def refresh(cur: Cursor, enterprise_ids: Iterable[int]) -> None:
     ids = sorted({int(i) for i in enterprise_ids if i is not None})
     if not ids:
         return
-    for table, query in _QUERIES.items():
+    for table in _QUERIES:
         cur.execute(f"DELETE FROM {table} WHERE list_contains(?, enterprise_id)", [ids])
-        cur.execute(f"INSERT INTO {table} " + query.format(where="list_contains(?, enterprise_id)"), [ids])
+        _insert(cur, table, "list_contains(?, enterprise_id)", [ids])
 
 
 def refresh_all(cur: Cursor, tables: Iterable[str] = tuple(_QUERIES)) -> None:
     """Recount every enterprise's cases into these summaries (a migration step, and after a bulk load)."""
     for table in tables:
         cur.execute(f"DELETE FROM {table}")
-        cur.execute(f"INSERT INTO {table} " + _QUERIES[table].format(where="TRUE"))
+        _insert(cur, table, "TRUE", [])
+
+
+def _insert(cur: Cursor, table: str, where: str, params: list[Any]) -> None:
+    if table != "serious_accidents":
+        cur.execute(f"INSERT INTO {table} " + _QUERIES[table].format(where=where), params)
+        return
+    rows = _serious_rows(cur, where, params)
+    cur.register("serious_rows", rows)
+    try:
+        names = ", ".join(rows.column_names)
+        cur.execute(f"INSERT INTO serious_accidents ({names}) SELECT {names} FROM serious_rows")
+    finally:
+        cur.unregister("serious_rows")
+
+
+def _serious_rows(cur: Cursor, where: str, params: list[Any]) -> pa.Table:
+    """The serious accidents of the cases `where` picks, with each step's deadline as
+    `safety.investigations.investigation_steps` sets it (None while the step before it has no date)."""
+    found = fetch_arrow(cur, _SERIOUS.format(where=where), params)
+    columns = zip(*(found[name].to_pylist() for name in ("occurred_on", "commission_on", "closed_on")), strict=True)
+    deadlines = [[step.due for step in investigation_steps(occurred, None, commission, closed, None)]
+                 for occurred, commission, closed in columns]
+    for position, name in enumerate(_DEADLINES):
+        found = found.append_column(name, pa.array([row[position] for row in deadlines], pa.date32()))
+    return found
 
 
 def stale(cur: Cursor) -> int:
     """How many summary rows differ from a fresh count (0 when the summary is right; for tests and checks)."""
     total = 0
     for table, query in _QUERIES.items():
-        fresh = query.format(where="TRUE")
-        total += cur.execute(f"SELECT count(*) FROM (({fresh}) EXCEPT ALL (SELECT * FROM {table}))").fetchone()[0]
-        total += cur.execute(f"SELECT count(*) FROM ((SELECT * FROM {table}) EXCEPT ALL ({fresh}))").fetchone()[0]
+        if table == "serious_accidents":
+            cur.register("fresh_rows", _serious_rows(cur, "TRUE", []))
+            fresh = "SELECT * FROM fresh_rows"
+        else:
+            fresh = query.format(where="TRUE")
+        total += cur.execute(f"SELECT count(*) FROM (({fresh}) EXCEPT ALL (SELECT * FROM {table}))").fetchall()[0][0]
+        total += cur.execute(f"SELECT count(*) FROM ((SELECT * FROM {table}) EXCEPT ALL ({fresh}))").fetchall()[0][0]
+    cur.unregister("fresh_rows")
     return int(total)

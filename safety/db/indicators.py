@@ -175,31 +175,43 @@ def programme_counts(cur: Cursor, *, year: int, district: str | None = None, div
     return {"enterprises": int(cur.execute(sql, [*_scope_params(district, division, bin_), year]).fetchone()[0])}
 
 
-def overdue_actions(cur: Cursor, as_of: Any, *, district: str | None = None, division: str | None = None,
-                    bin_: str | None = None) -> int:
-    """Corrective actions in scope that were overdue on `as_of`: recorded by then, due before it, and neither done
-    nor cancelled by then. A done action counts as done from its completion day (or from its last change, if that
-    was earlier); a cancelled one from its last change, since the day of cancelling is not kept. On today this is
-    the actions page's rule: past due and neither done nor cancelled."""
-    sql = "WITH " + _SCOPE + """
-        SELECT count(*) FROM corrective_actions c JOIN scope s ON s.id = c.enterprise_id
-        WHERE CAST(c.created_at AS DATE) <= ? AND c.due_on < ?
-          AND NOT (c.state = 'done' AND least(c.completed_on, CAST(c.updated_at AS DATE)) <= ?)
-          AND NOT (c.state = 'cancelled' AND CAST(c.updated_at AS DATE) <= ?)"""
-    params = [*_scope_params(district, division, bin_), as_of, as_of, as_of, as_of]
-    return int(cur.execute(sql, params).fetchone()[0])
+def overdue_actions(cur: Cursor, days: list[Any], *, district: str | None = None, division: str | None = None,
+                    bin_: str | None = None) -> list[int]:
+    """How many corrective actions in scope were overdue on each of `days`: recorded by then, due before it, and
+    neither done nor cancelled by then. A done action counts as done from its completion day (or from its last
+    change, if that was earlier); a cancelled one from its last change, since the day of cancelling is not kept.
+    On today this is the actions page's rule: past due and neither done nor cancelled."""
+    sql = "WITH " + _SCOPE + """,
+        asked AS (SELECT unnest(CAST(? AS DATE[])) AS day, generate_subscripts(CAST(? AS DATE[]), 1) AS position)
+        SELECT a.position, count(c.enterprise_id)
+        FROM asked a LEFT JOIN (corrective_actions c JOIN scope s ON s.id = c.enterprise_id)
+            ON CAST(c.created_at AS DATE) <= a.day AND c.due_on < a.day
+               AND NOT (c.state = 'done' AND least(c.completed_on, CAST(c.updated_at AS DATE)) <= a.day)
+               AND NOT (c.state = 'cancelled' AND CAST(c.updated_at AS DATE) <= a.day)
+        GROUP BY a.position ORDER BY a.position"""
+    found = cur.execute(sql, [*_scope_params(district, division, bin_), list(days), list(days)]).fetchall()
+    return [int(count) for _, count in found]
 
 
-def open_investigations(cur: Cursor, as_of: Any, *, district: str | None = None, division: str | None = None,
-                        bin_: str | None = None) -> list[dict[str, Any]]:
-    """Accidents in scope that need a special investigation (severe, fatal or group) and had one still open on
-    `as_of`: they had happened by then and not every case had its act sent by then. Injured, worst severity (3 fatal,
-    2 severe) and the dates of the first case, from the summary safety/db/incident_counts.py keeps."""
-    sql = "WITH " + _SCOPE + """
-        SELECT o.injured, o.worst, o.occurred_on, o.reported_on, o.commission_on, o.closed_on, o.act_sent_on
-        FROM serious_accidents o JOIN scope s ON s.id = o.enterprise_id
-        WHERE o.occurred_on <= ? AND (o.acts_done_on IS NULL OR o.acts_done_on > ?)"""
-    return fetch_dicts(cur.execute(sql, [*_scope_params(district, division, bin_), as_of, as_of]))
+def overdue_investigations(cur: Cursor, days: list[Any], *, district: str | None = None,
+                           division: str | None = None, bin_: str | None = None) -> list[int]:
+    """How many accidents in scope that need a special investigation (severe, fatal or group) had a step past its
+    deadline on each of `days`: the accident had happened and not every case had its act by then, and a step whose
+    deadline had passed was not done by then (a step starts with the date of the one before it, as
+    `safety.investigations.investigation_steps` has it; the deadlines are kept in serious_accidents)."""
+    sql = "WITH " + _SCOPE + """,
+        asked AS (SELECT unnest(CAST(? AS DATE[])) AS day, generate_subscripts(CAST(? AS DATE[]), 1) AS position)
+        SELECT a.position, count(o.first_id)
+        FROM asked a LEFT JOIN (serious_accidents o JOIN scope s ON s.id = o.enterprise_id)
+            ON o.occurred_on <= a.day AND (o.acts_done_on IS NULL OR o.acts_done_on > a.day)
+               AND ((o.report_due < a.day AND (o.reported_on IS NULL OR o.reported_on > a.day))
+                    OR (o.commission_on <= a.day AND o.investigation_due < a.day
+                        AND (o.closed_on IS NULL OR o.closed_on > a.day))
+                    OR (o.closed_on <= a.day AND o.act_due < a.day
+                        AND (o.act_sent_on IS NULL OR o.act_sent_on > a.day)))
+        GROUP BY a.position ORDER BY a.position"""
+    found = cur.execute(sql, [*_scope_params(district, division, bin_), list(days), list(days)]).fetchall()
+    return [int(count) for _, count in found]
 
 
 def average_score(cur: Cursor, checklist_id: str, as_of: Any, *, district: str | None = None,

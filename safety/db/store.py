@@ -109,6 +109,7 @@ def fetch_dicts(cur: Cursor) -> list[dict[str, Any]]:
 def fetch_arrow(cur: Cursor, sql: str, params: Sequence[Any] = ()) -> pa.Table:
     """Run one parameterised read and return its result as an Arrow table: no Python object per value, for the
     reads of thousands of rows (the dashboard's league at national scale)."""
+    cur.complete()  # a result of an earlier execute() on this cursor, not read to its end, would block sql()
     return cur.sql(sql, params=list(params)).to_arrow_table()
 
 
