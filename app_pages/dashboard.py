@@ -165,8 +165,7 @@ config |= {"trend": st.column_config.LineChartColumn(tr(LEAGUE["trend"])), "rank
 event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row", key="dash_league",
                      column_order=tuple(LEAGUE), column_config=config)
 # the whole league, built only when the workbook is asked for
-sheets[tr("dashboard.sheet.league")] = sheet(ranked.rows, {k: v for k, v in LEAGUE.items()
-                                                                        if k != "trend"})
+sheets[tr("dashboard.sheet.league")] = sheet(ranked.rows, {k: v for k, v in LEAGUE.items() if k != "trend"})
 picked = event.selection.rows if event and event.selection else []
 if picked:
     st.session_state["enterprise_bin"] = table[picked[0]]["bin"]

@@ -143,10 +143,11 @@ def groups(store: Store, scope: Scope, group: str, year: int, lang: str) -> list
 
 
 def splits(store: Store, scope: Scope, year: int, lang: str,
-           groups: tuple[str, ...] = ("district", "division")) -> dict[str, list[dict[str, Any]]]:
+           groupings: tuple[str, ...] = ("district", "division")) -> dict[str, list[dict[str, Any]]]:
     """`groups` for several groupings from one query: the dashboard's districts and industries side by side."""
-    names = _names(store, scope, lang) if "enterprise" in groups else {}
-    return {group: _named(rows, group, names, lang) for group, rows in by_groups(store, scope, groups, year).items()}
+    names = _names(store, scope, lang) if "enterprise" in groupings else {}
+    found = by_groups(store, scope, groupings, year)
+    return {group: _named(rows, group, names, lang) for group, rows in found.items()}
 
 
 def _named(rows: list[dict[str, Any]], group: str, names: dict[str, dict[str, Any]], lang: str

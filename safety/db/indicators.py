@@ -114,15 +114,13 @@ def indicators(cur: Cursor, *, group: str | tuple[str, ...], first_year: int, la
     if isinstance(group, str):
         parts = {"grouping": "", "group": GROUPS[group], "group_by": "GROUP BY ALL"}
     else:
-        expressions = [GROUPS[name] for name in group if name != "total"]  # constants, never user text
-        if len(expressions) != len(group):
+        if not group or "total" in group:
             raise ValueError(group)
-        parts = {"grouping": "grouping, ",
-                 "group": "CASE " + " ".join(f"WHEN grouping({e}) = 0 THEN {e}" for e in expressions) + " END",
-                 "group_by": "GROUP BY GROUPING SETS (" + ", ".join(f"({e}, ey.year)" for e in expressions) + ")"}
-        parts["group"] = ("CASE " + " ".join(f"WHEN grouping({e}) = 0 THEN '{n}'" for n, e in zip(group, expressions,
-                                                                                                   strict=True))
-                          + " END AS grouping, " + parts["group"])
+        named = [(name, GROUPS[name]) for name in group]  # constant expressions, never user text
+        kind = " ".join(f"WHEN grouping({e}) = 0 THEN '{name}'" for name, e in named)
+        key = " ".join(f"WHEN grouping({e}) = 0 THEN {e}" for _, e in named)
+        parts = {"grouping": "grouping, ", "group": f"CASE {kind} END AS grouping, CASE {key} END",
+                 "group_by": "GROUP BY GROUPING SETS (" + ", ".join(f"({e}, ey.year)" for _, e in named) + ")"}
     sql = "WITH " + _SCOPE + "," + _COUNTS + _RATES.format(**parts)
     params = [*_scope_params(district, division, bin_), first_year, last_year, kinds, kinds, kinds, kinds,
               first_year, last_year, first_year, last_year]
