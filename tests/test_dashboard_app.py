@@ -39,6 +39,19 @@ def _league(at):
     return next(d for d in at.dataframe if d.key == "dash_league").value
 
 
+def _downloads(monkeypatch) -> dict:
+    """File name -> the data (or the function giving it) of every download button the page shows from now on."""
+    captured = {}
+    original = streamlit.download_button
+
+    def recording(label, data, *args, **kwargs):
+        captured[kwargs.get("file_name")] = data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recording)
+    return captured
+
+
 def _dashboard(demo_app, username):
     at = demo_app(username)
     at.switch_page(DASHBOARD).run()
@@ -73,14 +86,7 @@ def test_dashboard_in_every_language_shows_the_region_figures(demo_app):
 
 
 def test_filters_narrow_the_figures_and_the_downloads_hold_them(demo_app, monkeypatch):
-    captured = {}
-    original = streamlit.download_button
-
-    def recording(label, data, *args, **kwargs):
-        captured[kwargs.get("file_name")] = data
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "download_button", recording)
+    captured = _downloads(monkeypatch)
     at = _dashboard(demo_app, "demo.region")
     first, last = at.slider(key="dash_years").value
     assert {f"{name}.png" for name in CHARTS} <= set(captured)
@@ -143,14 +149,7 @@ def test_selecting_a_league_row_opens_that_enterprise(demo_app):
 def test_a_long_league_shows_its_top_and_the_workbook_holds_all(demo_app, monkeypatch):
     import safety.dashboard
 
-    captured = {}
-    original = streamlit.download_button
-
-    def recording(label, data, *args, **kwargs):
-        captured[kwargs.get("file_name")] = data
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "download_button", recording)
+    captured = _downloads(monkeypatch)
     monkeypatch.setattr(safety.dashboard, "LEAGUE_ROWS", 10)
     at = _dashboard(demo_app, "demo.region")
     shown = _league(at)

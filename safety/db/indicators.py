@@ -12,7 +12,6 @@ from typing import Any
 
 import pyarrow as pa
 
-from safety.db.scores import LATEST_ASSESSMENT
 from safety.db.store import Cursor, fetch_arrow, fetch_dicts
 
 # What a query can group by: constant SQL expressions over the `scope` columns, never user text.
@@ -23,13 +22,21 @@ GROUPS = {
     "enterprise": "s.bin",
 }
 
-_SCOPE = """
+SCOPE = """
     scope AS (
         SELECT id, bin, kato, left(oked, 2) AS division FROM enterprises
         WHERE active  -- a deactivated enterprise leaves the register and the figures
           AND (CAST(? AS VARCHAR) IS NULL OR kato = ?)
           AND (CAST(? AS VARCHAR) IS NULL OR left(oked, 2) = ?)
           AND (CAST(? AS VARCHAR) IS NULL OR bin = ?))"""
+
+# Each enterprise's latest submitted assessment of the checklist.
+LATEST_ASSESSMENT = """
+    latest AS (
+        SELECT a.enterprise_id, arg_max(a.id, a.assessed_on) AS assessment_id,
+               arg_max(a.overall_score, a.assessed_on) AS overall, max(a.assessed_on) AS assessed_on
+        FROM assessments a JOIN scope s ON s.id = a.enterprise_id
+        WHERE a.status = 'submitted' AND a.checklist_id = ? GROUP BY a.enterprise_id)"""
 
 _COUNTS = """
     accidents AS (
@@ -99,7 +106,8 @@ _RATES = """
     ORDER BY {grouping}grp, year"""
 
 
-def _scope_params(district: str | None, division: str | None, bin_: str | None) -> list[Any]:
+def scope_params(district: str | None, division: str | None, bin_: str | None) -> list[Any]:
+    """The parameters of SCOPE, in its order."""
     return [district, district, division, division, bin_, bin_]
 
 
@@ -121,8 +129,8 @@ def indicators(cur: Cursor, *, group: str | tuple[str, ...], first_year: int, la
         key = " ".join(f"WHEN grouping({e}) = 0 THEN {e}" for _, e in named)
         parts = {"grouping": "grouping, ", "group": f"CASE {kind} END AS grouping, CASE {key} END",
                  "group_by": "GROUP BY GROUPING SETS (" + ", ".join(f"({e}, ey.year)" for _, e in named) + ")"}
-    sql = "WITH " + _SCOPE + "," + _COUNTS + _RATES.format(**parts)
-    params = [*_scope_params(district, division, bin_), first_year, last_year, kinds, kinds, kinds, kinds,
+    sql = "WITH " + SCOPE + "," + _COUNTS + _RATES.format(**parts)
+    params = [*scope_params(district, division, bin_), first_year, last_year, kinds, kinds, kinds, kinds,
               first_year, last_year, first_year, last_year]
     return fetch_dicts(cur.execute(sql, params))
 
@@ -130,47 +138,31 @@ def indicators(cur: Cursor, *, group: str | tuple[str, ...], first_year: int, la
 def monthly(cur: Cursor, *, first_year: int, last_year: int, district: str | None = None,
             division: str | None = None, bin_: str | None = None) -> list[dict[str, Any]]:
     """Cases per month by kind and severity (every kind: the page stacks them)."""
-    sql = "WITH " + _SCOPE + """
+    sql = "WITH " + SCOPE + """
         SELECT make_date(c.year, c.month, 1) AS month, c.kind, c.severity, CAST(sum(c.cases) AS BIGINT) AS cases
         FROM monthly_counts c JOIN scope s ON s.id = c.enterprise_id
         WHERE c.year BETWEEN ? AND ?
         GROUP BY ALL ORDER BY month, c.kind, c.severity"""
-    return fetch_dicts(cur.execute(sql, [*_scope_params(district, division, bin_), first_year, last_year]))
+    return fetch_dicts(cur.execute(sql, [*scope_params(district, division, bin_), first_year, last_year]))
 
 
 def headcount_by_year(cur: Cursor, *, first_year: int, last_year: int, district: str | None = None,
                       division: str | None = None, bin_: str | None = None) -> dict[int, int]:
     """Σ average headcount per year over the enterprises in scope."""
-    sql = "WITH " + _SCOPE + """
+    sql = "WITH " + SCOPE + """
         SELECT y.year, sum(y.avg_headcount) FROM enterprise_years y JOIN scope s ON s.id = y.enterprise_id
         WHERE y.year BETWEEN ? AND ? GROUP BY y.year"""
-    rows = cur.execute(sql, [*_scope_params(district, division, bin_), first_year, last_year]).fetchall()
+    rows = cur.execute(sql, [*scope_params(district, division, bin_), first_year, last_year]).fetchall()
     return {int(year): int(total) for year, total in rows}
-
-
-def latest_scores(cur: Cursor, checklist_id: str, *, district: str | None = None, division: str | None = None,
-                  bin_: str | None = None) -> list[dict[str, Any]]:
-    """Each active enterprise's latest submitted assessment: its overall score and its score per rule."""
-    sql = "WITH " + _SCOPE + """,
-        latest AS (
-            SELECT a.enterprise_id, arg_max(a.id, a.assessed_on) AS assessment_id,
-                   arg_max(a.overall_score, a.assessed_on) AS overall, max(a.assessed_on) AS assessed_on
-            FROM assessments a JOIN scope s ON s.id = a.enterprise_id
-            WHERE a.status = 'submitted' AND a.checklist_id = ? GROUP BY a.enterprise_id)
-        SELECT e.bin, e.name_ru, e.name_kk, l.overall, l.assessed_on, r.rule_id, r.score
-        FROM latest l JOIN enterprises e ON e.id = l.enterprise_id AND e.active
-        LEFT JOIN assessment_rule_scores r ON r.assessment_id = l.assessment_id
-        ORDER BY e.bin, r.rule_id"""
-    return fetch_dicts(cur.execute(sql, [*_scope_params(district, division, bin_), checklist_id]))
 
 
 def programme_counts(cur: Cursor, *, year: int, district: str | None = None, division: str | None = None,
                      bin_: str | None = None) -> dict[str, Any]:
     """Enterprises in Vision Zero by the end of `year` (active, joined by then) within the scope."""
-    sql = "WITH " + _SCOPE + """
+    sql = "WITH " + SCOPE + """
         SELECT count(*) FROM enterprises e JOIN scope s ON s.id = e.id
         WHERE e.active AND e.joined_on < make_date(? + 1, 1, 1)"""
-    return {"enterprises": int(cur.execute(sql, [*_scope_params(district, division, bin_), year]).fetchone()[0])}
+    return {"enterprises": int(cur.execute(sql, [*scope_params(district, division, bin_), year]).fetchone()[0])}
 
 
 def overdue_actions(cur: Cursor, days: list[Any], *, district: str | None = None, division: str | None = None,
@@ -179,7 +171,7 @@ def overdue_actions(cur: Cursor, days: list[Any], *, district: str | None = None
     neither done nor cancelled by then. A done action counts as done from its completion day (or from its last
     change, if that was earlier); a cancelled one from its last change, since the day of cancelling is not kept.
     On today this is the actions page's rule: past due and neither done nor cancelled."""
-    sql = "WITH " + _SCOPE + """,
+    sql = "WITH " + SCOPE + """,
         asked AS (SELECT unnest(CAST(? AS DATE[])) AS day, generate_subscripts(CAST(? AS DATE[]), 1) AS position)
         SELECT a.position, count(c.enterprise_id)
         FROM asked a LEFT JOIN (corrective_actions c JOIN scope s ON s.id = c.enterprise_id)
@@ -187,7 +179,7 @@ def overdue_actions(cur: Cursor, days: list[Any], *, district: str | None = None
                AND NOT (c.state = 'done' AND least(c.completed_on, CAST(c.updated_at AS DATE)) <= a.day)
                AND NOT (c.state = 'cancelled' AND CAST(c.updated_at AS DATE) <= a.day)
         GROUP BY a.position ORDER BY a.position"""
-    found = cur.execute(sql, [*_scope_params(district, division, bin_), list(days), list(days)]).fetchall()
+    found = cur.execute(sql, [*scope_params(district, division, bin_), list(days), list(days)]).fetchall()
     return [int(count) for _, count in found]
 
 
@@ -197,7 +189,7 @@ def overdue_investigations(cur: Cursor, days: list[Any], *, district: str | None
     deadline on each of `days`: the accident had happened and not every case had its act by then, and a step whose
     deadline had passed was not done by then (a step starts with the date of the one before it, as
     `safety.investigations.investigation_steps` has it; the deadlines are kept in serious_accidents)."""
-    sql = "WITH " + _SCOPE + """,
+    sql = "WITH " + SCOPE + """,
         asked AS (SELECT unnest(CAST(? AS DATE[])) AS day, generate_subscripts(CAST(? AS DATE[]), 1) AS position)
         SELECT a.position, count(o.first_id)
         FROM asked a LEFT JOIN (serious_accidents o JOIN scope s ON s.id = o.enterprise_id)
@@ -208,39 +200,39 @@ def overdue_investigations(cur: Cursor, days: list[Any], *, district: str | None
                     OR (o.closed_on <= a.day AND o.act_due < a.day
                         AND (o.act_sent_on IS NULL OR o.act_sent_on > a.day)))
         GROUP BY a.position ORDER BY a.position"""
-    found = cur.execute(sql, [*_scope_params(district, division, bin_), list(days), list(days)]).fetchall()
+    found = cur.execute(sql, [*scope_params(district, division, bin_), list(days), list(days)]).fetchall()
     return [int(count) for _, count in found]
 
 
 def average_score(cur: Cursor, checklist_id: str, as_of: Any, *, district: str | None = None,
                   division: str | None = None, bin_: str | None = None) -> tuple[float | None, int]:
     """Mean of the active enterprises' latest overall scores submitted by `as_of`, and how many there were."""
-    sql = "WITH " + _SCOPE + """,
+    sql = "WITH " + SCOPE + """,
         latest AS (
             SELECT arg_max(a.overall_score, a.assessed_on) AS score
             FROM assessments a JOIN scope s ON s.id = a.enterprise_id JOIN enterprises e ON e.id = a.enterprise_id
             WHERE a.status = 'submitted' AND a.checklist_id = ? AND a.assessed_on <= ? AND e.active
             GROUP BY a.enterprise_id)
         SELECT avg(score), count(score) FROM latest"""
-    mean, count = cur.execute(sql, [*_scope_params(district, division, bin_), checklist_id, as_of]).fetchone()
+    mean, count = cur.execute(sql, [*scope_params(district, division, bin_), checklist_id, as_of]).fetchone()
     return (float(mean) if mean is not None else None), int(count)
 
 
 def enterprise_names(cur: Cursor, *, district: str | None = None, division: str | None = None,
                      bin_: str | None = None) -> dict[str, dict[str, Any]]:
     """BIN -> name (ru, kk), district and OKED division of every enterprise in scope."""
-    sql = "WITH " + _SCOPE + """
+    sql = "WITH " + SCOPE + """
         SELECT e.bin, e.name_ru, e.name_kk, e.kato, left(e.oked, 2) AS division, e.active
         FROM enterprises e JOIN scope s ON s.id = e.id"""
-    return {r["bin"]: r for r in fetch_dicts(cur.execute(sql, _scope_params(district, division, bin_)))}
+    return {r["bin"]: r for r in fetch_dicts(cur.execute(sql, scope_params(district, division, bin_)))}
 
 
 def first_case_month(cur: Cursor, *, district: str | None = None, division: str | None = None,
                      bin_: str | None = None) -> Any:
     """The first month with any case in scope (the log's start), or None."""
-    sql = "WITH " + _SCOPE + """
+    sql = "WITH " + SCOPE + """
         SELECT min(make_date(c.year, c.month, 1)) FROM monthly_counts c JOIN scope s ON s.id = c.enterprise_id"""
-    return cur.execute(sql, _scope_params(district, division, bin_)).fetchone()[0]
+    return cur.execute(sql, scope_params(district, division, bin_)).fetchone()[0]
 
 
 def league(cur: Cursor, *, year: int, first_year: int, kinds: list[str], checklist_id: str, kazakh: bool,
@@ -253,7 +245,7 @@ def league(cur: Cursor, *, year: int, first_year: int, kinds: list[str], checkli
     by name and BIN. The figures are those of indicators(group="enterprise")."""
     sql = """WITH
         args AS (SELECT CAST(? AS INTEGER) AS year, CAST(? AS INTEGER) AS first, CAST(? AS BOOLEAN) AS kazakh),
-        """ + _SCOPE.strip() + "," + LATEST_ASSESSMENT + """,
+        """ + SCOPE.strip() + "," + LATEST_ASSESSMENT + """,
         cases AS (
             SELECT c.enterprise_id, c.year, sum(c.cases) AS injured,
                    sum(c.cases) FILTER (WHERE c.severity = 'fatal') AS killed,
@@ -298,5 +290,5 @@ def league(cur: Cursor, *, year: int, first_year: int, kinds: list[str], checkli
         FROM ranked r JOIN enterprises e ON e.id = r.enterprise_id CROSS JOIN args a
         LEFT JOIN latest l ON l.enterprise_id = r.enterprise_id
         ORDER BY r.kch DESC NULLS LAST, name, e.bin"""
-    params = [year, first_year, kazakh, *_scope_params(district, division, bin_), checklist_id, kinds]
+    params = [year, first_year, kazakh, *scope_params(district, division, bin_), checklist_id, kinds]
     return fetch_arrow(cur, sql, params)

@@ -1,35 +1,17 @@
 """SQL for the dashboard's light reads: each enterprise's latest golden-rules score, the rule scores of the
 enterprises with the lowest ones (the heatmap), and the enterprise filter's choices.
 
-The scope filters are those of safety/db/indicators.py (`_SCOPE`): active enterprises only, then an optional
-district (KATO), OKED division and BIN. Every value is a ? parameter; nothing is built from user text.
+The scope filter and the latest-assessment pick are those of safety/db/indicators.py (`SCOPE`,
+`LATEST_ASSESSMENT`): active enterprises only, then an optional district (KATO), OKED division and BIN. Every
+value is a ? parameter; nothing is built from user text.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from safety.db.indicators import LATEST_ASSESSMENT, SCOPE, scope_params
 from safety.db.store import Cursor, fetch_arrow, fetch_dicts
-
-_SCOPE = """
-    scope AS (
-        SELECT id, bin FROM enterprises
-        WHERE active  -- a deactivated enterprise leaves the register and the figures
-          AND (CAST(? AS VARCHAR) IS NULL OR kato = ?)
-          AND (CAST(? AS VARCHAR) IS NULL OR left(oked, 2) = ?)
-          AND (CAST(? AS VARCHAR) IS NULL OR bin = ?))"""
-
-# Each enterprise's latest submitted assessment of the checklist (the same picks as indicators.latest_scores).
-LATEST_ASSESSMENT = """
-    latest AS (
-        SELECT a.enterprise_id, arg_max(a.id, a.assessed_on) AS assessment_id,
-               arg_max(a.overall_score, a.assessed_on) AS overall, max(a.assessed_on) AS assessed_on
-        FROM assessments a JOIN scope s ON s.id = a.enterprise_id
-        WHERE a.status = 'submitted' AND a.checklist_id = ? GROUP BY a.enterprise_id)"""
-
-
-def _scope_params(district: str | None, division: str | None, bin_: str | None) -> list[Any]:
-    return [district, district, division, division, bin_, bin_]
 
 
 def lowest_rule_scores(cur: Cursor, checklist_id: str, limit: int, *, district: str | None = None,
@@ -40,7 +22,7 @@ def lowest_rule_scores(cur: Cursor, checklist_id: str, limit: int, *, district: 
     Each row also carries the enterprise's position (1 = lowest) and `assessed`: how many enterprises in scope
     have a latest assessment with rule scores, shown or not.
     """
-    sql = "WITH " + _SCOPE + "," + LATEST_ASSESSMENT + """,
+    sql = "WITH " + SCOPE + "," + LATEST_ASSESSMENT + """,
         scored AS (
             SELECT l.* FROM latest l
             WHERE EXISTS (SELECT 1 FROM assessment_rule_scores r WHERE r.assessment_id = l.assessment_id)),
@@ -53,7 +35,7 @@ def lowest_rule_scores(cur: Cursor, checklist_id: str, limit: int, *, district: 
         FROM lowest w JOIN enterprises e ON e.id = w.enterprise_id
         JOIN assessment_rule_scores r ON r.assessment_id = w.assessment_id
         ORDER BY w.position, r.rule_id"""
-    return fetch_dicts(cur.execute(sql, [*_scope_params(district, division, bin_), checklist_id, limit]))
+    return fetch_dicts(cur.execute(sql, [*scope_params(district, division, bin_), checklist_id, limit]))
 
 
 def enterprise_choices(cur: Cursor, *, include_inactive: bool = False, enterprise_id: int | None = None
