@@ -6,9 +6,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from safety.db.store import Cursor, fetch_dicts
+from safety.db.store import Cursor, fetch_dicts, frame, registered
 
 if TYPE_CHECKING:
     from safety.access import User
@@ -41,17 +39,13 @@ def write(cur: Cursor, rows: list[dict[str, Any]]) -> None:
             [row[c] for c in _COLUMNS],
         )
         return
-    frame = pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype="Int64" if c.endswith("_id") and c != "entity_id"
-                                       else "object") for c in _COLUMNS})
-    cur.register("incoming_audit", frame)
-    try:
+    types = {c: "Int64" if c.endswith("_id") and c != "entity_id" else "object" for c in _COLUMNS}
+    with registered(cur, "incoming_audit", frame(rows, types)):
         cur.execute(
             f"INSERT INTO audit_log ({', '.join(_COLUMNS)}) "
             "SELECT username, user_id, action, entity, entity_id, enterprise_id, "
             "CAST(before AS JSON), CAST(after AS JSON) FROM incoming_audit"
         )
-    finally:
-        cur.unregister("incoming_audit")
 
 
 def select(

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
-from safety.db.store import Cursor, fetch_dicts
+from safety.db.store import Cursor, fetch_dicts, frame, registered
 
 FIELDS = (
     "bin", "name_ru", "name_kk", "kato", "oked", "industry", "joined_on",
@@ -169,34 +167,23 @@ def delete_demo(cur: Cursor) -> int:
 _INCOMING = "incoming_rows"
 
 
-def _frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> pd.DataFrame:
-    """Build a DataFrame with explicit dtypes, so None stays NULL (never NaN) in integer columns."""
-    return pd.DataFrame({
-        name: pd.Series([r.get(name) for r in rows], dtype=dtype) for name, dtype in columns.items()
-    })
-
-
 def insert_many(cur: Cursor, records: list[dict[str, Any]], *, is_demo: bool = False) -> None:
     """Insert many enterprises in one statement."""
     if not records:
         return
-    cur.register(_INCOMING, _frame(records, {name: "object" for name in FIELDS}))
-    try:
+    with registered(cur, _INCOMING, frame(records, {name: "object" for name in FIELDS})):
         cur.execute(
             f"INSERT INTO enterprises ({', '.join(FIELDS)}, is_demo) "
             f"SELECT {', '.join(FIELDS[:6])}, CAST(joined_on AS DATE), {', '.join(FIELDS[7:])}, ? FROM {_INCOMING}",
             [is_demo],
         )
-    finally:
-        cur.unregister(_INCOMING)
 
 
 def update_many(cur: Cursor, records: list[dict[str, Any]]) -> None:
     """Overwrite the editable fields of many enterprises (matched by BIN) in one statement."""
     if not records:
         return
-    cur.register(_INCOMING, _frame(records, {name: "object" for name in FIELDS}))
-    try:
+    with registered(cur, _INCOMING, frame(records, {name: "object" for name in FIELDS})):
         assignments = ", ".join(
             f"{name} = CAST(i.{name} AS DATE)" if name == "joined_on" else f"{name} = i.{name}" for name in EDITABLE
         )
@@ -204,8 +191,6 @@ def update_many(cur: Cursor, records: list[dict[str, Any]]) -> None:
             f"UPDATE enterprises SET {assignments}, updated_at = current_timestamp "
             f"FROM {_INCOMING} i WHERE enterprises.bin = i.bin"
         )
-    finally:
-        cur.unregister(_INCOMING)
 
 
 def set_active_many(cur: Cursor, flags: dict[str, bool]) -> None:
@@ -213,14 +198,11 @@ def set_active_many(cur: Cursor, flags: dict[str, bool]) -> None:
     if not flags:
         return
     rows = [{"bin": b, "active": a} for b, a in flags.items()]
-    cur.register(_INCOMING, _frame(rows, {"bin": "object", "active": "boolean"}))
-    try:
+    with registered(cur, _INCOMING, frame(rows, {"bin": "object", "active": "boolean"})):
         cur.execute(
             f"UPDATE enterprises SET active = i.active, updated_at = current_timestamp "
             f"FROM {_INCOMING} i WHERE enterprises.bin = i.bin AND enterprises.active <> i.active"
         )
-    finally:
-        cur.unregister(_INCOMING)
 
 
 def upsert_years_many(cur: Cursor, rows: list[dict[str, Any]]) -> None:
@@ -228,8 +210,7 @@ def upsert_years_many(cur: Cursor, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     columns = {"bin": "object", "year": "Int64", "avg_headcount": "Int64", "hours_worked": "Int64"}
-    cur.register(_INCOMING, _frame(rows, columns))
-    try:
+    with registered(cur, _INCOMING, frame(rows, columns)):
         cur.execute(
             "INSERT INTO enterprise_years (enterprise_id, year, avg_headcount, hours_worked) "
             "SELECT e.id, i.year, i.avg_headcount, i.hours_worked "
@@ -237,8 +218,6 @@ def upsert_years_many(cur: Cursor, rows: list[dict[str, Any]]) -> None:
             "ON CONFLICT (enterprise_id, year) DO UPDATE SET "
             "avg_headcount = excluded.avg_headcount, hours_worked = excluded.hours_worked"
         )
-    finally:
-        cur.unregister(_INCOMING)
 
 
 def ids_by_bin(cur: Cursor) -> list[tuple[str, int]]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from safety.db.store import Cursor, fetch_arrow
+from safety.db.store import Cursor, fetch_arrow, insert_table, registered
 from safety.investigations import investigation_steps
 
 _COUNTS = """
@@ -91,12 +91,7 @@ def _insert(cur: Cursor, table: str, where: str, params: list[Any]) -> None:
         cur.execute(f"INSERT INTO {table} " + _QUERIES[table].format(where=where), params)
         return
     rows = _serious_rows(cur, where, params)
-    cur.register("serious_rows", rows)
-    try:
-        names = ", ".join(rows.column_names)
-        cur.execute(f"INSERT INTO serious_accidents ({names}) SELECT {names} FROM serious_rows")
-    finally:
-        cur.unregister("serious_rows")
+    insert_table(cur, "serious_accidents", rows, rows.column_names)
 
 
 def _serious_rows(cur: Cursor, where: str, params: list[Any]) -> pa.Table:
@@ -114,13 +109,9 @@ def _serious_rows(cur: Cursor, where: str, params: list[Any]) -> pa.Table:
 def stale(cur: Cursor) -> int:
     """How many summary rows differ from a fresh count (0 when the summary is right; for tests and checks)."""
     total = 0
-    for table, query in _QUERIES.items():
-        if table == "serious_accidents":
-            cur.register("fresh_rows", _serious_rows(cur, "TRUE", []))
-            fresh = "SELECT * FROM fresh_rows"
-        else:
-            fresh = query.format(where="TRUE")
-        total += cur.execute(f"SELECT count(*) FROM (({fresh}) EXCEPT ALL (SELECT * FROM {table}))").fetchall()[0][0]
-        total += cur.execute(f"SELECT count(*) FROM ((SELECT * FROM {table}) EXCEPT ALL ({fresh}))").fetchall()[0][0]
-    cur.unregister("fresh_rows")
+    with registered(cur, "fresh_serious", _serious_rows(cur, "TRUE", [])):
+        for table, query in _QUERIES.items():
+            fresh = "SELECT * FROM fresh_serious" if table == "serious_accidents" else query.format(where="TRUE")
+            for first, second in ((fresh, f"SELECT * FROM {table}"), (f"SELECT * FROM {table}", fresh)):
+                total += cur.execute(f"SELECT count(*) FROM (({first}) EXCEPT ALL ({second}))").fetchall()[0][0]
     return int(total)

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from safety.db import incident_counts as counts
-from safety.db.store import Cursor, fetch_dicts, insert_frame
+from safety.db.store import Cursor, fetch_arrow, fetch_dicts, insert_frame, registered
 from safety.incident_model import FIELDS, IDENTITY, TEXT_FIELDS
 
 INVESTIGATION = ("reported_on", "commission_on", "closed_on", "act_sent_on")
@@ -145,12 +145,9 @@ def insert_many_with_investigations(cur: Cursor, rows: list[dict[str, Any]]) -> 
 def insert_staged(cur: Cursor, cases: Any, enterprise_id: int, import_id: int, username: str) -> None:
     """Insert an import's new cases (an Arrow table of the case fields and fingerprint) in one statement."""
     names = ", ".join([*FIELDS, "fingerprint"])
-    cur.register("staged_cases", cases)
-    try:
+    with registered(cur, "staged_cases", cases):
         cur.execute(f"INSERT INTO incidents ({names}, enterprise_id, import_id, created_by) "
                     f"SELECT {names}, ?, ?, ? FROM staged_cases", [enterprise_id, import_id, username])
-    finally:
-        cur.unregister("staged_cases")
     counts.refresh(cur, [enterprise_id])
 
 
@@ -207,8 +204,7 @@ def _base_batch(cur: Cursor, enterprise_id: int | pa.Array, cases: pa.Table) -> 
     # texts of a million-row import would otherwise stay in memory for the whole transaction.
     with cur.cursor() as side:
         side.register("fingerprint_input", pa.table({"text": pc.binary_join_element_wise(*parts, "\x1f")}))
-        return side.sql("SELECT md5(text) AS base FROM fingerprint_input").to_arrow_table().column(
-            "base").combine_chunks()
+        return fetch_arrow(side, "SELECT md5(text) AS base FROM fingerprint_input").column("base").combine_chunks()
 
 
 def _tidy(text: Any) -> Any:
@@ -238,13 +234,12 @@ def next_fingerprint(cur: Cursor, enterprise_id: int, record: dict[str, Any], sk
 def refingerprint(cur: Cursor) -> None:
     """Recompute every stored fingerprint, keeping identical cases numbered in their order (a migration step
     when the formula changes, and after the demo's bulk insert)."""
-    stored = cur.sql(f"SELECT id, enterprise_id, fingerprint, {', '.join(FIELDS)} FROM incidents").to_arrow_table()
+    stored = fetch_arrow(cur, f"SELECT id, enterprise_id, fingerprint, {', '.join(FIELDS)} FROM incidents")
     if not stored.num_rows:
         return
     cases = case_table({name: stored.column(name).to_pylist() for name in FIELDS})
     bases = base_fingerprints(cur, stored.column("enterprise_id").combine_chunks(), cases)
-    cur.register("new_bases", pa.table({"id": stored.column("id"), "base": bases}))
-    try:
+    with registered(cur, "new_bases", pa.table({"id": stored.column("id"), "base": bases})):
         cur.execute("""
             UPDATE incidents SET fingerprint = numbered.print FROM (
                 SELECT i.id, b.base || ':' || row_number() OVER (
@@ -252,5 +247,3 @@ def refingerprint(cur: Cursor) -> None:
                     ORDER BY TRY_CAST(split_part(i.fingerprint, ':', 2) AS INTEGER) NULLS LAST, i.id) AS print
                 FROM incidents i JOIN new_bases b ON b.id = i.id) AS numbered
             WHERE incidents.id = numbered.id""")
-    finally:
-        cur.unregister("new_bases")

@@ -118,20 +118,37 @@ def open_store(path: str | Path | None = None) -> Store:
     return Store(path if path is not None else default_db_path())
 
 
+def frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> Any:
+    """A pandas DataFrame of `rows` with explicit dtypes per column ("object", "Int64", "Float64", "boolean"), so
+    None stays NULL (never NaN) in integer columns."""
+    import pandas as pd  # only bulk writers need it
+
+    return pd.DataFrame({name: pd.Series([r.get(name) for r in rows], dtype=dtype) for name, dtype in columns.items()})
+
+
+@contextmanager
+def registered(cur: Cursor, name: str, data: Any) -> Iterator[None]:
+    """`data` (a DataFrame or an Arrow table) readable as the view `name` on this cursor while the block runs."""
+    cur.register(name, data)
+    try:
+        yield
+    finally:
+        cur.unregister(name)
+
+
 def insert_frame(cur: Cursor, table: str, columns: dict[str, str], rows: list[dict[str, Any]]) -> None:
     """Insert many rows in one statement through a registered DataFrame (callers pass constant names only).
 
-    `columns` maps each column to a pandas dtype ("object", "Int64", "Float64", "boolean"), so None stays NULL.
+    `columns` maps each column to a pandas dtype (see `frame`).
     """
     if not rows:
         return
-    import pandas as pd  # only bulk writers need it
+    insert_table(cur, table, frame(rows, columns), list(columns))
 
-    frame = pd.DataFrame({name: pd.Series([r.get(name) for r in rows], dtype=dtype)
-                          for name, dtype in columns.items()})
-    cur.register("incoming_frame", frame)
-    try:
-        names = ", ".join(columns)
-        cur.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming_frame")
-    finally:
-        cur.unregister("incoming_frame")
+
+def insert_table(cur: Cursor, table: str, data: Any, names: Sequence[str]) -> None:
+    """Insert every row of a DataFrame or Arrow table into `table`, the columns `names`, in one statement (callers
+    pass constant names only)."""
+    listed = ", ".join(names)
+    with registered(cur, "incoming_rows", data):
+        cur.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM incoming_rows")
