@@ -4,7 +4,7 @@ allows, draws the sidebar and runs the page."""
 import streamlit as st
 
 from app_pages.ui import lang, sign_out, signed_in_user, store, tr
-from safety.access import can
+from safety.access.roles import can
 from safety.demo import demo_loaded
 from safety.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages.ui import show_error, store, tr, user
-from safety.auth import change_password, current_user
+from safety.access.auth import change_password, current_user
 from safety.errors import SafetyError, ValidationFailed
 
 me = user()

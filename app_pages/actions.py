@@ -5,10 +5,10 @@ import datetime as dt
 import streamlit as st
 
 from app_pages.ui import act, lang, show_error, store, tr, user
-from safety.access import can
-from safety.actions import PRIORITIES, STATES, confirm_action, create_action, list_actions, update_action
+from safety.access.roles import can
+from safety.checklists.actions import PRIORITIES, STATES, confirm_action, create_action, list_actions, update_action
 from safety.errors import SafetyError
-from safety.register import list_enterprises
+from safety.register.enterprises import list_enterprises
 
 me = user()
 st.title(tr("actions.title"))

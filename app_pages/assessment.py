@@ -5,11 +5,11 @@ import datetime as dt
 import streamlit as st
 
 from app_pages.ui import lang, show_error, store, tr, user
-from safety.actions import PRIORITIES, confirm_action, update_action
-from safety.assessments import open_draft, save_answer, submit_assessment
-from safety.checklists import load_checklists
+from safety.checklists.actions import PRIORITIES, confirm_action, update_action
+from safety.checklists.assessments import open_draft, save_answer, submit_assessment
+from safety.checklists.schema import load_checklists
 from safety.errors import SafetyError, ValidationFailed
-from safety.register import list_enterprises
+from safety.register.enterprises import list_enterprises
 
 me = user()
 st.title(tr("assessment.title"))

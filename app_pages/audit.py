@@ -6,9 +6,9 @@ from functools import partial
 import streamlit as st
 
 from app_pages.ui import lang, store, tr, user
-from safety.audit import audit_actions, audit_entries, export_audit
-from safety.register import list_enterprises
-from safety.users import list_users
+from safety.access.audit import audit_actions, audit_entries, export_audit
+from safety.access.users import list_users
+from safety.register.enterprises import list_enterprises
 
 me = user()
 st.title(tr("audit.title"))

@@ -11,8 +11,11 @@ import streamlit as st
 
 from app_pages.indicators_section import YEARLY, chart_block, number_columns, sheet, yearly_table
 from app_pages.ui import lang, show_error, store, tr, user
-from safety.access import enterprise_scope
-from safety.charts import (
+from safety.access.roles import enterprise_scope
+from safety.errors import SafetyError
+from safety.i18n import format_date, format_number, format_percent
+from safety.incidents.model import KINDS
+from safety.indicators.charts import (
     correlation_text,
     group_chart,
     heatmap_chart,
@@ -21,7 +24,7 @@ from safety.charts import (
     table_workbook,
     yearly_chart,
 )
-from safety.dashboard import (
+from safety.indicators.dashboard import (
     LEAGUE_ROWS,
     enterprise_choices,
     heatmap,
@@ -32,13 +35,10 @@ from safety.dashboard import (
     splits,
     tiles,
 )
-from safety.errors import SafetyError
-from safety.geography import DISTRICTS, DIVISIONS
-from safety.i18n import format_date, format_number, format_percent
-from safety.incident_model import KINDS
-from safety.indicators import EXPLAINED, scope_for, yearly
-from safety.programme import latest_year
-from safety.register import VISION_ZERO_LAUNCH
+from safety.indicators.formulas import EXPLAINED, scope_for, yearly
+from safety.indicators.programme import latest_year
+from safety.register.enterprises import VISION_ZERO_LAUNCH
+from safety.register.geography import DISTRICTS, DIVISIONS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COMPARED = ("kch", "kt", "kp", "kch_fatal", "ltifr", "trir", "dart", "injured", "killed")

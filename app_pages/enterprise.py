@@ -7,13 +7,13 @@ import streamlit as st
 from app_pages.history import history_section
 from app_pages.indicators_section import indicators_section
 from app_pages.ui import enterprise_form, lang, show_error, store, tr, user
-from safety.access import can
-from safety.actions import list_actions
+from safety.access.roles import can
+from safety.checklists.actions import list_actions
 from safety.errors import SafetyError
 from safety.i18n import format_date
-from safety.incident_model import KINDS, SEVERITIES
-from safety.incidents import investigations, list_incidents
-from safety.register import (
+from safety.incidents.log import investigations, list_incidents
+from safety.incidents.model import KINDS, SEVERITIES
+from safety.register.enterprises import (
     delete_enterprise,
     enterprise_years,
     get_enterprise,

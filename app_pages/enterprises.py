@@ -5,11 +5,11 @@ from functools import partial
 import streamlit as st
 
 from app_pages.ui import enterprise_form, lang, show_error, store, tr, user
-from safety.access import can
+from safety.access.roles import can
 from safety.errors import SafetyError, ValidationFailed
-from safety.geography import DISTRICTS
-from safety.register import add_enterprise, register_rows
-from safety.register_io import export_register, import_register
+from safety.register.enterprises import add_enterprise, register_rows
+from safety.register.geography import DISTRICTS
+from safety.register.spreadsheets import export_register, import_register
 
 me = user()
 st.title(tr("register.title"))

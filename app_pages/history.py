@@ -6,10 +6,10 @@ import altair as alt
 import streamlit as st
 
 from app_pages.ui import lang, store, tr
-from safety.access import User
-from safety.assessment_export import export_assessment
-from safety.assessments import assessment_history, compare_assessments, history_points
-from safety.checklists import load_checklists
+from safety.access.roles import User
+from safety.checklists.assessments import assessment_history, compare_assessments, history_points
+from safety.checklists.export import export_assessment
+from safety.checklists.schema import load_checklists
 from safety.i18n import format_date, format_number
 
 COLOURS = {"green": "#2E7D32", "yellow": "#F9A825", "red": "#C62828", "na": "#9E9E9E"}

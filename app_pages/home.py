@@ -4,9 +4,9 @@ import altair as alt
 import streamlit as st
 
 from app_pages.ui import lang, store, tr, user
-from safety.access import can
+from safety.access.roles import can
 from safety.i18n import format_number, format_percent
-from safety.programme import enterprises_by_district, programme_summary
+from safety.indicators.programme import enterprises_by_district, programme_summary
 
 st.title(tr("home.title"))
 st.write(tr("home.intro"))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages.ui import lang, show_error, store, tr, user
 from safety.errors import SafetyError
-from safety.incident_import import (
+from safety.incidents.imports import (
     CATEGORICAL,
     MappingProfile,
     errors_workbook,
@@ -16,8 +16,8 @@ from safety.incident_import import (
     mapping_profiles,
     save_mapping_profile,
 )
-from safety.incident_model import FIELDS
-from safety.register import list_enterprises
+from safety.incidents.model import FIELDS
+from safety.register.enterprises import list_enterprises
 
 me = user()
 st.title(tr("import.title"))

@@ -6,14 +6,14 @@ from functools import partial
 import streamlit as st
 
 from app_pages.ui import act, lang, show_error, store, tr, user
-from safety.access import can
-from safety.actions import PRIORITIES, actions_for_incident, create_action
+from safety.access.roles import can
+from safety.checklists.actions import PRIORITIES, actions_for_incident, create_action
 from safety.errors import SafetyError
-from safety.incident_import import list_imports, undo_import
-from safety.incident_model import GENDERS, KINDS, SEVERITIES
-from safety.incident_template import incident_template
-from safety.incidents import add_incident, investigations, list_incidents, set_investigation_dates
-from safety.register import list_enterprises
+from safety.incidents.imports import list_imports, undo_import
+from safety.incidents.log import add_incident, investigations, list_incidents, set_investigation_dates
+from safety.incidents.model import GENDERS, KINDS, SEVERITIES
+from safety.incidents.template import incident_template
+from safety.register.enterprises import list_enterprises
 
 me = user()
 st.title(tr("incidents.title"))

@@ -11,11 +11,11 @@ from typing import Any
 import streamlit as st
 
 from app_pages.ui import lang, show_error, store, tr
-from safety.access import User
-from safety.charts import chart_png, yearly_chart
+from safety.access.roles import User
 from safety.errors import SafetyError
-from safety.indicators import scope_for, yearly
-from safety.register import enterprise_years
+from safety.indicators.charts import chart_png, yearly_chart
+from safety.indicators.formulas import scope_for, yearly
+from safety.register.enterprises import enterprise_years
 
 # The yearly table's columns, in order, with the catalogue key of each heading.
 YEARLY = {"year": "label.year", "kch": "indicator.kch", "kt": "indicator.kt", "kp": "indicator.kp",

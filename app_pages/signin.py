@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages.ui import act, lang, show_error, sign_in, sso_configured, store, tr
-from safety.auth import authenticate, create_admin, has_users, user_for_email
+from safety.access.auth import authenticate, create_admin, has_users, user_for_email
 from safety.demo import demo_credentials
 from safety.errors import SafetyError, ValidationFailed
 from safety.i18n import t

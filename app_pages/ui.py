@@ -8,14 +8,14 @@ from typing import Any
 
 import streamlit as st
 
-from safety.access import User
-from safety.auth import current_user, idle_minutes, now, session_expired
+from safety.access.auth import current_user, idle_minutes, now, session_expired
+from safety.access.roles import User
 from safety.db import Store, default_db_path, open_store
 from safety.demo import ensure_demo
 from safety.errors import SafetyError
-from safety.geography import DISTRICTS
 from safety.i18n import DEFAULT_LANGUAGE, normalise_language, t
-from safety.register import VISION_ZERO_LAUNCH
+from safety.register.enterprises import VISION_ZERO_LAUNCH
+from safety.register.geography import DISTRICTS
 
 
 @st.cache_resource(show_spinner=False)

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from app_pages.ui import lang, show_error, store, tr, user
-from safety.access import Role
+from safety.access.roles import Role
+from safety.access.users import create_user, list_users, reset_password, update_user
 from safety.errors import SafetyError
-from safety.register import list_enterprises
-from safety.users import create_user, list_users, reset_password, update_user
+from safety.register.enterprises import list_enterprises
 
 me = user()
 st.title(tr("users.title"))

@@ -5,10 +5,10 @@ A benchmark, not a test: it prints figures and PASS/MISS against the targets, an
     /work/venv/bin/python bench/dashboard_bench.py [--enterprises 10000] [--cases 2000000] [--repeat 7]
                                                    [--db PATH] [--keep] [--explain] [--profile-page]
 
-1. Builds (untimed; the build time is printed) a fictional database: a fresh Store (so the migrations run), then
-   bulk inserts in DuckDB SQL (hash()-based draws, an ASOF join to spread cases over enterprises by size):
-   enterprises with valid demo-style BINs over the 11 districts and the OKED divisions of safety.geography, five
-   years of headcount and hours (~30 % without hours), the incident log, one submitted golden-rules assessment
+1. Builds (untimed; the build time is printed) a fictional database: a fresh Store (so the migrations run), then bulk
+   inserts in DuckDB SQL (hash()-based draws, an ASOF join to spread cases over enterprises by size): enterprises with
+   valid demo-style BINs over the 11 districts and the OKED divisions of safety.register.geography, five years of
+   headcount and hours (~30 % without hours), the incident log, one submitted golden-rules assessment
    per enterprise with its 7 rule scores, corrective actions (some overdue), and a regional manager.
 2. Times, for three scopes (the region as a regional manager sees it, one district, one enterprise), every
    library function app_pages/dashboard.py calls, in page order (latest_year, enterprise_choices, scope_for,
@@ -63,21 +63,21 @@ from machine import machine_facts, verdict  # noqa: E402
 import safety.db.indicators as raw_sql  # noqa: E402
 from safety import dashboard  # noqa: E402
 from safety import indicators as indicator_lib  # noqa: E402
-from safety.access import SYSTEM, Role  # noqa: E402
-from safety.assessments import checklist_version  # noqa: E402
-from safety.auth import hash_password, now  # noqa: E402
-from safety.checklists import load_checklists  # noqa: E402
+from safety.access.auth import hash_password, now  # noqa: E402
+from safety.access.roles import SYSTEM, Role  # noqa: E402
+from safety.access.users import create_user  # noqa: E402
+from safety.checklists.assessments import checklist_version  # noqa: E402
+from safety.checklists.schema import load_checklists  # noqa: E402
 from safety.db import Store, incident_counts, meta  # noqa: E402
 from safety.db import assessments as assessment_sql  # noqa: E402
 from safety.db import enterprises as enterprise_sql  # noqa: E402
 from safety.db import scores as score_sql  # noqa: E402
 from safety.db import users as users_sql  # noqa: E402
 from safety.demo import demo_bin, mark_initialised  # noqa: E402
-from safety.geography import DISTRICTS, DIVISIONS  # noqa: E402
 from safety.identifiers import is_valid_bin  # noqa: E402
-from safety.programme import latest_year  # noqa: E402
-from safety.register import VISION_ZERO_LAUNCH  # noqa: E402
-from safety.users import create_user  # noqa: E402
+from safety.indicators.programme import latest_year  # noqa: E402
+from safety.register.enterprises import VISION_ZERO_LAUNCH  # noqa: E402
+from safety.register.geography import DISTRICTS, DIVISIONS  # noqa: E402
 
 try:
     import pandas as pd
@@ -759,8 +759,8 @@ def compare(ours: list[dict[str, Any]], theirs: dict[int, dict]) -> list[str]:
 
 def run_baseline(store: Store, region: Any, year: int, ours: dict[str, Any], repeat: int) -> dict[str, Any]:
     first = year - YEARS + 1
-    print(f"\nBaseline: the region's yearly indicators {first}–{year} (safety.indicators.yearly) against the naive "
-          "pandas way")
+    print(f"\nBaseline: the region's yearly indicators {first}–{year} (safety.indicators.formulas.yearly) "
+          "against the naive pandas way")
     if pd is None:
         print("  pandas is not installed: skipped")
         return {"skipped": "pandas not installed"}
@@ -771,7 +771,7 @@ def run_baseline(store: Store, region: Any, year: int, ours: dict[str, Any], rep
     group_only = timed(lambda: pandas_yearly(incidents, years, first, year, region.kinds), repeat)
     frame_bytes = int(incidents.memory_usage(deep=True).sum() + years.memory_usage(deep=True).sum())
     mine = ours["median"]
-    print(f"  {'ours: safety.indicators.yearly (one SQL query)':<58}{ms(mine):>10}")
+    print(f"  {'ours: safety.indicators.formulas.yearly (one SQL query)':<58}{ms(mine):>10}")
     print(f"  {'pandas: load incidents + enterprise_years, then group':<58}{ms(load_group['median']):>10}   "
           f"{relative(load_group['median'], mine)}")
     print(f"  {f'pandas: group only ({frame_bytes / 2**20:,.0f} MiB of DataFrames already loaded)':<58}"

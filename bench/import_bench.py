@@ -1,4 +1,4 @@
-"""Benchmark of the incident-log import: a big Russian-headed .xlsx log through safety.incident_import.
+"""Benchmark of the incident-log import: a big Russian-headed .xlsx log through safety.incidents.imports.
 
 A benchmark, not a test: it prints figures and PASS/MISS against the targets, and asserts nothing.
 
@@ -52,13 +52,13 @@ from openpyxl import Workbook  # noqa: E402
 from openpyxl.cell import WriteOnlyCell  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
-from safety.auth import current_user  # noqa: E402
+from safety.access.auth import current_user  # noqa: E402
 from safety.db import Store  # noqa: E402
 from safety.db import users as users_sql  # noqa: E402
 from safety.demo import load_demo  # noqa: E402
-from safety.incident_import import ImportResult, import_incidents  # noqa: E402
-from safety.register import list_enterprises  # noqa: E402
-from safety.spreadsheet import MAX_BYTES, MAX_UNPACKED  # noqa: E402
+from safety.files.reader import MAX_BYTES, MAX_UNPACKED  # noqa: E402
+from safety.incidents.imports import ImportResult, import_incidents  # noqa: E402
+from safety.register.enterprises import list_enterprises  # noqa: E402
 
 try:
     import pandas as pd
@@ -259,12 +259,12 @@ def profile_summary(fn: Callable[[], Any]) -> str:
 CHILD = textwrap.dedent("""
     import json, resource, sys, time
     sys.path.insert(0, sys.argv[1])
-    from safety.auth import current_user
+    from safety.access.auth import current_user
     from safety.db import Store
-    from safety.incident_import import import_incidents
+    from safety.incidents.imports import import_incidents
     log, db, user_id, bin_, filename = sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]
     if sys.argv[7] == "lift":  # this process only: let a log past the upload limits be read, to measure it
-        import safety.spreadsheet as spreadsheet
+        import safety.files.reader as spreadsheet
         spreadsheet.MAX_BYTES = spreadsheet.MAX_UNPACKED = 1 << 40
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     out = {"maxrss_before_kib": before}
@@ -336,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--million", action="store_true",
                         help="also measure the peak RSS of importing a 1,000,000-row log in a child process (slow)")
     parser.add_argument("--lift-limits", action="store_true",
-                        help="with --million: raise safety.spreadsheet's size limits in the child process only")
+                        help="with --million: raise safety.files.reader's size limits in the child process only")
     parser.add_argument("--no-timing", action="store_true", help="skip the timings (with --million: memory only)")
     parser.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
                         help=f"cProfile one import; auto = only when ours / bare parse > {TARGET_VS_PARSE:g}")
@@ -456,7 +456,7 @@ def run_million(demo: DemoDatabase, lift_limits: bool) -> dict[str, Any]:
     over = [f"{what} {limit / 2**20:.0f} MiB" for what, size, limit in (
         ("MAX_BYTES", len(data), MAX_BYTES), ("MAX_UNPACKED", unpacked, MAX_UNPACKED)) if size > limit]
     if over:
-        print(f"  NOTE: the log is over safety.spreadsheet's limit(s) {', '.join(over)}: "
+        print(f"  NOTE: the log is over safety.files.reader's limit(s) {', '.join(over)}: "
               + ("lifted in the child only (--lift-limits)" if lift_limits else
                  "the import will refuse it; --lift-limits lifts them in the child to measure anyway"))
     out = child_import_peak(demo, data, lift_limits)

@@ -36,13 +36,13 @@ if str(ROOT) not in sys.path:
 from machine import machine_facts  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
-from safety.access import SYSTEM  # noqa: E402
+from safety.access.roles import SYSTEM  # noqa: E402
 from safety.db.store import Store  # noqa: E402
 from safety.demo import demo_bin, demo_inputs  # noqa: E402
-from safety.geography import DISTRICTS  # noqa: E402
+from safety.files.reader import read_sheets  # noqa: E402
 from safety.i18n import t  # noqa: E402
-from safety.register_io import ENTERPRISE_COLUMNS, YEAR_COLUMNS, export_register, import_register  # noqa: E402
-from safety.spreadsheet import read_sheets  # noqa: E402
+from safety.register.geography import DISTRICTS  # noqa: E402
+from safety.register.spreadsheets import ENTERPRISE_COLUMNS, YEAR_COLUMNS, export_register, import_register  # noqa: E402
 
 try:
     import pandas as pd
@@ -114,7 +114,7 @@ def build_workbook(enterprises: int, years: int, seed: int = 20240917) -> bytes:
 
 
 def read_ours(data: bytes) -> int:
-    """safety.spreadsheet.read_sheets (python-calamine), the reader the app uses."""
+    """safety.files.reader.read_sheets (python-calamine), the reader the app uses."""
     return sum(len(s.rows) for s in read_sheets(data, FILENAME))
 
 

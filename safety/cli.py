@@ -10,17 +10,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from safety.access import SYSTEM
-from safety.auth import create_admin
+from safety.access.auth import create_admin
+from safety.access.roles import SYSTEM
 from safety.db import Store, open_store
 from safety.demo import load_demo, mark_initialised, remove_demo
 from safety.errors import SafetyError, ValidationFailed
-from safety.geography import DISTRICTS_BY_KATO, district_for
 from safety.i18n import LANGUAGES, format_number, format_percent, normalise_language, t
-from safety.incident_import import import_incidents, import_report, list_imports, load_profile, undo_import
-from safety.indicators import KEYS, change_pct, metrics
-from safety.register import get_enterprise, list_enterprises
-from safety.register_io import export_register, import_register
+from safety.incidents.imports import import_incidents, import_report, list_imports, load_profile, undo_import
+from safety.indicators.formulas import KEYS, change_pct, metrics
+from safety.register.enterprises import get_enterprise, list_enterprises
+from safety.register.geography import DISTRICTS_BY_KATO, district_for
+from safety.register.spreadsheets import export_register, import_register
 
 
 def build_parser() -> argparse.ArgumentParser:

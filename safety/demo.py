@@ -13,10 +13,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from safety.access import Role, User
-from safety.assessments import checklist_version
-from safety.auth import hash_password, one_time_password
-from safety.checklists import load_checklists
+from safety.access.auth import hash_password, one_time_password
+from safety.access.roles import Role, User
+from safety.checklists.assessments import checklist_version
+from safety.checklists.schema import load_checklists
+from safety.checklists.scoring import overall_score, score_rules
 from safety.db import Store, meta
 from safety.db import actions as action_sql
 from safety.db import assessments as assessment_sql
@@ -25,12 +26,11 @@ from safety.db import enterprises as sql
 from safety.db import incidents as incident_sql
 from safety.db import users as users_sql
 from safety.db.store import PROJECT_ROOT, Cursor
-from safety.geography import DISTRICTS, DISTRICTS_BY_KATO
 from safety.identifiers import check_digit
-from safety.incident_model import IncidentInput
-from safety.investigations import add_working_days
-from safety.register import EnterpriseInput, YearInput
-from safety.scoring import overall_score, score_rules
+from safety.incidents.investigations import add_working_days
+from safety.incidents.model import IncidentInput
+from safety.register.enterprises import EnterpriseInput, YearInput
+from safety.register.geography import DISTRICTS, DISTRICTS_BY_KATO
 
 DEMO_INPUTS = PROJECT_ROOT / "data" / "demo_inputs.yaml"
 DEMO_STATE_KEY = "demo_state"

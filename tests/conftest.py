@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from safety.auth import now
+from safety.access.auth import now
 from safety.db import Store
 from safety.db import users as users_sql
 from safety.demo import load_demo

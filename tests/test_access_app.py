@@ -5,11 +5,11 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from safety.access import SYSTEM, Role
+from safety.access.roles import SYSTEM, Role
+from safety.access.users import create_user
 from safety.db import Store
 from safety.demo import demo_credentials, mark_initialised
 from safety.i18n import t
-from safety.users import create_user
 
 from conftest import ROOT, signed_in, user_id_of
 

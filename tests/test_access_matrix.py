@@ -8,13 +8,14 @@ import datetime as dt
 
 import pytest
 
-from safety.access import Role, User
-from safety.audit import audit_entries, export_audit
-from safety.auth import user_from_row
+from safety.access.audit import audit_entries, export_audit
+from safety.access.auth import user_from_row
+from safety.access.roles import Role, User
+from safety.access.users import create_user, list_users, reset_password, update_user
 from safety.db import users as users_sql
 from safety.errors import Conflict, PermissionDenied, ValidationFailed
-from safety.programme import latest_year, programme_summary
-from safety.register import (
+from safety.indicators.programme import latest_year, programme_summary
+from safety.register.enterprises import (
     add_enterprise,
     delete_enterprise,
     enterprise_years,
@@ -25,8 +26,7 @@ from safety.register import (
     set_enterprise_active,
     update_enterprise,
 )
-from safety.register_io import export_register, import_register
-from safety.users import create_user, list_users, reset_password, update_user
+from safety.register.spreadsheets import export_register, import_register
 
 from conftest import DATA
 
@@ -58,7 +58,7 @@ def world(demo_store):
 
 # Each write: (name, call(store, user, bin)). The bin is the enterprise the call touches.
 def _editable(store, bin_):
-    from safety.access import SYSTEM
+    from safety.access.roles import SYSTEM
 
     return get_enterprise(store, SYSTEM, bin_).as_input()
 

@@ -3,12 +3,12 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from safety.access import SYSTEM as ADMIN
-from safety.auth import create_admin
+from safety.access.auth import create_admin
+from safety.access.roles import SYSTEM as ADMIN
 from safety.db import Store
 from safety.demo import mark_initialised
 from safety.i18n import LANGUAGES, t
-from safety.register import get_enterprise, list_enterprises
+from safety.register.enterprises import get_enterprise, list_enterprises
 
 from conftest import ROOT, held_by_another_process, signed_in
 

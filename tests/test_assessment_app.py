@@ -3,9 +3,9 @@ survive a reopened app, and the new score on the enterprise page."""
 
 import pytest
 
-from safety.checklists import load_checklists
+from safety.checklists.schema import load_checklists
+from safety.checklists.scoring import overall_score, score_rules
 from safety.i18n import format_number, t
-from safety.scoring import overall_score, score_rules
 
 LEVELS = ("green", "yellow", "red")
 

@@ -7,10 +7,9 @@ import pytest
 from openpyxl import load_workbook
 from test_access_matrix import world  # noqa: F401 - the fixture
 
-import safety.assessments as assessments
-from safety.actions import confirm_action, create_action, is_overdue, list_actions, update_action
-from safety.assessment_export import export_assessment
-from safety.assessments import (
+import safety.checklists.assessments as assessments
+from safety.checklists.actions import confirm_action, create_action, is_overdue, list_actions, update_action
+from safety.checklists.assessments import (
     assessment_history,
     compare_assessments,
     get_assessment,
@@ -18,7 +17,8 @@ from safety.assessments import (
     save_answer,
     submit_assessment,
 )
-from safety.checklists import load_checklist
+from safety.checklists.export import export_assessment
+from safety.checklists.schema import load_checklist
 from safety.errors import Conflict, PermissionDenied, ValidationFailed
 
 from conftest import DATA
@@ -182,8 +182,8 @@ def test_golden_rules_export_has_seven_rule_sheets_with_fills(world):  # noqa: F
 
 
 def test_programme_summary_counts_scores_and_overdue_actions(demo_store):
-    from safety.access import SYSTEM
-    from safety.programme import programme_summary
+    from safety.access.roles import SYSTEM
+    from safety.indicators.programme import programme_summary
 
     summary = programme_summary(demo_store, SYSTEM, today=TODAY)
     latest = demo_store.query(
@@ -192,6 +192,6 @@ def test_programme_summary_counts_scores_and_overdue_actions(demo_store):
     overdue = demo_store.query("SELECT count(*) FROM corrective_actions WHERE due_on < ? AND state IN "
                                "('proposed', 'open', 'in_progress')", [TODAY])[0][0]
     assert summary.overdue_actions == overdue > 0
-    from safety.programme import latest_year
+    from safety.indicators.programme import latest_year
 
     assert latest_year(demo_store, SYSTEM) == summary.latest_year == 2026

@@ -8,9 +8,9 @@ import json
 from openpyxl import load_workbook
 
 import safety.db.audit as audit_sql
-from safety.access import SYSTEM
-from safety.audit import COLUMNS, audit_entries, export_audit
-from safety.register import add_enterprise, update_enterprise
+from safety.access.audit import COLUMNS, audit_entries, export_audit
+from safety.access.roles import SYSTEM
+from safety.register.enterprises import add_enterprise, update_enterprise
 
 from conftest import ROOT
 from test_register import GOOD

@@ -4,8 +4,7 @@ import datetime as dt
 
 import pytest
 
-from safety.access import SYSTEM, Role
-from safety.auth import (
+from safety.access.auth import (
     LOCK_MINUTES,
     SignInFailed,
     authenticate,
@@ -14,9 +13,10 @@ from safety.auth import (
     has_users,
     session_expired,
 )
+from safety.access.roles import SYSTEM, Role
+from safety.access.users import create_user, reset_password
 from safety.db import users as users_sql
 from safety.errors import Conflict, ValidationFailed
-from safety.users import create_user, reset_password
 
 PASSWORD = "correct horse battery"
 T0 = dt.datetime(2026, 11, 25, 9, 0)
@@ -121,7 +121,7 @@ def test_reset_gives_a_new_one_time_password_and_lifts_the_lock(store, admin):
 
 
 def test_disabled_account_cannot_sign_in(store, admin):
-    from safety.users import update_user
+    from safety.access.users import update_user
 
     create_user(store, admin, {"username": "leaver", "full_name": "L", "role": "regional_manager"})
     otp = reset_password(store, admin, "leaver")

@@ -1,5 +1,5 @@
-"""The dashboard's charts (safety/charts.py) built from the demo data in every language, their PNG export with
-the bundled font, the tables workbook, and that the module stays headless (no streamlit)."""
+"""The dashboard's charts (safety/indicators/charts.py) built from the demo data in every language, their PNG
+export with the bundled font, the tables workbook, and that the module stays headless (no streamlit)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,11 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from safety import charts
-from safety import dashboard as dash
-from safety.access import SYSTEM
-from safety.dashboard import Correlation
+from safety.access.roles import SYSTEM
 from safety.i18n import LANGUAGES, t
-from safety.indicators import scope_for, yearly
+from safety.indicators.dashboard import Correlation
+from safety.indicators.formulas import charts, scope_for, yearly
+from safety.indicators.formulas import dashboard as dash
 
 from conftest import ROOT
 
@@ -322,7 +321,7 @@ def test_charts_module_never_imports_streamlit():
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not [name for name in imported if name.split(".")[0] == "streamlit"]
-    script = ("import sys, safety.charts as c; c.chart_png(c.group_chart([], 'kch', 'ru'), scale=0.5); "
+    script = ("import sys, safety.indicators.charts as c; c.chart_png(c.group_chart([], 'kch', 'ru'), scale=0.5); "
               "bad = [m for m in sys.modules if m.split('.')[0] == 'streamlit']; print(bad); sys.exit(bool(bad))")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -2,7 +2,7 @@
 
 import pytest
 
-from safety.checklists import ChecklistInvalid, load_checklist, load_checklists
+from safety.checklists.schema import ChecklistInvalid, load_checklist, load_checklists
 
 from conftest import DATA
 

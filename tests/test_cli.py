@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from safety.geography import DISTRICTS_BY_KATO
 from safety.identifiers import is_valid_bin
+from safety.register.geography import DISTRICTS_BY_KATO
 
 from conftest import DATA, ROOT
 
@@ -154,7 +154,7 @@ def test_metrics_json_on_the_demo(demo_db_file, tmp_path):
 
 def test_metrics_prints_a_table_in_the_language(demo_db_file, tmp_path):
     from safety.i18n import format_number, format_percent, t
-    from safety.indicators import KEYS
+    from safety.indicators.formulas import KEYS
 
     db = _demo_copy(demo_db_file, tmp_path)
     figures = json.loads(run("--db", db, "metrics", "--year", "2026", "--json").stdout)
@@ -182,6 +182,6 @@ def test_metrics_of_an_unknown_enterprise_or_district_exits_2(demo_db_file, tmp_
 
 def test_metrics_labels_are_in_the_catalogue():
     from safety.i18n import catalogue
-    from safety.indicators import KEYS
+    from safety.indicators.formulas import KEYS
 
     assert all("indicator." + key in catalogue() for key in (*KEYS, "yoy", "no_data"))

@@ -1,6 +1,6 @@
-"""The dashboard's library (safety/dashboard.py) against the figures it gave before it was made to run the enterprise
-query once: the heatmap of the lowest-scored enterprises, the league from one query, the scatter from the league's
-rows, the tiles and the rolling Кч from rows the page already has, and the enterprise filter's choices."""
+"""The dashboard's library (safety/indicators/dashboard.py) against the figures it gave before it was made to run the
+enterprise query once: the heatmap of the lowest-scored enterprises, the league from one query, the scatter from the
+league's rows, the tiles and the rolling Кч from rows the page already has, and the enterprise filter's choices."""
 
 from __future__ import annotations
 
@@ -12,17 +12,17 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from safety import dashboard as dash
-from safety.access import SYSTEM, Role, User
-from safety.actions import is_overdue as is_action_overdue
-from safety.assessments import assessment_history
+from safety.access.roles import SYSTEM, Role, User
+from safety.checklists.actions import is_overdue as is_action_overdue
+from safety.checklists.assessments import assessment_history
 from safety.db import actions as action_sql
 from safety.db import indicators as sql
 from safety.demo import demo_bin
-from safety.incidents import add_incident, set_investigation_dates
-from safety.indicators import Scope, by_group, enterprise_trend, scope_for, yearly
-from safety.investigations import investigation_steps, overdue_steps
-from safety.register import add_enterprise, list_enterprises, save_years, set_enterprise_active
+from safety.incidents.investigations import investigation_steps, overdue_steps
+from safety.incidents.log import add_incident, set_investigation_dates
+from safety.indicators.formulas import Scope, by_group, enterprise_trend, scope_for, yearly
+from safety.indicators.formulas import dashboard as dash
+from safety.register.enterprises import add_enterprise, list_enterprises, save_years, set_enterprise_active
 
 YEAR, TODAY = 2025, dt.date(2026, 6, 30)
 approx = pytest.approx

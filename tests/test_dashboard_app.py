@@ -1,5 +1,6 @@
 """The dashboard and the enterprise card's indicators through AppTest: every language, the tiles against
-safety.indicators, scoped users held to their own enterprise, the league opening an enterprise, the downloads."""
+safety.indicators.formulas, scoped users held to their own enterprise, the league opening an enterprise, the
+downloads."""
 
 import datetime as dt
 import io
@@ -8,12 +9,12 @@ import pytest
 import streamlit
 from openpyxl import load_workbook
 
-from safety.access import SYSTEM
-from safety.auth import current_user
+from safety.access.auth import current_user
+from safety.access.roles import SYSTEM
 from safety.db import Store
 from safety.i18n import LANGUAGES, format_date, format_number, t
-from safety.indicators import scope_for, yearly
-from safety.register import list_enterprises
+from safety.indicators.formulas import scope_for, yearly
+from safety.register.enterprises import list_enterprises
 
 from conftest import user_id_of
 
@@ -147,10 +148,10 @@ def test_selecting_a_league_row_opens_that_enterprise(demo_app):
 
 
 def test_a_long_league_shows_its_top_and_the_workbook_holds_all(demo_app, monkeypatch):
-    import safety.dashboard
+    import safety.indicators.dashboard
 
     captured = _downloads(monkeypatch)
-    monkeypatch.setattr(safety.dashboard, "LEAGUE_ROWS", 10)
+    monkeypatch.setattr(safety.indicators.dashboard, "LEAGUE_ROWS", 10)
     at = _dashboard(demo_app, "demo.region")
     shown = _league(at)
     assert len(shown) == 10 and list(shown["rank"]) == list(range(1, 11))

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from safety.dates import parse_date
+from safety.files.dates import parse_date
 
 D = dt.date(2024, 3, 5)
 

@@ -1,10 +1,10 @@
 """The demo data: fictional, deterministic, spread over the region, loaded only into a database never used."""
 
-from safety.access import SYSTEM as ADMIN
+from safety.access.roles import SYSTEM as ADMIN
 from safety.demo import build_demo, demo_inputs, demo_loaded, ensure_demo, load_demo, mark_initialised, remove_demo
-from safety.geography import DISTRICTS_BY_KATO
 from safety.identifiers import is_valid_bin
-from safety.register import add_enterprise, enterprise_years, list_enterprises
+from safety.register.enterprises import add_enterprise, enterprise_years, list_enterprises
+from safety.register.geography import DISTRICTS_BY_KATO
 
 from test_register import GOOD
 
@@ -67,7 +67,7 @@ def test_demo_inputs_are_checked_strictly():
 
 
 def test_demo_accounts_one_per_role_shown_only_while_the_demo_is_loaded(store):
-    from safety.auth import authenticate
+    from safety.access.auth import authenticate
     from safety.demo import demo_credentials
 
     report = load_demo(store)

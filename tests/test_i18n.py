@@ -55,9 +55,9 @@ def test_every_key_used_in_code_is_in_the_catalogue():
 
 
 def test_composed_keys_exist():
-    from safety.register import EnterpriseInput, YearInput
-    from safety.register_io import ENTERPRISE_COLUMNS, YEAR_COLUMNS
-    from safety.validation import _BUILTIN_KEYS
+    from safety.files.validation import _BUILTIN_KEYS
+    from safety.register.enterprises import EnterpriseInput, YearInput
+    from safety.register.spreadsheets import ENTERPRISE_COLUMNS, YEAR_COLUMNS
 
     for field in [*EnterpriseInput.model_fields, *YearInput.model_fields]:
         assert "label." + field in catalogue()

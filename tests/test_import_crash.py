@@ -15,10 +15,10 @@ SCRIPT = textwrap.dedent("""
     import datetime as dt, io, sys, time
     from openpyxl import Workbook
     import safety.db.incidents as incident_sql
-    from safety.access import SYSTEM
+    from safety.access.roles import SYSTEM
     from safety.db import Store
-    from safety.incident_import import import_incidents
-    from safety.register import list_enterprises
+    from safety.incidents.imports import import_incidents
+    from safety.register.enterprises import list_enterprises
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet()

@@ -7,11 +7,11 @@ import json
 import pytest
 from test_access_matrix import world  # noqa: F401 - the fixture
 
-from safety.access import SYSTEM
-from safety.actions import actions_for_incident, create_action, list_actions
+from safety.access.roles import SYSTEM
+from safety.checklists.actions import actions_for_incident, create_action, list_actions
 from safety.errors import Conflict, NotFound, PermissionDenied
-from safety.incidents import add_incident
-from safety.register import get_enterprise
+from safety.incidents.log import add_incident
+from safety.register.enterprises import get_enterprise
 
 CASE = {"occurred_on": dt.date(2025, 3, 4), "kind": "accident", "severity": "light", "lost_days": 6,
         "place": "Цех №2", "description": "Порез руки", "rule": 4}

@@ -10,11 +10,11 @@ from pydantic import ValidationError
 from test_access_matrix import world  # noqa: F401 - the fixture
 
 from safety.db import incidents as incident_sql
-from safety.incident_columns import _prepare
-from safety.incident_import import CATEGORICAL, VALUE_SYNONYMS, _catalogue_values, import_incidents
-from safety.incident_model import FIELDS, IncidentInput
-from safety.incidents import add_incident, list_incidents
-from safety.spreadsheet import clean, fold
+from safety.files.reader import clean, fold
+from safety.incidents.columns import _prepare
+from safety.incidents.imports import CATEGORICAL, VALUE_SYNONYMS, _catalogue_values, import_incidents
+from safety.incidents.log import add_incident, list_incidents
+from safety.incidents.model import FIELDS, IncidentInput
 
 HEADER = ["Дата", "Время", "Вид происшествия", "Тяжесть", "Дни нетрудоспособности", "Дни ограниченного труда",
           "Цех", "Описание", "Пол", "Возраст", "Стаж", "Золотое правило", "№"]

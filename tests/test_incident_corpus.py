@@ -18,7 +18,7 @@ from test_access_matrix import world  # noqa: F401 - the fixture
 
 from safety.errors import FileUnreadable, SafetyError, ValidationFailed
 from safety.i18n import t
-from safety.incident_import import ImportResult, import_incidents
+from safety.incidents.imports import ImportResult, import_incidents
 
 from conftest import DATA
 

@@ -8,8 +8,8 @@ from test_access_matrix import world  # noqa: F401 - the fixture
 
 from safety.db import incident_counts
 from safety.demo import remove_demo
-from safety.incident_import import import_incidents, undo_import
-from safety.incidents import add_incident, delete_incident, set_investigation_dates, update_incident
+from safety.incidents.imports import import_incidents, undo_import
+from safety.incidents.log import add_incident, delete_incident, set_investigation_dates, update_incident
 
 from conftest import DATA
 

@@ -7,8 +7,8 @@ import pytest
 from test_access_matrix import world  # noqa: F401 - the fixture
 
 from safety.errors import PermissionDenied, ValidationFailed
-from safety.incident_import import import_incidents, list_imports, load_profile, parse_profile, undo_import
-from safety.incidents import list_incidents
+from safety.incidents.imports import import_incidents, list_imports, load_profile, parse_profile, undo_import
+from safety.incidents.log import list_incidents
 
 from conftest import DATA
 

@@ -51,9 +51,9 @@ def test_incident_log_and_investigations_show_for_every_role(demo_app):
 def test_enterprise_page_shows_overdue_investigations(demo_app):
     import datetime as dt
 
-    from safety.access import SYSTEM
+    from safety.access.roles import SYSTEM
     from safety.db import Store
-    from safety.incidents import investigations
+    from safety.incidents.log import investigations
 
     at = demo_app("demo.admin")
     with Store(at.db_path) as store:

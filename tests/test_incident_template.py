@@ -6,13 +6,13 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from safety.auth import user_from_row
+from safety.access.auth import user_from_row
 from safety.db import users as users_sql
 from safety.i18n import LANGUAGES, t
-from safety.incident_import import import_incidents
-from safety.incident_model import FIELDS, KINDS, SEVERITIES
-from safety.incident_template import INSTRUCTION_LINES, LAST_ROW, incident_template
-from safety.register import list_enterprises
+from safety.incidents.imports import import_incidents
+from safety.incidents.model import FIELDS, KINDS, SEVERITIES
+from safety.incidents.template import INSTRUCTION_LINES, LAST_ROW, incident_template
+from safety.register.enterprises import list_enterprises
 
 COLUMNS = [f for f in FIELDS if f != "person_name"]
 

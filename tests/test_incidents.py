@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from test_access_matrix import world  # noqa: F401 - the fixture
 
-from safety.access import SYSTEM
+from safety.access.roles import SYSTEM
 from safety.errors import PermissionDenied, ValidationFailed
-from safety.incidents import (
+from safety.incidents.log import (
     add_incident,
     delete_incident,
     investigations,

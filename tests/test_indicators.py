@@ -28,15 +28,16 @@ from types import SimpleNamespace
 
 import pytest
 
-from safety.access import SYSTEM, Role
+from safety.access.roles import SYSTEM, Role
+from safety.access.users import create_user
 from safety.db import Store
 from safety.db import enterprises as enterprise_sql
 from safety.db import incidents as incident_sql
 from safety.demo import demo_bin
 from safety.errors import SafetyError
-from safety.incident_model import IncidentInput
-from safety.incidents import add_incident
-from safety.indicators import (
+from safety.incidents.log import add_incident
+from safety.incidents.model import IncidentInput
+from safety.indicators.formulas import (
     KEYS,
     by_group,
     change_pct,
@@ -45,8 +46,7 @@ from safety.indicators import (
     with_kinds,
     yearly,
 )
-from safety.register import add_enterprise, save_years, set_enterprise_active
-from safety.users import create_user
+from safety.register.enterprises import add_enterprise, save_years, set_enterprise_active
 
 TARAZ, BAIZAK = "311000000", "313600000"
 approx = pytest.approx
@@ -293,9 +293,9 @@ def test_a_scoped_user_gets_their_own_enterprise_whatever_they_ask(world, role):
 
 
 def test_scoped_demo_users_see_their_enterprise(demo_store):
-    from safety.auth import user_from_row
+    from safety.access.auth import user_from_row
     from safety.db import users as users_sql
-    from safety.register import list_enterprises
+    from safety.register.enterprises import list_enterprises
 
     with demo_store.cursor() as cur:
         head = user_from_row(users_sql.by_username(cur, "demo.head"))
@@ -323,8 +323,8 @@ def test_demo_acceptance_kch_falls_by_about_a_fifth(demo_store):
 
 
 def test_a_scoped_user_without_an_enterprise_sees_nothing(demo_store):
-    from safety.access import Role, User
-    from safety.incidents import list_incidents
+    from safety.access.roles import Role, User
+    from safety.incidents.log import list_incidents
 
     lost = User(id=None, username="nobody", full_name="Nobody", role=Role.ENTERPRISE_MANAGER, enterprise_id=None)
     scope = scope_for(demo_store, lost)

@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from safety.investigations import (
+from safety.incidents.investigations import (
     Step,
     add_working_days,
     check_dates,

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from safety.access import SYSTEM as ADMIN
+from safety.access.roles import SYSTEM as ADMIN
 from safety.errors import Conflict, NotFound, ValidationFailed
-from safety.register import (
+from safety.register.enterprises import (
     add_enterprise,
     delete_enterprise,
     enterprise_years,

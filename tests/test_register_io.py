@@ -6,10 +6,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from safety.access import SYSTEM as ADMIN
+from safety.access.roles import SYSTEM as ADMIN
 from safety.errors import FileUnreadable, ValidationFailed
-from safety.register import add_enterprise, enterprise_years, get_enterprise, list_enterprises
-from safety.register_io import export_register, import_register
+from safety.register.enterprises import add_enterprise, enterprise_years, get_enterprise, list_enterprises
+from safety.register.spreadsheets import export_register, import_register
 
 
 def _count(store):

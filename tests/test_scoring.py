@@ -1,7 +1,7 @@
 """Scores, hand-computed: points over possible points per rule, mean over rules, N/A left out, red wins."""
 
-from safety.checklists import load_checklist
-from safety.scoring import overall_score, rule_status, score_rules
+from safety.checklists.schema import load_checklist
+from safety.checklists.scoring import overall_score, rule_status, score_rules
 
 from conftest import DATA
 

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from safety.errors import FileUnreadable
-from safety.spreadsheet import read_sheets
+from safety.files.reader import read_sheets
 
 
 def _xlsx(build) -> bytes:

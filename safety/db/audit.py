@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from safety.db.store import Cursor, fetch_dicts, frame, registered
 
 if TYPE_CHECKING:
-    from safety.access import User
+    from safety.access.roles import User
 
 _COLUMNS = ("username", "user_id", "action", "entity", "entity_id", "enterprise_id", "before", "after")
 

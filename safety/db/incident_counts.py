@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from safety.db.store import Cursor, fetch_arrow, insert_table, registered
-from safety.investigations import investigation_steps
+from safety.incidents.investigations import investigation_steps
 
 _COUNTS = """
     SELECT enterprise_id, year(occurred_on) AS year, kind, severity,
@@ -96,7 +96,7 @@ def _insert(cur: Cursor, table: str, where: str, params: list[Any]) -> None:
 
 def _serious_rows(cur: Cursor, where: str, params: list[Any]) -> pa.Table:
     """The serious accidents of the cases `where` picks, with each step's deadline as
-    `safety.investigations.investigation_steps` sets it (None while the step before it has no date)."""
+    `safety.incidents.investigations.investigation_steps` sets it (None while the step before it has no date)."""
     found = fetch_arrow(cur, _SERIOUS.format(where=where), params)
     columns = zip(*(found[name].to_pylist() for name in ("occurred_on", "commission_on", "closed_on")), strict=True)
     deadlines = [[step.due for step in investigation_steps(occurred, None, commission, closed, None)]

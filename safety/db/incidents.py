@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 
 from safety.db import incident_counts as counts
 from safety.db.store import Cursor, fetch_arrow, fetch_dicts, insert_frame, registered
-from safety.incident_model import FIELDS, IDENTITY, TEXT_FIELDS
+from safety.incidents.model import FIELDS, IDENTITY, TEXT_FIELDS
 
 INVESTIGATION = ("reported_on", "commission_on", "closed_on", "act_sent_on")
 COLUMNS = ("i.id, i.enterprise_id, e.bin, " + ", ".join("i." + f for f in FIELDS) + ", "

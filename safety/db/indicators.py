@@ -188,7 +188,7 @@ def overdue_investigations(cur: Cursor, days: list[Any], *, district: str | None
     """How many accidents in scope that need a special investigation (severe, fatal or group) had a step past its
     deadline on each of `days`: the accident had happened and not every case had its act by then, and a step whose
     deadline had passed was not done by then (a step starts with the date of the one before it, as
-    `safety.investigations.investigation_steps` has it; the deadlines are kept in serious_accidents)."""
+    `safety.incidents.investigations.investigation_steps` has it; the deadlines are kept in serious_accidents)."""
     sql = "WITH " + SCOPE + """,
         asked AS (SELECT unnest(CAST(? AS DATE[])) AS day, generate_subscripts(CAST(? AS DATE[]), 1) AS position)
         SELECT a.position, count(o.first_id)

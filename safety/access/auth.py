@@ -10,7 +10,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from safety.access import Role, User
+from safety.access.roles import Role, User
 from safety.db import Store
 from safety.db import audit as audit_sql
 from safety.db import users as sql

@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from safety.dates import parse_date
-from safety.incident_model import COMBINED, FIELD_TYPES, consistency_error
-from safety.spreadsheet import clean, fold
+from safety.files.dates import parse_date
+from safety.files.reader import clean, fold
+from safety.incidents.model import COMBINED, FIELD_TYPES, consistency_error
 
 INTEGER_FIELDS = ("lost_days", "restricted_days", "age", "rule")
 TEXT_FIELDS = ("accident_no", "place", "description", "cause", "job_title", "external_id", "person_name")

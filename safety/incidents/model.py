@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from safety.validation import OptionalText, custom
+from safety.files.validation import OptionalText, custom
 
 KINDS = ("accident", "near_miss", "micro_injury", "occupational_disease")
 SEVERITIES = ("light", "severe", "fatal")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 
-from safety.access import User
-from safety.actions import list_actions
-from safety.assessments import get_assessment
+from safety.access.roles import User
+from safety.checklists.actions import list_actions
+from safety.checklists.assessments import get_assessment
 from safety.db import Store
 from safety.errors import Conflict
+from safety.files.writer import workbook_bytes, write_table
 from safety.i18n import t
-from safety.xlsx import workbook_bytes, write_table
 
 
 def export_assessment(store: Store, user: User, assessment_id: int, lang: str) -> bytes:

@@ -7,13 +7,13 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from safety.access import User, require
+from safety.access.roles import User, require
 from safety.db import Store
 from safety.db import audit as sql
 from safety.db import enterprises as enterprise_sql
+from safety.files.writer import workbook_bytes, write_table
 from safety.i18n import t
 from safety.identifiers import normalise_bin
-from safety.xlsx import workbook_bytes, write_table
 
 COLUMNS = ("logged_at", "username", "action", "entity", "entity_id", "enterprise_bin", "before", "after")
 

@@ -1,10 +1,10 @@
 """The managers' dashboard as Altair charts, and their export as PNG images and an .xlsx workbook.
 
 Headless: this module never imports streamlit, so charts can be built and exported by tests, the CLI or a job.
-The rows come from `safety.dashboard` and `safety.indicators`. Every label is from the catalogue; numbers and
-months are formatted for the language (a d3 locale built from Babel goes into each chart's config). Charts
-carry their data inline and fetch nothing; PNGs are drawn with the bundled DejaVu Sans (safety/fonts), so
-Cyrillic and Kazakh letters render whatever fonts the machine has.
+The rows come from `safety.indicators.dashboard` and `safety.indicators.formulas`. Every label is from the catalogue;
+numbers and months are formatted for the language (a d3 locale built from Babel goes into each chart's config). Charts
+carry their data inline and fetch nothing; PNGs are drawn with the bundled DejaVu Sans (safety/fonts), so Cyrillic and
+Kazakh letters render whatever fonts the machine has.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from openpyxl import Workbook
 
-from safety.dashboard import Correlation
+from safety.files.writer import workbook_bytes, write_table
 from safety.i18n import BABEL_LOCALES, format_date, format_number, format_percent, normalise_language, t
-from safety.incident_model import KINDS, SEVERITIES
-from safety.xlsx import workbook_bytes, write_table
+from safety.incidents.model import KINDS, SEVERITIES
+from safety.indicators.dashboard import Correlation
 
 FONT = "DejaVu Sans"
 FONT_DIR = Path(__file__).with_name("fonts")
@@ -161,8 +161,8 @@ def group_chart(rows: list[dict[str, Any]], indicator: str, lang: str) -> alt.Ch
 
 def heatmap_chart(rows: list[dict[str, Any]], lang: str) -> alt.LayerChart:
     """Enterprises × golden rules: traffic-light cells by band with the score written in each, enterprises in the
-    rows' order (`safety.dashboard.heatmap`: lowest overall score first). When the rows say more enterprises were
-    assessed than they hold ("assessed"), the subtitle says these are the lowest n of them."""
+    rows' order (`safety.indicators.dashboard.heatmap`: lowest overall score first). When the rows say more
+    enterprises were assessed than they hold ("assessed"), the subtitle says these are the lowest n of them."""
     bands = {band: t(f"chart.band.{band}", lang) for band in BAND_COLOURS}
     data = [r | {"band_label": bands.get(r.get("band"), bands["none"]),
                  "score_text": format_number(r.get("score"), lang),

@@ -6,15 +6,15 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from safety.access import User, enterprise_scope, require
+from safety.access.roles import User, enterprise_scope, require
+from safety.access.scope import enterprise_row, owned_row
 from safety.db import Store
 from safety.db import audit as audit_sql
 from safety.db import incidents as sql
 from safety.errors import Problem, ValidationFailed
-from safety.incident_model import FIELDS, IncidentInput
-from safety.investigations import check_dates, investigation_steps, needs_investigation, overdue_steps
-from safety.scope import enterprise_row, owned_row
-from safety.validation import validate
+from safety.files.validation import validate
+from safety.incidents.investigations import check_dates, investigation_steps, needs_investigation, overdue_steps
+from safety.incidents.model import FIELDS, IncidentInput
 
 
 def add_incident(store: Store, user: User, bin_: str, data: Mapping[str, Any]) -> dict[str, Any]:

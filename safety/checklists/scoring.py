@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from safety.checklists import Checklist
+from safety.checklists.schema import Checklist
 
 GREEN_FROM = 80.0
 YELLOW_FROM = 50.0

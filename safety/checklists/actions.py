@@ -8,16 +8,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from safety.access import User, enterprise_scope, require
+from safety.access.roles import User, enterprise_scope, require
+from safety.access.scope import enterprise_row, owned_row
 from safety.db import Store
 from safety.db import actions as sql
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.db import incidents as incident_sql
 from safety.errors import Conflict
+from safety.files.validation import OptionalText, custom, validate
 from safety.identifiers import normalise_bin
-from safety.scope import enterprise_row, owned_row
-from safety.validation import OptionalText, custom, validate
 
 STATES = ("proposed", "open", "in_progress", "done", "cancelled")
 PRIORITIES = ("high", "medium", "low")

@@ -10,15 +10,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from safety.access import User, enterprise_scope, require
+from safety.access.roles import User, enterprise_scope, require
+from safety.access.scope import enterprise_row
 from safety.db import Store
 from safety.db import audit as audit_sql
 from safety.db import enterprises as sql
 from safety.errors import Conflict, NotFound, Problem, ValidationFailed
-from safety.geography import DISTRICTS_BY_KATO, district_for, division_name
+from safety.files.validation import OptionalEmail, OptionalText, custom, validate
 from safety.identifiers import bin_problem, normalise_bin
-from safety.scope import enterprise_row
-from safety.validation import OptionalEmail, OptionalText, custom, validate
+from safety.register.geography import DISTRICTS_BY_KATO, district_for, division_name
 
 VISION_ZERO_LAUNCH = dt.date(2017, 9, 3)  # ISSA launched Vision Zero at the World Congress in Singapore
 MAX_HOURS_PER_WORKER = 8784  # hours in a leap year: more per head means the figure is wrong

@@ -7,16 +7,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from safety.access import User
-from safety.checklists import Checklist, from_snapshot, load_checklists, snapshot
+from safety.access.roles import User
+from safety.access.scope import enterprise_row, owned_row
+from safety.checklists.schema import Checklist, from_snapshot, load_checklists, snapshot
+from safety.checklists.scoring import RuleScore, overall_score, score_rules
 from safety.db import Store
 from safety.db import actions as action_sql
 from safety.db import assessments as sql
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.errors import Conflict, NotFound, Problem, ValidationFailed
-from safety.scope import enterprise_row, owned_row
-from safety.scoring import RuleScore, overall_score, score_rules
 
 RED_DUE_DAYS = 30
 YELLOW_DUE_DAYS = 90

@@ -9,19 +9,19 @@ from typing import Any
 from openpyxl import Workbook
 from pydantic import ValidationError
 
-from safety.access import User, require
-from safety.dates import parse_date
+from safety.access.roles import User, require
 from safety.db import Store
 from safety.db import audit as audit_sql
 from safety.db import enterprises as sql
 from safety.errors import FileUnreadable, Problem, ValidationFailed
-from safety.geography import DISTRICTS_BY_KATO
+from safety.files.dates import parse_date
+from safety.files.reader import Sheet, fold, read_sheets
+from safety.files.validation import problems_from
+from safety.files.writer import workbook_bytes, write_table
 from safety.i18n import t, texts_for
 from safety.identifiers import normalise_bin
-from safety.register import Enterprise, EnterpriseInput, YearInput, enterprise_years, list_enterprises
-from safety.spreadsheet import Sheet, fold, read_sheets
-from safety.validation import problems_from
-from safety.xlsx import workbook_bytes, write_table
+from safety.register.enterprises import Enterprise, EnterpriseInput, YearInput, enterprise_years, list_enterprises
+from safety.register.geography import DISTRICTS_BY_KATO
 
 ENTERPRISE_COLUMNS = (
     "bin", "name_ru", "name_kk", "district", "kato", "oked", "industry", "joined_on",

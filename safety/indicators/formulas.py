@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from safety.access import User, enterprise_scope, require
+from safety.access.roles import User, enterprise_scope, require
 from safety.db import Store
 from safety.db import enterprises as enterprise_sql
 from safety.db import indicators as sql
 from safety.errors import ValidationFailed
 from safety.identifiers import normalise_bin
-from safety.incident_model import KINDS
+from safety.incidents.model import KINDS
 
 DEFAULT_KINDS = ("accident",)
 # The figures the CLI prints and the exports carry, in this order.

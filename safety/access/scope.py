@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from safety.access import User, require
+from safety.access.roles import User, require
 from safety.db import enterprises as enterprise_sql
 from safety.db.store import Cursor
 from safety.errors import NotFound

@@ -8,9 +8,9 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from safety.files.writer import workbook_bytes, write_table
 from safety.i18n import t
-from safety.incident_model import FIELDS, GENDERS, KINDS, SEVERITIES
-from safety.xlsx import workbook_bytes, write_table
+from safety.incidents.model import FIELDS, GENDERS, KINDS, SEVERITIES
 
 LAST_ROW = 5000
 INSTRUCTION_LINES = 10

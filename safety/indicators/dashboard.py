@@ -1,7 +1,7 @@
 """What the managers' dashboard shows, as plain data: KPI tiles, the series behind every chart, the league table,
 the rule heatmap, the leading-against-lagging scatter, and the workbook of all of it.
 
-The page only lays these out; each function takes a Scope from `safety.indicators.scope_for`, which holds an
+The page only lays these out; each function takes a Scope from `safety.indicators.formulas.scope_for`, which holds an
 enterprise's own users to their enterprise. One page view runs the enterprise × year query once (`league`); the
 scatter is derived from the league's rows, the tiles from the yearly rows and the rolling Кч from the monthly ones
 the page already has.
@@ -17,14 +17,14 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from safety.access import User, enterprise_scope, require
+from safety.access.roles import User, enterprise_scope, require
+from safety.checklists.scoring import GREEN_FROM, YELLOW_FROM
 from safety.db import Store
 from safety.db import indicators as sql
 from safety.db import scores as score_sql
-from safety.geography import DISTRICTS_BY_KATO, division_name
 from safety.i18n import t
-from safety.indicators import Scope, by_group, by_groups, change_pct, yearly
-from safety.scoring import GREEN_FROM, YELLOW_FROM
+from safety.indicators.formulas import Scope, by_group, by_groups, change_pct, yearly
+from safety.register.geography import DISTRICTS_BY_KATO, division_name
 
 CHECKLIST = "golden_rules"
 ROLLING_MONTHS = 12
@@ -51,8 +51,8 @@ def tiles(store: Store, scope: Scope, year: int, today: dt.date | None = None, *
     """The KPI tiles for `year` against the year before. The score and the overdue figures are those of one day:
     the end of `year` (today while the year lasts) against the end of the year before.
 
-    `yearly_rows` are `safety.indicators.yearly` rows of the same scope the caller already has: when they hold both
-    years, the indicators are taken from them instead of being queried again.
+    `yearly_rows` are `safety.indicators.formulas.yearly` rows of the same scope the caller already has: when they
+    hold both years, the indicators are taken from them instead of being queried again.
     """
     today = today or dt.date.today()
     known = {r["year"]: r for r in yearly_rows or ()}
@@ -208,7 +208,7 @@ class League:
 def league(store: Store, scope: Scope, year: int, lang: str, years: int = 5) -> League:
     """The league of `year` with a Кч trend over `years` years (the sparkline), from one query
     (`safety.db.indicators.league`); each enterprise's figures are those
-    `safety.indicators.by_group(scope, "enterprise", year)` gives, so `scatter_from_league` needs no query."""
+    `safety.indicators.formulas.by_group(scope, "enterprise", year)` gives, so `scatter_from_league` needs no query."""
     with store.cursor() as cur:
         found = sql.league(cur, year=year, first_year=year - years + 1, kinds=list(scope.kinds),
                            checklist_id=CHECKLIST, kazakh=lang == "kk", **scope.params())

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from safety.access import User, require
+from safety.access.roles import User, require
 from safety.db import Store
 from safety.db import assessments as assessment_sql
 from safety.db import enterprises as sql
-from safety.geography import DISTRICTS
+from safety.register.geography import DISTRICTS
 
 
 @dataclass(frozen=True)

@@ -18,18 +18,14 @@ import pyarrow.compute as pc
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from safety.access import User, enterprise_scope, require
+from safety.access.roles import User, enterprise_scope, require
+from safety.access.scope import enterprise_row, owned_row
 from safety.db import Store
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.db import incidents as sql
 from safety.errors import FileUnreadable, Problem, ValidationFailed
-from safety.i18n import texts_for
-from safety.identifiers import normalise_bin
-from safety.incident_columns import CellError, Column, ColumnReader, check_combinations, convert
-from safety.incident_model import FIELDS, GENDERS, KINDS, SEVERITIES
-from safety.scope import enterprise_row, owned_row
-from safety.spreadsheet import (
+from safety.files.reader import (
     HEAD_ROWS,
     Sheet,
     SheetStream,
@@ -38,6 +34,10 @@ from safety.spreadsheet import (
     read_head,
     release_unused_memory,
 )
+from safety.i18n import texts_for
+from safety.identifiers import normalise_bin
+from safety.incidents.columns import CellError, Column, ColumnReader, check_combinations, convert
+from safety.incidents.model import FIELDS, GENDERS, KINDS, SEVERITIES
 
 HEADER_SEARCH_ROWS = 30
 CATEGORICAL = {"kind": KINDS, "severity": SEVERITIES, "gender": GENDERS}
@@ -540,8 +540,8 @@ def errors_workbook(result: ImportResult, lang: str) -> bytes:
     """The rejected rows of an import as .xlsx: spreadsheet row, column, value and reason."""
     from openpyxl import Workbook
 
+    from safety.files.writer import workbook_bytes, write_table
     from safety.i18n import t
-    from safety.xlsx import workbook_bytes, write_table
 
     report = import_report(result, lang)
     workbook = Workbook()

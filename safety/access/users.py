@@ -8,15 +8,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from safety.access import Role, User, require
-from safety.auth import hash_password, one_time_password, user_from_row
+from safety.access.auth import hash_password, one_time_password, user_from_row
+from safety.access.roles import Role, User, require
 from safety.db import Store
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.db import users as sql
 from safety.errors import Conflict, NotFound
+from safety.files.validation import OptionalEmail, OptionalText, custom, validate
 from safety.identifiers import normalise_bin
-from safety.validation import OptionalEmail, OptionalText, custom, validate
 
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,40}$")
 

@@ -1,0 +1,4 @@
+"""The log of accidents and near misses: the case model, hand entry, import of the officers' own logs, the blank
+template, special investigations, and the fingerprints and summaries the log keeps."""
+
+__all__ = ["imports", "investigations", "log", "model", "template"]
