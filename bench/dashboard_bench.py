@@ -61,20 +61,21 @@ import pyarrow as pa  # noqa: E402
 from machine import machine_facts, verdict  # noqa: E402
 
 import safety.db.indicators as raw_sql  # noqa: E402
-from safety import dashboard  # noqa: E402
-from safety import indicators as indicator_lib  # noqa: E402
 from safety.access.auth import hash_password, now  # noqa: E402
 from safety.access.roles import SYSTEM, Role  # noqa: E402
 from safety.access.users import create_user  # noqa: E402
 from safety.checklists.assessments import checklist_version  # noqa: E402
 from safety.checklists.schema import load_checklists  # noqa: E402
-from safety.db import Store, incident_counts, meta  # noqa: E402
+from safety.db import Store, meta, summaries  # noqa: E402
 from safety.db import assessments as assessment_sql  # noqa: E402
 from safety.db import enterprises as enterprise_sql  # noqa: E402
 from safety.db import scores as score_sql  # noqa: E402
 from safety.db import users as users_sql  # noqa: E402
 from safety.demo import demo_bin, mark_initialised  # noqa: E402
 from safety.identifiers import is_valid_bin  # noqa: E402
+from safety.incidents.investigations import deadlines  # noqa: E402
+from safety.indicators import dashboard  # noqa: E402
+from safety.indicators import formulas as indicator_lib  # noqa: E402
 from safety.indicators.programme import latest_year  # noqa: E402
 from safety.register.enterprises import VISION_ZERO_LAUNCH  # noqa: E402
 from safety.register.geography import DISTRICTS, DIVISIONS  # noqa: E402
@@ -283,7 +284,7 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
             FROM placed
             ORDER BY year(occurred_on), k, occurred_on, n""")
         step("incidents")
-        incident_counts.refresh_all(cur)  # the library keeps these on every write; a bulk insert must do it itself
+        summaries.rebuild(cur, deadlines)  # the library keeps these on every write; a bulk insert must do it itself
         step("case summaries")
 
         checklist = load_checklists()[CHECKLIST]

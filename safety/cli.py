@@ -12,11 +12,12 @@ from pathlib import Path
 
 from safety.access.auth import create_admin
 from safety.access.roles import SYSTEM
-from safety.db import Store, open_store
+from safety.db import Store, open_store, summaries
 from safety.demo import load_demo, mark_initialised, remove_demo
 from safety.errors import SafetyError, ValidationFailed
 from safety.i18n import LANGUAGES, format_number, format_percent, normalise_language, t
 from safety.incidents.imports import import_incidents, import_report, list_imports, load_profile, undo_import
+from safety.incidents.summaries import check_summaries, rebuild_summaries
 from safety.indicators.formulas import KEYS, change_pct, metrics
 from safety.register.enterprises import get_enterprise, list_enterprises
 from safety.register.geography import DISTRICTS_BY_KATO, district_for
@@ -69,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("--enterprise", metavar="BIN", help="one enterprise (default: the whole region)")
     figures.add_argument("--district", metavar="KATO", help="one district: KATO code or name")
     figures.add_argument("--json", action="store_true", help="print the figures as JSON (null where no data)")
+
+    commands.add_parser("check", help="compare every summary table with a fresh count of the cases "
+                                      "(exit 1 when one differs)")
+    commands.add_parser("rebuild-summaries", help="rebuild every summary table from the cases, in one transaction")
     return parser
 
 
@@ -234,7 +239,25 @@ def _metrics(store: Store, args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def _check(store: Store, args: argparse.Namespace, lang: str) -> int:
+    found = check_summaries(store, SYSTEM)
+    for d in found:
+        print(t("cli.check_differs", lang, table=d["table"], missing=d["missing"], extra=d["extra"],
+                enterprises=", ".join(d["bins"][:20]) + (" …" if len(d["bins"]) > 20 else "")))
+    print(t("cli.check_hint", lang) if found else t("cli.check_ok", lang, count=len(summaries.TABLES)))
+    return 1 if found else 0
+
+
+def _rebuild_summaries(store: Store, args: argparse.Namespace, lang: str) -> int:
+    mended = rebuild_summaries(store, SYSTEM)
+    print(t("cli.rebuild_done", lang, count=len(summaries.TABLES),
+            mended=sum(d["missing"] + d["extra"] for d in mended)))
+    return 0
+
+
 COMMANDS = {
+    "check": _check,
+    "rebuild-summaries": _rebuild_summaries,
     "metrics": _metrics,
     "import-incidents": _import_incidents,
     "imports": _imports,

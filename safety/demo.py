@@ -25,10 +25,13 @@ from safety.db import audit as audit_sql
 from safety.db import enterprises as sql
 from safety.db import incidents as incident_sql
 from safety.db import users as users_sql
-from safety.db.store import PROJECT_ROOT, Cursor
+from safety.db.cursors import Cursor
+from safety.db.store import PROJECT_ROOT
 from safety.identifiers import check_digit
+from safety.incidents.fingerprints import refingerprint
 from safety.incidents.investigations import add_working_days
 from safety.incidents.model import IncidentInput
+from safety.incidents.summaries import recounting
 from safety.register.enterprises import EnterpriseInput, YearInput
 from safety.register.geography import DISTRICTS, DISTRICTS_BY_KATO
 
@@ -335,8 +338,9 @@ def _load_incidents(cur: Cursor, enterprises: list[EnterpriseInput], years: list
         rows.append(data | {"enterprise_id": enterprise_id, "fingerprint": "",
                             "created_by": "demo.officer",
                             **{k: case.get(k) for k in ("reported_on", "commission_on", "closed_on", "act_sent_on")}})
-    incident_sql.insert_many_with_investigations(cur, rows)
-    incident_sql.refingerprint(cur)
+    with recounting(cur) as writes:
+        incident_sql.insert_many(writes, rows)
+        refingerprint(cur)
 
 
 def demo_credentials(store: Store) -> list[dict[str, str]]:

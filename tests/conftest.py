@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from safety.access.auth import now
+from safety.access.auth import now, user_from_row
 from safety.db import Store
 from safety.db import users as users_sql
 from safety.demo import load_demo
+from safety.register.enterprises import list_enterprises
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).with_name("data")
@@ -45,6 +46,19 @@ def demo_store(demo_db_file: Path, tmp_path: Path):
     shutil.copy(demo_db_file, copy)
     with Store(copy) as s:
         yield s
+
+
+@pytest.fixture
+def world(demo_store):
+    """The demo store, its four demo users, their own enterprise's BIN and another enterprise's BIN."""
+    with demo_store.cursor() as cur:
+        users = {name: user_from_row(users_sql.by_username(cur, name))
+                 for name in ("demo.admin", "demo.region", "demo.head", "demo.officer")}
+    own_id = users["demo.head"].enterprise_id
+    everyone = list_enterprises(demo_store, users["demo.admin"])
+    own = next(e.bin for e in everyone if e.id == own_id)
+    other = next(e.bin for e in everyone if e.id != own_id)
+    return demo_store, users, own, other
 
 
 @pytest.fixture

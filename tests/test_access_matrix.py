@@ -43,19 +43,6 @@ def audit_count(store):
     return store.query("SELECT count(*) FROM audit_log")[0][0]
 
 
-@pytest.fixture
-def world(demo_store):
-    """The demo store, its four demo users, their own enterprise's BIN and another enterprise's BIN."""
-    with demo_store.cursor() as cur:
-        users = {name: user_from_row(users_sql.by_username(cur, name))
-                 for name in ("demo.admin", "demo.region", "demo.head", "demo.officer")}
-    own_id = users["demo.head"].enterprise_id
-    everyone = list_enterprises(demo_store, users["demo.admin"])
-    own = next(e.bin for e in everyone if e.id == own_id)
-    other = next(e.bin for e in everyone if e.id != own_id)
-    return demo_store, users, own, other
-
-
 # Each write: (name, call(store, user, bin)). The bin is the enterprise the call touches.
 def _editable(store, bin_):
     from safety.access.roles import SYSTEM

@@ -5,7 +5,6 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from test_access_matrix import world  # noqa: F401 - the fixture
 
 import safety.checklists.assessments as assessments
 from safety.checklists.actions import confirm_action, create_action, is_overdue, list_actions, update_action
@@ -39,7 +38,7 @@ def _fill(store, officer, draft, ratings):
                     na_reason="нет такого оборудования" if rating == "na" else None)
 
 
-def test_draft_keeps_answers_and_is_the_same_until_submitted(world, mini):  # noqa: F811
+def test_draft_keeps_answers_and_is_the_same_until_submitted(world, mini):
     store, users, own, _ = world
     officer = users["demo.officer"]
     draft = open_draft(store, officer, own, "mini")
@@ -50,7 +49,7 @@ def test_draft_keeps_answers_and_is_the_same_until_submitted(world, mini):  # no
     assert again.progress() == (1, 5)
 
 
-def test_submit_refuses_unrated_items_and_na_without_reason(world, mini):  # noqa: F811
+def test_submit_refuses_unrated_items_and_na_without_reason(world, mini):
     store, users, own, _ = world
     officer = users["demo.officer"]
     draft = open_draft(store, officer, own, "mini")
@@ -63,7 +62,7 @@ def test_submit_refuses_unrated_items_and_na_without_reason(world, mini):  # noq
     assert get_assessment(store, officer, draft.id).status == "draft"
 
 
-def test_submit_scores_proposes_actions_and_locks(world, mini):  # noqa: F811
+def test_submit_scores_proposes_actions_and_locks(world, mini):
     store, users, own, _ = world
     officer = users["demo.officer"]
     draft = open_draft(store, officer, own, "mini")
@@ -82,7 +81,7 @@ def test_submit_scores_proposes_actions_and_locks(world, mini):  # noqa: F811
     assert [h["overall"] for h in history][-1] == 62.5 and history[-1]["rules"][2]["status"] == "red"
 
 
-def test_only_the_own_safety_officer_fills_in(world, mini):  # noqa: F811
+def test_only_the_own_safety_officer_fills_in(world, mini):
     store, users, own, other = world
     for name in ("demo.admin", "demo.region", "demo.head"):
         with pytest.raises(PermissionDenied):
@@ -91,7 +90,7 @@ def test_only_the_own_safety_officer_fills_in(world, mini):  # noqa: F811
         open_draft(store, users["demo.officer"], other, "mini")
 
 
-def test_changed_file_with_the_same_version_is_refused(world, mini, monkeypatch):  # noqa: F811
+def test_changed_file_with_the_same_version_is_refused(world, mini, monkeypatch):
     store, users, own, _ = world
     officer = users["demo.officer"]
     first = open_draft(store, officer, own, "mini")
@@ -108,7 +107,7 @@ def test_changed_file_with_the_same_version_is_refused(world, mini, monkeypatch)
     assert open_draft(store, officer, own, "mini").checklist.version == 2
 
 
-def test_actions_confirm_update_and_overdue(world, mini):  # noqa: F811
+def test_actions_confirm_update_and_overdue(world, mini):
     store, users, own, _ = world
     officer, head = users["demo.officer"], users["demo.head"]
     draft = open_draft(store, officer, own, "mini")
@@ -132,7 +131,7 @@ def test_actions_confirm_update_and_overdue(world, mini):  # noqa: F811
     assert not is_overdue(done, TODAY + dt.timedelta(days=400))
 
 
-def test_export_has_a_sheet_per_rule_with_fills_and_the_actions(world, mini):  # noqa: F811
+def test_export_has_a_sheet_per_rule_with_fills_and_the_actions(world, mini):
     store, users, own, _ = world
     officer = users["demo.officer"]
     draft = open_draft(store, officer, own, "mini")
@@ -146,7 +145,7 @@ def test_export_has_a_sheet_per_rule_with_fills_and_the_actions(world, mini):  #
     assert book["Actions"].max_row == 3  # a heading and two proposed actions
 
 
-def test_compare_shows_better_and_worse(world, mini):  # noqa: F811
+def test_compare_shows_better_and_worse(world, mini):
     store, users, own, _ = world
     officer = users["demo.officer"]
     first = open_draft(store, officer, own, "mini")
@@ -159,7 +158,7 @@ def test_compare_shows_better_and_worse(world, mini):  # noqa: F811
     assert changes == {"1.1": "better", "1.2": "worse", "1.3": "same", "2.1": "changed", "2.2": "same"}
 
 
-def test_golden_rules_export_has_seven_rule_sheets_with_fills(world):  # noqa: F811
+def test_golden_rules_export_has_seven_rule_sheets_with_fills(world):
     store, users, own, _ = world
     officer = users["demo.officer"]
     draft = open_draft(store, officer, own, "golden_rules")

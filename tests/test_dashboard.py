@@ -20,8 +20,8 @@ from safety.db import indicators as sql
 from safety.demo import demo_bin
 from safety.incidents.investigations import investigation_steps, overdue_steps
 from safety.incidents.log import add_incident, set_investigation_dates
+from safety.indicators import dashboard as dash
 from safety.indicators.formulas import Scope, by_group, enterprise_trend, scope_for, yearly
-from safety.indicators.formulas import dashboard as dash
 from safety.register.enterprises import add_enterprise, list_enterprises, save_years, set_enterprise_active
 
 YEAR, TODAY = 2025, dt.date(2026, 6, 30)

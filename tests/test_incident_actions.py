@@ -5,7 +5,6 @@ import datetime as dt
 import json
 
 import pytest
-from test_access_matrix import world  # noqa: F401 - the fixture
 
 from safety.access.roles import SYSTEM
 from safety.checklists.actions import actions_for_incident, create_action, list_actions
@@ -25,7 +24,7 @@ def _other_officer(store, users, other):
                                enterprise_id=get_enterprise(store, SYSTEM, other).id)
 
 
-def test_an_action_created_from_a_case_lists_under_it(world):  # noqa: F811
+def test_an_action_created_from_a_case_lists_under_it(world):
     store, users, own, _ = world
     officer = users["demo.officer"]
     case = add_incident(store, officer, own, CASE)
@@ -44,7 +43,7 @@ def test_an_action_created_from_a_case_lists_under_it(world):  # noqa: F811
     assert json.loads(after)["incident_id"] == case["id"]
 
 
-def test_another_enterprises_officer_cannot_create_or_list_for_the_case(world):  # noqa: F811
+def test_another_enterprises_officer_cannot_create_or_list_for_the_case(world):
     store, users, own, other = world
     case = add_incident(store, users["demo.officer"], own, CASE)
     stranger = _other_officer(store, users, other)
@@ -59,7 +58,7 @@ def test_another_enterprises_officer_cannot_create_or_list_for_the_case(world): 
     assert actions_for_incident(store, users["demo.officer"], case["id"]) == []
 
 
-def test_read_only_roles_cannot_create_an_action_from_a_case(world):  # noqa: F811
+def test_read_only_roles_cannot_create_an_action_from_a_case(world):
     store, users, own, _ = world
     case = add_incident(store, users["demo.officer"], own, CASE)
     for name in ("demo.admin", "demo.region", "demo.head"):
@@ -68,7 +67,7 @@ def test_read_only_roles_cannot_create_an_action_from_a_case(world):  # noqa: F8
     assert actions_for_incident(store, users["demo.head"], case["id"]) == []
 
 
-def test_the_case_must_exist_and_belong_to_the_same_enterprise(world):  # noqa: F811
+def test_the_case_must_exist_and_belong_to_the_same_enterprise(world):
     store, users, own, other = world
     case = add_incident(store, users["demo.officer"], own, CASE)
     with pytest.raises(PermissionDenied):  # scoped users learn nothing about which cases exist

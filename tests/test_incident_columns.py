@@ -7,14 +7,13 @@ import io
 import pytest
 from openpyxl import Workbook
 from pydantic import ValidationError
-from test_access_matrix import world  # noqa: F401 - the fixture
 
-from safety.db import incidents as incident_sql
 from safety.files.reader import clean, fold
 from safety.incidents.columns import _prepare
+from safety.incidents.fingerprints import base_fingerprints, refingerprint
 from safety.incidents.imports import CATEGORICAL, VALUE_SYNONYMS, _catalogue_values, import_incidents
 from safety.incidents.log import add_incident, list_incidents
-from safety.incidents.model import FIELDS, IncidentInput
+from safety.incidents.model import FIELDS, IncidentInput, case_table
 
 HEADER = ["Дата", "Время", "Вид происшествия", "Тяжесть", "Дни нетрудоспособности", "Дни ограниченного труда",
           "Цех", "Описание", "Пол", "Возраст", "Стаж", "Золотое правило", "№"]
@@ -79,7 +78,7 @@ def _oracle(row: list) -> dict | None:
         return None
 
 
-def test_column_checks_accept_exactly_what_the_model_accepts(world):  # noqa: F811
+def test_column_checks_accept_exactly_what_the_model_accepts(world):
     store, users, own, _ = world
     result = import_incidents(store, users["demo.officer"], _log(ROWS), "log.xlsx", own, dry_run=True)
     expected = {number: case for number, row in enumerate(ROWS, start=2) if (case := _oracle(row)) is not None}
@@ -91,7 +90,7 @@ def test_column_checks_accept_exactly_what_the_model_accepts(world):  # noqa: F8
     assert 4 <= len(expected) <= len(ROWS) - 10  # the table really mixes good and bad rows
 
 
-def test_every_refused_row_says_which_column_and_why(world):  # noqa: F811
+def test_every_refused_row_says_which_column_and_why(world):
     store, users, own, _ = world
     result = import_incidents(store, users["demo.officer"], _log(ROWS), "log.xlsx", own, dry_run=True)
     by_row = {e.row: (e.column, e.key) for e in result.errors}
@@ -106,7 +105,7 @@ def test_every_refused_row_says_which_column_and_why(world):  # noqa: F811
     assert result.unmapped == {"kind": {"Пожар": 1}, "severity": {"средний": 1}, "gender": {"x": 1}}
 
 
-def test_an_imported_case_and_the_same_case_typed_by_hand_match(world):  # noqa: F811
+def test_an_imported_case_and_the_same_case_typed_by_hand_match(world):
     store, users, own, _ = world
     officer = users["demo.officer"]
     import_incidents(store, officer, _log(ROWS[-1:]), "log.xlsx", own)
@@ -120,12 +119,12 @@ def test_an_imported_case_and_the_same_case_typed_by_hand_match(world):  # noqa:
 
 
 def test_spacing_and_letter_case_do_not_change_a_fingerprint(store):
-    cases = incident_sql.case_table({
+    cases = case_table({
         "occurred_on": [dt.date(2024, 1, 2)] * 4, "kind": ["accident"] * 4, "severity": ["light"] * 4,
         "description": ["Упал со стремянки", "упал  со\nстремянки", "УПАЛ\xa0СО СТРЕМЯНКИ", "Упал с крыши"]})
     with store.cursor() as cur:
-        prints = incident_sql.base_fingerprints(cur, 7, cases)
-        other = incident_sql.base_fingerprints(cur, 8, cases.slice(0, 1))
+        prints = base_fingerprints(cur, 7, cases)
+        other = base_fingerprints(cur, 8, cases.slice(0, 1))
     assert prints[0] == prints[1] == prints[2] != prints[3]
     assert other[0] != prints[0]  # another enterprise's identical case is another case
 
@@ -141,7 +140,7 @@ def test_fingerprint_migration_keeps_identical_cases_numbered_in_order(demo_stor
                     "WHERE id = ?", [rows[0][0]])
         cur.execute("UPDATE incidents SET fingerprint = 'old:2' WHERE id = ?", [rows[0][0]])
         cur.execute("UPDATE incidents SET fingerprint = 'old:1' WHERE id = (SELECT max(id) FROM incidents)")
-        incident_sql.refingerprint(cur)
+        refingerprint(cur)
         first = cur.execute("SELECT fingerprint FROM incidents WHERE id = ?", [rows[0][0]]).fetchone()[0]
         copy = cur.execute("SELECT fingerprint FROM incidents WHERE id = (SELECT max(id) FROM incidents)").fetchone()[0]
         after = dict(cur.execute("SELECT id, fingerprint FROM incidents WHERE id = ANY(?)",

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
-from test_access_matrix import world  # noqa: F401 - the fixture
 
 from safety.errors import FileUnreadable, SafetyError, ValidationFailed
 from safety.i18n import t
@@ -205,7 +204,7 @@ def _check_imported(expected: Imports, result: ImportResult) -> None:
 
 
 @pytest.mark.parametrize("name", _params())
-def test_corpus_file_imports_or_is_refused_clearly(world, name):  # noqa: F811
+def test_corpus_file_imports_or_is_refused_clearly(world, name):
     store, users, own, _ = world
     expected = EXPECTED[name]
     data = (CORPUS / name).read_bytes()

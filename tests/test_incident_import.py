@@ -4,7 +4,6 @@ month-first dates, identical rows, re-import and overlap, profiles, undo, and no
 import datetime as dt
 
 import pytest
-from test_access_matrix import world  # noqa: F401 - the fixture
 
 from safety.errors import PermissionDenied, ValidationFailed
 from safety.incidents.imports import import_incidents, list_imports, load_profile, parse_profile, undo_import
@@ -15,7 +14,7 @@ from conftest import DATA
 LOGS = DATA / "logs"
 
 
-def _import(world, name, **options):  # noqa: F811
+def _import(world, name, **options):
     store, users, own, _ = world
     return import_incidents(store, users["demo.officer"], (LOGS / name).read_bytes(), name, own, **options)
 
@@ -25,7 +24,7 @@ def _count(store):
     return cases, store.query("SELECT count(*) FROM incident_imports")[0][0]
 
 
-def test_russian_log_with_title_rows_and_mixed_dates(world):  # noqa: F811
+def test_russian_log_with_title_rows_and_mixed_dates(world):
     store = world[0]
     before = _count(store)
     result = _import(world, "log_ru_titles.xlsx")
@@ -40,7 +39,7 @@ def test_russian_log_with_title_rows_and_mixed_dates(world):  # noqa: F811
     assert _count(store) == (before[0] + 7, before[1] + 1)
 
 
-def test_reimport_adds_nothing_and_overlap_adds_only_new_rows(world, tmp_path):  # noqa: F811
+def test_reimport_adds_nothing_and_overlap_adds_only_new_rows(world, tmp_path):
     store, users, own, _ = world
     first = _import(world, "log_cp1251.csv")
     assert first.imported == 3
@@ -51,7 +50,7 @@ def test_reimport_adds_nothing_and_overlap_adds_only_new_rows(world, tmp_path): 
     assert (overlap.imported, overlap.duplicates) == (1, 3)
 
 
-def test_identical_rows_are_kept_unless_dropped(world):  # noqa: F811
+def test_identical_rows_are_kept_unless_dropped(world):
     dropped = _import(world, "log_ru_titles.xlsx", drop_identical=True, dry_run=True)
     assert (dropped.imported, dropped.identical_in_file) == (6, 1)
     kept = _import(world, "log_ru_titles.xlsx")
@@ -59,21 +58,21 @@ def test_identical_rows_are_kept_unless_dropped(world):  # noqa: F811
     assert _import(world, "log_ru_titles.xlsx").imported == 0  # both identical rows are recognised again
 
 
-def test_cp1251_csv_with_semicolons(world):  # noqa: F811
+def test_cp1251_csv_with_semicolons(world):
     result = _import(world, "log_cp1251.csv", dry_run=True)
     assert [(c["occurred_on"], c["kind"], c["lost_days"]) for c in result.cases] == [
         (dt.date(2024, 3, 5), "accident", 3), (dt.date(2024, 3, 25), "micro_injury", 0),
         (dt.date(2025, 2, 11), "near_miss", 0)]
 
 
-def test_month_first_column_is_decided_from_all_its_values(world):  # noqa: F811
+def test_month_first_column_is_decided_from_all_its_values(world):
     result = _import(world, "log_mdy.csv", dry_run=True)
     assert result.date_order == "mdy"
     assert [c["occurred_on"] for c in result.cases] == [dt.date(2024, 3, 25), dt.date(2024, 4, 5),
                                                         dt.date(2024, 12, 1)]
 
 
-def test_ambiguous_dates_assume_day_first_with_a_warning_unless_the_profile_says(world):  # noqa: F811
+def test_ambiguous_dates_assume_day_first_with_a_warning_unless_the_profile_says(world):
     result = _import(world, "log_ambiguous_dates.csv", dry_run=True)
     assert result.date_order == "dmy" and "import.date_order_assumed" in [w.key for w in result.warnings]
     assert result.cases[0]["occurred_on"] == dt.date(2024, 3, 5)
@@ -82,13 +81,13 @@ def test_ambiguous_dates_assume_day_first_with_a_warning_unless_the_profile_says
     assert "import.date_order_assumed" not in [w.key for w in mdy.warnings]
 
 
-def test_merged_header_cells(world):  # noqa: F811
+def test_merged_header_cells(world):
     result = _import(world, "log_merged_header.xlsx", dry_run=True)
     assert result.columns["severity"] == "Тяжесть" and result.columns["lost_days"] == "Дни нетрудоспособности"
     assert [(c["severity"], c["lost_days"]) for c in result.cases] == [("light", 7), (None, 0)]
 
 
-def test_bad_rows_are_listed_with_row_column_value_and_reason(world):  # noqa: F811
+def test_bad_rows_are_listed_with_row_column_value_and_reason(world):
     result = _import(world, "log_bad_rows.csv", dry_run=True)
     assert result.imported == 1 and result.rejected == 5
     found = {(e.row, e.column, e.value, e.key) for e in result.errors}
@@ -99,7 +98,7 @@ def test_bad_rows_are_listed_with_row_column_value_and_reason(world):  # noqa: F
     assert result.unmapped == {"severity": {"средний": 2}}
 
 
-def test_profile_maps_columns_values_defaults_and_skips(world):  # noqa: F811
+def test_profile_maps_columns_values_defaults_and_skips(world):
     profile = load_profile(LOGS / "msha_profile.yaml")
     result = _import(world, "log_msha.csv", profile=profile, dry_run=True)
     assert (result.imported, result.skipped, result.rejected) == (2, 1, 0)
@@ -118,13 +117,13 @@ def test_bad_profiles_name_the_key(text, words):
     assert "mine.yaml" in info.value.render("en") and words in info.value.render("en")
 
 
-def test_a_profile_heading_missing_from_the_file_is_a_clear_error(world):  # noqa: F811
+def test_a_profile_heading_missing_from_the_file_is_a_clear_error(world):
     with pytest.raises(ValidationFailed) as info:
         _import(world, "log_cp1251.csv", profile=parse_profile("columns: {occurred_on: ACCIDENT_DT}"))
     assert "ACCIDENT_DT" in info.value.render("en")
 
 
-def test_history_and_undo(world):  # noqa: F811
+def test_history_and_undo(world):
     store, users, own, _ = world
     officer = users["demo.officer"]
     before = _count(store)[0]
@@ -140,7 +139,7 @@ def test_history_and_undo(world):  # noqa: F811
     assert len(list_incidents(store, officer, bin_=own)) >= 3
 
 
-def test_only_the_own_officer_imports(world):  # noqa: F811
+def test_only_the_own_officer_imports(world):
     store, users, own, other = world
     data = (LOGS / "log_cp1251.csv").read_bytes()
     for name in ("demo.admin", "demo.region", "demo.head"):

@@ -3,9 +3,9 @@
 import datetime as dt
 
 import pytest
-from test_access_matrix import world  # noqa: F401 - the fixture
 
 from safety.access.roles import SYSTEM
+from safety.db import incidents as incident_sql
 from safety.errors import PermissionDenied, ValidationFailed
 from safety.incidents.log import (
     add_incident,
@@ -15,12 +15,13 @@ from safety.incidents.log import (
     set_investigation_dates,
     update_incident,
 )
+from safety.incidents.model import FIELDS
 
 CASE = {"occurred_on": dt.date(2025, 3, 4), "kind": "accident", "severity": "light", "lost_days": 6,
         "place": "Цех №2", "description": "Порез руки"}
 
 
-def test_manual_entry_validates_like_an_import(world):  # noqa: F811
+def test_manual_entry_validates_like_an_import(world):
     store, users, own, _ = world
     officer = users["demo.officer"]
     case = add_incident(store, officer, own, CASE)
@@ -34,7 +35,7 @@ def test_manual_entry_validates_like_an_import(world):  # noqa: F811
         add_incident(store, officer, own, CASE | {"occurred_on": dt.date.today() + dt.timedelta(days=1)})
 
 
-def test_only_the_own_officer_writes_cases(world):  # noqa: F811
+def test_only_the_own_officer_writes_cases(world):
     store, users, own, other = world
     case = add_incident(store, users["demo.officer"], own, CASE)
     for name in ("demo.admin", "demo.region", "demo.head"):
@@ -47,7 +48,7 @@ def test_only_the_own_officer_writes_cases(world):  # noqa: F811
     assert all(c["bin"] == own for c in list_incidents(store, users["demo.head"]))
 
 
-def test_edit_and_delete_are_audited(world):  # noqa: F811
+def test_edit_and_delete_are_audited(world):
     store, users, own, _ = world
     officer = users["demo.officer"]
     case = add_incident(store, officer, own, CASE)
@@ -57,7 +58,7 @@ def test_edit_and_delete_are_audited(world):  # noqa: F811
     assert actions[-3:] == ["incident.create", "incident.update", "incident.delete"]
 
 
-def test_serious_and_group_accidents_need_an_investigation_with_due_dates(world):  # noqa: F811
+def test_serious_and_group_accidents_need_an_investigation_with_due_dates(world):
     store, users, own, _ = world
     officer = users["demo.officer"]
     severe = add_incident(store, officer, own, CASE | {"severity": "severe", "occurred_on": dt.date(2026, 3, 19)})
@@ -91,3 +92,7 @@ def test_demo_cases_are_plausible(demo_store):
     assert 0.7 <= rate[2026] / rate[2024] <= 0.85  # and over the last two years
     late = [a for a in investigations(demo_store, SYSTEM, today=dt.date(2026, 11, 25)) if a["overdue"]]
     assert late and all(a["severity"] in ("severe", "fatal") or a["group"] for a in late)
+
+
+def test_the_incidents_table_holds_every_field_of_the_model():
+    assert incident_sql.CASE_COLUMNS == FIELDS

@@ -35,8 +35,10 @@ from safety.db import enterprises as enterprise_sql
 from safety.db import incidents as incident_sql
 from safety.demo import demo_bin
 from safety.errors import SafetyError
+from safety.incidents.fingerprints import refingerprint
 from safety.incidents.log import add_incident
 from safety.incidents.model import IncidentInput
+from safety.incidents.summaries import writing_cases
 from safety.indicators.formulas import (
     KEYS,
     by_group,
@@ -72,11 +74,11 @@ def _record(day: dt.date, kind: str = "accident", severity: str | None = None, l
 def _cases(store, bin_: str, cases: list[dict]) -> None:
     """Write many validated cases of one enterprise in one statement, as the demo loader does (fast)."""
     rows = [IncidentInput.model_validate(case).model_dump() for case in cases]
-    with store.transaction() as cur:
-        enterprise_id = enterprise_sql.by_bin(cur, bin_)["id"]
-        incident_sql.insert_many(cur, [row | {"enterprise_id": enterprise_id, "fingerprint": "",
-                                              "created_by": "test"} for row in rows])
-        incident_sql.refingerprint(cur)
+    with writing_cases(store) as writes:
+        enterprise_id = enterprise_sql.by_bin(writes.cursor, bin_)["id"]
+        incident_sql.insert_many(writes, [row | {"enterprise_id": enterprise_id, "fingerprint": "",
+                                                 "created_by": "test"} for row in rows])
+        refingerprint(writes.cursor)
 
 
 @pytest.fixture

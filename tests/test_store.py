@@ -3,8 +3,9 @@
 import pytest
 
 from safety.db import Store, default_db_path
+from safety.db.cursors import fetch_arrow
 from safety.db.migrations import LATEST, MIGRATIONS, applied_version, migrate
-from safety.db.store import DEFAULT_DB_PATH, fetch_arrow
+from safety.db.store import DEFAULT_DB_PATH
 from safety.errors import SchemaTooNew, StoreError, StoreLocked
 
 from conftest import ROOT, held_by_another_process

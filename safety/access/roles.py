@@ -49,6 +49,7 @@ _RULES: dict[str, frozenset[Role]] = {
     "register.write": frozenset({Role.ADMIN}),
     "users.manage": frozenset({Role.ADMIN}),
     "audit.read": frozenset({Role.ADMIN}),
+    "database.maintain": frozenset({Role.ADMIN}),
     "checklist.read": frozenset(Role),
     "checklist.fill": frozenset({Role.SAFETY_OFFICER}),
     "actions.read": frozenset(Role),

@@ -6,7 +6,7 @@ from typing import Any
 
 from safety.access.roles import User, require
 from safety.db import enterprises as enterprise_sql
-from safety.db.store import Cursor
+from safety.db.cursors import Cursor
 from safety.errors import NotFound
 from safety.identifiers import normalise_bin
 

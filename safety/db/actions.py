@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from safety.db.store import Cursor, fetch_dicts, insert_frame
+from safety.db.cursors import Cursor, fetch_dicts, insert_frame
 
 FIELDS = ("enterprise_id", "assessment_id", "item_id", "rule_id", "incident_id", "title", "owner", "due_on",
           "priority", "state", "completed_on", "completion_note", "cancel_reason", "created_by")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from safety.db.store import Cursor, fetch_dicts, insert_frame
+from safety.db.cursors import Cursor, fetch_dicts, insert_frame
 
 COLUMNS = ("id, enterprise_id, checklist_id, version, status, started_by, started_at, submitted_by, submitted_at, "
            "assessed_on, overall_score")

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from safety.db.store import Cursor, fetch_dicts, frame, registered
+from safety.db.cursors import Cursor, fetch_dicts, frame, registered
 
-if TYPE_CHECKING:
-    from safety.access.roles import User
+
+class Actor(Protocol):
+    """Who acted, as the audit trail records it (a signed-in user, the command line or the demo loader)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def username(self) -> str: ...
 
 _COLUMNS = ("username", "user_id", "action", "entity", "entity_id", "enterprise_id", "before", "after")
 
@@ -18,7 +25,7 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
-def entry(user: User, action: str, entity: str, entity_id: object, enterprise_id: int | None,
+def entry(user: Actor, action: str, entity: str, entity_id: object, enterprise_id: int | None,
           before: Any = None, after: Any = None) -> dict[str, Any]:
     """Build one audit row (before/after are any JSON-able values; dates become ISO text)."""
     return {

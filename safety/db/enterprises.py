@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from safety.db.store import Cursor, fetch_dicts, frame, registered
+from safety.db import summaries
+from safety.db.cursors import Cursor, fetch_dicts, frame, registered
 
 FIELDS = (
     "bin", "name_ru", "name_kk", "kato", "oked", "industry", "joined_on",
@@ -15,8 +16,6 @@ COLUMNS = "id, " + ", ".join(FIELDS) + ", active, is_demo, created_at, updated_a
 # Tables whose rows belong to an enterprise; a row in any of them forbids a hard delete.
 DEPENDENT_TABLES = ("enterprise_years", "users", "assessments", "corrective_actions", "incidents",
                     "incident_imports", "mapping_profiles")
-# Summaries derived from those tables (incident_counts.py), removed with them.
-DERIVED_TABLES = ("incident_counts", "monthly_counts", "accident_counts", "serious_accidents")
 # Tables whose rows belong to an assessment (deleted with the demo's assessments).
 ASSESSMENT_TABLES = ("assessment_answers", "assessment_rule_scores")
 
@@ -154,7 +153,7 @@ def delete_demo(cur: Cursor) -> int:
             f"DELETE FROM {table} WHERE assessment_id IN "
             "(SELECT a.id FROM assessments a JOIN enterprises e ON e.id = a.enterprise_id WHERE e.is_demo)"
         )
-    for table in (*reversed(DEPENDENT_TABLES), *DERIVED_TABLES):  # names come from the constants, never from input
+    for table in (*reversed(DEPENDENT_TABLES), *summaries.TABLES):  # names come from the constants, never from input
         cur.execute(
             f"DELETE FROM {table} WHERE enterprise_id IN (SELECT id FROM enterprises WHERE is_demo)"
         )

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from safety.db.store import Cursor, fetch_arrow, fetch_dicts
+from safety.db.cursors import Cursor, fetch_arrow, fetch_dicts
 
 # What a query can group by: constant SQL expressions over the `scope` columns, never user text.
 GROUPS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from safety.db.store import Cursor
+from safety.db.cursors import Cursor
 
 
 def get(cur: Cursor, key: str) -> str | None:

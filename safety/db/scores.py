@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from safety.db.cursors import Cursor, fetch_arrow, fetch_dicts
 from safety.db.indicators import LATEST_ASSESSMENT, SCOPE, scope_params
-from safety.db.store import Cursor, fetch_arrow, fetch_dicts
 
 
 def lowest_rule_scores(cur: Cursor, checklist_id: str, limit: int, *, district: str | None = None,

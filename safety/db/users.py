@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from safety.db.store import Cursor, fetch_dicts
+from safety.db.cursors import Cursor, fetch_dicts
 
 PUBLIC = "id, username, full_name, email, role, enterprise_id, must_change_password, active, is_demo"
 ACCOUNT = PUBLIC + ", password_hash, failed_attempts, locked_until, last_sign_in_at, created_at"

@@ -24,6 +24,7 @@ from safety.db import Store
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.db import incidents as sql
+from safety.db.summaries import CaseWrites
 from safety.errors import FileUnreadable, Problem, ValidationFailed
 from safety.files.reader import (
     HEAD_ROWS,
@@ -37,7 +38,9 @@ from safety.files.reader import (
 from safety.i18n import texts_for
 from safety.identifiers import normalise_bin
 from safety.incidents.columns import CellError, Column, ColumnReader, check_combinations, convert
-from safety.incidents.model import FIELDS, GENDERS, KINDS, SEVERITIES
+from safety.incidents.fingerprints import base_fingerprints
+from safety.incidents.model import FIELDS, GENDERS, KINDS, SEVERITIES, case_array
+from safety.incidents.summaries import writing_cases
 
 HEADER_SEARCH_ROWS = 30
 CATEGORICAL = {"kind": KINDS, "severity": SEVERITIES, "gender": GENDERS}
@@ -274,10 +277,10 @@ def import_incidents(
         with store.cursor() as cur:
             _stage(cur, enterprise["id"], result, cases, rows, drop_identical)
     else:
-        with store.transaction() as cur:  # fingerprints are compared with what is stored inside the transaction
-            _stage(cur, enterprise["id"], result, cases, rows, drop_identical)
+        with writing_cases(store) as writes:  # fingerprints are compared with what is stored inside the transaction
+            _stage(writes.cursor, enterprise["id"], result, cases, rows, drop_identical)
             if result.imported:
-                _write(cur, user, enterprise["id"], digest, profile, result)
+                _write(writes, user, enterprise["id"], digest, profile, result)
     if progress:
         progress(1.0)
     return result
@@ -404,7 +407,7 @@ def _accepted(checked: dict[str, Column], accepted: list[bool], row_numbers: lis
     for name in FIELDS:
         values = checked[name].values if everything else list(compress(checked[name].values, accepted))
         checked[name].values = []
-        arrays[name] = sql.case_array(name, values)
+        arrays[name] = case_array(name, values)
         del values
         release_unused_memory()
     return pa.table(arrays), row_numbers if everything else list(compress(row_numbers, accepted))
@@ -414,7 +417,7 @@ def _stage(cur: Any, enterprise_id: int, result: ImportResult, cases: pa.Table, 
            drop_identical: bool) -> None:
     """Fingerprint the accepted cases, count identical rows and duplicates, keep the new cases on the result."""
     existing = pa.array(sql.fingerprints(cur, enterprise_id), pa.string())
-    bases = sql.base_fingerprints(cur, enterprise_id, cases)
+    bases = base_fingerprints(cur, enterprise_id, cases)
     if pc.count_distinct(bases).as_py() == len(bases):  # the usual case: every row is the first of its kind
         prints = pc.binary_join_element_wise(bases, pa.scalar(":1"), "")
         new = pc.invert(pc.is_in(prints, value_set=existing))
@@ -458,14 +461,15 @@ def _catalogue_values(field_name: str) -> dict[str, str]:
             for text in texts_for(f"{field_name}.{value}").values()}
 
 
-def _write(cur: Any, user: User, enterprise_id: int, digest: str, profile: MappingProfile,
+def _write(writes: CaseWrites, user: User, enterprise_id: int, digest: str, profile: MappingProfile,
            result: ImportResult) -> None:
+    cur = writes.cursor
     import_id = sql.insert_import(cur, {
         "enterprise_id": enterprise_id, "file_name": result.file, "sha256": digest,
         "sheet": result.sheet, "profile": profile.name, "username": user.username, "rows_read": result.rows_read,
         "imported": result.imported, "duplicates": result.duplicates,
         "identical_in_file": result.identical_in_file, "skipped": result.skipped, "rejected": result.rejected})
-    sql.insert_staged(cur, result.table, enterprise_id, import_id, user.username)
+    sql.insert_staged(writes, result.table, enterprise_id, import_id, user.username)
     audit_sql.write(cur, [audit_sql.entry(user, "incident.import", "import", import_id, enterprise_id, after={
         "file": result.file, "sheet": result.sheet, "imported": result.imported,
         "duplicates": result.duplicates, "rejected": result.rejected})])
@@ -487,12 +491,13 @@ def list_imports(store: Store, user: User, bin_: str | None = None) -> list[dict
 
 def undo_import(store: Store, user: User, import_id: int) -> int:
     """Remove every case an import wrote (audited); return how many were removed."""
-    with store.transaction() as cur:
+    with writing_cases(store) as writes:
+        cur = writes.cursor
         record = owned_row(sql.import_by_id(cur, import_id), user, "incidents.write", "import.not_found",
                            id=import_id)
         if record["undone_at"] is not None:
             raise ValidationFailed("import.already_undone", id=import_id)
-        removed = sql.undo_import(cur, import_id, user.username)
+        removed = sql.undo_import(writes, import_id, user.username)
         audit_sql.write(cur, [audit_sql.entry(user, "incident.import_undo", "import", import_id,
                                               record["enterprise_id"], before={"cases": removed})])
         return removed

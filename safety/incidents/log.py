@@ -13,18 +13,21 @@ from safety.db import audit as audit_sql
 from safety.db import incidents as sql
 from safety.errors import Problem, ValidationFailed
 from safety.files.validation import validate
+from safety.incidents.fingerprints import next_fingerprint
 from safety.incidents.investigations import check_dates, investigation_steps, needs_investigation, overdue_steps
 from safety.incidents.model import FIELDS, IncidentInput
+from safety.incidents.summaries import writing_cases
 
 
 def add_incident(store: Store, user: User, bin_: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """Log one case by hand (the enterprise's safety officer), with the same checks as an import."""
     record = validate(IncidentInput, data).model_dump()
-    with store.transaction() as cur:
+    with writing_cases(store) as writes:
+        cur = writes.cursor
         enterprise = enterprise_row(cur, user, bin_, "incidents.write")
         row = record | {"enterprise_id": enterprise["id"], "created_by": user.username,
-                        "fingerprint": sql.next_fingerprint(cur, enterprise["id"], record)}
-        incident_id = sql.insert(cur, row)
+                        "fingerprint": next_fingerprint(cur, enterprise["id"], record)}
+        incident_id = sql.insert(writes, row)
         audit_sql.write(cur, [audit_sql.entry(user, "incident.create", "incident", incident_id, enterprise["id"],
                                               after=record)])
         return sql.by_id(cur, incident_id)
@@ -32,11 +35,12 @@ def add_incident(store: Store, user: User, bin_: str, data: Mapping[str, Any]) -
 
 def update_incident(store: Store, user: User, incident_id: int, data: Mapping[str, Any]) -> dict[str, Any]:
     """Edit a case of the officer's own enterprise."""
-    with store.transaction() as cur:
+    with writing_cases(store) as writes:
+        cur = writes.cursor
         old = _case(cur, user, incident_id, "incidents.write")
         record = validate(IncidentInput, {k: old[k] for k in FIELDS} | dict(data)).model_dump()
-        record["fingerprint"] = sql.next_fingerprint(cur, old["enterprise_id"], record, skip_id=incident_id)
-        sql.update(cur, incident_id, record)
+        record["fingerprint"] = next_fingerprint(cur, old["enterprise_id"], record, skip_id=incident_id)
+        sql.update(writes, incident_id, record)
         audit_sql.write(cur, [audit_sql.entry(user, "incident.update", "incident", incident_id, old["enterprise_id"],
                                               before={k: old[k] for k in FIELDS},
                                               after={k: record[k] for k in FIELDS})])
@@ -45,9 +49,10 @@ def update_incident(store: Store, user: User, incident_id: int, data: Mapping[st
 
 def delete_incident(store: Store, user: User, incident_id: int) -> None:
     """Delete a case of the officer's own enterprise."""
-    with store.transaction() as cur:
+    with writing_cases(store) as writes:
+        cur = writes.cursor
         old = _case(cur, user, incident_id, "incidents.write")
-        sql.delete(cur, incident_id)
+        sql.delete(writes, incident_id)
         audit_sql.write(cur, [audit_sql.entry(user, "incident.delete", "incident", incident_id, old["enterprise_id"],
                                               before={k: old[k] for k in FIELDS})])
 
@@ -100,7 +105,8 @@ def set_investigation_dates(store: Store, user: User, incident_id: int, dates: M
                             today: dt.date | None = None) -> None:
     """Record the investigation dates of an accident (on every case of it), checking their order."""
     clean = {n: dates.get(n) or None for n in sql.INVESTIGATION}
-    with store.transaction() as cur:
+    with writing_cases(store) as writes:
+        cur = writes.cursor
         case = _case(cur, user, incident_id, "incidents.write")
         problems = check_dates(case["occurred_on"], *(clean[n] for n in sql.INVESTIGATION),
                                today=today or dt.date.today())
@@ -108,7 +114,7 @@ def set_investigation_dates(store: Store, user: User, incident_id: int, dates: M
             raise ValidationFailed(problems=[Problem(key) for key in problems])
         ids = [c["id"] for c in sql.select(cur, enterprise_id=case["enterprise_id"], kind="accident")
                if _accident_key(c) == _accident_key(case)]
-        sql.set_investigation(cur, case["enterprise_id"], ids, clean)
+        sql.set_investigation(writes, case["enterprise_id"], ids, clean)
         audit_sql.write(cur, [audit_sql.entry(user, "incident.investigation", "incident", incident_id,
                                               case["enterprise_id"], before={n: case[n] for n in sql.INVESTIGATION},
                                               after=clean)])

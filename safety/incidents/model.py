@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+import pyarrow as pa
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -124,3 +125,22 @@ class IncidentInput(BaseModel):
         if error is not None:
             raise error
         return self
+
+
+# Arrow types of the case fields, for bulk inserts and fingerprints.
+ARROW_TYPES = {"occurred_on": pa.date32(), "occurred_at": pa.time64("us"), "lost_days": pa.int32(),
+               "restricted_days": pa.int32(), "age": pa.int32(), "experience_years": pa.float64(),
+               "rule": pa.int32()} | {name: pa.string() for name in TEXT_FIELDS}
+
+
+def case_table(columns: dict[str, list[Any]]) -> pa.Table:
+    """The case fields (one list per field, all the same length; a missing field is empty) as an Arrow table."""
+    count = len(next(iter(columns.values())))
+    return pa.table({name: case_array(name, columns.get(name, [None] * count)) for name in FIELDS})
+
+
+def case_array(name: str, values: list[Any]) -> pa.Array:
+    """One case field's values as an Arrow array (a field with no value at all costs nothing)."""
+    if values and values[0] is None and values.count(None) == len(values):
+        return pa.nulls(len(values), ARROW_TYPES[name])
+    return pa.array(values, ARROW_TYPES[name])

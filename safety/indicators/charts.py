@@ -29,7 +29,7 @@ from safety.incidents.model import KINDS, SEVERITIES
 from safety.indicators.dashboard import Correlation
 
 FONT = "DejaVu Sans"
-FONT_DIR = Path(__file__).with_name("fonts")
+FONT_DIR = Path(__file__).parents[1] / "fonts"  # safety/fonts
 BAND_COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828", "none": "#9e9e9e"}
 # Bars of cases by kind and severity: the same colour for the same group in every language.
 CASE_COLOURS = {
