@@ -20,7 +20,6 @@ DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "vision_zero.duckdb"
 ENV_DB_PATH = "VZ_DB_PATH"
 
 
-
 def default_db_path() -> Path:
     """Return the database path: $VZ_DB_PATH when set, else data/vision_zero.duckdb."""
     env = os.environ.get(ENV_DB_PATH, "").strip()

@@ -21,7 +21,6 @@ _SPACE = r"\s\x{0B}\x{1C}-\x{1F}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{
 _ODD_SPACE = f"[{_SPACE}]{{2}}|[{_SPACE[2:]}\\t\\n\\r\\f]|^ | $"  # a run, a space that is not " ", an edge space
 
 
-
 FINGERPRINT_BATCH = 100_000  # cases hashed at a time, so a million-row import never holds all the texts at once
 
 

@@ -26,8 +26,6 @@ TEXT_FIELDS = ("kind", "severity", "accident_no", "place", "description", "cause
                "external_id", "person_name")
 
 
-
-
 def _blank_days(value: Any) -> Any:
     return 0 if value is None or (isinstance(value, str) and not value.strip()) else value
 
