@@ -12,6 +12,7 @@ from pathlib import Path
 
 from safety.access.auth import create_admin
 from safety.access.roles import SYSTEM
+from safety.access.users import unlock_user
 from safety.db import Store, open_store, summaries
 from safety.demo import load_demo, mark_initialised, remove_demo
 from safety.errors import SafetyError, ValidationFailed
@@ -70,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("--enterprise", metavar="BIN", help="one enterprise (default: the whole region)")
     figures.add_argument("--district", metavar="KATO", help="one district: KATO code or name")
     figures.add_argument("--json", action="store_true", help="print the figures as JSON (null where no data)")
+
+    unlock = commands.add_parser("unlock", help="lift the lock that failed sign-ins put on an account")
+    unlock.add_argument("username")
 
     commands.add_parser("check", help="compare every summary table with a fresh count of the cases "
                                       "(exit 1 when one differs)")
@@ -255,7 +259,14 @@ def _rebuild_summaries(store: Store, args: argparse.Namespace, lang: str) -> int
     return 0
 
 
+def _unlock(store: Store, args: argparse.Namespace, lang: str) -> int:
+    unlock_user(store, SYSTEM, args.username)
+    print(t("cli.unlocked", lang, username=args.username))
+    return 0
+
+
 COMMANDS = {
+    "unlock": _unlock,
     "check": _check,
     "rebuild-summaries": _rebuild_summaries,
     "metrics": _metrics,

@@ -18,7 +18,7 @@ from safety.access.roles import Role, User
 from safety.checklists.assessments import checklist_version
 from safety.checklists.schema import load_checklists
 from safety.checklists.scoring import overall_score, score_rules
-from safety.db import Store, meta
+from safety.db import Store, meta, retry_conflicts
 from safety.db import actions as action_sql
 from safety.db import assessments as assessment_sql
 from safety.db import audit as audit_sql
@@ -158,6 +158,7 @@ def build_demo() -> tuple[list[EnterpriseInput], list[tuple[str, YearInput]]]:
     return enterprises, years
 
 
+@retry_conflicts
 def load_demo(store: Store) -> DemoReport:
     """Replace any earlier demo data with a fresh copy of the demo set; real records are left alone."""
     enterprises, years = build_demo()
@@ -352,6 +353,7 @@ def demo_credentials(store: Store) -> list[dict[str, str]]:
     return json.loads(stored) if stored else []
 
 
+@retry_conflicts
 def remove_demo(store: Store) -> None:
     """Delete every demo record and remember not to load the demo again."""
     with store.transaction() as cur:
@@ -373,6 +375,7 @@ def ensure_demo(store: Store) -> bool:
     return False
 
 
+@retry_conflicts
 def mark_initialised(store: Store) -> None:
     """Record that this database is meant to start empty, so the app never fills it with the demo."""
     with store.transaction() as cur:

@@ -96,6 +96,12 @@ class StoreError(SafetyError):
     default_key = "error.store"
 
 
+class StoreConflict(StoreError):
+    """Another writer changed the same rows at the same moment; the write can be tried again."""
+
+    default_key = "error.store_conflict"
+
+
 class StoreLocked(StoreError):
     """Another process holds the database file."""
 

@@ -1,4 +1,5 @@
-"""Sign-in and passwords: argon2 hashes only, the lock after five failures, idle expiry, first admin."""
+"""Sign-in and passwords: argon2 hashes only, the lock after five failures (and its unlocking), one answer for every
+refusal, idle expiry, first admin."""
 
 import datetime as dt
 
@@ -14,9 +15,9 @@ from safety.access.auth import (
     session_expired,
 )
 from safety.access.roles import SYSTEM, Role
-from safety.access.users import create_user, reset_password
+from safety.access.users import create_user, reset_password, unlock_user
 from safety.db import users as users_sql
-from safety.errors import Conflict, ValidationFailed
+from safety.errors import Conflict, PermissionDenied, ValidationFailed
 
 PASSWORD = "correct horse battery"
 T0 = dt.datetime(2026, 11, 25, 9, 0)
@@ -53,10 +54,11 @@ def test_sixth_attempt_is_refused_even_with_the_right_password(store, admin):
     for attempt in range(5):
         with pytest.raises(SignInFailed) as info:
             authenticate(store, "boss", f"wrong {attempt} password", T0 + dt.timedelta(seconds=attempt))
-    assert info.value.key == "auth.locked"
+    assert info.value.key == "auth.failed"  # the same answer as any refusal: no hint that the account is locked
+    assert _account(store, "boss")["locked_until"] == T0 + dt.timedelta(seconds=4, minutes=LOCK_MINUTES)
     with pytest.raises(SignInFailed) as locked:
         authenticate(store, "boss", PASSWORD, T0 + dt.timedelta(minutes=1))
-    assert locked.value.key == "auth.locked" and "in 15 min" in locked.value.render("en")  # 14 min 4 s, rounded up
+    assert locked.value.key == "auth.failed"
     assert authenticate(store, "boss", PASSWORD, T0 + dt.timedelta(minutes=LOCK_MINUTES, seconds=5)).username == "boss"
     assert store.query("SELECT count(*) FROM audit_log WHERE action = 'user.locked'") == [(1,)]
 
@@ -128,4 +130,37 @@ def test_disabled_account_cannot_sign_in(store, admin):
     update_user(store, admin, "leaver", {"full_name": "L", "role": "regional_manager", "active": False})
     with pytest.raises(SignInFailed) as info:
         authenticate(store, "leaver", otp, T0)
-    assert info.value.key == "auth.inactive"
+    assert info.value.key == "auth.failed"
+
+
+def test_an_unknown_name_a_wrong_password_a_lock_and_a_disabled_account_get_one_answer(store, admin):
+    from safety.access.users import update_user
+
+    create_user(store, admin, {"username": "leaver", "full_name": "L", "role": "regional_manager"})
+    otp = reset_password(store, admin, "leaver")
+    update_user(store, admin, "leaver", {"full_name": "L", "role": "regional_manager", "active": False})
+    answers = []
+    for username, password in (("nobody", PASSWORD), ("boss", "wrong password!"), ("leaver", otp)):
+        with pytest.raises(SignInFailed) as info:
+            authenticate(store, username, password, T0)
+        answers.append(info.value.render("en"))
+    for attempt in range(5):
+        with pytest.raises(SignInFailed):
+            authenticate(store, "boss", f"wrong {attempt} password", T0)
+    with pytest.raises(SignInFailed) as locked:
+        authenticate(store, "boss", PASSWORD, T0)
+    answers.append(locked.value.render("en"))
+    assert len(set(answers)) == 1
+
+
+def test_an_administrator_unlocks_an_account(store, admin):
+    for attempt in range(5):
+        with pytest.raises(SignInFailed):
+            authenticate(store, "boss", f"wrong {attempt} password", T0)
+    create_user(store, admin, {"username": "helper", "full_name": "H", "role": "regional_manager"})
+    with pytest.raises(PermissionDenied):
+        unlock_user(store, authenticate(store, "helper", reset_password(store, admin, "helper"), T0), "boss")
+    unlock_user(store, admin, "boss")
+    assert _account(store, "boss")["failed_attempts"] == 0
+    assert authenticate(store, "boss", PASSWORD, T0 + dt.timedelta(minutes=1)).username == "boss"
+    assert store.query("SELECT count(*) FROM audit_log WHERE action = 'user.unlock'") == [(1,)]

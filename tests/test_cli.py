@@ -1,11 +1,14 @@
 """The command line: same functions as the UI, errors on stderr with exit status 2 and no traceback."""
 
 import json
+import shutil
 import subprocess
 import sys
 
 import pytest
 
+from safety.access.auth import SignInFailed, authenticate
+from safety.db import Store
 from safety.identifiers import is_valid_bin
 from safety.register.geography import DISTRICTS_BY_KATO
 
@@ -185,3 +188,19 @@ def test_metrics_labels_are_in_the_catalogue():
     from safety.indicators.formulas import KEYS
 
     assert all("indicator." + key in catalogue() for key in (*KEYS, "yoy", "no_data"))
+
+
+def test_unlock_lifts_a_lock(demo_db_file, tmp_path):
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db_file, db)
+    with Store(db) as store:
+        for attempt in range(5):
+            with pytest.raises(SignInFailed):
+                authenticate(store, "demo.officer", f"wrong password {attempt}")
+    result = run("--db", str(db), "--lang", "en", "unlock", "demo.officer")
+    assert result.returncode == 0 and "demo.officer is unlocked" in result.stdout
+    with Store(db) as store:
+        assert store.query("SELECT failed_attempts, locked_until FROM users WHERE username = 'demo.officer'") == [
+            (0, None)]
+    missing = run("--db", str(db), "unlock", "nobody")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr

@@ -112,3 +112,25 @@ def test_migration_8_deadlines_skip_weekends_and_holidays(tmp_path):
         rows = upgraded.query("SELECT report_due, investigation_due, act_due FROM serious_accidents "
                               "WHERE occurred_on = DATE '2025-06-10'")
     assert rows == [(dt.date(2025, 6, 11), dt.date(2025, 6, 26), dt.date(2025, 6, 25))]
+
+
+def test_migration_9_merges_twin_drafts_into_one(tmp_path):
+    path = tmp_path / "step8.duckdb"
+    build_at(path, 8)
+    with Store(path, migrate=False) as old, old.transaction() as cur:
+        for started in ("2026-01-10 09:00", "2026-01-10 09:00:01"):  # two officers opened it at once
+            cur.execute("INSERT INTO assessments (enterprise_id, checklist_id, version, status, started_by, "
+                        f"started_at) VALUES (1, 'golden_rules', 1, 'draft', 'officer', TIMESTAMP '{started}')")
+        first, second = (r[0] for r in cur.execute("SELECT id FROM assessments WHERE status = 'draft' ORDER BY id")
+                         .fetchall())
+        cur.execute("INSERT INTO assessment_answers (assessment_id, item_id, rating, updated_at) VALUES "
+                    f"({first}, 'r1.1', 'red', TIMESTAMP '2026-01-10 09:05'), "
+                    f"({second}, 'r1.1', 'green', TIMESTAMP '2026-01-10 09:07'), "
+                    f"({second}, 'r2.1', 'yellow', TIMESTAMP '2026-01-10 09:06')")
+    with Store(path) as upgraded:
+        drafts = upgraded.query("SELECT id, draft_key FROM assessments WHERE status = 'draft'")
+        assert drafts == [(first, "1:golden_rules")]
+        answers = upgraded.query("SELECT item_id, rating FROM assessment_answers WHERE assessment_id = ? ORDER BY 1",
+                                 [first])
+        assert answers == [("r1.1", "green"), ("r2.1", "yellow")]  # the latest answer of each item is kept
+        assert upgraded.query("SELECT count(*) FROM assessment_answers WHERE assessment_id = ?", [second]) == [(0,)]

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from safety.access.roles import Role, User
-from safety.db import Store
+from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
 from safety.db import users as sql
 from safety.errors import Conflict, PermissionDenied, ValidationFailed
@@ -81,30 +81,36 @@ def user_from_row(row: dict[str, Any]) -> User:
     )
 
 
+@retry_conflicts
 def authenticate(store: Store, username: str, password: str, at: dt.datetime | None = None) -> User:
-    """Check a username and password; five failures in a row lock the account for 15 minutes."""
+    """Check a username and password. Every refusal gives the same answer (an unknown name, a wrong password, a
+    locked or a disabled account); five failures in a row lock the account for 15 minutes."""
     at = at or now()
-    with store.transaction() as cur:
+    with store.cursor() as cur:
         row = sql.by_username(cur, (username or "").strip())
-        if row is None:
-            _hasher.hash(password or "x")  # spend the same time as for a real account
+    if row is None:
+        _hasher.hash(password or "x")  # spend the same time as for a real account
+        raise SignInFailed()
+    right = _verify(row["password_hash"], password or "")  # the slow part, outside the write lock
+    with store.transaction() as cur:
+        fresh = sql.by_id(cur, row["id"])  # as it stands now that this is the only writer
+        if fresh is None:
             raise SignInFailed()
-        if row["locked_until"] is not None and row["locked_until"] > at:
-            minutes = max(1, int((row["locked_until"] - at).total_seconds() // 60) + 1)
-            raise SignInFailed("auth.locked", minutes=minutes)
-        if _verify(row["password_hash"], password or ""):
-            if not row["active"]:
-                raise SignInFailed("auth.inactive")
-            sql.record_success(cur, row["id"], at)
-            return user_from_row(row)
-        attempts = row["failed_attempts"] + 1
-        locked = at + dt.timedelta(minutes=LOCK_MINUTES) if attempts >= MAX_FAILURES else None
-        sql.record_failure(cur, row["id"], 0 if locked else attempts, locked)
-        if locked:
-            audit_sql.write(cur, [audit_sql.entry(user_from_row(row), "user.locked", "user", row["id"],
-                                                  row["enterprise_id"], after={"locked_until": locked})])
-        failure = SignInFailed("auth.locked", minutes=LOCK_MINUTES) if locked else SignInFailed()
-    raise failure  # raised after the commit, so the count of failures is kept
+        if fresh["password_hash"] != row["password_hash"]:  # reset meanwhile: check against the new one
+            right = _verify(fresh["password_hash"], password or "")
+        locked = fresh["locked_until"] is not None and fresh["locked_until"] > at
+        if right and not locked and fresh["active"]:
+            sql.record_success(cur, fresh["id"], at)
+            return user_from_row(fresh)
+        if not right:
+            attempts = sql.add_failure(cur, fresh["id"])
+            if attempts >= MAX_FAILURES and not locked:
+                until = at + dt.timedelta(minutes=LOCK_MINUTES)
+                sql.lock(cur, fresh["id"], until)
+                audit_sql.write(cur, [audit_sql.entry(user_from_row(fresh), "user.locked", "user", fresh["id"],
+                                                      fresh["enterprise_id"], after={"locked_until": until,
+                                                                                     "failed_attempts": attempts})])
+    raise SignInFailed()  # raised after the commit, so the count of failures is kept
 
 
 def current_user(store: Store, user_id: int) -> User | None:
@@ -121,16 +127,21 @@ def user_for_email(store: Store, email: str) -> User | None:
     return user_from_row(row) if row else None
 
 
+@retry_conflicts
 def change_password(store: Store, user: User, old_password: str, new_password: str) -> None:
     """Let a user change their own password, proving the old one."""
-    with store.transaction() as cur:
+    with store.cursor() as cur:
         row = sql.by_id(cur, user.id) if user.id is not None else None
-        if row is None or not _verify(row["password_hash"], old_password or ""):
+    if row is None or not _verify(row["password_hash"], old_password or ""):
+        raise ValidationFailed(problems=[_Problem("password.wrong_old", field="old_password")])
+    if old_password == new_password:
+        raise ValidationFailed(problems=[_Problem("password.same", field="new_password")])
+    check_password_policy(new_password, "new_password")
+    hashed = _hasher.hash(new_password)  # the slow parts, outside the write lock
+    with store.transaction() as cur:
+        if sql.by_id(cur, row["id"])["password_hash"] != row["password_hash"]:  # changed meanwhile
             raise ValidationFailed(problems=[_Problem("password.wrong_old", field="old_password")])
-        if old_password == new_password:
-            raise ValidationFailed(problems=[_Problem("password.same", field="new_password")])
-        check_password_policy(new_password, "new_password")
-        sql.set_password(cur, row["id"], _hasher.hash(new_password), must_change=False)
+        sql.set_password(cur, row["id"], hashed, must_change=False)
         audit_sql.write(cur, [audit_sql.entry(user, "user.password_changed", "user", row["id"], row["enterprise_id"])])
 
 
@@ -140,6 +151,7 @@ def has_users(store: Store) -> bool:
         return sql.count(cur) > 0
 
 
+@retry_conflicts
 def create_admin(store: Store, username: str, password: str, full_name: str, *, first_only: bool = True) -> User:
     """Create an administrator with a chosen password: the app's first-start form (first_only) or the CLI."""
     username = (username or "").strip()
@@ -152,13 +164,14 @@ def create_admin(store: Store, username: str, password: str, full_name: str, *, 
         problems.append(_Problem("password.too_short", {"min": MIN_PASSWORD_LENGTH}, field="password"))
     if problems:
         raise ValidationFailed(problems=problems)
+    hashed = _hasher.hash(password)  # the slow part, outside the write lock
     with store.transaction() as cur:
         if first_only and sql.count(cur) > 0:
             raise Conflict("auth.admin_exists")
         if sql.by_username(cur, username) is not None:
             raise Conflict("user.duplicate", username=username)
         record = {"username": username, "full_name": full_name.strip(), "role": Role.ADMIN.value,
-                  "password_hash": _hasher.hash(password)}
+                  "password_hash": hashed}
         user_id = sql.insert(cur, record)
         admin = user_from_row(sql.by_id(cur, user_id))
         audit_sql.write(cur, [audit_sql.entry(admin, "user.create", "user", user_id, None,

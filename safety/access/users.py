@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from safety.access.auth import hash_password, one_time_password, user_from_row
 from safety.access.roles import Role, User, require
-from safety.db import Store
+from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.db import users as sql
@@ -75,15 +75,17 @@ def list_users(store: Store, actor: User) -> list[dict[str, Any]]:
     return [{k: r[k] for k in keep} for r in rows]
 
 
+@retry_conflicts
 def create_user(store: Store, actor: User, data: Mapping[str, Any]) -> tuple[User, str]:
     """Create an account with a one-time password (returned once) that must be changed at first sign-in."""
     require(actor, "users.manage")
     checked = validate(UserInput, data)
     password = one_time_password()
+    hashed = hash_password(password)  # the slow part, outside the write lock
     with store.transaction() as cur:
         if sql.by_username(cur, checked.username) is not None:
             raise Conflict("user.duplicate", username=checked.username)
-        record = _record(cur, checked) | {"password_hash": hash_password(password), "must_change_password": True}
+        record = _record(cur, checked) | {"password_hash": hashed, "must_change_password": True}
         user_id = sql.insert(cur, record)
         row = sql.by_id(cur, user_id)
         audit_sql.write(cur, [audit_sql.entry(actor, "user.create", "user", user_id, row["enterprise_id"],
@@ -91,6 +93,7 @@ def create_user(store: Store, actor: User, data: Mapping[str, Any]) -> tuple[Use
         return user_from_row(row), password
 
 
+@retry_conflicts
 def update_user(store: Store, actor: User, username: str, data: Mapping[str, Any]) -> User:
     """Change an account's name, e-mail, role, enterprise or active flag (not the username)."""
     require(actor, "users.manage")
@@ -108,14 +111,30 @@ def update_user(store: Store, actor: User, username: str, data: Mapping[str, Any
         return user_from_row(new)
 
 
+@retry_conflicts
 def reset_password(store: Store, actor: User, username: str) -> str:
     """Give an account a new one-time password (returned once); it also lifts a lock."""
     require(actor, "users.manage")
     password = one_time_password()
+    hashed = hash_password(password)  # the slow part, outside the write lock
     with store.transaction() as cur:
         row = sql.by_username(cur, username)
         if row is None:
             raise NotFound("user.not_found", username=username)
-        sql.set_password(cur, row["id"], hash_password(password), must_change=True)
+        sql.set_password(cur, row["id"], hashed, must_change=True)
         audit_sql.write(cur, [audit_sql.entry(actor, "user.password_reset", "user", row["id"], row["enterprise_id"])])
     return password
+
+
+@retry_conflicts
+def unlock_user(store: Store, actor: User, username: str) -> None:
+    """Lift the lock that failed sign-ins put on an account, and forget those failures."""
+    require(actor, "users.manage")
+    with store.transaction() as cur:
+        row = sql.by_username(cur, username)
+        if row is None:
+            raise NotFound("user.not_found", username=username)
+        sql.unlock(cur, row["id"])
+        audit_sql.write(cur, [audit_sql.entry(actor, "user.unlock", "user", row["id"], row["enterprise_id"],
+                                              before={"failed_attempts": row["failed_attempts"],
+                                                      "locked_until": row["locked_until"]})])

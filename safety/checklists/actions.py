@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from safety.access.roles import User, enterprise_scope, require
 from safety.access.scope import enterprise_row, owned_row
-from safety.db import Store
+from safety.db import Store, retry_conflicts
 from safety.db import actions as sql
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
@@ -96,6 +96,7 @@ def list_actions(store: Store, user: User, *, bin_: str | None = None, rule_id: 
     return [r | {"overdue": is_overdue(r, today)} for r in rows]
 
 
+@retry_conflicts
 def create_action(store: Store, user: User, bin_: str, data: Mapping[str, Any], *,
                   incident_id: int | None = None) -> dict[str, Any]:
     """Create an action by hand (or from an incident of the same enterprise) for the user's enterprise."""
@@ -114,6 +115,7 @@ def create_action(store: Store, user: User, bin_: str, data: Mapping[str, Any], 
         return row
 
 
+@retry_conflicts
 def update_action(store: Store, user: User, action_id: int, data: Mapping[str, Any]) -> dict[str, Any]:
     """Edit an action: its text, owner, due date, priority and state (with date or reason)."""
     with store.transaction() as cur:
@@ -127,6 +129,7 @@ def update_action(store: Store, user: User, action_id: int, data: Mapping[str, A
         return new
 
 
+@retry_conflicts
 def confirm_action(store: Store, user: User, action_id: int) -> dict[str, Any]:
     """Confirm a proposed action (safety officer or enterprise manager): it becomes open."""
     with store.transaction() as cur:

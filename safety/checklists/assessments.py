@@ -11,7 +11,7 @@ from safety.access.roles import User
 from safety.access.scope import enterprise_row, owned_row
 from safety.checklists.schema import Checklist, from_snapshot, load_checklists, snapshot
 from safety.checklists.scoring import RuleScore, overall_score, score_rules
-from safety.db import Store
+from safety.db import Store, retry_conflicts
 from safety.db import actions as action_sql
 from safety.db import assessments as sql
 from safety.db import audit as audit_sql
@@ -74,6 +74,7 @@ def _load(cur: Any, row: dict[str, Any]) -> Assessment:
     )
 
 
+@retry_conflicts
 def open_draft(store: Store, user: User, bin_: str, checklist_id: str) -> Assessment:
     """Return the enterprise's draft for the checklist, starting one (on the current version) when none is open."""
     checklist = load_checklists().get(checklist_id)
@@ -110,6 +111,7 @@ def _draft_row(cur: Any, user: User, assessment_id: int) -> dict[str, Any]:
     return row
 
 
+@retry_conflicts
 def save_answer(store: Store, user: User, assessment_id: int, item_id: str, *, rating: str | None = None,
                 comment: str | None = None, evidence: str | None = None, na_reason: str | None = None) -> None:
     """Save one item's answer into a draft (the page calls this on every change, so nothing is lost)."""
@@ -137,6 +139,7 @@ class ProposedAction:
     due_on: dt.date
 
 
+@retry_conflicts
 def submit_assessment(store: Store, user: User, assessment_id: int, lang: str = "ru",
                       today: dt.date | None = None) -> list[ProposedAction]:
     """Check every item is rated (N/A with a reason), score it, make it read-only and propose actions."""

@@ -1,5 +1,5 @@
 """Database access: the Store (connection, cursors, transactions), migrations and all SQL."""
 
-from safety.db.store import Store, default_db_path, open_store
+from safety.db.store import Store, default_db_path, open_store, retry_conflicts
 
-__all__ = ["Store", "default_db_path", "open_store"]
+__all__ = ["Store", "default_db_path", "open_store", "retry_conflicts"]

@@ -25,11 +25,15 @@ def freeze_version(cur: Cursor, checklist_id: str, version: int, content_hash: s
                 [checklist_id, version, content_hash, definition])
 
 
+def _draft_key(enterprise_id: int, checklist_id: str) -> str:
+    """The key that lets an enterprise hold one open draft per checklist (a unique index, migration 9)."""
+    return f"{enterprise_id}:{checklist_id}"
+
+
 def draft_for(cur: Cursor, enterprise_id: int, checklist_id: str) -> dict[str, Any] | None:
     """Return the open draft of an enterprise for a checklist, or None."""
     rows = fetch_dicts(cur.execute(
-        f"SELECT {COLUMNS} FROM assessments WHERE enterprise_id = ? AND checklist_id = ? AND status = 'draft'",
-        [enterprise_id, checklist_id]))
+        f"SELECT {COLUMNS} FROM assessments WHERE draft_key = ?", [_draft_key(enterprise_id, checklist_id)]))
     return rows[0] if rows else None
 
 
@@ -37,10 +41,12 @@ def insert(cur: Cursor, record: dict[str, Any]) -> int:
     """Create an assessment (a draft, or a submitted one for the demo) and return its id."""
     row = cur.execute(
         "INSERT INTO assessments (enterprise_id, checklist_id, version, status, started_by, started_at, "
-        "submitted_by, submitted_at, assessed_on, overall_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "submitted_by, submitted_at, assessed_on, overall_score, draft_key) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [record["enterprise_id"], record["checklist_id"], record["version"], record["status"], record["started_by"],
          record.get("started_at") or dt.datetime.now(dt.UTC).replace(tzinfo=None), record.get("submitted_by"),
-         record.get("submitted_at"), record.get("assessed_on"), record.get("overall_score")],
+         record.get("submitted_at"), record.get("assessed_on"), record.get("overall_score"),
+         _draft_key(record["enterprise_id"], record["checklist_id"]) if record["status"] == "draft" else None],
     ).fetchone()
     return int(row[0])
 
@@ -85,7 +91,7 @@ def submit(cur: Cursor, assessment_id: int, by: str, at: dt.datetime, on: dt.dat
     """Mark an assessment submitted with its scores."""
     cur.execute(
         "UPDATE assessments SET status = 'submitted', submitted_by = ?, submitted_at = ?, assessed_on = ?, "
-        "overall_score = ? WHERE id = ?", [by, at, on, overall, assessment_id])
+        "overall_score = ?, draft_key = NULL WHERE id = ?", [by, at, on, overall, assessment_id])
     cur.executemany(
         "INSERT INTO assessment_rule_scores (assessment_id, rule_id, score, status) VALUES (?, ?, ?, ?)",
         [[assessment_id, rule_id, score, status] for rule_id, score, status in rule_scores],

@@ -1,23 +1,35 @@
-"""The Store: owns the one DuckDB connection, hands out a cursor per call, wraps writes in transactions."""
+"""The Store: owns the one DuckDB connection, hands out a cursor per call, wraps writes in transactions.
+
+The write discipline lives here, in one place. Write transactions from every session of the process run one at a
+time (a lock, as datasette's single write thread); reads run alongside them. A conflict the database still reports
+becomes `StoreConflict`, and `retry_conflicts` runs a whole write again, a bounded number of times, before the
+error reaches the user. A store on another engine keeps its own discipline behind the same two names.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-from collections.abc import Iterator, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import duckdb
 
 from safety.db.cursors import Cursor, fetch_dicts
 from safety.db.migrations import migrate as run_migrations
-from safety.errors import SafetyError, StoreError, StoreLocked
+from safety.errors import SafetyError, StoreConflict, StoreError, StoreLocked
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "vision_zero.duckdb"
 ENV_DB_PATH = "VZ_DB_PATH"
+CONFLICT_RETRIES = 3  # further attempts of a write the database refused for a conflict
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def default_db_path() -> Path:
@@ -29,6 +41,8 @@ def default_db_path() -> Path:
 def translate_error(exc: duckdb.Error, path: str) -> SafetyError:
     """Turn a DuckDB error into the library's own error, with a message a user can act on."""
     text = str(exc)
+    if isinstance(exc, duckdb.TransactionException) and "conflict" in text.lower():
+        return StoreConflict(path=path, detail=text.splitlines()[0][:300])
     if isinstance(exc, duckdb.IOException) and ("lock" in text.lower()):
         pid = re.search(r"PID (\d+)", text)
         return StoreLocked(path=path, pid=pid.group(1) if pid else "?")
@@ -40,6 +54,7 @@ class Store:
 
     def __init__(self, path: str | Path, *, migrate: bool = True):
         self.path = str(path)
+        self._writer = threading.RLock()  # one write transaction at a time in this process
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -66,8 +81,8 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Cursor]:
-        """Yield a cursor inside BEGIN … COMMIT; any exception rolls everything back."""
-        with self.cursor() as cur:
+        """Yield a cursor inside BEGIN … COMMIT, one writer at a time; any exception rolls everything back."""
+        with self._writer, self.cursor() as cur:
             cur.begin()
             try:
                 yield cur
@@ -95,6 +110,22 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def retry_conflicts(write: Callable[P, T]) -> Callable[P, T]:
+    """Run a write function again when the database refused it for a conflict with another writer (at most
+    CONFLICT_RETRIES more times, after a short growing pause); the last refusal reaches the caller."""
+
+    @functools.wraps(write)
+    def attempt(*args: P.args, **kwargs: P.kwargs) -> T:
+        for retry in range(CONFLICT_RETRIES):
+            try:
+                return write(*args, **kwargs)
+            except StoreConflict:
+                time.sleep(0.01 * 2**retry)
+        return write(*args, **kwargs)
+
+    return attempt
 
 
 def open_store(path: str | Path | None = None) -> Store:

@@ -73,11 +73,20 @@ def set_password(cur: Cursor, user_id: int, password_hash: str, must_change: boo
     )
 
 
-def record_failure(cur: Cursor, user_id: int, attempts: int, locked_until: dt.datetime | None) -> None:
-    """Store the count of failed sign-ins in a row, and the lock when the limit is reached."""
-    cur.execute(
-        "UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?", [attempts, locked_until, user_id]
-    )
+def add_failure(cur: Cursor, user_id: int) -> int:
+    """Count one more failed sign-in in a row; return the new count."""
+    return int(cur.execute("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ? "
+                           "RETURNING failed_attempts", [user_id]).fetchall()[0][0])
+
+
+def lock(cur: Cursor, user_id: int, until: dt.datetime) -> None:
+    """Refuse every sign-in of an account until the given time."""
+    cur.execute("UPDATE users SET locked_until = ? WHERE id = ?", [until, user_id])
+
+
+def unlock(cur: Cursor, user_id: int) -> None:
+    """Lift an account's lock and forget its failed sign-ins."""
+    cur.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?", [user_id])
 
 
 def record_success(cur: Cursor, user_id: int, at: dt.datetime) -> None:

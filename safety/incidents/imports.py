@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from safety.access.roles import User, enterprise_scope, require
 from safety.access.scope import enterprise_row, owned_row
-from safety.db import Store
+from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.db import incidents as sql
@@ -251,6 +251,7 @@ def decide_date_order(values: list[Any], preferred: str = "auto") -> tuple[str, 
     return "dmy", not day_first  # both (inconsistent) or neither: day first, as in Kazakhstan
 
 
+@retry_conflicts
 def import_incidents(
     store: Store, user: User, data: bytes, filename: str, bin_: str, *,
     profile: MappingProfile | None = None, sheet: str | int | None = None, dry_run: bool = False,
@@ -489,6 +490,7 @@ def list_imports(store: Store, user: User, bin_: str | None = None) -> list[dict
         return sql.imports(cur, enterprise_id)
 
 
+@retry_conflicts
 def undo_import(store: Store, user: User, import_id: int) -> int:
     """Remove every case an import wrote (audited); return how many were removed."""
     with writing_cases(store) as writes:
@@ -518,6 +520,7 @@ def import_report(result: ImportResult, lang: str) -> dict[str, Any]:
     }
 
 
+@retry_conflicts
 def save_mapping_profile(store: Store, user: User, bin_: str, profile: MappingProfile) -> None:
     """Save a mapping under its name for the enterprise (replacing one of the same name)."""
     with store.transaction() as cur:

@@ -8,7 +8,7 @@ from typing import Any
 
 from safety.access.roles import User, enterprise_scope, require
 from safety.access.scope import enterprise_row, owned_row
-from safety.db import Store
+from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
 from safety.db import incidents as sql
 from safety.errors import Problem, ValidationFailed
@@ -19,6 +19,7 @@ from safety.incidents.model import FIELDS, IncidentInput
 from safety.incidents.summaries import writing_cases
 
 
+@retry_conflicts
 def add_incident(store: Store, user: User, bin_: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """Log one case by hand (the enterprise's safety officer), with the same checks as an import."""
     record = validate(IncidentInput, data).model_dump()
@@ -33,6 +34,7 @@ def add_incident(store: Store, user: User, bin_: str, data: Mapping[str, Any]) -
         return sql.by_id(cur, incident_id)
 
 
+@retry_conflicts
 def update_incident(store: Store, user: User, incident_id: int, data: Mapping[str, Any]) -> dict[str, Any]:
     """Edit a case of the officer's own enterprise."""
     with writing_cases(store) as writes:
@@ -47,6 +49,7 @@ def update_incident(store: Store, user: User, incident_id: int, data: Mapping[st
         return sql.by_id(cur, incident_id)
 
 
+@retry_conflicts
 def delete_incident(store: Store, user: User, incident_id: int) -> None:
     """Delete a case of the officer's own enterprise."""
     with writing_cases(store) as writes:
@@ -101,6 +104,7 @@ def investigations(store: Store, user: User, *, bin_: str | None = None,
     return sorted(found, key=lambda a: a["occurred_on"], reverse=True)
 
 
+@retry_conflicts
 def set_investigation_dates(store: Store, user: User, incident_id: int, dates: Mapping[str, Any],
                             today: dt.date | None = None) -> None:
     """Record the investigation dates of an accident (on every case of it), checking their order."""

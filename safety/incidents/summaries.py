@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from safety.access.roles import User, require
-from safety.db import Store, summaries
+from safety.db import Store, retry_conflicts, summaries
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.db.cursors import Cursor
@@ -37,6 +37,7 @@ def check_summaries(store: Store, user: User) -> list[dict[str, Any]]:
         return _with_bins(cur, summaries.differences(cur, deadlines))
 
 
+@retry_conflicts
 def rebuild_summaries(store: Store, user: User) -> list[dict[str, Any]]:
     """Recount every summary from the cases in one transaction; return the differences it mended."""
     require(user, "database.maintain")

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from safety.access.roles import User, enterprise_scope, require
 from safety.access.scope import enterprise_row
-from safety.db import Store
+from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
 from safety.db import enterprises as sql
 from safety.errors import Conflict, NotFound, Problem, ValidationFailed
@@ -206,6 +206,7 @@ def register_rows(
     ]
 
 
+@retry_conflicts
 def add_enterprise(store: Store, user: User, data: Mapping[str, Any]) -> Enterprise:
     """Validate and add an enterprise (admins only); a BIN already in the register is a Conflict."""
     require(user, "register.write")
@@ -220,6 +221,7 @@ def add_enterprise(store: Store, user: User, data: Mapping[str, Any]) -> Enterpr
         return _enterprise(row)
 
 
+@retry_conflicts
 def update_enterprise(store: Store, user: User, bin_: str, data: Mapping[str, Any]) -> Enterprise:
     """Validate and save changes to an enterprise (admins only); its BIN cannot change."""
     require(user, "register.write")
@@ -235,6 +237,7 @@ def update_enterprise(store: Store, user: User, bin_: str, data: Mapping[str, An
         return _enterprise(new)
 
 
+@retry_conflicts
 def set_enterprise_active(store: Store, user: User, bin_: str, active: bool) -> Enterprise:
     """Deactivate (or reactivate) an enterprise (admins only); its data stays."""
     require(user, "register.write")
@@ -247,6 +250,7 @@ def set_enterprise_active(store: Store, user: User, bin_: str, active: bool) -> 
         return _enterprise(sql.by_id(cur, old["id"]))
 
 
+@retry_conflicts
 def delete_enterprise(store: Store, user: User, bin_: str) -> None:
     """Delete an enterprise that has no data at all (admins only); one with data can only be deactivated."""
     require(user, "register.write")
@@ -274,6 +278,7 @@ def enterprise_years(store: Store, user: User, bin_: str | None = None) -> list[
         ]
 
 
+@retry_conflicts
 def save_years(store: Store, user: User, bin_: str, rows: Iterable[Mapping[str, Any]]) -> list[YearRow]:
     """Replace an enterprise's yearly table (admins only), every row validated before anything is written."""
     require(user, "register.write")

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from pydantic import ValidationError
 
 from safety.access.roles import User, require
-from safety.db import Store
+from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
 from safety.db import enterprises as sql
 from safety.errors import FileUnreadable, Problem, ValidationFailed
@@ -106,6 +106,7 @@ class RegisterImport:
     activity: dict[str, bool] = field(default_factory=dict)
 
 
+@retry_conflicts
 def import_register(
     store: Store, user: User, data: bytes, filename: str, *, dry_run: bool = False
 ) -> RegisterImport:

@@ -23,6 +23,7 @@ from safety.db.migrations import (
     m06_fingerprints,
     m07_case_counts,
     m08_serious_accidents,
+    m09_one_draft,
 )
 from safety.db.migrations.step import Migration
 from safety.errors import SchemaTooNew
@@ -32,7 +33,7 @@ __all__ = ["LATEST", "MIGRATIONS", "Migration", "applied_version", "migrate"]
 MIGRATIONS: tuple[Migration, ...] = tuple(
     module.MIGRATION
     for module in (m01_register, m02_headcount, m03_users_audit, m04_assessments, m05_incidents,
-                   m06_fingerprints, m07_case_counts, m08_serious_accidents)
+                   m06_fingerprints, m07_case_counts, m08_serious_accidents, m09_one_draft)
 )
 LATEST = MIGRATIONS[-1].number
 
