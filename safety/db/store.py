@@ -22,6 +22,7 @@ import duckdb
 
 from safety.db.cursors import Cursor, fetch_dicts
 from safety.db.migrations import migrate as run_migrations
+from safety.db.results import SharedResults
 from safety.errors import SafetyError, StoreConflict, StoreError, StoreLocked
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +56,8 @@ class Store:
     def __init__(self, path: str | Path, *, migrate: bool = True):
         self.path = str(path)
         self._writer = threading.RLock()  # one write transaction at a time in this process
+        self.data_version = 0  # advanced by every committed write; shared results are keyed on it
+        self.results = SharedResults()
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -90,6 +93,7 @@ class Store:
                 cur.rollback()
                 raise
             cur.commit()
+            self.data_version += 1
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         """Run one parameterised read and return all rows as tuples."""

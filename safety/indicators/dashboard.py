@@ -22,6 +22,7 @@ from safety.checklists.scoring import GREEN_FROM, YELLOW_FROM
 from safety.db import Store
 from safety.db import indicators as sql
 from safety.db import scores as score_sql
+from safety.db.results import shared
 from safety.i18n import t
 from safety.indicators.formulas import Scope, by_group, by_groups, change_pct, yearly
 from safety.register.geography import DISTRICTS_BY_KATO, division_name
@@ -46,6 +47,7 @@ class Tile:
     previous_as_of: dt.date | None = None
 
 
+@shared(ignore=("yearly_rows",))
 def tiles(store: Store, scope: Scope, year: int, today: dt.date | None = None, *,
           yearly_rows: list[dict[str, Any]] | None = None) -> list[Tile]:
     """The KPI tiles for `year` against the year before. The score and the overdue figures are those of one day:
@@ -91,6 +93,7 @@ def overdue_investigations(store: Store, scope: Scope, *days: dt.date) -> list[i
         return sql.overdue_investigations(cur, list(days), **scope.params())
 
 
+@shared()
 def monthly(store: Store, scope: Scope, first_year: int, last_year: int, lang: str) -> list[dict[str, Any]]:
     """Cases per month by kind and severity, with labels in the language (the stacked bars)."""
     with store.cursor() as cur:
@@ -100,6 +103,7 @@ def monthly(store: Store, scope: Scope, first_year: int, last_year: int, lang: s
                                                      if r["severity"] else "")} for r in rows]
 
 
+@shared(ignore=("months",))
 def rolling_kch(store: Store, scope: Scope, first_year: int, last_year: int, today: dt.date | None = None, *,
                 months: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Кч over the 12 months ending with each month: injured (of the scope's kinds) in those months × 1000 / the
@@ -142,6 +146,7 @@ def groups(store: Store, scope: Scope, group: str, year: int, lang: str) -> list
     return _named(by_group(store, scope, group, year), group, names, lang)
 
 
+@shared()
 def splits(store: Store, scope: Scope, year: int, lang: str,
            groupings: tuple[str, ...] = ("district", "division")) -> dict[str, list[dict[str, Any]]]:
     """`groups` for several groupings from one query: the dashboard's districts and industries side by side."""
@@ -187,6 +192,9 @@ class League:
     def __len__(self) -> int:
         return self.table.num_rows
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> League:
+        return self  # frozen, over an Arrow table that never changes: a shared result needs no copy
+
     def rows(self, limit: int | None = None) -> list[dict[str, Any]]:
         """The first `limit` enterprises (all by default) as the page and the workbook show them: rank, BIN, name,
         district and industry in the language, injured, killed, headcount, Кч, Кт, Кч of the year before, its change
@@ -205,6 +213,7 @@ class League:
         return found
 
 
+@shared()
 def league(store: Store, scope: Scope, year: int, lang: str, years: int = 5) -> League:
     """The league of `year` with a Кч trend over `years` years (the sparkline), from one query
     (`safety.db.indicators.league`); each enterprise's figures are those
@@ -222,6 +231,7 @@ def band(score: float | None) -> str:
     return "green" if score >= GREEN_FROM else "yellow" if score >= YELLOW_FROM else "red"
 
 
+@shared()
 def heatmap(store: Store, scope: Scope, lang: str, limit: int = HEATMAP_ENTERPRISES) -> list[dict[str, Any]]:
     """The latest score per golden rule, with its traffic-light band, of the `limit` enterprises whose latest
     overall score is lowest (the ones to act on first), lowest first; rules in order within each.

@@ -14,6 +14,7 @@ from safety.access.roles import User, enterprise_scope, require
 from safety.db import Store
 from safety.db import enterprises as enterprise_sql
 from safety.db import indicators as sql
+from safety.db.results import shared
 from safety.errors import ValidationFailed
 from safety.identifiers import normalise_bin
 from safety.incidents.model import KINDS
@@ -69,6 +70,7 @@ def change_pct(now: float | None, before: float | None) -> float | None:
     return (now - before) / before * 100
 
 
+@shared()
 def yearly(store: Store, scope: Scope, first_year: int, last_year: int) -> list[dict[str, Any]]:
     """The indicators of the scope for each year, with the change of Кч and Кт against the year before.
 
