@@ -237,8 +237,8 @@ def _metrics(store: Store, args: argparse.Namespace, lang: str) -> int:
                      ("+" if change is not None and change > 0 else "") + format_percent(change, lang)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     print(t("cli.metrics.title", lang, year=figures["year"], scope=where))
-    for label, now, then, change in rows:
-        print(f"{label:<{widths[0]}}  {now:>{widths[1]}}  {then:>{widths[2]}}  {change:>{widths[3]}}")
+    for label, this_year, last_year, shift in rows:
+        print(f"{label:<{widths[0]}}  {this_year:>{widths[1]}}  {last_year:>{widths[2]}}  {shift:>{widths[3]}}")
     print(f"– {t('indicator.no_data', lang)}")
     return 0
 

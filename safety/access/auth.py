@@ -14,6 +14,7 @@ from safety.access.roles import Role, User
 from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
 from safety.db import users as sql
+from safety.db.cursors import present
 from safety.errors import Conflict, PermissionDenied, ValidationFailed
 from safety.errors import Problem as _Problem
 
@@ -139,7 +140,7 @@ def change_password(store: Store, user: User, old_password: str, new_password: s
     check_password_policy(new_password, "new_password")
     hashed = _hasher.hash(new_password)  # the slow parts, outside the write lock
     with store.transaction() as cur:
-        if sql.by_id(cur, row["id"])["password_hash"] != row["password_hash"]:  # changed meanwhile
+        if present(sql.by_id(cur, row["id"]))["password_hash"] != row["password_hash"]:  # changed meanwhile
             raise ValidationFailed(problems=[_Problem("password.wrong_old", field="old_password")])
         sql.set_password(cur, row["id"], hashed, must_change=False)
         audit_sql.write(cur, [audit_sql.entry(user, "user.password_changed", "user", row["id"], row["enterprise_id"])])
@@ -173,7 +174,7 @@ def create_admin(store: Store, username: str, password: str, full_name: str, *, 
         record = {"username": username, "full_name": full_name.strip(), "role": Role.ADMIN.value,
                   "password_hash": hashed}
         user_id = sql.insert(cur, record)
-        admin = user_from_row(sql.by_id(cur, user_id))
+        admin = user_from_row(present(sql.by_id(cur, user_id)))
         audit_sql.write(cur, [audit_sql.entry(admin, "user.create", "user", user_id, None,
                                               after={"username": username, "role": "admin"})])
         return admin

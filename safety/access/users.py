@@ -14,6 +14,7 @@ from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.db import users as sql
+from safety.db.cursors import present
 from safety.errors import Conflict, NotFound
 from safety.files.validation import OptionalEmail, OptionalText, custom, validate
 from safety.identifiers import normalise_bin
@@ -87,7 +88,7 @@ def create_user(store: Store, actor: User, data: Mapping[str, Any]) -> tuple[Use
             raise Conflict("user.duplicate", username=checked.username)
         record = _record(cur, checked) | {"password_hash": hashed, "must_change_password": True}
         user_id = sql.insert(cur, record)
-        row = sql.by_id(cur, user_id)
+        row = present(sql.by_id(cur, user_id))
         audit_sql.write(cur, [audit_sql.entry(actor, "user.create", "user", user_id, row["enterprise_id"],
                                               after=_public(row))])
         return user_from_row(row), password
@@ -105,7 +106,7 @@ def update_user(store: Store, actor: User, username: str, data: Mapping[str, Any
         if old["id"] == actor.id and (checked.role != Role.ADMIN or not checked.active):
             raise Conflict("user.not_yourself")
         sql.update_profile(cur, old["id"], _record(cur, checked))
-        new = sql.by_id(cur, old["id"])
+        new = present(sql.by_id(cur, old["id"]))
         audit_sql.write(cur, [audit_sql.entry(actor, "user.update", "user", old["id"], new["enterprise_id"],
                                               before=_public(old), after=_public(new))])
         return user_from_row(new)

@@ -15,6 +15,7 @@ from safety.db import actions as sql
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.db import incidents as incident_sql
+from safety.db.cursors import present
 from safety.errors import Conflict
 from safety.files.validation import OptionalText, custom, validate
 from safety.identifiers import normalise_bin
@@ -109,7 +110,7 @@ def create_action(store: Store, user: User, bin_: str, data: Mapping[str, Any], 
                 raise Conflict("action.incident_elsewhere", id=incident_id, bin=enterprise["bin"])
         action_id = sql.insert(cur, checked | {"enterprise_id": enterprise["id"], "incident_id": incident_id,
                                                "created_by": user.username})
-        row = sql.by_id(cur, action_id)
+        row = present(sql.by_id(cur, action_id))
         audit_sql.write(cur, [audit_sql.entry(user, "action.create", "action", action_id, enterprise["id"],
                                               after=_view(row))])
         return row
@@ -123,7 +124,7 @@ def update_action(store: Store, user: User, action_id: int, data: Mapping[str, A
         checked = validate(ActionInput, {k: old[k] for k in sql.EDITABLE} | dict(data)).model_dump()
         checked.pop("rule_id", None)
         sql.update(cur, action_id, checked)
-        new = sql.by_id(cur, action_id)
+        new = present(sql.by_id(cur, action_id))
         audit_sql.write(cur, [audit_sql.entry(user, "action.update", "action", action_id, old["enterprise_id"],
                                               before=_view(old), after=_view(new))])
         return new
@@ -137,7 +138,7 @@ def confirm_action(store: Store, user: User, action_id: int) -> dict[str, Any]:
         if old["state"] != "proposed":
             return old
         sql.update(cur, action_id, {k: old[k] for k in sql.EDITABLE} | {"state": "open"})
-        new = sql.by_id(cur, action_id)
+        new = present(sql.by_id(cur, action_id))
         audit_sql.write(cur, [audit_sql.entry(user, "action.confirm", "action", action_id, old["enterprise_id"],
                                               before={"state": "proposed"}, after={"state": "open"})])
         return new

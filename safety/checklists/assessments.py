@@ -16,6 +16,7 @@ from safety.db import actions as action_sql
 from safety.db import assessments as sql
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
+from safety.db.cursors import present
 from safety.errors import Conflict, NotFound, Problem, ValidationFailed
 
 RED_DUE_DAYS = 30
@@ -64,8 +65,8 @@ def checklist_version(cur: Any, checklist: Checklist) -> Checklist:
 
 
 def _load(cur: Any, row: dict[str, Any]) -> Assessment:
-    stored = sql.frozen_version(cur, row["checklist_id"], row["version"])
-    enterprise = enterprise_sql.by_id(cur, row["enterprise_id"])
+    stored = present(sql.frozen_version(cur, row["checklist_id"], row["version"]))
+    enterprise = present(enterprise_sql.by_id(cur, row["enterprise_id"]))
     return Assessment(
         id=row["id"], enterprise_id=row["enterprise_id"], bin=enterprise["bin"],
         checklist=from_snapshot(stored["definition"]), status=row["status"], started_by=row["started_by"],
@@ -91,7 +92,7 @@ def open_draft(store: Store, user: User, bin_: str, checklist_id: str) -> Assess
             audit_sql.write(cur, [audit_sql.entry(user, "assessment.start", "assessment", assessment_id,
                                                   enterprise["id"], after={"checklist": checklist_id,
                                                                            "version": checklist.version})])
-            row = sql.by_id(cur, assessment_id)
+            row = present(sql.by_id(cur, assessment_id))
         return _load(cur, row)
 
 
@@ -119,7 +120,7 @@ def save_answer(store: Store, user: User, assessment_id: int, item_id: str, *, r
         raise ValidationFailed(problems=[Problem("assessment.bad_rating", {"value": rating}, field="rating")])
     with store.transaction() as cur:
         row = _draft_row(cur, user, assessment_id)
-        checklist = from_snapshot(sql.frozen_version(cur, row["checklist_id"], row["version"])["definition"])
+        checklist = from_snapshot(present(sql.frozen_version(cur, row["checklist_id"], row["version"]))["definition"])
         if item_id not in {item.id for _, item in checklist.items()}:
             raise NotFound("assessment.no_item", item=item_id)
         clean = {k: (v.strip() or None) if isinstance(v, str) else v

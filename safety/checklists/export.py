@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 
@@ -25,7 +27,7 @@ def export_assessment(store: Store, user: User, assessment_id: int, lang: str) -
     workbook = Workbook()
     summary = workbook.active
     summary.title = t("export.summary", lang)
-    rows = [[t("export.checklist", lang), f"{checklist.title.get(lang)} (v{checklist.version})"],
+    rows: list[list[Any]] = [[t("export.checklist", lang), f"{checklist.title.get(lang)} (v{checklist.version})"],
             [t("label.bin", lang), assessment.bin],
             [t("export.assessed_on", lang), assessment.assessed_on],
             [t("export.overall", lang), assessment.overall]]
@@ -42,8 +44,9 @@ def export_assessment(store: Store, user: User, assessment_id: int, lang: str) -
         items = []
         for item in rule.items:
             answer = assessment.answers.get(item.id, {})
-            items.append([item.id, item.text.get(lang), labels.get(answer.get("rating"), ""), answer.get("comment"),
-                          answer.get("evidence"), answer.get("na_reason")])
+            label = labels.get(answer.get("rating") or "", "")
+            items.append([item.id, item.text.get(lang), label, answer.get("comment"), answer.get("evidence"),
+                          answer.get("na_reason")])
         write_table(sheet, headings, items, text_columns=(1,))
         for row_no, item in enumerate(rule.items, start=2):
             rating = assessment.answers.get(item.id, {}).get("rating")

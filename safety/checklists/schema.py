@@ -92,9 +92,11 @@ class Checklist(_Strict):
         if sorted(level.id for level in scale) != sorted(LEVELS):
             raise ValueError(f"the scale must have exactly the levels {', '.join(LEVELS)}")
         points = {level.id: level.points for level in scale}
-        if points["na"] is not None or any(points[i] is None for i in ("green", "yellow", "red")):
+        scored = [p for p in (points["green"], points["yellow"], points["red"]) if p is not None]
+        if points["na"] is not None or len(scored) < 3:
             raise ValueError("na has no points (null); green, yellow and red need points")
-        if not points["green"] > points["yellow"] > points["red"] >= 0:
+        green, yellow, red = scored
+        if not green > yellow > red >= 0:
             raise ValueError("points must fall from green to yellow to red (and not below 0)")
         return scale
 

@@ -41,7 +41,7 @@ def rule_status(score: float | None, reds: int) -> str:
 def score_rules(checklist: Checklist, ratings: Mapping[str, str | None]) -> list[RuleScore]:
     """Score every rule from item ratings (level ids; None or missing = not answered yet)."""
     points = {level.id: level.points for level in checklist.scale}
-    top = points["green"]
+    top = points["green"] or 0  # the schema holds points for every level but "na"
     results = []
     for rule in checklist.rules:
         earned = possible = answered = reds = yellows = 0
@@ -53,7 +53,7 @@ def score_rules(checklist: Checklist, ratings: Mapping[str, str | None]) -> list
             reds += rating == "red"
             yellows += rating == "yellow"
             if rating != "na":
-                earned += points[rating]
+                earned += points[rating] or 0
                 possible += top
         score = round(earned * 100 / possible, 1) if possible else None
         results.append(RuleScore(rule.id, score, rule_status(score, reds), answered, len(rule.items), reds, yellows))

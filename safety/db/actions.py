@@ -17,7 +17,7 @@ def insert(cur: Cursor, record: dict[str, Any]) -> int:
     """Create an action and return its id."""
     row = cur.execute(
         f"INSERT INTO corrective_actions ({', '.join(FIELDS)}) VALUES ({', '.join('?' for _ in FIELDS)}) RETURNING id",
-        [record.get(f) for f in FIELDS]).fetchone()
+        [record.get(f) for f in FIELDS]).fetchall()[0]
     return int(row[0])
 
 

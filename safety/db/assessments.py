@@ -47,7 +47,7 @@ def insert(cur: Cursor, record: dict[str, Any]) -> int:
          record.get("started_at") or dt.datetime.now(dt.UTC).replace(tzinfo=None), record.get("submitted_by"),
          record.get("submitted_at"), record.get("assessed_on"), record.get("overall_score"),
          _draft_key(record["enterprise_id"], record["checklist_id"]) if record["status"] == "draft" else None],
-    ).fetchone()
+    ).fetchall()[0]
     return int(row[0])
 
 
@@ -135,5 +135,5 @@ def programme_scores(cur: Cursor, checklist_id: str, today: dt.date) -> dict[str
         "SELECT (SELECT round(avg(score), 1) FROM latest), (SELECT count(*) FROM latest), "
         "(SELECT count(*) FROM corrective_actions c JOIN enterprises e ON e.id = c.enterprise_id "
         " WHERE e.active AND c.due_on < ? AND c.state NOT IN ('done', 'cancelled'))",
-        [checklist_id, today]).fetchone()
+        [checklist_id, today]).fetchall()[0]
     return {"average_score": row[0], "assessed": int(row[1]), "overdue_actions": int(row[2])}

@@ -80,4 +80,4 @@ def actions(cur: Cursor) -> list[str]:
 
 def count(cur: Cursor) -> int:
     """Count audit rows."""
-    return int(cur.execute("SELECT count(*) FROM audit_log").fetchone()[0])
+    return int(cur.execute("SELECT count(*) FROM audit_log").fetchall()[0][0])

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
 
 Cursor = duckdb.DuckDBPyConnection
+T = TypeVar("T")
 
 
 def fetch_dicts(cur: Cursor) -> list[dict[str, Any]]:
@@ -60,3 +61,10 @@ def insert_table(cur: Cursor, table: str, data: Any, names: Sequence[str]) -> No
     listed = ", ".join(names)
     with registered(cur, "incoming_rows", data):
         cur.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM incoming_rows")
+
+
+def present(row: T | None) -> T:
+    """A row the caller has just written or checked in this transaction: never None (that would be a bug)."""
+    if row is None:
+        raise LookupError("a row written or checked in this transaction is missing")
+    return row

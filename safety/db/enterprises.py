@@ -26,7 +26,7 @@ def insert(cur: Cursor, record: dict[str, Any], *, is_demo: bool = False) -> int
     row = cur.execute(
         f"INSERT INTO enterprises ({', '.join(FIELDS)}, is_demo) VALUES ({placeholders}, ?) RETURNING id",
         [record.get(name) for name in FIELDS] + [is_demo],
-    ).fetchone()
+    ).fetchall()[0]
     return int(row[0])
 
 
@@ -55,7 +55,7 @@ def dependent_rows(cur: Cursor, enterprise_id: int) -> int:
     """Count the rows in other tables that belong to the enterprise."""
     total = 0
     for table in DEPENDENT_TABLES:  # names come from the constant above, never from input
-        total += cur.execute(f"SELECT count(*) FROM {table} WHERE enterprise_id = ?", [enterprise_id]).fetchone()[0]
+        total += cur.execute(f"SELECT count(*) FROM {table} WHERE enterprise_id = ?", [enterprise_id]).fetchall()[0][0]
     return int(total)
 
 
@@ -122,14 +122,14 @@ def summary(cur: Cursor) -> dict[str, Any]:
         "(SELECT sum(y.avg_headcount) FROM enterprise_years y JOIN enterprises e ON e.id = y.enterprise_id "
         " WHERE e.active AND y.year = (SELECT year FROM latest)), "
         "(SELECT count(*) FROM enterprises WHERE is_demo)"
-    ).fetchone()
+    ).fetchall()[0]
     keys = ("enterprises", "districts", "industries", "latest_year", "headcount", "demo_enterprises")
     return dict(zip(keys, row, strict=True))
 
 
 def latest_year(cur: Cursor) -> int | None:
     """The latest year of any enterprise's yearly figures (the summary's latest year), or None."""
-    year = cur.execute("SELECT max(year) FROM enterprise_years").fetchone()[0]
+    year = cur.execute("SELECT max(year) FROM enterprise_years").fetchall()[0][0]
     return None if year is None else int(year)
 
 
@@ -142,7 +142,7 @@ def by_district(cur: Cursor) -> list[dict[str, Any]]:
 
 def count(cur: Cursor, *, demo_only: bool = False) -> int:
     """Count enterprises (all, or only demo ones)."""
-    return int(cur.execute("SELECT count(*) FROM enterprises WHERE NOT ? OR is_demo", [demo_only]).fetchone()[0])
+    return int(cur.execute("SELECT count(*) FROM enterprises WHERE NOT ? OR is_demo", [demo_only]).fetchall()[0][0])
 
 
 def delete_demo(cur: Cursor) -> int:

@@ -35,7 +35,7 @@ def insert(writes: CaseWrites, row: dict[str, Any]) -> int:
     names = list(_TYPES)
     result = writes.cursor.execute(
         f"INSERT INTO incidents ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) RETURNING id",
-        [row.get(n) for n in names]).fetchone()
+        [row.get(n) for n in names]).fetchall()[0]
     writes.changed([row["enterprise_id"]])
     return int(result[0])
 
@@ -98,7 +98,7 @@ def insert_import(cur: Cursor, record: dict[str, Any]) -> int:
     names = ("enterprise_id", "file_name", "sha256", "sheet", "profile", "username", "rows_read", "imported",
              "duplicates", "identical_in_file", "skipped", "rejected")
     row = cur.execute(f"INSERT INTO incident_imports ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
-                      "RETURNING id", [record[n] for n in names]).fetchone()
+                      "RETURNING id", [record[n] for n in names]).fetchall()[0]
     return int(row[0])
 
 
@@ -118,7 +118,7 @@ def import_by_id(cur: Cursor, import_id: int) -> dict[str, Any] | None:
 def undo_import(writes: CaseWrites, import_id: int, username: str) -> int:
     """Delete an import's cases and mark it undone; return how many cases went."""
     cur = writes.cursor
-    count = cur.execute("SELECT count(*) FROM incidents WHERE import_id = ?", [import_id]).fetchone()[0]
+    count = cur.execute("SELECT count(*) FROM incidents WHERE import_id = ?", [import_id]).fetchall()[0][0]
     cur.execute("DELETE FROM incidents WHERE import_id = ?", [import_id])
     writes.changed(_owner(cur, "SELECT enterprise_id FROM incident_imports WHERE id = ?", import_id))
     cur.execute("UPDATE incident_imports SET undone_at = current_timestamp, undone_by = ? WHERE id = ?",

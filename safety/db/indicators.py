@@ -162,7 +162,7 @@ def programme_counts(cur: Cursor, *, year: int, district: str | None = None, div
     sql = "WITH " + SCOPE + """
         SELECT count(*) FROM enterprises e JOIN scope s ON s.id = e.id
         WHERE e.active AND e.joined_on < make_date(? + 1, 1, 1)"""
-    return {"enterprises": int(cur.execute(sql, [*scope_params(district, division, bin_), year]).fetchone()[0])}
+    return {"enterprises": int(cur.execute(sql, [*scope_params(district, division, bin_), year]).fetchall()[0][0])}
 
 
 def overdue_actions(cur: Cursor, days: list[Any], *, district: str | None = None, division: str | None = None,
@@ -214,7 +214,7 @@ def average_score(cur: Cursor, checklist_id: str, as_of: Any, *, district: str |
             WHERE a.status = 'submitted' AND a.checklist_id = ? AND a.assessed_on <= ? AND e.active
             GROUP BY a.enterprise_id)
         SELECT avg(score), count(score) FROM latest"""
-    mean, count = cur.execute(sql, [*scope_params(district, division, bin_), checklist_id, as_of]).fetchone()
+    mean, count = cur.execute(sql, [*scope_params(district, division, bin_), checklist_id, as_of]).fetchall()[0]
     return (float(mean) if mean is not None else None), int(count)
 
 
@@ -232,7 +232,7 @@ def first_case_month(cur: Cursor, *, district: str | None = None, division: str 
     """The first month with any case in scope (the log's start), or None."""
     sql = "WITH " + SCOPE + """
         SELECT min(make_date(c.year, c.month, 1)) FROM monthly_counts c JOIN scope s ON s.id = c.enterprise_id"""
-    return cur.execute(sql, scope_params(district, division, bin_)).fetchone()[0]
+    return cur.execute(sql, scope_params(district, division, bin_)).fetchall()[0][0]
 
 
 def league(cur: Cursor, *, year: int, first_year: int, kinds: list[str], checklist_id: str, kazakh: bool,

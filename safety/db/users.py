@@ -41,7 +41,7 @@ def select(cur: Cursor) -> list[dict[str, Any]]:
 
 def count(cur: Cursor) -> int:
     """Count accounts."""
-    return int(cur.execute("SELECT count(*) FROM users").fetchone()[0])
+    return int(cur.execute("SELECT count(*) FROM users").fetchall()[0][0])
 
 
 def insert(cur: Cursor, record: dict[str, Any]) -> int:
@@ -51,7 +51,7 @@ def insert(cur: Cursor, record: dict[str, Any]) -> int:
         " is_demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [record["username"], record["full_name"], record.get("email"), record["role"], record.get("enterprise_id"),
          record["password_hash"], record.get("must_change_password", False), record.get("is_demo", False)],
-    ).fetchone()
+    ).fetchall()[0]
     return int(row[0])
 
 

@@ -219,7 +219,7 @@ def _read_workbook(data: bytes, name: str) -> list[Sheet]:
         sheets = []
         for sheet_name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(sheet_name)
-            rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+            rows: list[list[Any]] = [list(r) for r in sheet.to_python(skip_empty_area=False)]
             _fill_merged(rows, sheet.merged_cell_ranges or [])
             for row in rows:  # trim text cells in place; an empty text is no value
                 for index, cell in enumerate(row):

@@ -22,9 +22,9 @@ from safety.incidents.model import COMBINED, FIELD_TYPES, consistency_error
 INTEGER_FIELDS = ("lost_days", "restricted_days", "age", "rule")
 TEXT_FIELDS = ("accident_no", "place", "description", "cause", "job_title", "external_id", "person_name")
 SHARE_LIMIT = 5000  # past this many distinct values, a column (a description) stops sharing equal cells
-_MISSING = object()
 _ITEM = {name: TypeAdapter(kind) for name, kind in FIELD_TYPES.items()}
-_LIST = {name: TypeAdapter(list[kind]) for name, kind in FIELD_TYPES.items()}
+# The field types are values here, which mypy cannot follow into list[...].
+_LIST = {name: TypeAdapter(list[kind]) for name, kind in FIELD_TYPES.items()}  # type: ignore[valid-type]
 
 
 class ColumnReader:
@@ -174,10 +174,10 @@ def check_combinations(columns: dict[str, Column]) -> dict[int, CellError]:
     for index, combo in enumerate(zip(*(columns[name].values for name in COMBINED), strict=True)):
         if index in refused:
             continue
-        problem = seen.get(combo, _MISSING)
-        if problem is _MISSING:
+        if combo not in seen:
             error = consistency_error(*combo)
-            problem = seen[combo] = None if error is None else CellError(error.type, dict(error.context or {}))
+            seen[combo] = None if error is None else CellError(error.type, dict(error.context or {}))
+        problem = seen[combo]
         if problem is not None:
             errors[index] = problem
     return errors

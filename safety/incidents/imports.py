@@ -154,7 +154,7 @@ def load_profile(path: Path) -> MappingProfile:
 
 
 def _heading_index() -> dict[str, str]:
-    index = {}
+    index: dict[str, str] = {}
     for name, words in SYNONYMS.items():
         for word in (*words, *texts_for("incident.col." + name).values()):
             index.setdefault(fold(word), name)
@@ -375,9 +375,9 @@ def _check(result: ImportResult, profile: MappingProfile, cells: dict[str, list[
     if "kind" not in cells and "kind" not in profile.defaults:
         result.warnings.append(Problem("import.kind_assumed"))
     defaults = {"kind": "accident"} | profile.defaults
-    words = {f: {fold(k): v for k, v in {**_catalogue_values(f), **VALUE_SYNONYMS.get(f, {}),
-                                          **profile.values.get(f, {})}.items()} for f in CATEGORICAL}
-    checked = {name: convert(name, cells.get(name) or [None] * count, order=order, words=words.get(name)
+    value_words = {f: {fold(k): v for k, v in {**_catalogue_values(f), **VALUE_SYNONYMS.get(f, {}),
+                                                **profile.values.get(f, {})}.items()} for f in CATEGORICAL}
+    checked = {name: convert(name, cells.get(name) or [None] * count, order=order, words=value_words.get(name)
                              if name in cells else None, default=defaults.get(name)) for name in FIELDS}
     combined = check_combinations(checked)
     problems: list[tuple[int, int, str, CellError]] = []

@@ -11,6 +11,7 @@ from safety.access.scope import enterprise_row, owned_row
 from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
 from safety.db import incidents as sql
+from safety.db.cursors import present
 from safety.errors import Problem, ValidationFailed
 from safety.files.validation import validate
 from safety.incidents.fingerprints import next_fingerprint
@@ -31,7 +32,7 @@ def add_incident(store: Store, user: User, bin_: str, data: Mapping[str, Any]) -
         incident_id = sql.insert(writes, row)
         audit_sql.write(cur, [audit_sql.entry(user, "incident.create", "incident", incident_id, enterprise["id"],
                                               after=record)])
-        return sql.by_id(cur, incident_id)
+        return present(sql.by_id(cur, incident_id))
 
 
 @retry_conflicts
@@ -46,7 +47,7 @@ def update_incident(store: Store, user: User, incident_id: int, data: Mapping[st
         audit_sql.write(cur, [audit_sql.entry(user, "incident.update", "incident", incident_id, old["enterprise_id"],
                                               before={k: old[k] for k in FIELDS},
                                               after={k: record[k] for k in FIELDS})])
-        return sql.by_id(cur, incident_id)
+        return present(sql.by_id(cur, incident_id))
 
 
 @retry_conflicts
@@ -85,7 +86,7 @@ def investigations(store: Store, user: User, *, bin_: str | None = None,
                    today: dt.date | None = None) -> list[dict[str, Any]]:
     """Severe, fatal and group accidents with their investigation steps (due dates, done dates, overdue)."""
     today = today or dt.date.today()
-    groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    groups: dict[tuple[int, str | None, int | None], list[dict[str, Any]]] = {}
     for case in list_incidents(store, user, bin_=bin_, kind="accident"):
         groups.setdefault(_accident_key(case), []).append(case)
     found = []
@@ -112,8 +113,8 @@ def set_investigation_dates(store: Store, user: User, incident_id: int, dates: M
     with writing_cases(store) as writes:
         cur = writes.cursor
         case = _case(cur, user, incident_id, "incidents.write")
-        problems = check_dates(case["occurred_on"], *(clean[n] for n in sql.INVESTIGATION),
-                               today=today or dt.date.today())
+        problems = check_dates(case["occurred_on"], clean["reported_on"], clean["commission_on"],
+                               clean["closed_on"], clean["act_sent_on"], today=today or dt.date.today())
         if problems:
             raise ValidationFailed(problems=[Problem(key) for key in problems])
         ids = [c["id"] for c in sql.select(cur, enterprise_id=case["enterprise_id"], kind="accident")

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import vl_convert
@@ -121,7 +121,7 @@ def _year_panel(rows: list[dict[str, Any]], indicator: str, lang: str) -> alt.La
     )
     bars = base.mark_bar(color=BAR_COLOUR)
     text = base.mark_text(baseline="bottom", dy=-3, fontSize=11).encode(text=f"yoy_{indicator}_label:N")
-    return alt.layer(bars, text).properties(title=label, width=alt.Step(56), height=260)
+    return cast(alt.LayerChart, alt.layer(bars, text).properties(title=label, width=alt.Step(56), height=260))
 
 
 def _signed_percent(value: float | None, lang: str) -> str:
@@ -164,7 +164,7 @@ def heatmap_chart(rows: list[dict[str, Any]], lang: str) -> alt.LayerChart:
     rows' order (`safety.indicators.dashboard.heatmap`: lowest overall score first). When the rows say more
     enterprises were assessed than they hold ("assessed"), the subtitle says these are the lowest n of them."""
     bands = {band: t(f"chart.band.{band}", lang) for band in BAND_COLOURS}
-    data = [r | {"band_label": bands.get(r.get("band"), bands["none"]),
+    data = [r | {"band_label": bands.get(r.get("band") or "none", bands["none"]),
                  "score_text": format_number(r.get("score"), lang),
                  "score_label": format_percent(r.get("score"), lang),
                  "assessed_label": format_date(r.get("assessed_on"), lang)} for r in rows]

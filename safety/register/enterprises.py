@@ -15,6 +15,7 @@ from safety.access.scope import enterprise_row
 from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
 from safety.db import enterprises as sql
+from safety.db.cursors import present
 from safety.errors import Conflict, NotFound, Problem, ValidationFailed
 from safety.files.validation import OptionalEmail, OptionalText, custom, validate
 from safety.identifiers import bin_problem, normalise_bin
@@ -215,7 +216,7 @@ def add_enterprise(store: Store, user: User, data: Mapping[str, Any]) -> Enterpr
         if sql.by_bin(cur, record["bin"]) is not None:
             raise Conflict("enterprise.duplicate_bin", bin=record["bin"])
         enterprise_id = sql.insert(cur, record)
-        row = sql.by_id(cur, enterprise_id)
+        row = present(sql.by_id(cur, enterprise_id))
         audit_sql.write(cur, [audit_sql.entry(user, "enterprise.create", "enterprise", row["bin"], enterprise_id,
                                               after=_audit_view(row))])
         return _enterprise(row)
@@ -231,7 +232,7 @@ def update_enterprise(store: Store, user: User, bin_: str, data: Mapping[str, An
     with store.transaction() as cur:
         old = _require(cur, bin_)
         sql.update(cur, old["id"], record)
-        new = sql.by_id(cur, old["id"])
+        new = present(sql.by_id(cur, old["id"]))
         audit_sql.write(cur, [audit_sql.entry(user, "enterprise.update", "enterprise", new["bin"], new["id"],
                                               before=_audit_view(old), after=_audit_view(new))])
         return _enterprise(new)
@@ -247,7 +248,7 @@ def set_enterprise_active(store: Store, user: User, bin_: str, active: bool) -> 
         audit_sql.write(cur, [audit_sql.entry(user, "enterprise.activate" if active else "enterprise.deactivate",
                                               "enterprise", old["bin"], old["id"], before={"active": old["active"]},
                                               after={"active": active})])
-        return _enterprise(sql.by_id(cur, old["id"]))
+        return _enterprise(present(sql.by_id(cur, old["id"])))
 
 
 @retry_conflicts
