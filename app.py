@@ -3,7 +3,7 @@ allows, draws the sidebar and runs the page."""
 
 import streamlit as st
 
-from app_pages.ui import lang, sign_out, signed_in_user, store, tr
+from app_pages.ui import keep_cookie, lang, sign_out, signed_in_user, store, tr
 from safety.access.roles import can
 from safety.demo import demo_loaded
 from safety.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
@@ -46,6 +46,7 @@ else:
     page = st.navigation([st.Page(path, title=tr(key), url_path=url, default=(url == "home"))
                           for path, key, url in allowed])
 
+keep_cookie()
 if user is not None:
     st.sidebar.divider()
     st.sidebar.markdown(f"**{user.full_name}**  \n{tr('role.' + user.role.value)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ import streamlit as st
 
 from safety.access.auth import current_user, idle_minutes, now, session_expired
 from safety.access.roles import User
+from safety.access.sessions import COOKIE, TOUCH_EVERY, end_session, resume_session, start_session, touch_session
 from safety.db import Store, default_db_path, open_store
 from safety.demo import ensure_demo
 from safety.errors import SafetyError
@@ -44,12 +46,18 @@ def user() -> User:
 
 
 def signed_in_user() -> User | None:
-    """Return the signed-in user, ending the session when it was idle too long or the account went away."""
+    """Return the signed-in user, ending the session when it was idle too long or the account went away. A new
+    browser session (a reload, a new tab) resumes the one its cookie names."""
     user_id = st.session_state.get("user_id")
-    if user_id is None:
-        st.session_state.pop("user", None)
-        return None
     at = now()
+    if user_id is None:
+        token = _cookie()
+        resumed = resume_session(store(), token, at)
+        if resumed is None:
+            st.session_state.pop("user", None)
+            return None
+        _remember(resumed, token, at)
+        return resumed
     if session_expired(st.session_state.get("last_seen"), at, idle_minutes()):
         sign_out("auth.expired")
         return None
@@ -57,25 +65,58 @@ def signed_in_user() -> User | None:
     if current is None:
         sign_out("auth.gone")
         return None
+    token = st.session_state.get("session_token")
+    if token and at - st.session_state.get("session_touched", at) >= TOUCH_EVERY:
+        touch_session(store(), token, at)
+        st.session_state["session_touched"] = at
     st.session_state["user"] = current
     st.session_state["last_seen"] = at
     return current
 
 
-def sign_in(signed_in: User) -> None:
-    """Start a session for the user."""
+def _cookie() -> str | None:
+    """The session token this browser sent, if any (AppTest hands out a stand-in object, which is none)."""
+    value = st.context.cookies.get(COOKIE)
+    return value if isinstance(value, str) and value else None
+
+
+def _remember(signed_in: User, token: str | None, at: dt.datetime) -> None:
     st.session_state["user_id"] = signed_in.id
     st.session_state["user"] = signed_in
-    st.session_state["last_seen"] = now()
+    st.session_state["last_seen"] = st.session_state["session_touched"] = at
+    st.session_state["session_token"] = token
     st.session_state.pop("signin_notice", None)
 
 
+def sign_in(signed_in: User) -> None:
+    """Start a session for the user, one that a reload or a new tab keeps (through the browser's cookie)."""
+    _remember(signed_in, start_session(store(), signed_in) if signed_in.id is not None else None, now())
+
+
+def renew_session(signed_in: User) -> None:
+    """Give this browser a fresh session after a password change ended all of the account's sessions."""
+    _remember(signed_in, start_session(store(), signed_in), now())
+
+
 def sign_out(notice: str | None = None) -> None:
-    """End the session; the sign-in page shows the notice (a catalogue key) when one is given."""
-    for key in ("user_id", "user", "last_seen"):
+    """End the session, here and in the database; the sign-in page shows the notice (a catalogue key)."""
+    end_session(store(), st.session_state.get("session_token"))
+    for key in ("user_id", "user", "last_seen", "session_token", "session_touched"):
         st.session_state.pop(key, None)
     if notice:
         st.session_state["signin_notice"] = notice
+
+
+def keep_cookie() -> None:
+    """Hand the browser this session's token as a cookie (again on every run, so it outlives the idle limit only
+    as the session does), or drop a cookie that names no open session."""
+    token = st.session_state.get("session_token")
+    if token is None and _cookie() is None:
+        return
+    secure = "; Secure" if str(st.context.url or "").startswith("https:") else ""
+    age = idle_minutes() * 60 if token else 0
+    value = json.dumps(f"{COOKIE}={token or ''}; Path=/; Max-Age={age}; SameSite=Strict{secure}")
+    st.sidebar.html(f"<script>document.cookie = {value};</script>", unsafe_allow_javascript=True)
 
 
 def sso_configured() -> bool:

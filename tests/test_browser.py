@@ -208,12 +208,11 @@ def test_home_language_switch_and_register(page: Page):
     expect(page.get_by_text(t("register.count", "en", count=int(DEMO_ENTERPRISES)))).to_be_visible()
     _shot(page, "03_register_en")
 
-    # 4. Reload: a new Streamlit session, signed out, whose language comes from ?lang= alone. Page links drop
-    #    the query string; the app writes it back on every run, so the sign-in form is in English, and after
-    #    signing in the address's page (the register) opens.
+    # 4. Reload: a new Streamlit session, which the session cookie keeps signed in, and whose language comes from
+    #    ?lang= alone. Page links drop the query string; the app writes it back on every run, so the address's
+    #    page (the register) opens again in English.
     expect(page).to_have_url(re.compile(r"/enterprises\?lang=en$"))
     page.reload()
-    _sign_in(page, "demo.admin", "en")
     _expect_page_loaded(page, "register.title", "en")
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
     _shot(page, "04_register_reloaded")
@@ -266,3 +265,53 @@ def test_regional_manager_reads_the_dashboard(page: Page):
     _expect_page_loaded(page, "dashboard.title", "en")
     expect(page.get_by_test_id("stMetric").filter(has_text=t("dashboard.tile.injured", "en"))).to_be_visible()
     _shot(page, "12_dashboard_en")
+
+
+def _sign_out(page: Page, language: str) -> None:
+    page.get_by_test_id("stSidebar").get_by_role("button", name=t("auth.sign_out", language), exact=True).click()
+    expect(_title(page, "signin.title", language)).to_be_visible()
+
+
+def test_a_reload_and_a_new_tab_keep_the_session_until_sign_out(page: Page):
+    page.goto("/")
+    _sign_in(page, "demo.region", "ru")
+    _expect_page_loaded(page, "home.title", "ru")
+    page.reload()
+    _expect_page_loaded(page, "home.title", "ru")  # still signed in: the cookie resumed the session
+    _shot(page, "13_session_after_reload")
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "vz_session"]
+    assert len(cookie["value"]) >= 40 and cookie["sameSite"] == "Strict" and cookie["value"] not in page.url
+    other = page.context.new_page()
+    other.goto("/dashboard")
+    _expect_page_loaded(other, "dashboard.title", "ru")
+    other.close()
+    _sign_out(page, "ru")
+    page.reload()
+    expect(_title(page, "signin.title", "ru")).to_be_visible()  # signed out for good
+    _shot(page, "14_session_after_sign_out")
+
+
+def test_two_browsers_fill_one_self_assessment_at_once(page: Page, browser: Browser, server: str):
+    second = browser.new_context(base_url=server, viewport={"width": 1400, "height": 1000}, locale="ru-RU")
+    second.set_default_timeout(TIMEOUT)
+    other = second.new_page()
+    try:
+        for each in (page, other):
+            each.goto("/assessment")
+            _sign_in(each, "demo.officer", "ru")
+            _expect_page_loaded(each, "assessment.title", "ru")
+        groups = [each.get_by_role("radiogroup") for each in (page, other)]
+        labels = {"green": "Полностью выполняется", "yellow": "Есть возможности для улучшения"}  # the checklist's
+        # the first radio group picks the checklist; the next ones are the first rule's items
+        groups[0].nth(1).get_by_text(labels["green"], exact=True).click()
+        groups[1].nth(2).get_by_text(labels["yellow"], exact=True).click()
+        for each in (page, other):
+            expect(each.get_by_test_id("stStatusWidget")).to_have_count(0)  # both saves have finished
+        page.reload()
+        _expect_page_loaded(page, "assessment.title", "ru")
+        reloaded = page.get_by_role("radiogroup")
+        expect(reloaded.nth(1).get_by_role("radio", name=labels["green"], exact=True)).to_be_checked()
+        expect(reloaded.nth(2).get_by_role("radio", name=labels["yellow"], exact=True)).to_be_checked()
+        _shot(page, "15_one_draft_two_browsers")
+    finally:
+        second.close()

@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from safety.access.roles import Role, User
 from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
+from safety.db import sessions as session_sql
 from safety.db import users as sql
 from safety.db.cursors import present
 from safety.errors import Conflict, PermissionDenied, ValidationFailed
@@ -143,6 +144,7 @@ def change_password(store: Store, user: User, old_password: str, new_password: s
         if present(sql.by_id(cur, row["id"]))["password_hash"] != row["password_hash"]:  # changed meanwhile
             raise ValidationFailed(problems=[_Problem("password.wrong_old", field="old_password")])
         sql.set_password(cur, row["id"], hashed, must_change=False)
+        session_sql.delete_for_user(cur, row["id"])  # every browser signs in again
         audit_sql.write(cur, [audit_sql.entry(user, "user.password_changed", "user", row["id"], row["enterprise_id"])])
 
 

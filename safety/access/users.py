@@ -13,6 +13,7 @@ from safety.access.roles import Role, User, require
 from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
+from safety.db import sessions as session_sql
 from safety.db import users as sql
 from safety.db.cursors import present
 from safety.errors import Conflict, NotFound
@@ -106,6 +107,8 @@ def update_user(store: Store, actor: User, username: str, data: Mapping[str, Any
         if old["id"] == actor.id and (checked.role != Role.ADMIN or not checked.active):
             raise Conflict("user.not_yourself")
         sql.update_profile(cur, old["id"], _record(cur, checked))
+        if not checked.active:
+            session_sql.delete_for_user(cur, old["id"])  # a disabled account is signed out everywhere
         new = present(sql.by_id(cur, old["id"]))
         audit_sql.write(cur, [audit_sql.entry(actor, "user.update", "user", old["id"], new["enterprise_id"],
                                               before=_public(old), after=_public(new))])
@@ -123,6 +126,7 @@ def reset_password(store: Store, actor: User, username: str) -> str:
         if row is None:
             raise NotFound("user.not_found", username=username)
         sql.set_password(cur, row["id"], hashed, must_change=True)
+        session_sql.delete_for_user(cur, row["id"])
         audit_sql.write(cur, [audit_sql.entry(actor, "user.password_reset", "user", row["id"], row["enterprise_id"])])
     return password
 
