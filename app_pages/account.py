@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.ui import renew_session, show_error, store, tr, user
+from app_pages.ui import show_error, sign_in, store, tr, user
 from safety.access.auth import change_password, current_user
 from safety.errors import SafetyError, ValidationFailed
 
@@ -26,7 +26,7 @@ with st.form("change_password", clear_on_submit=True):
         else:
             fresh = current_user(store(), me.id)
             if fresh is not None:
-                renew_session(fresh)  # the change ended every session of the account, this one too
+                sign_in(fresh)  # the change ended every session of the account, this one too
             st.success(tr("account.changed"))
             if me.must_change_password:
                 st.rerun()

@@ -89,13 +89,9 @@ def _remember(signed_in: User, token: str | None, at: dt.datetime) -> None:
 
 
 def sign_in(signed_in: User) -> None:
-    """Start a session for the user, one that a reload or a new tab keeps (through the browser's cookie)."""
+    """Start a session for the user, one that a reload or a new tab keeps (through the browser's cookie); also
+    after a password change, which ended every session of the account."""
     _remember(signed_in, start_session(store(), signed_in) if signed_in.id is not None else None, now())
-
-
-def renew_session(signed_in: User) -> None:
-    """Give this browser a fresh session after a password change ended all of the account's sessions."""
-    _remember(signed_in, start_session(store(), signed_in), now())
 
 
 def sign_out(notice: str | None = None) -> None:

@@ -67,6 +67,7 @@ from safety.access.users import create_user  # noqa: E402
 from safety.checklists.assessments import checklist_version  # noqa: E402
 from safety.checklists.schema import load_checklists  # noqa: E402
 from safety.db import Store, meta, summaries  # noqa: E402
+from safety.db.results import SharedResults  # noqa: E402
 from safety.db import assessments as assessment_sql  # noqa: E402
 from safety.db import enterprises as enterprise_sql  # noqa: E402
 from safety.db import scores as score_sql  # noqa: E402
@@ -982,6 +983,7 @@ def main(argv: list[str] | None = None) -> int:
         path, build = prepare_database(args, tmp, today)
         results["build"] = build
         with Store(path) as store:
+            store.results = SharedResults(max_entries=0)  # time the work itself, not the shared results
             facts_data = data_facts(store, today)
             results["data"] = facts_data
             counts = build["counts"]
