@@ -67,11 +67,11 @@ from safety.access.users import create_user  # noqa: E402
 from safety.checklists.assessments import checklist_version  # noqa: E402
 from safety.checklists.schema import load_checklists  # noqa: E402
 from safety.db import Store, meta, summaries  # noqa: E402
-from safety.db.results import SharedResults  # noqa: E402
 from safety.db import assessments as assessment_sql  # noqa: E402
 from safety.db import enterprises as enterprise_sql  # noqa: E402
 from safety.db import scores as score_sql  # noqa: E402
 from safety.db import users as users_sql  # noqa: E402
+from safety.db.results import SharedResults  # noqa: E402
 from safety.demo import demo_bin, mark_initialised  # noqa: E402
 from safety.identifiers import is_valid_bin  # noqa: E402
 from safety.incidents.investigations import deadlines  # noqa: E402

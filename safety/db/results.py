@@ -15,7 +15,7 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -72,9 +72,11 @@ S = TypeVar("S", bound=Shares)
 Computation = Callable[Concatenate[S, P], T]
 
 
-def shared(*, ignore: tuple[str, ...] = ()) -> Callable[[Computation[S, P, T]], Computation[S, P, T]]:
+def shared(*, ignore: tuple[str, ...] = (),
+           private: Callable[[Any], Any] = copy.deepcopy) -> Callable[[Computation[S, P, T]], Computation[S, P, T]]:
     """Share a function's results between sessions: the key is the function, its arguments (but those named in
-    `ignore`, which only spare work and never change the result), today's date and the store's data version."""
+    `ignore`, which only spare work and never change the result), today's date and the store's data version.
+    `private` makes each caller's copy (a deep copy unless the result's items cannot change, when `list` will do)."""
 
     def wrap(compute: Computation[S, P, T]) -> Computation[S, P, T]:
         name = f"{compute.__module__}.{compute.__qualname__}"
@@ -83,7 +85,7 @@ def shared(*, ignore: tuple[str, ...] = ()) -> Callable[[Computation[S, P, T]], 
         def cached(store: S, *args: P.args, **kwargs: P.kwargs) -> T:
             named = tuple(sorted((k, v) for k, v in kwargs.items() if k not in ignore))
             key = (name, store.data_version, dt.date.today(), args, named)
-            return copy.deepcopy(store.results.get(key, lambda: compute(store, *args, **kwargs)))
+            return cast(T, private(store.results.get(key, lambda: compute(store, *args, **kwargs))))
 
         return cached
 

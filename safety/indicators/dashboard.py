@@ -300,6 +300,7 @@ class EnterpriseChoice:
         return self.name_kk if lang == "kk" and self.name_kk else self.name_ru
 
 
+@shared(private=list)  # frozen choices: a new list of the same items is private enough
 def enterprise_choices(store: Store, user: User) -> list[EnterpriseChoice]:
     """The enterprises the user may pick, by Russian name, under the rule of `register.list_enterprises`: the
     active register for those who see every enterprise, and only their own (even deactivated) for an enterprise's
