@@ -35,16 +35,20 @@ PAGES = [
 user = signed_in_user()
 if user is None:
     # Every address shows the sign-in form, so a link to any page asks for sign-in and then opens it.
-    pages = [st.Page("app_pages/signin.py", title=tr("page.signin"), url_path=url, default=(url == "home"))
-             for _, _, url, _ in PAGES]
+    pages = [
+        st.Page("app_pages/signin.py", title=tr("page.signin"), url_path=url, default=(url == "home"))
+        for _, _, url, _ in PAGES
+    ]
     page = st.navigation(pages, position="hidden")
 elif user.must_change_password:
-    page = st.navigation([st.Page("app_pages/account.py", title=tr("page.account"), url_path="account",
-                                  default=True)], position="hidden")
+    page = st.navigation(
+        [st.Page("app_pages/account.py", title=tr("page.account"), url_path="account", default=True)], position="hidden"
+    )
 else:
     allowed = [(path, key, url) for path, key, url, action in PAGES if can(user, action)]
-    page = st.navigation([st.Page(path, title=tr(key), url_path=url, default=(url == "home"))
-                          for path, key, url in allowed])
+    page = st.navigation(
+        [st.Page(path, title=tr(key), url_path=url, default=(url == "home")) for path, key, url in allowed]
+    )
 
 keep_cookie()
 if user is not None:

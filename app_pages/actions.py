@@ -25,15 +25,37 @@ overdue = cols[3].checkbox(tr("actions.overdue_only"), key="act_overdue")
 
 rows = list_actions(store(), me, bin_=bin_, rule_id=rule, state=state, overdue=overdue)
 st.caption(tr("actions.count", count=len(rows), overdue=sum(r["overdue"] for r in rows)))
-table = [{"id": r["id"], "bin": r["bin"], "rule": r["rule_id"], "item": r["item_id"], "title": r["title"],
-          "owner": r["owner"], "due_on": r["due_on"], "priority": priorities[r["priority"]],
-          "state": tr("state." + r["state"]), "overdue": r["overdue"]} for r in rows]
-st.dataframe(table, hide_index=True, column_config={
-    "id": "№", "bin": tr("label.bin"), "rule": tr("actions.rule"), "item": tr("export.item"),
-    "title": tr("label.action_title"), "owner": tr("label.owner"),
-    "due_on": st.column_config.DateColumn(tr("label.due_on"), format="DD.MM.YYYY"),
-    "priority": tr("label.priority"), "state": tr("label.state"),
-    "overdue": st.column_config.CheckboxColumn(tr("actions.overdue"))})
+table = [
+    {
+        "id": r["id"],
+        "bin": r["bin"],
+        "rule": r["rule_id"],
+        "item": r["item_id"],
+        "title": r["title"],
+        "owner": r["owner"],
+        "due_on": r["due_on"],
+        "priority": priorities[r["priority"]],
+        "state": tr("state." + r["state"]),
+        "overdue": r["overdue"],
+    }
+    for r in rows
+]
+st.dataframe(
+    table,
+    hide_index=True,
+    column_config={
+        "id": "№",
+        "bin": tr("label.bin"),
+        "rule": tr("actions.rule"),
+        "item": tr("export.item"),
+        "title": tr("label.action_title"),
+        "owner": tr("label.owner"),
+        "due_on": st.column_config.DateColumn(tr("label.due_on"), format="DD.MM.YYYY"),
+        "priority": tr("label.priority"),
+        "state": tr("label.state"),
+        "overdue": st.column_config.CheckboxColumn(tr("actions.overdue")),
+    },
+)
 
 ids = {r["id"]: f"№{r['id']} · {r['title'][:80]}" for r in rows}
 if ids and (can(me, "actions.confirm", me.enterprise_id) or can(me, "actions.manage", me.enterprise_id)):
@@ -48,12 +70,18 @@ if ids and (can(me, "actions.confirm", me.enterprise_id) or can(me, "actions.man
                 "title": left.text_input(tr("label.action_title"), value=action["title"]),
                 "owner": right.text_input(tr("label.owner"), value=action["owner"] or ""),
                 "due_on": left.date_input(tr("label.due_on"), value=action["due_on"], format="DD.MM.YYYY"),
-                "priority": right.selectbox(tr("label.priority"), PRIORITIES, format_func=priorities.get,
-                                            index=PRIORITIES.index(action["priority"])),
-                "state": left.selectbox(tr("label.state"), STATES, format_func=states.get,
-                                        index=STATES.index(action["state"])),
-                "completed_on": right.date_input(tr("label.completed_on"), value=action["completed_on"],
-                                                 format="DD.MM.YYYY"),
+                "priority": right.selectbox(
+                    tr("label.priority"),
+                    PRIORITIES,
+                    format_func=priorities.get,
+                    index=PRIORITIES.index(action["priority"]),
+                ),
+                "state": left.selectbox(
+                    tr("label.state"), STATES, format_func=states.get, index=STATES.index(action["state"])
+                ),
+                "completed_on": right.date_input(
+                    tr("label.completed_on"), value=action["completed_on"], format="DD.MM.YYYY"
+                ),
                 "completion_note": left.text_input(tr("label.completion_note"), value=action["completion_note"] or ""),
                 "cancel_reason": right.text_input(tr("label.cancel_reason"), value=action["cancel_reason"] or ""),
             }
@@ -65,15 +93,20 @@ if can(me, "actions.manage", me.enterprise_id) and me.enterprise_id is not None:
         title = st.text_input(tr("label.action_title"))
         left, right = st.columns(2)
         owner = left.text_input(tr("label.owner"))
-        due_on = right.date_input(tr("label.due_on"), value=dt.date.today() + dt.timedelta(days=30),
-                                  format="DD.MM.YYYY")
+        due_on = right.date_input(
+            tr("label.due_on"), value=dt.date.today() + dt.timedelta(days=30), format="DD.MM.YYYY"
+        )
         priority = left.selectbox(tr("label.priority"), PRIORITIES, format_func=priorities.get, index=1)
         rule_id = right.selectbox(tr("actions.rule"), list(rules), format_func=rules.get)
         if st.form_submit_button(tr("action.add"), type="primary"):
             own = list_enterprises(store(), me)[0].bin
             try:
-                create_action(store(), me, own, {"title": title, "owner": owner, "due_on": due_on,
-                                                 "priority": priority, "rule_id": rule_id})
+                create_action(
+                    store(),
+                    me,
+                    own,
+                    {"title": title, "owner": owner, "due_on": due_on, "priority": priority, "rule_id": rule_id},
+                )
             except SafetyError as exc:
                 show_error(exc)
             else:

@@ -20,8 +20,9 @@ if not mine:
 enterprise = mine[0]
 checklists = load_checklists()
 names = {cid: c.title.get(lang()) for cid, c in checklists.items()}
-checklist_id = st.radio(tr("assessment.checklist"), list(names), format_func=names.get, horizontal=True,
-                        key="assessment_checklist")
+checklist_id = st.radio(
+    tr("assessment.checklist"), list(names), format_func=names.get, horizontal=True, key="assessment_checklist"
+)
 with st.expander(tr("assessment.method_title"), icon=":material/help:"):
     st.markdown(tr("assessment.method"))
 
@@ -39,10 +40,16 @@ def _save(item_id: str) -> None:
     """Save one item from its widgets' current values (called on every change)."""
     state = st.session_state
     try:
-        save_answer(store(), me, draft.id, item_id, rating=state.get(f"{draft.id}:{item_id}:rating"),
-                    comment=state.get(f"{draft.id}:{item_id}:comment"),
-                    evidence=state.get(f"{draft.id}:{item_id}:evidence"),
-                    na_reason=state.get(f"{draft.id}:{item_id}:na"))
+        save_answer(
+            store(),
+            me,
+            draft.id,
+            item_id,
+            rating=state.get(f"{draft.id}:{item_id}:rating"),
+            comment=state.get(f"{draft.id}:{item_id}:comment"),
+            evidence=state.get(f"{draft.id}:{item_id}:evidence"),
+            na_reason=state.get(f"{draft.id}:{item_id}:na"),
+        )
     except SafetyError as exc:
         state["assessment_error"] = exc.render(lang())
 
@@ -62,17 +69,40 @@ for tab, rule in zip(tabs, checklist.rules, strict=True):
             st.markdown(f"**{item.id}** {item.text.get(lang())}")
             st.caption(item.guidance.get(lang()))
             rating = answer.get("rating")
-            st.radio(tr("assessment.rating"), levels, format_func=labels.get, horizontal=True, key=f"{key}:rating",
-                     index=levels.index(rating) if rating in levels else None, on_change=_save, args=(item.id,),
-                     label_visibility="collapsed")
+            st.radio(
+                tr("assessment.rating"),
+                levels,
+                format_func=labels.get,
+                horizontal=True,
+                key=f"{key}:rating",
+                index=levels.index(rating) if rating in levels else None,
+                on_change=_save,
+                args=(item.id,),
+                label_visibility="collapsed",
+            )
             left, right = st.columns(2)
-            left.text_input(tr("assessment.comment"), value=answer.get("comment") or "", key=f"{key}:comment",
-                            on_change=_save, args=(item.id,))
-            right.text_input(tr("assessment.evidence"), value=answer.get("evidence") or "", key=f"{key}:evidence",
-                             on_change=_save, args=(item.id,))
+            left.text_input(
+                tr("assessment.comment"),
+                value=answer.get("comment") or "",
+                key=f"{key}:comment",
+                on_change=_save,
+                args=(item.id,),
+            )
+            right.text_input(
+                tr("assessment.evidence"),
+                value=answer.get("evidence") or "",
+                key=f"{key}:evidence",
+                on_change=_save,
+                args=(item.id,),
+            )
             if st.session_state.get(f"{key}:rating") == "na":
-                st.text_input(tr("assessment.na_reason"), value=answer.get("na_reason") or "", key=f"{key}:na",
-                              on_change=_save, args=(item.id,))
+                st.text_input(
+                    tr("assessment.na_reason"),
+                    value=answer.get("na_reason") or "",
+                    key=f"{key}:na",
+                    on_change=_save,
+                    args=(item.id,),
+                )
             st.divider()
 
 if st.button(tr("assessment.submit"), type="primary", key="submit_assessment"):
@@ -94,14 +124,31 @@ if proposed:
         for action in proposed:
             st.markdown(f"**{action.item_id}** · {tr('priority.' + action.priority)}")
             cols = st.columns([3, 2, 1, 1])
-            edits.append((action.id, {
-                "title": cols[0].text_input(tr("label.action_title"), value=action.title, key=f"p{action.id}:t"),
-                "owner": cols[1].text_input(tr("label.owner"), key=f"p{action.id}:o"),
-                "due_on": cols[2].date_input(tr("label.due_on"), value=action.due_on, min_value=dt.date.today(),
-                                             key=f"p{action.id}:d", format="DD.MM.YYYY"),
-                "priority": cols[3].selectbox(tr("label.priority"), PRIORITIES, index=PRIORITIES.index(
-                    action.priority), format_func=priorities.get, key=f"p{action.id}:p"),
-            }))
+            edits.append(
+                (
+                    action.id,
+                    {
+                        "title": cols[0].text_input(
+                            tr("label.action_title"), value=action.title, key=f"p{action.id}:t"
+                        ),
+                        "owner": cols[1].text_input(tr("label.owner"), key=f"p{action.id}:o"),
+                        "due_on": cols[2].date_input(
+                            tr("label.due_on"),
+                            value=action.due_on,
+                            min_value=dt.date.today(),
+                            key=f"p{action.id}:d",
+                            format="DD.MM.YYYY",
+                        ),
+                        "priority": cols[3].selectbox(
+                            tr("label.priority"),
+                            PRIORITIES,
+                            index=PRIORITIES.index(action.priority),
+                            format_func=priorities.get,
+                            key=f"p{action.id}:p",
+                        ),
+                    },
+                )
+            )
         if st.form_submit_button(tr("assessment.confirm_actions"), type="primary"):
             try:
                 for action_id, values in edits:

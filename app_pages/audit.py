@@ -18,21 +18,26 @@ left, middle, right = st.columns(3)
 everyone = tr("common.all")
 usernames = {None: everyone} | {name: name for name in [a["username"] for a in list_users(store(), me)] + ["cli"]}
 username = left.selectbox(tr("label.username"), list(usernames), format_func=usernames.get, key="audit_user")
-enterprises = {None: everyone} | {e.bin: f"{e.name(lang())} · {e.bin}"
-                                          for e in list_enterprises(store(), me, include_inactive=True)}
-enterprise = middle.selectbox(tr("enterprise.choose"), list(enterprises), format_func=enterprises.get,
-                              key="audit_enterprise")
+enterprises = {None: everyone} | {
+    e.bin: f"{e.name(lang())} · {e.bin}" for e in list_enterprises(store(), me, include_inactive=True)
+}
+enterprise = middle.selectbox(
+    tr("enterprise.choose"), list(enterprises), format_func=enterprises.get, key="audit_enterprise"
+)
 actions = {None: everyone} | {a: a for a in audit_actions(store(), me)}
 action = right.selectbox(tr("audit.action"), list(actions), format_func=actions.get, key="audit_action")
 today = dt.date.today()
-period = st.date_input(tr("audit.period"), value=(today - dt.timedelta(days=90), today), format="DD.MM.YYYY",
-                       key="audit_period")
+period = st.date_input(
+    tr("audit.period"), value=(today - dt.timedelta(days=90), today), format="DD.MM.YYYY", key="audit_period"
+)
 since, until = (period[0], period[-1]) if period else (None, None)
 
-rows = audit_entries(store(), me, username=username, enterprise_bin=enterprise, action=action, since=since,
-                     until=until)
+rows = audit_entries(store(), me, username=username, enterprise_bin=enterprise, action=action, since=since, until=until)
 st.caption(tr("audit.count", count=len(rows)))
 st.dataframe(rows, hide_index=True, column_config={c: tr("audit.col." + c) for c in rows[0]} if rows else None)
-st.download_button(tr("audit.export"), data=partial(export_audit, store(), me, rows, lang()),
-                   file_name="vision_zero_audit.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+st.download_button(
+    tr("audit.export"),
+    data=partial(export_audit, store(), me, rows, lang()),
+    file_name="vision_zero_audit.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)

@@ -42,38 +42,84 @@ from safety.register.geography import DISTRICTS, DIVISIONS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COMPARED = ("kch", "kt", "kp", "kch_fatal", "ltifr", "trir", "dart", "injured", "killed")
-LEAGUE = {"rank": "dashboard.col.rank", "name": "label.name", "bin": "label.bin", "district": "label.kato",
-          "industry": "label.division", "injured": "indicator.injured", "killed": "indicator.killed",
-          "headcount": "indicator.headcount", "kch": "indicator.kch", "kt": "indicator.kt",
-          "yoy_kch_pct": "dashboard.col.yoy_kch", "score": "history.score", "trend": "dashboard.col.trend"}
-GROUPS = {"name": "label.name", "injured": "indicator.injured", "killed": "indicator.killed",
-          "headcount": "indicator.headcount", "kch": "indicator.kch", "kt": "indicator.kt",
-          "kch_fatal": "indicator.kch_fatal", "ltifr": "indicator.ltifr", "trir": "indicator.trir",
-          "dart": "indicator.dart", "yoy_kch_pct": "dashboard.col.yoy_kch"}
+LEAGUE = {
+    "rank": "dashboard.col.rank",
+    "name": "label.name",
+    "bin": "label.bin",
+    "district": "label.kato",
+    "industry": "label.division",
+    "injured": "indicator.injured",
+    "killed": "indicator.killed",
+    "headcount": "indicator.headcount",
+    "kch": "indicator.kch",
+    "kt": "indicator.kt",
+    "yoy_kch_pct": "dashboard.col.yoy_kch",
+    "score": "history.score",
+    "trend": "dashboard.col.trend",
+}
+GROUPS = {
+    "name": "label.name",
+    "injured": "indicator.injured",
+    "killed": "indicator.killed",
+    "headcount": "indicator.headcount",
+    "kch": "indicator.kch",
+    "kt": "indicator.kt",
+    "kch_fatal": "indicator.kch_fatal",
+    "ltifr": "indicator.ltifr",
+    "trir": "indicator.trir",
+    "dart": "indicator.dart",
+    "yoy_kch_pct": "dashboard.col.yoy_kch",
+}
 # The two comparisons: group, chart file name, catalogue keys of the heading and of the workbook sheet.
-SPLITS = (("district", "districts", "dashboard.by_district", "dashboard.sheet.districts"),
-          ("division", "industries", "dashboard.by_industry", "dashboard.sheet.industries"))
+SPLITS = (
+    ("district", "districts", "dashboard.by_district", "dashboard.sheet.districts"),
+    ("division", "industries", "dashboard.by_industry", "dashboard.sheet.industries"),
+)
 # The workbook's other sheets: column -> catalogue key of its heading.
-SUMMARY = {"name": "export.field", "value": "export.value", "previous": "dashboard.col.previous",
-           "change": "dashboard.col.change"}
+SUMMARY = {
+    "name": "export.field",
+    "value": "export.value",
+    "previous": "dashboard.col.previous",
+    "change": "dashboard.col.change",
+}
 MONTHLY = {"month": "dashboard.col.month", "group": "dashboard.col.group", "cases": "dashboard.col.cases"}
 ROLLING = {"month": "dashboard.col.month", "kch_12m": "dashboard.col.kch_12m"}
-HEATMAP = {"name": "label.name", "bin": "label.bin", "rule_label": "actions.rule", "score": "history.score",
-           "assessed_on": "export.assessed_on"}
-SCATTER = {"name": "label.name", "bin": "label.bin", "score": "history.score", "kch": "indicator.kch",
-           "injured": "indicator.injured"}
+HEATMAP = {
+    "name": "label.name",
+    "bin": "label.bin",
+    "rule_label": "actions.rule",
+    "score": "history.score",
+    "assessed_on": "export.assessed_on",
+}
+SCATTER = {
+    "name": "label.name",
+    "bin": "label.bin",
+    "score": "history.score",
+    "kch": "indicator.kch",
+    "injured": "indicator.injured",
+}
 
 
 def show_tile(column, tile, year: int) -> None:
     """One KPI tile: the value, its change in percent (green when it moved the better way) and last year's."""
     value = tr("indicator.no_data") if tile.value is None else format_number(tile.value, lang(), tile.digits)
-    delta = None if tile.change_pct is None else ("+" if tile.change_pct > 0 else "") + format_percent(
-        tile.change_pct, lang())
+    delta = (
+        None
+        if tile.change_pct is None
+        else ("+" if tile.change_pct > 0 else "") + format_percent(tile.change_pct, lang())
+    )
     colour = {"down": "inverse", "up": "normal"}.get(tile.better, "off")
     previous = format_number(tile.previous, lang(), tile.digits)
-    helper = (tr("dashboard.tile.as_of", date=format_date(tile.as_of, lang()),
-                 previous_date=format_date(tile.previous_as_of, lang()), value=previous) if tile.as_of else
-              tr("dashboard.tile.previous", year=year - 1, value=previous))
+    helper = (
+        tr(
+            "dashboard.tile.as_of",
+            date=format_date(tile.as_of, lang()),
+            previous_date=format_date(tile.previous_as_of, lang()),
+            value=previous,
+        )
+        if tile.as_of
+        else tr("dashboard.tile.previous", year=year - 1, value=previous)
+    )
     column.metric(tr(tile.key), value, delta, delta_color=colour, help=helper, border=True)
 
 
@@ -83,11 +129,15 @@ st.title(tr("dashboard.title"))
 
 latest = latest_year(store(), me) or dt.date.today().year
 top = max(latest, dt.date.today().year)
-first, last = st.slider(tr("dashboard.years"), VISION_ZERO_LAUNCH.year, top,
-                        (max(latest - 4, VISION_ZERO_LAUNCH.year), latest), key="dash_years")
+first, last = st.slider(
+    tr("dashboard.years"),
+    VISION_ZERO_LAUNCH.year,
+    top,
+    (max(latest - 4, VISION_ZERO_LAUNCH.year), latest),
+    key="dash_years",
+)
 kind_names = {k: tr("kind." + k) for k in KINDS}
-kinds = st.multiselect(tr("dashboard.kinds"), KINDS, default=["accident"], format_func=kind_names.get,
-                       key="dash_kinds")
+kinds = st.multiselect(tr("dashboard.kinds"), KINDS, default=["accident"], format_func=kind_names.get, key="dash_kinds")
 district = division = bin_ = None
 if not scoped:
     cols = st.columns(3)
@@ -95,11 +145,13 @@ if not scoped:
     districts = everyone | {d.kato: d.name(lang()) for d in DISTRICTS}
     district = cols[0].selectbox(tr("label.kato"), list(districts), format_func=districts.get, key="dash_district")
     divisions = everyone | {d.code: f"{d.code} · {d.name(lang())}" for d in DIVISIONS}
-    division = cols[1].selectbox(tr("label.division"), list(divisions), format_func=divisions.get,
-                                 key="dash_division")
+    division = cols[1].selectbox(tr("label.division"), list(divisions), format_func=divisions.get, key="dash_division")
     language = lang()  # once, not per enterprise: there may be thousands
-    names = everyone | {e.bin: f"{e.name(language)} · {e.bin}" for e in enterprise_choices(store(), me)
-                        if district in (None, e.kato) and division in (None, e.division)}
+    names = everyone | {
+        e.bin: f"{e.name(language)} · {e.bin}"
+        for e in enterprise_choices(store(), me)
+        if district in (None, e.kato) and division in (None, e.division)
+    }
     bin_ = cols[2].selectbox(tr("enterprise.choose"), list(names), format_func=names.get, key="dash_bin")
 else:
     own = enterprise_choices(store(), me)
@@ -114,7 +166,7 @@ by_year = yearly(store(), scope, first, last)
 st.subheader(tr("dashboard.tiles", year=last, previous=last - 1))
 shown = tiles(store(), scope, last, yearly_rows=by_year)
 for row in range(0, len(shown), 4):
-    for column, tile in zip(st.columns(4), shown[row:row + 4], strict=False):
+    for column, tile in zip(st.columns(4), shown[row : row + 4], strict=False):
         show_tile(column, tile, last)
 
 # The rolling Кч of the first chosen months reaches back a year: one monthly query covers both, only the chosen
@@ -127,8 +179,12 @@ chart_block(yearly_chart(by_year, lang()), "yearly")
 yearly_table(by_year)
 
 summary = [{"name": tr(x.key), "value": x.value, "previous": x.previous, "change": x.change_pct} for x in shown]
-sheets = {tr("export.summary"): sheet(summary, SUMMARY), tr("dashboard.sheet.yearly"): sheet(by_year, YEARLY),
-          tr("dashboard.sheet.monthly"): sheet(months, MONTHLY), tr("dashboard.col.kch_12m"): sheet(rolling, ROLLING)}
+sheets = {
+    tr("export.summary"): sheet(summary, SUMMARY),
+    tr("dashboard.sheet.yearly"): sheet(by_year, YEARLY),
+    tr("dashboard.sheet.monthly"): sheet(months, MONTHLY),
+    tr("dashboard.col.kch_12m"): sheet(rolling, ROLLING),
+}
 
 if not scoped:
     indicators = {k: tr("indicator." + k) for k in COMPARED}
@@ -157,13 +213,22 @@ st.caption(tr("dashboard.league.help"))
 table = ranked.rows(LEAGUE_ROWS)
 if len(ranked) > len(table):
     st.caption(tr("dashboard.league.top", shown=len(table), total=len(ranked)))
-config = number_columns({k: v for k, v in LEAGUE.items() if k not in ("name", "bin", "district", "industry",
-                                                                        "trend")})
+config = number_columns({k: v for k, v in LEAGUE.items() if k not in ("name", "bin", "district", "industry", "trend")})
 config |= {k: tr(LEAGUE[k]) for k in ("name", "bin", "district", "industry")}
-config |= {"trend": st.column_config.LineChartColumn(tr(LEAGUE["trend"])), "rank": tr(LEAGUE["rank"]),
-           "score": st.column_config.NumberColumn(tr(LEAGUE["score"]), format="%.1f")}
-event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row", key="dash_league",
-                     column_order=tuple(LEAGUE), column_config=config)
+config |= {
+    "trend": st.column_config.LineChartColumn(tr(LEAGUE["trend"])),
+    "rank": tr(LEAGUE["rank"]),
+    "score": st.column_config.NumberColumn(tr(LEAGUE["score"]), format="%.1f"),
+}
+event = st.dataframe(
+    table,
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="dash_league",
+    column_order=tuple(LEAGUE),
+    column_config=config,
+)
 # the whole league, built only when the workbook is asked for
 sheets[tr("dashboard.sheet.league")] = sheet(ranked.rows, {k: v for k, v in LEAGUE.items() if k != "trend"})
 picked = event.selection.rows if event and event.selection else []
@@ -175,6 +240,12 @@ with st.expander(tr("dashboard.explained"), icon=":material/functions:"):
     for name in EXPLAINED:
         st.markdown(f"**{tr('indicator.' + name)}** — {tr('indicator.' + name + '.help')}")
 
-st.download_button(tr("dashboard.download"), data=partial(table_workbook, sheets),
-                   file_name=f"vision_zero_indicators_{first}_{last}.xlsx", mime=XLSX, key="dash_xlsx",
-                   on_click="ignore", icon=":material/download:")
+st.download_button(
+    tr("dashboard.download"),
+    data=partial(table_workbook, sheets),
+    file_name=f"vision_zero_indicators_{first}_{last}.xlsx",
+    mime=XLSX,
+    key="dash_xlsx",
+    on_click="ignore",
+    icon=":material/download:",
+)

@@ -61,11 +61,24 @@ late = [a for a in serious if a["overdue"]]
 if late:
     st.error(tr("enterprise.investigations_overdue", count=len(late)))
 words = {k: tr("kind." + k) for k in KINDS} | {s: tr("severity." + s) for s in SEVERITIES}
-dates = {k: st.column_config.DateColumn(tr(key), format="DD.MM.YYYY") for k, key in (
-    ("occurred_on", "incident.col.occurred_on"), ("due_on", "label.due_on"), ("completed_on", "label.completed_on"),
-    *((n, "investigation.step." + n) for n in ("report", "investigation", "act")))}
-tabs = st.tabs([tr("page.dashboard"), tr("page.incidents"), tr("page.actions"), tr("enterprise.tab.investigations"),
-                tr("page.assessment")])
+dates = {
+    k: st.column_config.DateColumn(tr(key), format="DD.MM.YYYY")
+    for k, key in (
+        ("occurred_on", "incident.col.occurred_on"),
+        ("due_on", "label.due_on"),
+        ("completed_on", "label.completed_on"),
+        *((n, "investigation.step." + n) for n in ("report", "investigation", "act")),
+    )
+}
+tabs = st.tabs(
+    [
+        tr("page.dashboard"),
+        tr("page.incidents"),
+        tr("page.actions"),
+        tr("enterprise.tab.investigations"),
+        tr("page.assessment"),
+    ]
+)
 with tabs[0]:
     indicators_section(me, bin_)
 with tabs[1]:
@@ -73,27 +86,59 @@ with tabs[1]:
     if not cases:
         st.info(tr("enterprise.no_cases"))
     else:
-        st.dataframe([{k: words.get(c[k], c[k]) for k in shown} for c in cases], hide_index=True,
-                     column_config={k: tr("incident.col." + k) for k in shown} | {"id": "№"} | dates)
+        st.dataframe(
+            [{k: words.get(c[k], c[k]) for k in shown} for c in cases],
+            hide_index=True,
+            column_config={k: tr("incident.col." + k) for k in shown} | {"id": "№"} | dates,
+        )
 with tabs[2]:
     if not actions:
         st.info(tr("enterprise.no_actions"))
     else:
-        st.dataframe([{"id": a["id"], "rule": a["rule_id"], "title": a["title"], "owner": a["owner"],
-                       "due_on": a["due_on"], "state": tr("state." + a["state"]), "completed_on": a["completed_on"],
-                       "overdue": a["overdue"]} for a in actions], hide_index=True, column_config={
-            "id": "№", "rule": tr("actions.rule"), "title": tr("label.action_title"), "owner": tr("label.owner"),
-            "state": tr("label.state"), "overdue": st.column_config.CheckboxColumn(tr("actions.overdue"))} | dates)
+        st.dataframe(
+            [
+                {
+                    "id": a["id"],
+                    "rule": a["rule_id"],
+                    "title": a["title"],
+                    "owner": a["owner"],
+                    "due_on": a["due_on"],
+                    "state": tr("state." + a["state"]),
+                    "completed_on": a["completed_on"],
+                    "overdue": a["overdue"],
+                }
+                for a in actions
+            ],
+            hide_index=True,
+            column_config={
+                "id": "№",
+                "rule": tr("actions.rule"),
+                "title": tr("label.action_title"),
+                "owner": tr("label.owner"),
+                "state": tr("label.state"),
+                "overdue": st.column_config.CheckboxColumn(tr("actions.overdue")),
+            }
+            | dates,
+        )
 with tabs[3]:
     if not serious:
         st.info(tr("enterprise.no_investigations"))
     else:
-        st.dataframe([{"occurred_on": a["occurred_on"], "severity": words[a["severity"]], "injured": a["injured"]}
-                      | {step.name: step.due for step in a["steps"]}
-                      | {"overdue": ", ".join(tr("investigation.step." + n) for n in a["overdue"])}
-                      for a in serious], hide_index=True,
-                     column_config={"severity": tr("incident.col.severity"), "injured": tr("incidents.injured"),
-                                    "overdue": tr("investigation.overdue")} | dates)
+        st.dataframe(
+            [
+                {"occurred_on": a["occurred_on"], "severity": words[a["severity"]], "injured": a["injured"]}
+                | {step.name: step.due for step in a["steps"]}
+                | {"overdue": ", ".join(tr("investigation.step." + n) for n in a["overdue"])}
+                for a in serious
+            ],
+            hide_index=True,
+            column_config={
+                "severity": tr("incident.col.severity"),
+                "injured": tr("incidents.injured"),
+                "overdue": tr("investigation.overdue"),
+            }
+            | dates,
+        )
 with tabs[4]:
     history_section(me, bin_)
 
@@ -111,10 +156,12 @@ edited = st.data_editor(
     key=f"years_{bin_}",
     column_config={
         "year": st.column_config.NumberColumn(tr("label.year"), format="%d", step=1, required=True),
-        "avg_headcount": st.column_config.NumberColumn(tr("label.avg_headcount"), min_value=1, step=1,
-                                                       format="localized", required=True),
-        "hours_worked": st.column_config.NumberColumn(tr("label.hours_worked"), min_value=1, step=1,
-                                                      format="localized"),
+        "avg_headcount": st.column_config.NumberColumn(
+            tr("label.avg_headcount"), min_value=1, step=1, format="localized", required=True
+        ),
+        "hours_worked": st.column_config.NumberColumn(
+            tr("label.hours_worked"), min_value=1, step=1, format="localized"
+        ),
     },
 )
 if not admin:

@@ -46,9 +46,12 @@ if selected:
     st.switch_page("app_pages/enterprise.py")
 
 if not can(me, "register.write"):
-    st.download_button(tr("register.export"), data=partial(export_register, store(), me, lang()),
-                       file_name="vision_zero_register.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.download_button(
+        tr("register.export"),
+        data=partial(export_register, store(), me, lang()),
+        file_name="vision_zero_register.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     st.stop()
 
 with st.expander(tr("register.add"), icon=":material/add:"):
@@ -80,8 +83,15 @@ with st.expander(tr("register.io"), icon=":material/upload_file:"):
         except SafetyError as exc:
             show_error(exc)
         else:
-            st.info(tr("register.import.preview", added=len(plan.added), updated=len(plan.updated),
-                       unchanged=plan.unchanged, years=len(plan.years)))
+            st.info(
+                tr(
+                    "register.import.preview",
+                    added=len(plan.added),
+                    updated=len(plan.updated),
+                    unchanged=plan.unchanged,
+                    years=len(plan.years),
+                )
+            )
             if st.button(tr("register.import.confirm"), type="primary"):
                 try:
                     import_register(store(), me, data, upload.name)

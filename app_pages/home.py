@@ -16,12 +16,13 @@ cols = st.columns(4)
 cols[0].metric(tr("home.metric.enterprises"), format_number(summary.enterprises, lang()))
 cols[1].metric(tr("home.metric.districts"), format_number(summary.districts, lang()))
 cols[2].metric(tr("home.metric.industries"), format_number(summary.industries, lang()))
-cols[3].metric(
-    tr("home.metric.headcount", year=summary.latest_year or "–"), format_number(summary.headcount, lang())
-)
+cols[3].metric(tr("home.metric.headcount", year=summary.latest_year or "–"), format_number(summary.headcount, lang()))
 cols = st.columns(4)
-cols[0].metric(tr("home.metric.score"), format_percent(summary.average_score, lang()),
-               help=tr("home.metric.score_help", count=summary.assessed))
+cols[0].metric(
+    tr("home.metric.score"),
+    format_percent(summary.average_score, lang()),
+    help=tr("home.metric.score_help", count=summary.assessed),
+)
 cols[1].metric(tr("home.metric.assessed"), format_number(summary.assessed, lang()))
 cols[2].metric(tr("home.metric.overdue_actions"), format_number(summary.overdue_actions, lang()))
 
@@ -33,8 +34,10 @@ chart = (
     .encode(
         x=alt.X("enterprises:Q", title=tr("home.axis.enterprises"), axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("district:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
-        tooltip=[alt.Tooltip("district:N", title=tr("label.kato")),
-                 alt.Tooltip("enterprises:Q", title=tr("home.axis.enterprises"))],
+        tooltip=[
+            alt.Tooltip("district:N", title=tr("label.kato")),
+            alt.Tooltip("enterprises:Q", title=tr("home.axis.enterprises")),
+        ],
     )
 )
 st.altair_chart(chart, width="stretch")

@@ -30,15 +30,18 @@ if upload is None:
 data = upload.getvalue()
 left, middle, right = st.columns(3)
 profile_names = {"": tr("import.profile_auto")} | {n: n for n in saved}
-chosen_profile = left.selectbox(tr("import.profile"), list(profile_names), key="inc_profile",
-                                format_func=profile_names.get)
+chosen_profile = left.selectbox(
+    tr("import.profile"), list(profile_names), key="inc_profile", format_func=profile_names.get
+)
 base = saved.get(chosen_profile, MappingProfile())
 try:
     overview = inspect_file(data, upload.name, base.sheet, base.header_row)
-    sheet = middle.selectbox(tr("import.sheet"), overview.sheets, index=overview.sheets.index(overview.sheet),
-                             key="inc_sheet")
-    header_row = right.number_input(tr("import.header_row"), min_value=1, step=1, key="inc_header",
-                                    value=overview.header_row or 1)
+    sheet = middle.selectbox(
+        tr("import.sheet"), overview.sheets, index=overview.sheets.index(overview.sheet), key="inc_sheet"
+    )
+    header_row = right.number_input(
+        tr("import.header_row"), min_value=1, step=1, key="inc_header", value=overview.header_row or 1
+    )
     overview = inspect_file(data, upload.name, sheet, int(header_row))
 except SafetyError as exc:
     show_error(exc)
@@ -51,12 +54,17 @@ grid = st.columns(3)
 for number, heading in enumerate(overview.headings):
     guess = base.columns and next((f for f, h in base.columns.items() if h == heading), None)
     guess = guess or overview.guessed.get(heading)
-    mapping[heading] = grid[number % 3].selectbox(heading, list(fields), format_func=fields.get,
-                                                  index=list(fields).index(guess) if guess in fields else 0,
-                                                  key=f"map:{sheet}:{heading}")
+    mapping[heading] = grid[number % 3].selectbox(
+        heading,
+        list(fields),
+        format_func=fields.get,
+        index=list(fields).index(guess) if guess in fields else 0,
+        key=f"map:{sheet}:{heading}",
+    )
 columns = {f: h for h, f in mapping.items() if f}
-profile = base.model_copy(update={"sheet": sheet, "header_row": int(header_row), "columns": columns,
-                                  "keep_names": "person_name" in columns})
+profile = base.model_copy(
+    update={"sheet": sheet, "header_row": int(header_row), "columns": columns, "keep_names": "person_name" in columns}
+)
 try:
     result = import_incidents(store(), me, data, upload.name, own, profile=profile, dry_run=True)
 except SafetyError as exc:
@@ -68,37 +76,52 @@ if result.unmapped:
     values = {f: dict(base.values.get(f, {})) for f in CATEGORICAL}
     skips = {f: list(base.skip_values.get(f, [])) for f in CATEGORICAL}
     for field_name, counts in result.unmapped.items():
-        targets = {None: "—", "__skip__": tr("import.skip")} | {v: tr(f"{field_name}.{v}") for v in
-                                                                CATEGORICAL[field_name]}
+        targets = {None: "—", "__skip__": tr("import.skip")} | {
+            v: tr(f"{field_name}.{v}") for v in CATEGORICAL[field_name]
+        }
         for value, count in counts.items():
-            target = st.selectbox(tr("import.value_of", field=tr("incident.col." + field_name), value=value,
-                                     count=count), list(targets), format_func=targets.get,
-                                  key=f"val:{field_name}:{value}")
+            target = st.selectbox(
+                tr("import.value_of", field=tr("incident.col." + field_name), value=value, count=count),
+                list(targets),
+                format_func=targets.get,
+                key=f"val:{field_name}:{value}",
+            )
             if target == "__skip__":
                 skips[field_name].append(value)
             elif target:
                 values[field_name][value] = target
-    profile = profile.model_copy(update={"values": {f: v for f, v in values.items() if v},
-                                         "skip_values": {f: v for f, v in skips.items() if v}})
+    profile = profile.model_copy(
+        update={"values": {f: v for f, v in values.items() if v}, "skip_values": {f: v for f, v in skips.items() if v}}
+    )
     result = import_incidents(store(), me, data, upload.name, own, profile=profile, dry_run=True)
 
 drop = st.checkbox(tr("import.drop_identical"), key="inc_drop")
 report = import_report(result, lang())
 st.subheader(tr("import.preview"))
 counts = st.columns(6)
-for column, key in zip(counts, ("rows_read", "imported", "duplicates", "identical_in_file", "skipped", "rejected"),
-                       strict=True):
+for column, key in zip(
+    counts, ("rows_read", "imported", "duplicates", "identical_in_file", "skipped", "rejected"), strict=True
+):
     column.metric(tr("import.count." + key), report[key])
 for warning in report["warnings"][:10]:
     st.warning(warning)
-st.dataframe([{k: c.get(k) for k in ("source_row", "occurred_on", "kind", "severity", "lost_days", "description")}
-              for c in result.preview(500)], hide_index=True)
+st.dataframe(
+    [
+        {k: c.get(k) for k in ("source_row", "occurred_on", "kind", "severity", "lost_days", "description")}
+        for c in result.preview(500)
+    ],
+    hide_index=True,
+)
 if report["errors"]:
     st.error(tr("import.rejected", count=result.rejected))
     st.dataframe(report["errors"], hide_index=True)
-    st.download_button(tr("import.errors_download"), data=partial(errors_workbook, result, lang()),
-                       file_name="import_errors.xlsx", key="inc_errors",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.download_button(
+        tr("import.errors_download"),
+        data=partial(errors_workbook, result, lang()),
+        file_name="import_errors.xlsx",
+        key="inc_errors",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 with st.form("save_profile"):
     name = st.text_input(tr("import.profile_name"), value=chosen_profile or upload.name.rsplit(".", 1)[0])
@@ -110,12 +133,24 @@ with st.form("save_profile"):
         else:
             st.success(tr("import.profile_saved", name=name))
 
-if st.button(tr("import.confirm", count=result.imported - (result.identical_in_file if drop else 0)),
-             type="primary", key="inc_confirm", disabled=not result.imported):
+if st.button(
+    tr("import.confirm", count=result.imported - (result.identical_in_file if drop else 0)),
+    type="primary",
+    key="inc_confirm",
+    disabled=not result.imported,
+):
     bar = st.progress(0.0, text=tr("import.working"))
     try:
-        done = import_incidents(store(), me, data, upload.name, own, profile=profile, drop_identical=drop,
-                                progress=lambda share: bar.progress(share, text=tr("import.working")))
+        done = import_incidents(
+            store(),
+            me,
+            data,
+            upload.name,
+            own,
+            profile=profile,
+            drop_identical=drop,
+            progress=lambda share: bar.progress(share, text=tr("import.working")),
+        )
     except SafetyError as exc:
         show_error(exc)
     else:

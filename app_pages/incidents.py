@@ -25,35 +25,85 @@ kinds = {None: everyone} | {k: tr("kind." + k) for k in KINDS}
 cols = st.columns(3)
 bin_ = cols[0].selectbox(tr("enterprise.choose"), list(choices), format_func=choices.get, key="inc_bin")
 kind = cols[1].selectbox(tr("incident.col.kind"), list(kinds), format_func=kinds.get, key="inc_kind")
-period = cols[2].date_input(tr("audit.period"), value=(dt.date(dt.date.today().year - 1, 1, 1), dt.date.today()),
-                            format="DD.MM.YYYY", key="inc_period")
+period = cols[2].date_input(
+    tr("audit.period"),
+    value=(dt.date(dt.date.today().year - 1, 1, 1), dt.date.today()),
+    format="DD.MM.YYYY",
+    key="inc_period",
+)
 since, until = (period[0], period[-1]) if period else (None, None)
 cases = list_incidents(store(), me, bin_=bin_, kind=kind, since=since, until=until)
 st.caption(tr("incidents.count", count=len(cases)))
-shown = ("id", "bin", "occurred_on", "kind", "severity", "lost_days", "accident_no", "place", "description",
-         "job_title")
+shown = (
+    "id",
+    "bin",
+    "occurred_on",
+    "kind",
+    "severity",
+    "lost_days",
+    "accident_no",
+    "place",
+    "description",
+    "job_title",
+)
 labels = {k: tr("kind." + k) for k in KINDS} | {s: tr("severity." + s) for s in SEVERITIES}
-st.dataframe([{k: labels.get(c[k], c[k]) for k in shown} for c in cases], hide_index=True,
-             column_config={k: tr("label.bin") if k == "bin" else tr("incident.col." + k) for k in shown}
-             | {"id": "№", "occurred_on": st.column_config.DateColumn(tr("incident.col.occurred_on"),
-                                                                     format="DD.MM.YYYY")})
+st.dataframe(
+    [{k: labels.get(c[k], c[k]) for k in shown} for c in cases],
+    hide_index=True,
+    column_config={k: tr("label.bin") if k == "bin" else tr("incident.col." + k) for k in shown}
+    | {"id": "№", "occurred_on": st.column_config.DateColumn(tr("incident.col.occurred_on"), format="DD.MM.YYYY")},
+)
 
-case_names = {c["id"]: " · ".join(filter(None, (f"№{c['id']}", f"{c['occurred_on']:%d.%m.%Y}", labels[c["kind"]],
-                                                (c["description"] or c["place"] or "")[:60]))) for c in cases}
-chosen_case = st.selectbox(tr("incidents.case"), list(case_names), format_func=case_names.get, index=None,
-                           placeholder=tr("incidents.case_choose"), key="inc_case")
+case_names = {
+    c["id"]: " · ".join(
+        filter(
+            None,
+            (
+                f"№{c['id']}",
+                f"{c['occurred_on']:%d.%m.%Y}",
+                labels[c["kind"]],
+                (c["description"] or c["place"] or "")[:60],
+            ),
+        )
+    )
+    for c in cases
+}
+chosen_case = st.selectbox(
+    tr("incidents.case"),
+    list(case_names),
+    format_func=case_names.get,
+    index=None,
+    placeholder=tr("incidents.case_choose"),
+    key="inc_case",
+)
 case = next((c for c in cases if c["id"] == chosen_case), None)
 if case is not None:
     st.markdown(f"**{tr('incidents.case_actions', id=case['id'])}**")
     priorities = {p: tr("priority." + p) for p in PRIORITIES}
     linked = actions_for_incident(store(), me, case["id"])
     if linked:
-        st.dataframe([{"title": a["title"], "owner": a["owner"], "due_on": a["due_on"],
-                       "priority": priorities[a["priority"]], "state": tr("state." + a["state"]),
-                       "overdue": a["overdue"]} for a in linked], hide_index=True, column_config={
-            "title": tr("label.action_title"), "owner": tr("label.owner"), "priority": tr("label.priority"),
-            "due_on": st.column_config.DateColumn(tr("label.due_on"), format="DD.MM.YYYY"),
-            "state": tr("label.state"), "overdue": st.column_config.CheckboxColumn(tr("actions.overdue"))})
+        st.dataframe(
+            [
+                {
+                    "title": a["title"],
+                    "owner": a["owner"],
+                    "due_on": a["due_on"],
+                    "priority": priorities[a["priority"]],
+                    "state": tr("state." + a["state"]),
+                    "overdue": a["overdue"],
+                }
+                for a in linked
+            ],
+            hide_index=True,
+            column_config={
+                "title": tr("label.action_title"),
+                "owner": tr("label.owner"),
+                "priority": tr("label.priority"),
+                "due_on": st.column_config.DateColumn(tr("label.due_on"), format="DD.MM.YYYY"),
+                "state": tr("label.state"),
+                "overdue": st.column_config.CheckboxColumn(tr("actions.overdue")),
+            },
+        )
     else:
         st.caption(tr("incidents.no_actions"))
     if can(me, "actions.manage", case["enterprise_id"]):
@@ -63,34 +113,48 @@ if case is not None:
             values = {"title": st.text_input(tr("label.action_title"))}
             left, right = st.columns(2)
             values["owner"] = left.text_input(tr("label.owner"))
-            values["due_on"] = right.date_input(tr("label.due_on"), value=dt.date.today() + dt.timedelta(days=30),
-                                                format="DD.MM.YYYY")
+            values["due_on"] = right.date_input(
+                tr("label.due_on"), value=dt.date.today() + dt.timedelta(days=30), format="DD.MM.YYYY"
+            )
             values["priority"] = left.selectbox(tr("label.priority"), PRIORITIES, format_func=priorities.get, index=1)
-            values["rule_id"] = right.selectbox(tr("actions.rule"), list(rules), format_func=rules.get,
-                                                index=list(rules).index(case["rule"]))
+            values["rule_id"] = right.selectbox(
+                tr("actions.rule"), list(rules), format_func=rules.get, index=list(rules).index(case["rule"])
+            )
             if st.form_submit_button(tr("incidents.create_action"), type="primary"):
                 act(create_action, store(), me, case["bin"], values, incident_id=case["id"])
 
 st.subheader(tr("incidents.investigations"))
 serious = investigations(store(), me, bin_=bin_)
 steps = ("report", "investigation", "act")
-st.dataframe([{"bin": a["bin"], "occurred_on": a["occurred_on"], "severity": labels[a["severity"]],
-               "injured": a["injured"]} | {s.name: s.due for s in a["steps"]}
-              | {"overdue": ", ".join(tr("investigation.step." + n) for n in a["overdue"])} for a in serious],
-             hide_index=True,
-             column_config={"bin": tr("label.bin"), "occurred_on": tr("incident.col.occurred_on"),
-                            "severity": tr("incident.col.severity"), "injured": tr("incidents.injured"),
-                            "overdue": tr("investigation.overdue")}
-             | {n: st.column_config.DateColumn(tr("investigation.step." + n), format="DD.MM.YYYY") for n in steps})
+st.dataframe(
+    [
+        {"bin": a["bin"], "occurred_on": a["occurred_on"], "severity": labels[a["severity"]], "injured": a["injured"]}
+        | {s.name: s.due for s in a["steps"]}
+        | {"overdue": ", ".join(tr("investigation.step." + n) for n in a["overdue"])}
+        for a in serious
+    ],
+    hide_index=True,
+    column_config={
+        "bin": tr("label.bin"),
+        "occurred_on": tr("incident.col.occurred_on"),
+        "severity": tr("incident.col.severity"),
+        "injured": tr("incidents.injured"),
+        "overdue": tr("investigation.overdue"),
+    }
+    | {n: st.column_config.DateColumn(tr("investigation.step." + n), format="DD.MM.YYYY") for n in steps},
+)
 if officer and serious:
     with st.expander(tr("incidents.investigation_dates"), icon=":material/gavel:"):
-        ids = {a["incident_id"]: f"{a['occurred_on']:%d.%m.%Y} · {labels[a['severity']]} · {a['injured']}"
-               for a in serious}
+        ids = {
+            a["incident_id"]: f"{a['occurred_on']:%d.%m.%Y} · {labels[a['severity']]} · {a['injured']}" for a in serious
+        }
         chosen = st.selectbox(tr("incidents.accident"), list(ids), format_func=ids.get, key="inv_case")
         accident = next(a for a in serious if a["incident_id"] == chosen)
         with st.form(f"inv_{chosen}"):
-            dates = {n: st.date_input(tr("investigation.date." + n), value=accident[n], format="DD.MM.YYYY")
-                     for n in ("reported_on", "commission_on", "closed_on", "act_sent_on")}
+            dates = {
+                n: st.date_input(tr("investigation.date." + n), value=accident[n], format="DD.MM.YYYY")
+                for n in ("reported_on", "commission_on", "closed_on", "act_sent_on")
+            }
             if st.form_submit_button(tr("action.save"), type="primary"):
                 act(set_investigation_dates, store(), me, chosen, dates)
 
@@ -118,12 +182,29 @@ if officer:
                 act(add_incident, store(), me, own, values)
 
 with st.expander(tr("incidents.imports"), icon=":material/history:"):
-    st.download_button(tr("incidents.template"), data=partial(incident_template, lang()),
-                       file_name="incident_log_template.xlsx", key="template",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.download_button(
+        tr("incidents.template"),
+        data=partial(incident_template, lang()),
+        file_name="incident_log_template.xlsx",
+        key="template",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     history = list_imports(store(), me, bin_)
-    st.dataframe(history, hide_index=True, column_order=("id", "bin", "file_name", "imported_at", "username",
-                                                          "imported", "duplicates", "rejected", "undone_at"))
+    st.dataframe(
+        history,
+        hide_index=True,
+        column_order=(
+            "id",
+            "bin",
+            "file_name",
+            "imported_at",
+            "username",
+            "imported",
+            "duplicates",
+            "rejected",
+            "undone_at",
+        ),
+    )
     undoable = {r["id"]: f"№{r['id']} · {r['file_name']}" for r in history if r["undone_at"] is None}
     if officer and undoable:
         target = st.selectbox(tr("incidents.undo_which"), list(undoable), format_func=undoable.get, key="undo_id")

@@ -18,20 +18,48 @@ from safety.indicators.formulas import scope_for, yearly
 from safety.register.enterprises import enterprise_years
 
 # The yearly table's columns, in order, with the catalogue key of each heading.
-YEARLY = {"year": "label.year", "kch": "indicator.kch", "kt": "indicator.kt", "kp": "indicator.kp",
-          "kch_fatal": "indicator.kch_fatal", "ltifr": "indicator.ltifr", "trir": "indicator.trir",
-          "dart": "indicator.dart", "injured": "indicator.injured", "killed": "indicator.killed",
-          "lost_days": "indicator.lost_days", "headcount": "indicator.headcount", "hours": "indicator.hours",
-          "yoy_kch_pct": "dashboard.col.yoy_kch", "yoy_kt_pct": "dashboard.col.yoy_kt"}
-RATE_FORMATS = {"kch": "%.2f", "kt": "%.1f", "kp": "%.1f", "kch_fatal": "%.3f", "ltifr": "%.2f", "trir": "%.2f",
-                "dart": "%.2f", "yoy_kch_pct": "%+.1f %%", "yoy_kt_pct": "%+.1f %%"}
+YEARLY = {
+    "year": "label.year",
+    "kch": "indicator.kch",
+    "kt": "indicator.kt",
+    "kp": "indicator.kp",
+    "kch_fatal": "indicator.kch_fatal",
+    "ltifr": "indicator.ltifr",
+    "trir": "indicator.trir",
+    "dart": "indicator.dart",
+    "injured": "indicator.injured",
+    "killed": "indicator.killed",
+    "lost_days": "indicator.lost_days",
+    "headcount": "indicator.headcount",
+    "hours": "indicator.hours",
+    "yoy_kch_pct": "dashboard.col.yoy_kch",
+    "yoy_kt_pct": "dashboard.col.yoy_kt",
+}
+RATE_FORMATS = {
+    "kch": "%.2f",
+    "kt": "%.1f",
+    "kp": "%.1f",
+    "kch_fatal": "%.3f",
+    "ltifr": "%.2f",
+    "trir": "%.2f",
+    "dart": "%.2f",
+    "yoy_kch_pct": "%+.1f %%",
+    "yoy_kt_pct": "%+.1f %%",
+}
 
 
 def chart_block(chart: Any, name: str) -> None:
     """Draw an Altair chart and a PNG download that renders the picture only when it is clicked."""
     st.altair_chart(chart, width="stretch")
-    st.download_button(tr("dashboard.png"), data=partial(chart_png, chart), file_name=f"{name}.png",
-                       mime="image/png", key=f"png_{name}", on_click="ignore", icon=":material/image:")
+    st.download_button(
+        tr("dashboard.png"),
+        data=partial(chart_png, chart),
+        file_name=f"{name}.png",
+        mime="image/png",
+        key=f"png_{name}",
+        on_click="ignore",
+        icon=":material/image:",
+    )
 
 
 def number_columns(columns: dict[str, str]) -> dict[str, Any]:
@@ -49,12 +77,14 @@ def number_columns(columns: dict[str, str]) -> dict[str, Any]:
 
 def yearly_table(rows: list[dict[str, Any]]) -> None:
     """The indicators of each year, newest first."""
-    st.dataframe(list(reversed(rows)), hide_index=True, column_order=tuple(YEARLY),
-                 column_config=number_columns(YEARLY))
+    st.dataframe(
+        list(reversed(rows)), hide_index=True, column_order=tuple(YEARLY), column_config=number_columns(YEARLY)
+    )
 
 
-def sheet(rows: Sequence[dict[str, Any]] | Callable[[], Sequence[dict[str, Any]]], columns: dict[str, str]
-          ) -> tuple[list[str], Any]:
+def sheet(
+    rows: Sequence[dict[str, Any]] | Callable[[], Sequence[dict[str, Any]]], columns: dict[str, str]
+) -> tuple[list[str], Any]:
     """A workbook sheet: the headings in the language and the rows' values in the columns' order. When `rows` is a
     function (a large table), it is called only when the workbook is built."""
     headings = [tr(key) for key in columns.values()]

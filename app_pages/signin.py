@@ -52,9 +52,14 @@ if accounts:
     with st.expander(tr("signin.demo_accounts"), expanded=True):
         st.caption(tr("signin.demo_help"))
         st.dataframe(
-            [{"username": a["username"], "role": t("role." + a["role"], lang()), "password": a["password"]}
-             for a in accounts],
+            [
+                {"username": a["username"], "role": t("role." + a["role"], lang()), "password": a["password"]}
+                for a in accounts
+            ],
             hide_index=True,
-            column_config={"username": tr("label.username"), "role": tr("label.role"),
-                           "password": tr("label.password")},
+            column_config={
+                "username": tr("label.username"),
+                "role": tr("label.role"),
+                "password": tr("label.password"),
+            },
         )

@@ -156,16 +156,26 @@ def enterprise_form(key: str, initial: dict[str, Any] | None = None) -> dict[str
     names = {d.kato: d.name(lang()) for d in DISTRICTS}
     with st.form(key):
         left, right = st.columns(2)
-        bin_ = left.text_input(tr("label.bin"), value=initial.get("bin", ""), max_chars=12, disabled=editing,
-                               help=tr("help.bin"))
-        kato = right.selectbox(tr("label.kato"), katos, format_func=names.get,
-                               index=katos.index(initial["kato"]) if initial.get("kato") in katos else 0)
+        bin_ = left.text_input(
+            tr("label.bin"), value=initial.get("bin", ""), max_chars=12, disabled=editing, help=tr("help.bin")
+        )
+        kato = right.selectbox(
+            tr("label.kato"),
+            katos,
+            format_func=names.get,
+            index=katos.index(initial["kato"]) if initial.get("kato") in katos else 0,
+        )
         name_ru = left.text_input(tr("label.name_ru"), value=initial.get("name_ru", ""))
         name_kk = right.text_input(tr("label.name_kk"), value=initial.get("name_kk", ""))
         oked = left.text_input(tr("label.oked"), value=initial.get("oked", ""), help=tr("help.oked"))
         industry = right.text_input(tr("label.industry"), value=initial.get("industry", ""))
-        joined_on = left.date_input(tr("label.joined_on"), value=initial.get("joined_on", dt.date.today()),
-                                    min_value=VISION_ZERO_LAUNCH, max_value=dt.date.today(), format="DD.MM.YYYY")
+        joined_on = left.date_input(
+            tr("label.joined_on"),
+            value=initial.get("joined_on", dt.date.today()),
+            min_value=VISION_ZERO_LAUNCH,
+            max_value=dt.date.today(),
+            format="DD.MM.YYYY",
+        )
         officer_name = right.text_input(tr("label.officer_name"), value=initial.get("officer_name") or "")
         officer_phone = left.text_input(tr("label.officer_phone"), value=initial.get("officer_phone") or "")
         officer_email = right.text_input(tr("label.officer_email"), value=initial.get("officer_email") or "")
@@ -173,7 +183,14 @@ def enterprise_form(key: str, initial: dict[str, Any] | None = None) -> dict[str
     if not submitted:
         return None
     return {
-        "bin": initial.get("bin", bin_), "name_ru": name_ru, "name_kk": name_kk, "kato": kato, "oked": oked,
-        "industry": industry, "joined_on": joined_on, "officer_name": officer_name,
-        "officer_phone": officer_phone, "officer_email": officer_email,
+        "bin": initial.get("bin", bin_),
+        "name_ru": name_ru,
+        "name_kk": name_kk,
+        "kato": kato,
+        "oked": oked,
+        "industry": industry,
+        "joined_on": joined_on,
+        "officer_name": officer_name,
+        "officer_phone": officer_phone,
+        "officer_email": officer_email,
     }

@@ -15,12 +15,17 @@ st.dataframe(
     [a | {"role": tr("role." + a["role"])} for a in accounts],
     hide_index=True,
     column_config={
-        "username": tr("label.username"), "full_name": tr("label.full_name"), "email": tr("label.email"),
-        "role": tr("label.role"), "enterprise_bin": tr("label.bin"),
+        "username": tr("label.username"),
+        "full_name": tr("label.full_name"),
+        "email": tr("label.email"),
+        "role": tr("label.role"),
+        "enterprise_bin": tr("label.bin"),
         "active": st.column_config.CheckboxColumn(tr("label.active")),
         "must_change_password": st.column_config.CheckboxColumn(tr("users.must_change")),
-        "failed_attempts": tr("users.failed"), "locked_until": tr("users.locked_until"),
-        "last_sign_in_at": tr("users.last_sign_in"), "is_demo": st.column_config.CheckboxColumn(tr("users.demo")),
+        "failed_attempts": tr("users.failed"),
+        "locked_until": tr("users.locked_until"),
+        "last_sign_in_at": tr("users.last_sign_in"),
+        "is_demo": st.column_config.CheckboxColumn(tr("users.demo")),
     },
 )
 
@@ -35,20 +40,35 @@ def account_form(key: str, initial: dict | None = None) -> dict | None:
     initial = initial or {}
     with st.form(key):
         left, right = st.columns(2)
-        username = left.text_input(tr("label.username"), value=initial.get("username", ""),
-                                   disabled=bool(initial), help=tr("help.username"))
+        username = left.text_input(
+            tr("label.username"), value=initial.get("username", ""), disabled=bool(initial), help=tr("help.username")
+        )
         full_name = right.text_input(tr("label.full_name"), value=initial.get("full_name", ""))
         email = left.text_input(tr("label.email"), value=initial.get("email") or "")
-        role = right.selectbox(tr("label.role"), roles, format_func=role_names.get,
-                               index=roles.index(Role(initial["role"])) if initial else 3)
-        bin_ = left.selectbox(tr("users.enterprise"), bins, format_func=enterprises.get,
-                              index=bins.index(initial.get("enterprise_bin")) if initial.get("enterprise_bin") in bins
-                              else 0, help=tr("help.user_enterprise"))
+        role = right.selectbox(
+            tr("label.role"),
+            roles,
+            format_func=role_names.get,
+            index=roles.index(Role(initial["role"])) if initial else 3,
+        )
+        bin_ = left.selectbox(
+            tr("users.enterprise"),
+            bins,
+            format_func=enterprises.get,
+            index=bins.index(initial.get("enterprise_bin")) if initial.get("enterprise_bin") in bins else 0,
+            help=tr("help.user_enterprise"),
+        )
         active = right.checkbox(tr("label.active"), value=initial.get("active", True))
         if not st.form_submit_button(tr("action.save" if initial else "action.add"), type="primary"):
             return None
-    return {"username": initial.get("username", username), "full_name": full_name, "email": email,
-            "role": role, "enterprise_bin": bin_, "active": active}
+    return {
+        "username": initial.get("username", username),
+        "full_name": full_name,
+        "email": email,
+        "role": role,
+        "enterprise_bin": bin_,
+        "active": active,
+    }
 
 
 with st.expander(tr("users.add"), icon=":material/person_add:"):

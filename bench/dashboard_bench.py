@@ -103,24 +103,92 @@ GROUP_SHARE = 0.002  # share of 3-case blocks that become one group accident (2 
 # District shares: the city of Taraz holds about a third of the region's enterprises.
 DISTRICT_WEIGHTS = (30, 7, 8, 5, 9, 6, 7, 4, 5, 5, 8)
 # Enterprises per OKED division and the division's accident risk (the demo's factors, others 1.0).
-DIVISION_WEIGHTS = {"01": 12, "06": 3, "08": 6, "10": 12, "20": 4, "23": 6, "24": 3, "35": 6, "36": 4, "41": 10,
-                    "42": 8, "43": 10, "49": 10, "52": 6}
-DIVISION_RISK = {"08": 2.2, "24": 2.0, "20": 1.5, "23": 1.5, "06": 1.3, "41": 1.6, "49": 1.2, "35": 0.9, "10": 0.8,
-                 "01": 0.7}
-PLACES = ["Цех №1", "Цех №2", "Цех №3", "Карьер", "Склад", "Ремонтный участок", "Транспортный участок", "Котельная",
-          "Участок погрузки", "Электроцех", "Обогатительная фабрика"]
-ACCIDENTS = ["Падение с высоты при обслуживании оборудования", "Захват руки движущимися частями конвейера",
-             "Наезд погрузчика на пешехода", "Ожог при работе с горячей водой", "Порез кисти при ручной резке",
-             "Падение на скользкой поверхности", "Удар падающим предметом", "Поражение электрическим током"]
-NEAR_MISSES = ["Обрыв стропа без пострадавших", "Падение инструмента с высоты рядом с людьми",
-               "Короткое замыкание в щите", "Разлив кислоты в зоне проезда", "Срабатывание защиты при пуске",
-               "Отсутствие ограждения вращающихся частей", "Утечка газа, работы остановлены"]
-JOBS = ["Слесарь-ремонтник", "Машинист крана", "Водитель погрузчика", "Электромонтёр", "Горнорабочий", "Аппаратчик",
-        "Оператор", "Подсобный рабочий", "Электрогазосварщик", "Стропальщик", "Литейщик", "Бетонщик"]
-ACTION_TITLES = ["Провести внеплановый инструктаж", "Установить ограждение", "Заменить стропы",
-                 "Обновить схему движения транспорта", "Проверить знания по охране труда",
-                 "Выдать средства индивидуальной защиты", "Провести оценку профессиональных рисков",
-                 "Отремонтировать освещение", "Внедрить систему блокировки (LOTO)", "Разметить проходы"]
+DIVISION_WEIGHTS = {
+    "01": 12,
+    "06": 3,
+    "08": 6,
+    "10": 12,
+    "20": 4,
+    "23": 6,
+    "24": 3,
+    "35": 6,
+    "36": 4,
+    "41": 10,
+    "42": 8,
+    "43": 10,
+    "49": 10,
+    "52": 6,
+}
+DIVISION_RISK = {
+    "08": 2.2,
+    "24": 2.0,
+    "20": 1.5,
+    "23": 1.5,
+    "06": 1.3,
+    "41": 1.6,
+    "49": 1.2,
+    "35": 0.9,
+    "10": 0.8,
+    "01": 0.7,
+}
+PLACES = [
+    "Цех №1",
+    "Цех №2",
+    "Цех №3",
+    "Карьер",
+    "Склад",
+    "Ремонтный участок",
+    "Транспортный участок",
+    "Котельная",
+    "Участок погрузки",
+    "Электроцех",
+    "Обогатительная фабрика",
+]
+ACCIDENTS = [
+    "Падение с высоты при обслуживании оборудования",
+    "Захват руки движущимися частями конвейера",
+    "Наезд погрузчика на пешехода",
+    "Ожог при работе с горячей водой",
+    "Порез кисти при ручной резке",
+    "Падение на скользкой поверхности",
+    "Удар падающим предметом",
+    "Поражение электрическим током",
+]
+NEAR_MISSES = [
+    "Обрыв стропа без пострадавших",
+    "Падение инструмента с высоты рядом с людьми",
+    "Короткое замыкание в щите",
+    "Разлив кислоты в зоне проезда",
+    "Срабатывание защиты при пуске",
+    "Отсутствие ограждения вращающихся частей",
+    "Утечка газа, работы остановлены",
+]
+JOBS = [
+    "Слесарь-ремонтник",
+    "Машинист крана",
+    "Водитель погрузчика",
+    "Электромонтёр",
+    "Горнорабочий",
+    "Аппаратчик",
+    "Оператор",
+    "Подсобный рабочий",
+    "Электрогазосварщик",
+    "Стропальщик",
+    "Литейщик",
+    "Бетонщик",
+]
+ACTION_TITLES = [
+    "Провести внеплановый инструктаж",
+    "Установить ограждение",
+    "Заменить стропы",
+    "Обновить схему движения транспорта",
+    "Проверить знания по охране труда",
+    "Выдать средства индивидуальной защиты",
+    "Провести оценку профессиональных рисков",
+    "Отремонтировать освещение",
+    "Внедрить систему блокировки (LOTO)",
+    "Разметить проходы",
+]
 
 
 def sql_text_list(values: list[str]) -> str:
@@ -159,32 +227,42 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
     division_p = np.array([DIVISION_WEIGHTS.get(c, 1) for c in division_codes], dtype=float)
     division_p /= division_p.sum()
     join_span = (first_day - VISION_ZERO_LAUNCH).days  # joined before the first year of data
-    frame = pa.table({
-        "k": pa.array(np.arange(n, dtype=np.int64)),
-        "bin": pa.array(bins, pa.string()),
-        "district_i": pa.array(gen.choice(len(DISTRICTS), size=n, p=district_p).astype(np.int64)),
-        "division_i": pa.array(gen.choice(len(DIVISIONS), size=n, p=division_p).astype(np.int64)),
-        "base_head": pa.array(np.rint(np.exp(gen.uniform(math.log(20), math.log(5000), size=n))).astype(np.int64)),
-        "joined_days": pa.array(gen.integers(0, join_span, size=n).astype(np.int64)),
-        "oked_tail": pa.array(gen.integers(10, 100, size=n).astype(np.int64)),
-    })
+    frame = pa.table(
+        {
+            "k": pa.array(np.arange(n, dtype=np.int64)),
+            "bin": pa.array(bins, pa.string()),
+            "district_i": pa.array(gen.choice(len(DISTRICTS), size=n, p=district_p).astype(np.int64)),
+            "division_i": pa.array(gen.choice(len(DIVISIONS), size=n, p=division_p).astype(np.int64)),
+            "base_head": pa.array(np.rint(np.exp(gen.uniform(math.log(20), math.log(5000), size=n))).astype(np.int64)),
+            "joined_days": pa.array(gen.integers(0, join_span, size=n).astype(np.int64)),
+            "oked_tail": pa.array(gen.integers(10, 100, size=n).astype(np.int64)),
+        }
+    )
     districts = pa.table({"i": list(range(len(DISTRICTS))), "kato": [d.kato for d in DISTRICTS]})
-    divisions = pa.table({"i": list(range(len(DIVISIONS))), "code": division_codes,
-                          "name_ru": [d.ru for d in DIVISIONS],
-                          "risk": [DIVISION_RISK.get(c, 1.0) for c in division_codes]})
+    divisions = pa.table(
+        {
+            "i": list(range(len(DIVISIONS))),
+            "code": division_codes,
+            "name_ru": [d.ru for d in DIVISIONS],
+            "risk": [DIVISION_RISK.get(c, 1.0) for c in division_codes],
+        }
+    )
 
     with store.cursor() as cur:
         cur.execute("CREATE OR REPLACE TEMP MACRO bench_u(h) AS ((h) % 1000000007) / 1000000007.0")
         cur.register("bench_frame", frame)
         cur.register("bench_districts", districts)
         cur.register("bench_divisions", divisions)
-        cur.execute("""
+        cur.execute(
+            """
             INSERT INTO enterprises (bin, name_ru, name_kk, kato, oked, industry, joined_on, active, is_demo)
             SELECT f.bin, printf('Предприятие %05d (демо)', f.k + 1), printf('Кәсіпорын %05d (демо)', f.k + 1),
                    d.kato, v.code || CAST(f.oked_tail AS VARCHAR) || '0', v.name_ru,
                    CAST(? AS DATE) + CAST(f.joined_days AS INTEGER), TRUE, TRUE
             FROM bench_frame f JOIN bench_districts d ON d.i = f.district_i JOIN bench_divisions v ON v.i = f.division_i
-            ORDER BY f.k""", [VISION_ZERO_LAUNCH])
+            ORDER BY f.k""",
+            [VISION_ZERO_LAUNCH],
+        )
         # enterprise id, size and incident weight (size × division risk), with cumulative weights for the ASOF join
         cur.execute("""
             CREATE TEMP TABLE bench_ent AS
@@ -194,7 +272,8 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
         total_weight = cur.execute("SELECT sum(weight) FROM bench_ent").fetchone()[0]
         step("enterprises")
 
-        cur.execute("""
+        cur.execute(
+            """
             INSERT INTO enterprise_years (enterprise_id, year, avg_headcount, hours_worked)
             SELECT id, year, headcount,
                    CASE WHEN bench_u(hash(k, year, 12)) < 0.30 THEN NULL
@@ -203,7 +282,9 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
             FROM (SELECT id, k, year,
                          CAST(greatest(20, least(5000, round(base_head * (0.90 + 0.20 * bench_u(hash(k, year, 11))))))
                               AS INTEGER) AS headcount
-                  FROM bench_ent, range(?, ?) t(year))""", [years[0], years[-1] + 1])
+                  FROM bench_ent, range(?, ?) t(year))""",
+            [years[0], years[-1] + 1],
+        )
         step("enterprise_years")
 
         span = (today - first_day).days + 1  # cases up to today, none in the future
@@ -299,7 +380,8 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
                          round(greatest(0, least(100, 35 + 55 * bench_u(hash(e.k, 41))
                                                        + 40 * (bench_u(hash(e.k, r.rule_id, 42)) - 0.5))), 1) AS score
                   FROM bench_ent e, unnest({rules}) r(rule_id))""")
-        cur.execute(f"""
+        cur.execute(
+            f"""
             INSERT INTO assessments (enterprise_id, checklist_id, version, status, started_by, started_at,
                                      submitted_by, submitted_at, assessed_on, overall_score)
             SELECT e.id, ?, ?, 'submitted', 'bench', on_day + TIME '09:00', 'bench', on_day + TIME '16:00', on_day,
@@ -307,7 +389,9 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
             FROM (SELECT *, DATE '{today}' - CAST(floor(bench_u(hash(k, 40)) * 330) AS INTEGER) AS on_day
                   FROM bench_ent) e
             JOIN (SELECT k, round(avg(score), 1) AS overall FROM bench_scores GROUP BY k) s ON s.k = e.k
-            ORDER BY e.k""", [checklist.id, checklist.version])
+            ORDER BY e.k""",
+            [checklist.id, checklist.version],
+        )
         cur.execute("""
             INSERT INTO assessment_rule_scores (assessment_id, rule_id, score, status)
             SELECT a.id, s.rule_id, s.score, s.status
@@ -365,16 +449,30 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
         cur.execute("DROP TABLE bench_scores")
 
     # A regional manager for the app page, with a known password that need not be changed.
-    user, _ = create_user(store, SYSTEM, {"username": REGIONAL_USER, "full_name": "Бенчмарк Инспекция области",
-                                          "role": Role.REGIONAL_MANAGER.value})
+    user, _ = create_user(
+        store,
+        SYSTEM,
+        {"username": REGIONAL_USER, "full_name": "Бенчмарк Инспекция области", "role": Role.REGIONAL_MANAGER.value},
+    )
     with store.transaction() as cur:
         users_sql.set_password(cur, user.id, hash_password("bench-password-" + "x" * 8), must_change=False)
     mark_initialised(store)  # the app must never fill this database with the demo
     counts = table_counts(store)
     with store.transaction() as cur:
-        meta.put(cur, META_KEY, json.dumps({"enterprises": args.enterprises, "cases": args.cases,
-                                            "actions": args.actions, "seed": args.seed, "version": DATA_VERSION,
-                                            "built_on": str(today)}))
+        meta.put(
+            cur,
+            META_KEY,
+            json.dumps(
+                {
+                    "enterprises": args.enterprises,
+                    "cases": args.cases,
+                    "actions": args.actions,
+                    "seed": args.seed,
+                    "version": DATA_VERSION,
+                    "built_on": str(today),
+                }
+            ),
+        )
     with store.cursor() as cur:
         cur.execute("CHECKPOINT")
     step("user, checkpoint")
@@ -382,8 +480,16 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
 
 
 def table_counts(store: Store) -> dict[str, int]:
-    tables = ("enterprises", "enterprise_years", "incidents", "assessments", "assessment_rule_scores",
-              "corrective_actions", "checklist_versions", "users")
+    tables = (
+        "enterprises",
+        "enterprise_years",
+        "incidents",
+        "assessments",
+        "assessment_rule_scores",
+        "corrective_actions",
+        "checklist_versions",
+        "users",
+    )
     with store.cursor() as cur:
         return {t: int(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
 
@@ -392,25 +498,37 @@ def data_facts(store: Store, today: dt.date) -> dict[str, Any]:
     """A few checks and shares of what was built, to print next to the build time."""
     with store.cursor() as cur:
         kinds = dict(cur.execute("SELECT kind, count(*) FROM incidents GROUP BY kind").fetchall())
-        severities = dict(cur.execute("SELECT severity, count(*) FROM incidents WHERE kind = 'accident' "
-                                      "GROUP BY severity").fetchall())
+        severities = dict(
+            cur.execute("SELECT severity, count(*) FROM incidents WHERE kind = 'accident' GROUP BY severity").fetchall()
+        )
         group_accidents, in_groups = cur.execute("""
             SELECT count(*), coalesce(sum(c), 0) FROM (SELECT accident_no, count(*) AS c FROM incidents
             WHERE accident_no IS NOT NULL GROUP BY accident_no HAVING count(*) >= 2)""").fetchone()
-        hours_null = cur.execute(
-            "SELECT avg(CAST(hours_worked IS NULL AS INTEGER)) FROM enterprise_years").fetchone()[0]
+        hours_null = cur.execute("SELECT avg(CAST(hours_worked IS NULL AS INTEGER)) FROM enterprise_years").fetchone()[
+            0
+        ]
         serious, no_act = cur.execute("""
             SELECT count(*), count(*) FILTER (WHERE act_sent_on IS NULL) FROM incidents
             WHERE kind = 'accident' AND severity IN ('severe', 'fatal')""").fetchone()
-        overdue = cur.execute("SELECT count(*) FROM corrective_actions WHERE due_on < ? AND state NOT IN "
-                              "('done', 'cancelled')", [today]).fetchone()[0]
+        overdue = cur.execute(
+            "SELECT count(*) FROM corrective_actions WHERE due_on < ? AND state NOT IN ('done', 'cancelled')", [today]
+        ).fetchone()[0]
         bins = [r[0] for r in cur.execute("SELECT bin FROM enterprises").fetchall()]
         span = cur.execute("SELECT min(occurred_on), max(occurred_on) FROM incidents").fetchone()
-    return {"kinds": kinds, "accident_severity": severities, "group_accidents": int(group_accidents),
-            "cases_in_group_accidents": int(in_groups), "enterprise_years_without_hours": float(hours_null or 0),
-            "serious_accidents": int(serious), "serious_without_act": int(no_act), "overdue_actions": int(overdue),
-            "bins_valid": all(is_valid_bin(b) for b in bins), "bins_unique": len(set(bins)) == len(bins),
-            "first_case": str(span[0]), "last_case": str(span[1])}
+    return {
+        "kinds": kinds,
+        "accident_severity": severities,
+        "group_accidents": int(group_accidents),
+        "cases_in_group_accidents": int(in_groups),
+        "enterprise_years_without_hours": float(hours_null or 0),
+        "serious_accidents": int(serious),
+        "serious_without_act": int(no_act),
+        "overdue_actions": int(overdue),
+        "bins_valid": all(is_valid_bin(b) for b in bins),
+        "bins_unique": len(set(bins)) == len(bins),
+        "first_case": str(span[0]),
+        "last_case": str(span[1]),
+    }
 
 
 # --------------------------------------------------------------------------- recording the raw SQL calls
@@ -452,6 +570,7 @@ class Recorder:
             if self.calls is not None:
                 self.calls.append((qualified, args, dict(kwargs)))
             return fn(cur, *args, **kwargs)
+
         return wrapper
 
     def replay(self, store: Store, call: tuple[str, tuple, dict]) -> Any:
@@ -464,10 +583,12 @@ class Recorder:
         seen: list[tuple[str, list[Any]]] = []
         qualified, args, kwargs = call
         with store.cursor() as cur:
+
             class Spy:
                 def execute(self, sql: str, params: Any = None) -> Any:
                     seen.append((sql, list(params or [])))
                     return cur.execute(sql, params or [])
+
             self.originals[qualified][2](Spy(), *args, **kwargs)
         return seen
 
@@ -520,8 +641,9 @@ def timed(fn: Callable[[], Any], repeat: int) -> dict[str, Any]:
     return {"median": statistics.median(runs), "max": max(runs), "runs": runs, "cpu_median": statistics.median(cpu)}
 
 
-def library_calls(store: Store, scope_args: dict[str, Any], year: int, today: dt.date
-                  ) -> list[tuple[str, Callable[[Any], Any], bool]]:
+def library_calls(
+    store: Store, scope_args: dict[str, Any], year: int, today: dt.date
+) -> list[tuple[str, Callable[[Any], Any], bool]]:
     """What app_pages/dashboard.py calls for one scope, in page order (name, call, on the page), as a regional
     manager sees it with the page's default years (the last five, ending with the latest year of data).
 
@@ -539,26 +661,43 @@ def library_calls(store: Store, scope_args: dict[str, Any], year: int, today: dt
         ("enterprise_choices (the filter)", lambda s: dashboard.enterprise_choices(store, SYSTEM), True),
         ("scope_for", lambda s: indicator_lib.scope_for(store, SYSTEM, **scope_args), True),
         ("indicators.yearly (5 years)", lambda s: keep("yearly", indicator_lib.yearly(store, s, first, year)), True),
-        ("tiles (from the yearly rows)",
-         lambda s: dashboard.tiles(store, s, year, today, yearly_rows=kept["yearly"]), True),
-        ("monthly (5 years + the year before)",
-         lambda s: keep("months", dashboard.monthly(store, s, first - 1, year, LANG)), True),
-        ("rolling_kch (from the monthly rows)",
-         lambda s: dashboard.rolling_kch(store, s, first, year, today, months=kept["months"]), True),
+        (
+            "tiles (from the yearly rows)",
+            lambda s: dashboard.tiles(store, s, year, today, yearly_rows=kept["yearly"]),
+            True,
+        ),
+        (
+            "monthly (5 years + the year before)",
+            lambda s: keep("months", dashboard.monthly(store, s, first - 1, year, LANG)),
+            True,
+        ),
+        (
+            "rolling_kch (from the monthly rows)",
+            lambda s: dashboard.rolling_kch(store, s, first, year, today, months=kept["months"]),
+            True,
+        ),
         ("splits (districts and industries)", lambda s: dashboard.splits(store, s, year, LANG), True),
         ("heatmap (40 lowest)", lambda s: dashboard.heatmap(store, s, LANG), True),
-        ("league (5-year trend)",
-         lambda s: keep("league", dashboard.league(store, s, year, LANG, years=YEARS)), True),
+        ("league (5-year trend)", lambda s: keep("league", dashboard.league(store, s, year, LANG, years=YEARS)), True),
         ("scatter_from_league", lambda s: dashboard.scatter_from_league(kept["league"]), True),
-        (f"league rows shown (top {dashboard.LEAGUE_ROWS})", lambda s: kept["league"].rows(dashboard.LEAGUE_ROWS),
-         True),
-        ("groups enterprise (not on the page)", lambda s: dashboard.groups(store, s, "enterprise", year, LANG),
-         False),
+        (
+            f"league rows shown (top {dashboard.LEAGUE_ROWS})",
+            lambda s: kept["league"].rows(dashboard.LEAGUE_ROWS),
+            True,
+        ),
+        ("groups enterprise (not on the page)", lambda s: dashboard.groups(store, s, "enterprise", year, LANG), False),
     ]
 
 
-def measure_scope(store: Store, recorder: Recorder, scope_args: dict[str, Any], title: str,
-                  args: argparse.Namespace, year: int, today: dt.date) -> dict[str, Any]:
+def measure_scope(
+    store: Store,
+    recorder: Recorder,
+    scope_args: dict[str, Any],
+    title: str,
+    args: argparse.Namespace,
+    year: int,
+    today: dt.date,
+) -> dict[str, Any]:
     print(f"\n{title}")
     scope = indicator_lib.scope_for(store, SYSTEM, **scope_args)
     lib: dict[str, Any] = {}
@@ -587,14 +726,19 @@ def measure_scope(store: Store, recorder: Recorder, scope_args: dict[str, Any], 
     width = max(44, *(len(e["label"]) + 1 for e in distinct.values()))
     print(f"  {'library function (what the page calls)':<{width}}{'median':>10}{'max':>10}{'CPU':>10}  queries")
     for name, f in lib.items():
-        print(f"  {name:<{width}}{ms(f['median']):>10}{ms(f['max']):>10}{ms(f['cpu_median']):>10}  "
-              f"{len(f['queries']):>7}")
-    print(f"  {'SQL query (safety.db.*)':<{width}}{'median':>10}{'max':>10}{'CPU':>10}  calls  target ≤ "
-          f"{TARGET_QUERY * 1000:.0f} ms")
+        print(
+            f"  {name:<{width}}{ms(f['median']):>10}{ms(f['max']):>10}{ms(f['cpu_median']):>10}  {len(f['queries']):>7}"
+        )
+    print(
+        f"  {'SQL query (safety.db.*)':<{width}}{'median':>10}{'max':>10}{'CPU':>10}  calls  target ≤ "
+        f"{TARGET_QUERY * 1000:.0f} ms"
+    )
     for entry in sorted(distinct.values(), key=lambda e: e["label"]):
         calls = str(entry["calls"]) if entry["calls"] else "extra"
-        print(f"  {entry['label']:<{width}}{ms(entry['median']):>10}{ms(entry['max']):>10}"
-              f"{ms(entry['cpu_median']):>10}  {calls:>5}  {verdict(entry['pass'])}")
+        print(
+            f"  {entry['label']:<{width}}{ms(entry['median']):>10}{ms(entry['max']):>10}"
+            f"{ms(entry['cpu_median']):>10}  {calls:>5}  {verdict(entry['pass'])}"
+        )
     queries_sum = sum(e["median"] * e["calls"] for e in distinct.values())
     library_sum = sum(f["median"] for f in lib.values() if f["on_page"])
     slowest_first = sorted(distinct.values(), key=lambda e: -e["median"])
@@ -602,23 +746,35 @@ def measure_scope(store: Store, recorder: Recorder, scope_args: dict[str, Any], 
     extra_misses = [e["label"] for e in slowest_first if not e["pass"] and not e["calls"]]
     on_page = sum(1 for e in distinct.values() if e["calls"])
     calls_text = f"({len(page_calls)} calls, {on_page} distinct)"
-    print(f"  {'sum of one dashboard' + chr(39) + 's queries ' + calls_text:<{width + 10}}{queries_sum:10.3f} s  "
-          f"target ≤ {TARGET_DASHBOARD:g} s  {verdict(queries_sum <= TARGET_DASHBOARD)}")
-    print(f"  {'sum of the page' + chr(39) + 's library functions (queries + Python)':<{width + 10}}"
-          f"{library_sum:10.3f} s  target ≤ {TARGET_DASHBOARD:g} s  {verdict(library_sum <= TARGET_DASHBOARD)}")
-    print(f"  page queries over {TARGET_QUERY * 1000:.0f} ms: {len(misses)} of {on_page}"
-          + (f" (slowest first: {', '.join(misses)})" if misses else "")
-          + (f"; not on the page: {', '.join(extra_misses)}" if extra_misses else ""))
-    return {"scope": {"district": scope.district, "division": scope.division, "bin": scope.bin,
-                      "kinds": list(scope.kinds)},
-            "library": lib,
-            "queries": [{k: v for k, v in e.items() if k != "call"} | {"key": call_key(e["call"])}
-                        for e in distinct.values()],
-            "query_calls": len(page_calls), "queries_sum_seconds": queries_sum,
-            "queries_sum_pass": queries_sum <= TARGET_DASHBOARD, "library_sum_seconds": library_sum,
-            "library_sum_pass": library_sum <= TARGET_DASHBOARD, "misses": misses, "page_queries": on_page,
-            "extra_misses": extra_misses,
-            "_calls": {call_key(e["call"]): e["call"] for e in distinct.values()}}
+    print(
+        f"  {'sum of one dashboard' + chr(39) + 's queries ' + calls_text:<{width + 10}}{queries_sum:10.3f} s  "
+        f"target ≤ {TARGET_DASHBOARD:g} s  {verdict(queries_sum <= TARGET_DASHBOARD)}"
+    )
+    print(
+        f"  {'sum of the page' + chr(39) + 's library functions (queries + Python)':<{width + 10}}"
+        f"{library_sum:10.3f} s  target ≤ {TARGET_DASHBOARD:g} s  {verdict(library_sum <= TARGET_DASHBOARD)}"
+    )
+    print(
+        f"  page queries over {TARGET_QUERY * 1000:.0f} ms: {len(misses)} of {on_page}"
+        + (f" (slowest first: {', '.join(misses)})" if misses else "")
+        + (f"; not on the page: {', '.join(extra_misses)}" if extra_misses else "")
+    )
+    return {
+        "scope": {"district": scope.district, "division": scope.division, "bin": scope.bin, "kinds": list(scope.kinds)},
+        "library": lib,
+        "queries": [
+            {k: v for k, v in e.items() if k != "call"} | {"key": call_key(e["call"])} for e in distinct.values()
+        ],
+        "query_calls": len(page_calls),
+        "queries_sum_seconds": queries_sum,
+        "queries_sum_pass": queries_sum <= TARGET_DASHBOARD,
+        "library_sum_seconds": library_sum,
+        "library_sum_pass": library_sum <= TARGET_DASHBOARD,
+        "misses": misses,
+        "page_queries": on_page,
+        "extra_misses": extra_misses,
+        "_calls": {call_key(e["call"]): e["call"] for e in distinct.values()},
+    }
 
 
 def rows_of(result: Any) -> int | None:
@@ -646,20 +802,34 @@ def explain(store: Store, recorder: Recorder, call: tuple[str, tuple, dict], fol
 
         def walk(node: dict[str, Any], operators: list[dict[str, Any]] = operators) -> None:
             extra = node.get("extra_info") or {}
-            detail = {k: extra[k] for k in ("Table", "Groups", "Aggregates", "Join Type", "Conditions", "Projections")
-                      if extra.get(k)}
-            operators.append({"operator": node.get("name"), "seconds": float(node.get("timing") or 0),
-                              "rows": node.get("intermediate_rows"), "detail": detail})
+            detail = {
+                k: extra[k]
+                for k in ("Table", "Groups", "Aggregates", "Join Type", "Conditions", "Projections")
+                if extra.get(k)
+            }
+            operators.append(
+                {
+                    "operator": node.get("name"),
+                    "seconds": float(node.get("timing") or 0),
+                    "rows": node.get("intermediate_rows"),
+                    "detail": detail,
+                }
+            )
             for child in node.get("children", []):
                 walk(child)
 
         for node in profile.get("operator", []):
             walk(node)
         query = profile.get("query", {})
-        out["statements"].append({
-            "rows_returned": rows, "total_seconds": query.get("total_time"), "cpu_seconds": query.get("cpu_time"),
-            "rows_scanned": query.get("total_rows_scanned"),
-            "top_operators": sorted(operators, key=lambda o: -o["seconds"])[:EXPLAIN_TOP]})
+        out["statements"].append(
+            {
+                "rows_returned": rows,
+                "total_seconds": query.get("total_time"),
+                "cpu_seconds": query.get("cpu_time"),
+                "rows_scanned": query.get("total_rows_scanned"),
+                "top_operators": sorted(operators, key=lambda o: -o["seconds"])[:EXPLAIN_TOP],
+            }
+        )
     output.unlink(missing_ok=True)
     return out
 
@@ -667,13 +837,16 @@ def explain(store: Store, recorder: Recorder, call: tuple[str, tuple, dict], fol
 def explain_text(profile: dict[str, Any]) -> str:
     lines = []
     for statement in profile["statements"]:
-        lines.append(f"  total {statement['total_seconds'] or 0:.3f} s, operators' CPU "
-                     f"{statement['cpu_seconds'] or 0:.3f} s, {statement['rows_scanned'] or 0:,} rows scanned, "
-                     f"{statement['rows_returned']:,} returned; top operators:")
+        lines.append(
+            f"  total {statement['total_seconds'] or 0:.3f} s, operators' CPU "
+            f"{statement['cpu_seconds'] or 0:.3f} s, {statement['rows_scanned'] or 0:,} rows scanned, "
+            f"{statement['rows_returned']:,} returned; top operators:"
+        )
         for op in statement["top_operators"]:
             detail = json.dumps(op["detail"], ensure_ascii=False)
-            lines.append(f"    {op['seconds'] * 1000:8.1f} ms  {op['operator']:<16} {op['rows'] or 0:>10,} rows  "
-                         f"{detail[:110]}")
+            lines.append(
+                f"    {op['seconds'] * 1000:8.1f} ms  {op['operator']:<16} {op['rows'] or 0:>10,} rows  {detail[:110]}"
+            )
     return "\n".join(lines)
 
 
@@ -701,38 +874,64 @@ def pandas_yearly(incidents: Any, years: Any, first: int, last: int, kinds: tupl
     accident = inc["kind"] == "accident"
     recordable = inc["kind"].isin(["accident", "occupational_disease"])
     lost = inc["lost_days"] > 0
-    frame = pd.DataFrame({
-        "enterprise_id": inc["enterprise_id"], "year": inc["year"],
-        "injured": counted, "killed": counted & fatal,
-        "lost_days": inc["lost_days"].where(counted & ~fatal, 0),
-        "nonfatal": counted & ~fatal,
-        "lost_time": accident & (lost | fatal),
-        "recordable": recordable,
-        "dart_cases": recordable & (lost | (inc["restricted_days"] > 0)),
-        "near_misses": inc["kind"] == "near_miss",
-    })
+    frame = pd.DataFrame(
+        {
+            "enterprise_id": inc["enterprise_id"],
+            "year": inc["year"],
+            "injured": counted,
+            "killed": counted & fatal,
+            "lost_days": inc["lost_days"].where(counted & ~fatal, 0),
+            "nonfatal": counted & ~fatal,
+            "lost_time": accident & (lost | fatal),
+            "recordable": recordable,
+            "dart_cases": recordable & (lost | (inc["restricted_days"] > 0)),
+            "near_misses": inc["kind"] == "near_miss",
+        }
+    )
     per = frame.groupby(["enterprise_id", "year"], as_index=False).sum()
     acc = inc[accident]
     acc_ids = acc["accident_no"].fillna("#" + acc["id"].astype(str))
-    accidents = (pd.DataFrame({"enterprise_id": acc["enterprise_id"], "year": acc["year"], "a": acc_ids})
-                 .groupby(["enterprise_id", "year"])["a"].nunique().rename("accidents").reset_index())
+    accidents = (
+        pd.DataFrame({"enterprise_id": acc["enterprise_id"], "year": acc["year"], "a": acc_ids})
+        .groupby(["enterprise_id", "year"])["a"]
+        .nunique()
+        .rename("accidents")
+        .reset_index()
+    )
     per = per.merge(accidents, on=["enterprise_id", "year"], how="left")
     staff = years[(years["year"] >= first) & (years["year"] <= last)]
     ey = per.merge(staff, on=["enterprise_id", "year"], how="outer")
-    for column in ("injured", "killed", "lost_days", "nonfatal", "lost_time", "recordable", "dart_cases",
-                   "near_misses", "accidents"):
+    for column in (
+        "injured",
+        "killed",
+        "lost_days",
+        "nonfatal",
+        "lost_time",
+        "recordable",
+        "dart_cases",
+        "near_misses",
+        "accidents",
+    ):
         ey[column] = ey[column].fillna(0)
     staffed, hours = ey["avg_headcount"].notna(), ey["hours_worked"].notna()
-    ey = ey.assign(injured_staffed=ey["injured"].where(staffed, 0), killed_staffed=ey["killed"].where(staffed, 0),
-                   lost_time_hours=ey["lost_time"].where(hours, 0), recordable_hours=ey["recordable"].where(hours, 0),
-                   dart_hours=ey["dart_cases"].where(hours, 0))
+    ey = ey.assign(
+        injured_staffed=ey["injured"].where(staffed, 0),
+        killed_staffed=ey["killed"].where(staffed, 0),
+        lost_time_hours=ey["lost_time"].where(hours, 0),
+        recordable_hours=ey["recordable"].where(hours, 0),
+        dart_hours=ey["dart_cases"].where(hours, 0),
+    )
     sums = ey.groupby("year").sum(numeric_only=True)
     out = {}
     for year, row in sums.iterrows():
         head, hrs, nonfatal = row["avg_headcount"], row["hours_worked"], row["nonfatal"]
         out[int(year)] = {
-            "injured": int(row["injured"]), "killed": int(row["killed"]), "lost_days": int(row["lost_days"]),
-            "headcount": int(head), "hours": int(hrs), "near_misses": int(row["near_misses"]),
+            "injured": int(row["injured"]),
+            "killed": int(row["killed"]),
+            "lost_days": int(row["lost_days"]),
+            "headcount": int(head),
+            "hours": int(hrs),
+            "near_misses": int(row["near_misses"]),
             "accidents": int(row["accidents"]),
             "kch": row["injured_staffed"] * 1000 / head if head else None,
             "kt": row["lost_days"] / nonfatal if nonfatal else None,
@@ -761,8 +960,10 @@ def compare(ours: list[dict[str, Any]], theirs: dict[int, dict]) -> list[str]:
 
 def run_baseline(store: Store, region: Any, year: int, ours: dict[str, Any], repeat: int) -> dict[str, Any]:
     first = year - YEARS + 1
-    print(f"\nBaseline: the region's yearly indicators {first}–{year} (safety.indicators.formulas.yearly) "
-          "against the naive pandas way")
+    print(
+        f"\nBaseline: the region's yearly indicators {first}–{year} (safety.indicators.formulas.yearly) "
+        "against the naive pandas way"
+    )
     if pd is None:
         print("  pandas is not installed: skipped")
         return {"skipped": "pandas not installed"}
@@ -774,15 +975,24 @@ def run_baseline(store: Store, region: Any, year: int, ours: dict[str, Any], rep
     frame_bytes = int(incidents.memory_usage(deep=True).sum() + years.memory_usage(deep=True).sum())
     mine = ours["median"]
     print(f"  {'ours: safety.indicators.formulas.yearly (one SQL query)':<58}{ms(mine):>10}")
-    print(f"  {'pandas: load incidents + enterprise_years, then group':<58}{ms(load_group['median']):>10}   "
-          f"{relative(load_group['median'], mine)}")
-    print(f"  {f'pandas: group only ({frame_bytes / 2**20:,.0f} MiB of DataFrames already loaded)':<58}"
-          f"{ms(group_only['median']):>10}   {relative(group_only['median'], mine)}")
+    print(
+        f"  {'pandas: load incidents + enterprise_years, then group':<58}{ms(load_group['median']):>10}   "
+        f"{relative(load_group['median'], mine)}"
+    )
+    print(
+        f"  {f'pandas: group only ({frame_bytes / 2**20:,.0f} MiB of DataFrames already loaded)':<58}"
+        f"{ms(group_only['median']):>10}   {relative(group_only['median'], mine)}"
+    )
     print(f"  figures agree: {'yes' if not differ else 'NO: ' + '; '.join(differ[:5])}")
-    return {"ours_seconds": mine, "pandas_load_group": load_group, "pandas_group_only": group_only,
-            "pandas_load_group_over_ours": load_group["median"] / mine,
-            "pandas_group_only_over_ours": group_only["median"] / mine,
-            "frames_bytes": frame_bytes, "figures_differ": differ}
+    return {
+        "ours_seconds": mine,
+        "pandas_load_group": load_group,
+        "pandas_group_only": group_only,
+        "pandas_load_group_over_ours": load_group["median"] / mine,
+        "pandas_group_only_over_ours": group_only["median"] / mine,
+        "frames_bytes": frame_bytes,
+        "figures_differ": differ,
+    }
 
 
 # --------------------------------------------------------------------------- the page through AppTest
@@ -798,7 +1008,8 @@ def run_app_page(db_path: Path, page: str, repeat: int, profile: bool) -> dict[s
 
     # AppTest drives the script outside a server; Streamlit then warns "missing ScriptRunContext" now and then
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
-        lambda record: "missing ScriptRunContext" not in record.getMessage())
+        lambda record: "missing ScriptRunContext" not in record.getMessage()
+    )
     os.environ["VZ_DB_PATH"] = str(db_path)
     with Store(db_path) as store, store.cursor() as cur:
         user_id = users_sql.by_username(cur, REGIONAL_USER)["id"]
@@ -834,15 +1045,21 @@ def run_app_page(db_path: Path, page: str, repeat: int, profile: bool) -> dict[s
     print(f"  {'home page, first run (opens the store)':<50}{out['home_first_run_seconds']:>8.2f} s")
     print(f"  {page + ', first view (switch_page)':<50}{out['first_view_seconds']:>8.2f} s")
     if reruns:
-        print(f"  {page + f', rerun ×{repeat} median':<50}{out['reruns']['median']:>8.2f} s   max "
-              f"{out['reruns']['max']:.2f} s")
-    print(f"  shown: title {out['titles']}, {out['elements']['metrics']} metrics, {out['elements']['dataframes']} "
-          f"tables, {out['elements']['charts']} charts; problems: {out['problems'] or 'none'}")
+        print(
+            f"  {page + f', rerun ×{repeat} median':<50}{out['reruns']['median']:>8.2f} s   max "
+            f"{out['reruns']['max']:.2f} s"
+        )
+    print(
+        f"  shown: title {out['titles']}, {out['elements']['metrics']} metrics, {out['elements']['dataframes']} "
+        f"tables, {out['elements']['charts']} charts; problems: {out['problems'] or 'none'}"
+    )
     if profile:
         out["profile"] = profile_page(at)
-        print(f"  cProfile of one more rerun (the script thread): the project's top {PROFILE_TOP} functions by "
-              "cumulative time, then the top 8 by own time (profiling slows Python code, so the total is above the "
-              "rerun's median):")
+        print(
+            f"  cProfile of one more rerun (the script thread): the project's top {PROFILE_TOP} functions by "
+            "cumulative time, then the top 8 by own time (profiling slows Python code, so the total is above the "
+            "rerun's median):"
+        )
         print(textwrap.indent(out["profile"], "    "))
     return out
 
@@ -876,14 +1093,18 @@ def profile_page(at: Any) -> str:
     # the project's own functions (pages, library, charts), then the heaviest third-party ones by own time
     stats.print_stats(r"/(safety|app_pages)/", PROFILE_TOP)
     stats.sort_stats(pstats.SortKey.TIME).print_stats(8)
-    lines = [line.rstrip().replace(str(ROOT) + "/", "").replace(sys.prefix + "/", "")
-             for line in text.getvalue().splitlines() if line.strip()]
+    lines = [
+        line.rstrip().replace(str(ROOT) + "/", "").replace(sys.prefix + "/", "")
+        for line in text.getvalue().splitlines()
+        if line.strip()
+    ]
     return "\n".join(line for line in lines if not line.lstrip().startswith(("Ordered by", "List reduced")))
 
 
 def app_problems(at: Any) -> list[str]:
-    return ([f"exception: {str(e.value)[:300]}" for e in at.exception]
-            + [f"error: {str(e.value)[:300]}" for e in at.error])
+    return [f"exception: {str(e.value)[:300]}" for e in at.exception] + [
+        f"error: {str(e.value)[:300]}" for e in at.error
+    ]
 
 
 def count_charts(at: Any) -> int:
@@ -910,23 +1131,33 @@ def ms(seconds: float) -> str:
 def prepare_database(args: argparse.Namespace, tmp: Path | None, today: dt.date) -> tuple[Path, dict[str, Any]]:
     """Build the database (or reuse the one at --db that an earlier run of this script built with the same sizes)."""
     path = args.db if args.db is not None else tmp / "dashboard_bench.duckdb"
-    wanted = {"enterprises": args.enterprises, "cases": args.cases, "actions": args.actions, "seed": args.seed,
-              "version": DATA_VERSION}
+    wanted = {
+        "enterprises": args.enterprises,
+        "cases": args.cases,
+        "actions": args.actions,
+        "seed": args.seed,
+        "version": DATA_VERSION,
+    }
     if path.exists():
         with Store(path) as store, store.cursor() as cur:
             stored = json.loads(meta.get(cur, META_KEY) or "null")
         if stored is None:
             sys.exit(f"{path} exists and was not built by this script: refusing to touch it")
         if {k: stored.get(k) for k in wanted} != wanted:
-            sys.exit(f"{path} holds a bench database of other sizes or an older version of the data ({stored}); "
-                     "delete it or pick another --db")
+            sys.exit(
+                f"{path} holds a bench database of other sizes or an older version of the data ({stored}); "
+                "delete it or pick another --db"
+            )
         if stored.get("built_on") != str(today):
             print(f"NOTE: {path} was built on {stored.get('built_on')}; its last year is partial as of that day")
         print(f"Reusing the bench database {path} ({stored})")
         with Store(path) as store:
             return path, {"reused": True, "meta": stored, "counts": table_counts(store)}
-    print(f"Building {args.enterprises:,} enterprises, {args.cases:,} cases, {args.actions:,} corrective actions in "
-          f"{path} ...", flush=True)
+    print(
+        f"Building {args.enterprises:,} enterprises, {args.cases:,} cases, {args.actions:,} corrective actions in "
+        f"{path} ...",
+        flush=True,
+    )
     start = time.perf_counter()
     with Store(path) as store:
         build = build_database(store, args, today)
@@ -941,21 +1172,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--enterprises", type=int, default=10_000, help="enterprises (default %(default)s)")
     parser.add_argument("--cases", type=int, default=2_000_000, help="incidents over 5 years (default %(default)s)")
-    parser.add_argument("--actions", type=int, default=None,
-                        help="corrective actions (default 30 per enterprise: 300,000 for 10,000)")
+    parser.add_argument(
+        "--actions", type=int, default=None, help="corrective actions (default 30 per enterprise: 300,000 for 10,000)"
+    )
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per measurement after one warm-up")
-    parser.add_argument("--db", type=Path, default=None,
-                        help="build the database here (kept); a database this script built with the same sizes "
-                             "is reused without rebuilding")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="build the database here (kept); a database this script built with the same sizes "
+        "is reused without rebuilding",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary database and print its path")
     parser.add_argument("--seed", type=int, default=20261125, help="seed of the generated data")
-    parser.add_argument("--explain", action="store_true",
-                        help="print EXPLAIN ANALYZE of every query that misses the target (regional scope)")
-    parser.add_argument("--page", default=DASHBOARD_PAGE,
-                        help="the page run through AppTest (default %(default)s; another page tests the harness)")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print EXPLAIN ANALYZE of every query that misses the target (regional scope)",
+    )
+    parser.add_argument(
+        "--page",
+        default=DASHBOARD_PAGE,
+        help="the page run through AppTest (default %(default)s; another page tests the harness)",
+    )
     parser.add_argument("--no-app", action="store_true", help="skip the AppTest run of the page")
-    parser.add_argument("--profile-page", action="store_true",
-                        help="run the page once more under cProfile and print the top functions")
+    parser.add_argument(
+        "--profile-page", action="store_true", help="run the page once more under cProfile and print the top functions"
+    )
     parser.add_argument("--out", type=Path, default=OUT_FILE, help="where to write the JSON figures")
     args = parser.parse_args(argv)
     if args.actions is None:
@@ -967,16 +1210,21 @@ def main(argv: list[str] | None = None) -> int:
     facts = machine_facts(PACKAGES)
     memory = f", {facts['memory_bytes'] / 2**30:.0f} GiB RAM" if facts["memory_bytes"] else ""
     load = facts["load_average"]
-    print(f"Python {facts['python']} on {facts['platform']}, {facts['cpu_count']} CPUs "
-          f"({facts['cpus_usable']} usable){memory}, git {facts['git_commit']}"
-          f"{' (dirty)' if facts['git_dirty'] else ''}"
-          + (f", load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}" if load else ""))
+    print(
+        f"Python {facts['python']} on {facts['platform']}, {facts['cpu_count']} CPUs "
+        f"({facts['cpus_usable']} usable){memory}, git {facts['git_commit']}"
+        f"{' (dirty)' if facts['git_dirty'] else ''}"
+        + (f", load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}" if load else "")
+    )
     print("  " + ", ".join(f"{k} {v}" for k, v in facts["packages"].items()))
-    results: dict[str, Any] = {"machine": facts, "repeat": args.repeat, "today": str(today), "year": year,
-                               "targets": {"query_median_seconds_max": TARGET_QUERY,
-                                           "dashboard_queries_sum_seconds_max": TARGET_DASHBOARD},
-                               "sizes": {"enterprises": args.enterprises, "cases": args.cases,
-                                         "actions": args.actions, "seed": args.seed}}
+    results: dict[str, Any] = {
+        "machine": facts,
+        "repeat": args.repeat,
+        "today": str(today),
+        "year": year,
+        "targets": {"query_median_seconds_max": TARGET_QUERY, "dashboard_queries_sum_seconds_max": TARGET_DASHBOARD},
+        "sizes": {"enterprises": args.enterprises, "cases": args.cases, "actions": args.actions, "seed": args.seed},
+    }
 
     tmp = Path(tempfile.mkdtemp(prefix="vz_dashboard_bench_")) if args.db is None else None
     try:
@@ -991,16 +1239,22 @@ def main(argv: list[str] | None = None) -> int:
             total_cases = sum(kinds.values())
             sev = facts_data["accident_severity"]
             accidents = sum(sev.values())
-            print(f"  {counts['enterprises']:,} enterprises, {counts['enterprise_years']:,} enterprise-years "
-                  f"({facts_data['enterprise_years_without_hours']:.0%} without hours), {counts['incidents']:,} cases "
-                  f"{facts_data['first_case']}..{facts_data['last_case']}, {counts['assessments']:,} assessments, "
-                  f"{counts['assessment_rule_scores']:,} rule scores, {counts['corrective_actions']:,} actions "
-                  f"({facts_data['overdue_actions']:,} overdue)")
-            print("  cases: " + ", ".join(f"{k} {v / total_cases:.1%}" for k, v in sorted(kinds.items()))
-                  + "; accidents: " + ", ".join(f"{k} {v / accidents:.1%}" for k, v in sorted(sev.items()))
-                  + f"; {facts_data['group_accidents']:,} group accidents ({facts_data['cases_in_group_accidents']:,}"
-                  f" cases); {facts_data['serious_without_act']:,} of {facts_data['serious_accidents']:,} severe/fatal "
-                  f"without an act; BINs valid {facts_data['bins_valid']}, unique {facts_data['bins_unique']}")
+            print(
+                f"  {counts['enterprises']:,} enterprises, {counts['enterprise_years']:,} enterprise-years "
+                f"({facts_data['enterprise_years_without_hours']:.0%} without hours), {counts['incidents']:,} cases "
+                f"{facts_data['first_case']}..{facts_data['last_case']}, {counts['assessments']:,} assessments, "
+                f"{counts['assessment_rule_scores']:,} rule scores, {counts['corrective_actions']:,} actions "
+                f"({facts_data['overdue_actions']:,} overdue)"
+            )
+            print(
+                "  cases: "
+                + ", ".join(f"{k} {v / total_cases:.1%}" for k, v in sorted(kinds.items()))
+                + "; accidents: "
+                + ", ".join(f"{k} {v / accidents:.1%}" for k, v in sorted(sev.items()))
+                + f"; {facts_data['group_accidents']:,} group accidents ({facts_data['cases_in_group_accidents']:,}"
+                f" cases); {facts_data['serious_without_act']:,} of {facts_data['serious_accidents']:,} severe/fatal "
+                f"without an act; BINs valid {facts_data['bins_valid']}, unique {facts_data['bins_unique']}"
+            )
             print(f"  database file {path.stat().st_size / 2**20:,.0f} MiB")
 
             district = DISTRICTS[0]
@@ -1008,17 +1262,25 @@ def main(argv: list[str] | None = None) -> int:
                 big_bin, big_cases = cur.execute("""
                     SELECT e.bin, count(*) FROM incidents i JOIN enterprises e ON e.id = i.enterprise_id
                     GROUP BY e.bin ORDER BY count(*) DESC, e.bin LIMIT 1""").fetchone()
-                district_enterprises = cur.execute("SELECT count(*) FROM enterprises WHERE kato = ?",
-                                                   [district.kato]).fetchone()[0]
+                district_enterprises = cur.execute(
+                    "SELECT count(*) FROM enterprises WHERE kato = ?", [district.kato]
+                ).fetchone()[0]
             scopes = {
                 "region": ({}, f"Region: scope_for(store, SYSTEM), all {counts['enterprises']:,} enterprises"),
-                "district": ({"district": district.kato},
-                             f"District {district.kato} {district.ru}: {district_enterprises:,} enterprises"),
-                "enterprise": ({"bin_": big_bin}, f"Enterprise {big_bin} (the one with the most cases: "
-                                                  f"{big_cases:,}), as the regional manager picks it"),
+                "district": (
+                    {"district": district.kato},
+                    f"District {district.kato} {district.ru}: {district_enterprises:,} enterprises",
+                ),
+                "enterprise": (
+                    {"bin_": big_bin},
+                    f"Enterprise {big_bin} (the one with the most cases: "
+                    f"{big_cases:,}), as the regional manager picks it",
+                ),
             }
-            print(f"\nDashboard of {year} (today {today}), {LANG}; median and max of {args.repeat} runs after one "
-                  f"warm-up (time.perf_counter)")
+            print(
+                f"\nDashboard of {year} (today {today}), {LANG}; median and max of {args.repeat} runs after one "
+                f"warm-up (time.perf_counter)"
+            )
             recorder = Recorder()
             results["scopes"] = {}
             for key, (scope_args, title) in scopes.items():
@@ -1026,18 +1288,22 @@ def main(argv: list[str] | None = None) -> int:
 
             print("\nTotals (target: each query ≤ 100 ms median, one dashboard's queries ≤ 0.5 s)")
             for key, figures in results["scopes"].items():
-                print(f"  {key:<11} queries {figures['queries_sum_seconds']:6.3f} s "
-                      f"{verdict(figures['queries_sum_pass'])}   library {figures['library_sum_seconds']:6.3f} s "
-                      f"{verdict(figures['library_sum_pass'])}   "
-                      f"{len(figures['misses'])} of {figures['page_queries']} page queries over 100 ms")
+                print(
+                    f"  {key:<11} queries {figures['queries_sum_seconds']:6.3f} s "
+                    f"{verdict(figures['queries_sum_pass'])}   library {figures['library_sum_seconds']:6.3f} s "
+                    f"{verdict(figures['library_sum_pass'])}   "
+                    f"{len(figures['misses'])} of {figures['page_queries']} page queries over 100 ms"
+                )
 
             if args.explain:
                 region = results["scopes"]["region"]
                 missed = sorted((q for q in region["queries"] if not q["pass"]), key=lambda q: -q["median"])
                 results["explain"] = {}
                 if missed:
-                    print(f"\nProfiles (EXPLAIN ANALYZE figures, one run each) of the region's queries over "
-                          f"{TARGET_QUERY * 1000:.0f} ms:")
+                    print(
+                        f"\nProfiles (EXPLAIN ANALYZE figures, one run each) of the region's queries over "
+                        f"{TARGET_QUERY * 1000:.0f} ms:"
+                    )
                 profile_dir = Path(tempfile.mkdtemp(prefix="vz_dashboard_profile_"))
                 try:
                     for q in missed:
@@ -1047,9 +1313,13 @@ def main(argv: list[str] | None = None) -> int:
                 finally:
                     shutil.rmtree(profile_dir, ignore_errors=True)
 
-            results["baseline"] = run_baseline(store, indicator_lib.scope_for(store, SYSTEM), year,
-                                               results["scopes"]["region"]["library"]["indicators.yearly (5 years)"],
-                                               args.repeat)
+            results["baseline"] = run_baseline(
+                store,
+                indicator_lib.scope_for(store, SYSTEM),
+                year,
+                results["scopes"]["region"]["library"]["indicators.yearly (5 years)"],
+                args.repeat,
+            )
         for figures in results["scopes"].values():
             figures.pop("_calls", None)
 
@@ -1069,9 +1339,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     end_load = results["load_average_at_end"]
-    print(f"\nWhole run {results['wall_seconds']:.0f} s"
-          + (f" (load average at the end {end_load[0]:.2f} {end_load[1]:.2f} {end_load[2]:.2f})" if end_load else "")
-          + f"; figures written to {args.out}")
+    print(
+        f"\nWhole run {results['wall_seconds']:.0f} s"
+        + (f" (load average at the end {end_load[0]:.2f} {end_load[1]:.2f} {end_load[2]:.2f})" if end_load else "")
+        + f"; figures written to {args.out}"
+    )
     return 0
 
 

@@ -77,38 +77,143 @@ TARGET_VS_PANDAS = 10.0  # pandas.read_excel(openpyxl) / ours must be at least t
 TARGET_PEAK_BYTES = 1.5e9  # peak RSS of the 1,000,000-row import, decimal GB as in the brief
 PROFILE_TOP = 15
 FIRST_DAY, LAST_DAY = dt.date(2021, 1, 1), dt.date(2025, 12, 31)
-HEADINGS = ("Дата", "Вид происшествия", "Тяжесть", "Дни нетрудоспособности", "Цех (участок)", "Описание",
-            "Профессия", "Возраст")
+HEADINGS = (
+    "Дата",
+    "Вид происшествия",
+    "Тяжесть",
+    "Дни нетрудоспособности",
+    "Цех (участок)",
+    "Описание",
+    "Профессия",
+    "Возраст",
+)
 
 # --------------------------------------------------------------------------- the input log (fictional data)
 
 KINDS = (("потенциально опасное происшествие", 0.55), ("микротравма", 0.30), ("несчастный случай", 0.15))
 SEVERITY = (("лёгкий", 0.85), ("тяжёлый", 0.12), ("смертельный", 0.03))
 PLACES = tuple(
-    [f"Цех №{n} ({w})" for n, w in enumerate(("литейный", "механический", "сборочный", "ремонтно-механический",
-                                              "кузнечно-прессовый", "термический", "окрасочный", "инструментальный"),
-                                             start=1)]
-    + ["Участок погрузки", "Склад готовой продукции", "Склад ГСМ", "Котельная", "Транспортный участок",
-       "Карьер, уступ 3", "Карьер, уступ 5", "Обогатительная фабрика", "Дробильный участок", "Электроцех",
-       "Участок сварки", "Компрессорная", "Ремонтный участок", "Лаборатория ОТК", "Административный корпус"])
-JOBS = ("Слесарь-ремонтник", "Электрогазосварщик", "Водитель погрузчика", "Машинист крана", "Токарь",
-        "Оператор станков с ЧПУ", "Подсобный рабочий", "Электромонтёр", "Стропальщик", "Кладовщик",
-        "Машинист экскаватора", "Водитель автомобиля", "Мастер участка", "Литейщик", "Формовщик", "Маляр",
-        "Аппаратчик", "Лаборант", "Грузчик", "Монтажник", "Бетонщик", "Дробильщик", "Инженер-механик")
-ACTIONS = ("При перемещении", "Во время погрузки", "При ремонте", "При очистке", "Во время осмотра",
-           "При демонтаже", "При монтаже", "Во время переналадки", "При транспортировке", "При спуске с",
-           "При подъёме на", "Во время уборки")
-OBJECTS = ("поддона с арматурой", "редуктора конвейера", "кран-балки", "рольганга", "станка", "ёмкости с маслом",
-           "электрощита", "лестничного марша", "погрузчика", "металлоконструкции", "трубопровода пара",
-           "бункера дробилки", "листа металла", "стеллажа", "ковша экскаватора", "вентиляционного короба")
-EVENTS = ("работник поскользнулся на масляном пятне", "произошло падение груза", "сорвался строп",
-          "работник споткнулся о кабель", "произошёл выброс горячей жидкости", "защемило руку",
-          "отлетела стружка", "обрушилась часть штабеля", "сработала защита, останов без последствий",
-          "обнаружено отсутствие ограждения", "работник оступился на ступени", "произошло замыкание",
-          "зажало пальцы между валками", "выявлена утечка газа", "ударило отскочившей деталью")
-OUTCOMES = ("ушиб левой кисти", "ушиб правого колена", "порез ладони", "растяжение связок голеностопа",
-            "ожог предплечья", "перелом пальца", "травма глаза", "сотрясение головного мозга", "ссадина лба",
-            "перелом голени", "множественные травмы")
+    [
+        f"Цех №{n} ({w})"
+        for n, w in enumerate(
+            (
+                "литейный",
+                "механический",
+                "сборочный",
+                "ремонтно-механический",
+                "кузнечно-прессовый",
+                "термический",
+                "окрасочный",
+                "инструментальный",
+            ),
+            start=1,
+        )
+    ]
+    + [
+        "Участок погрузки",
+        "Склад готовой продукции",
+        "Склад ГСМ",
+        "Котельная",
+        "Транспортный участок",
+        "Карьер, уступ 3",
+        "Карьер, уступ 5",
+        "Обогатительная фабрика",
+        "Дробильный участок",
+        "Электроцех",
+        "Участок сварки",
+        "Компрессорная",
+        "Ремонтный участок",
+        "Лаборатория ОТК",
+        "Административный корпус",
+    ]
+)
+JOBS = (
+    "Слесарь-ремонтник",
+    "Электрогазосварщик",
+    "Водитель погрузчика",
+    "Машинист крана",
+    "Токарь",
+    "Оператор станков с ЧПУ",
+    "Подсобный рабочий",
+    "Электромонтёр",
+    "Стропальщик",
+    "Кладовщик",
+    "Машинист экскаватора",
+    "Водитель автомобиля",
+    "Мастер участка",
+    "Литейщик",
+    "Формовщик",
+    "Маляр",
+    "Аппаратчик",
+    "Лаборант",
+    "Грузчик",
+    "Монтажник",
+    "Бетонщик",
+    "Дробильщик",
+    "Инженер-механик",
+)
+ACTIONS = (
+    "При перемещении",
+    "Во время погрузки",
+    "При ремонте",
+    "При очистке",
+    "Во время осмотра",
+    "При демонтаже",
+    "При монтаже",
+    "Во время переналадки",
+    "При транспортировке",
+    "При спуске с",
+    "При подъёме на",
+    "Во время уборки",
+)
+OBJECTS = (
+    "поддона с арматурой",
+    "редуктора конвейера",
+    "кран-балки",
+    "рольганга",
+    "станка",
+    "ёмкости с маслом",
+    "электрощита",
+    "лестничного марша",
+    "погрузчика",
+    "металлоконструкции",
+    "трубопровода пара",
+    "бункера дробилки",
+    "листа металла",
+    "стеллажа",
+    "ковша экскаватора",
+    "вентиляционного короба",
+)
+EVENTS = (
+    "работник поскользнулся на масляном пятне",
+    "произошло падение груза",
+    "сорвался строп",
+    "работник споткнулся о кабель",
+    "произошёл выброс горячей жидкости",
+    "защемило руку",
+    "отлетела стружка",
+    "обрушилась часть штабеля",
+    "сработала защита, останов без последствий",
+    "обнаружено отсутствие ограждения",
+    "работник оступился на ступени",
+    "произошло замыкание",
+    "зажало пальцы между валками",
+    "выявлена утечка газа",
+    "ударило отскочившей деталью",
+)
+OUTCOMES = (
+    "ушиб левой кисти",
+    "ушиб правого колена",
+    "порез ладони",
+    "растяжение связок голеностопа",
+    "ожог предплечья",
+    "перелом пальца",
+    "травма глаза",
+    "сотрясение головного мозга",
+    "ссадина лба",
+    "перелом голени",
+    "множественные травмы",
+)
 
 
 def _pick(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
@@ -226,8 +331,9 @@ def read_pandas(data: bytes) -> int:
 # --------------------------------------------------------------------------- measuring
 
 
-def timed(fn: Callable[[], Any], repeat: int, budget: float, setup: Callable[[], Any] | None = None
-          ) -> tuple[float, list[float]]:
+def timed(
+    fn: Callable[[], Any], repeat: int, budget: float, setup: Callable[[], Any] | None = None
+) -> tuple[float, list[float]]:
     """Return the median and all wall-clock times of fn, run repeat times or until the runs exceed budget seconds.
 
     setup, if any, runs untimed before each run.
@@ -290,13 +396,30 @@ def child_import_peak(demo: DemoDatabase, data: bytes, lift_limits: bool) -> dic
     db = demo.fresh_copy()
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(ROOT), str(log), str(db), str(demo.user_id), demo.bin,
-                           FILENAME, "lift" if lift_limits else "keep"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            str(ROOT),
+            str(log),
+            str(db),
+            str(demo.user_id),
+            demo.bin,
+            FILENAME,
+            "lift" if lift_limits else "keep",
+        ],
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - start
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    out: dict[str, Any] = {"returncode": proc.returncode, "child_wall_seconds": wall,
-                           "children_maxrss_before_bytes": children_before * 1024,
-                           "peak_rss_bytes": children_after * 1024}
+    out: dict[str, Any] = {
+        "returncode": proc.returncode,
+        "child_wall_seconds": wall,
+        "children_maxrss_before_bytes": children_before * 1024,
+        "peak_rss_bytes": children_after * 1024,
+    }
     try:
         out |= json.loads(proc.stdout.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):
@@ -316,11 +439,18 @@ def runs_text(runs: list[float]) -> str:
 
 
 def import_summary(result: ImportResult) -> dict[str, Any]:
-    return {"rows_read": result.rows_read, "imported": result.imported, "rejected": result.rejected,
-            "duplicates": result.duplicates, "identical_in_file": result.identical_in_file,
-            "skipped": result.skipped, "warnings": len(result.warnings), "date_order": result.date_order,
-            "columns": result.columns,
-            "first_errors": [f"row {e.row} {e.column}: {e.value!r} {e.key}" for e in result.errors[:5]]}
+    return {
+        "rows_read": result.rows_read,
+        "imported": result.imported,
+        "rejected": result.rejected,
+        "duplicates": result.duplicates,
+        "identical_in_file": result.identical_in_file,
+        "skipped": result.skipped,
+        "warnings": len(result.warnings),
+        "date_order": result.date_order,
+        "columns": result.columns,
+        "first_errors": [f"row {e.row} {e.column}: {e.value!r} {e.key}" for e in result.errors[:5]],
+    }
 
 
 # --------------------------------------------------------------------------- the run
@@ -328,38 +458,63 @@ def import_summary(result: ImportResult) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-n", "--rows", type=int, default=DEFAULT_ROWS,
-                        help="data rows in the log (default %(default)s)")
+    parser.add_argument(
+        "-n", "--rows", type=int, default=DEFAULT_ROWS, help="data rows in the log (default %(default)s)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per measurement (median reported)")
-    parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET,
-                        help="stop repeating a measurement once its runs took this many seconds (default %(default)s)")
-    parser.add_argument("--million", action="store_true",
-                        help="also measure the peak RSS of importing a 1,000,000-row log in a child process (slow)")
-    parser.add_argument("--lift-limits", action="store_true",
-                        help="with --million: raise safety.files.reader's size limits in the child process only")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=DEFAULT_BUDGET,
+        help="stop repeating a measurement once its runs took this many seconds (default %(default)s)",
+    )
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help="also measure the peak RSS of importing a 1,000,000-row log in a child process (slow)",
+    )
+    parser.add_argument(
+        "--lift-limits",
+        action="store_true",
+        help="with --million: raise safety.files.reader's size limits in the child process only",
+    )
     parser.add_argument("--no-timing", action="store_true", help="skip the timings (with --million: memory only)")
-    parser.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
-                        help=f"cProfile one import; auto = only when ours / bare parse > {TARGET_VS_PARSE:g}")
+    parser.add_argument(
+        "--profile",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help=f"cProfile one import; auto = only when ours / bare parse > {TARGET_VS_PARSE:g}",
+    )
     parser.add_argument("--out", type=Path, default=OUT_FILE, help="where to write the JSON figures")
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
     facts = machine_facts(PACKAGES)
     memory = f", {facts['memory_bytes'] / 2**30:.0f} GiB RAM" if facts["memory_bytes"] else ""
-    print(f"Python {facts['python']} on {facts['platform']}, {facts['cpu_count']} CPUs "
-          f"({facts['cpus_usable']} usable){memory}, git {facts['git_commit']}"
-          f"{' (dirty)' if facts['git_dirty'] else ''}")
+    print(
+        f"Python {facts['python']} on {facts['platform']}, {facts['cpu_count']} CPUs "
+        f"({facts['cpus_usable']} usable){memory}, git {facts['git_commit']}"
+        f"{' (dirty)' if facts['git_dirty'] else ''}"
+    )
     print("  " + ", ".join(f"{k} {v}" for k, v in facts["packages"].items()))
-    results: dict[str, Any] = {"machine": facts, "repeat": args.repeat, "budget_seconds": args.budget,
-                               "targets": {"ours_over_bare_parse_max": TARGET_VS_PARSE,
-                                           "pandas_over_ours_min": TARGET_VS_PANDAS,
-                                           "million_peak_rss_bytes_max": TARGET_PEAK_BYTES}}
+    results: dict[str, Any] = {
+        "machine": facts,
+        "repeat": args.repeat,
+        "budget_seconds": args.budget,
+        "targets": {
+            "ours_over_bare_parse_max": TARGET_VS_PARSE,
+            "pandas_over_ours_min": TARGET_VS_PANDAS,
+            "million_peak_rss_bytes_max": TARGET_PEAK_BYTES,
+        },
+    }
 
     with tempfile.TemporaryDirectory(prefix="vz_incident_bench_") as tmp:
         start = time.perf_counter()
         demo = DemoDatabase(Path(tmp))
-        print(f"Demo database prepared in {time.perf_counter() - start:.1f} s (not timed per run); "
-              f"user {OFFICER}, enterprise BIN {demo.bin}")
+        print(
+            f"Demo database prepared in {time.perf_counter() - start:.1f} s (not timed per run); "
+            f"user {OFFICER}, enterprise BIN {demo.bin}"
+        )
         try:
             if not args.no_timing:
                 results["timing"] = run_timings(args, demo)
@@ -378,11 +533,13 @@ def main(argv: list[str] | None = None) -> int:
 def run_timings(args: argparse.Namespace, demo: DemoDatabase) -> dict[str, Any]:
     start = time.perf_counter()
     data, counts = build_log(args.rows)
-    print(f"Log: {args.rows:,} data rows ({counts['date_cells']:,} date cells, {counts['date_strings']:,} date "
-          f"strings; {counts['near_misses']:,} near misses, {counts['micro_injuries']:,} micro-injuries, "
-          f"{counts['accidents']:,} accidents), {len(data) / 2**20:.2f} MiB .xlsx, built in "
-          f"{time.perf_counter() - start:.1f} s; median of up to {args.repeat} runs "
-          f"(fewer once a measurement passed {args.budget:.0f} s)")
+    print(
+        f"Log: {args.rows:,} data rows ({counts['date_cells']:,} date cells, {counts['date_strings']:,} date "
+        f"strings; {counts['near_misses']:,} near misses, {counts['micro_injuries']:,} micro-injuries, "
+        f"{counts['accidents']:,} accidents), {len(data) / 2**20:.2f} MiB .xlsx, built in "
+        f"{time.perf_counter() - start:.1f} s; median of up to {args.repeat} runs "
+        f"(fewer once a measurement passed {args.budget:.0f} s)"
+    )
     timing: dict[str, Any] = {"input": {"rows": args.rows, "xlsx_bytes": len(data), **counts}}
 
     # warm-ups (imports of modules, first-call caches) and checks that every contender reads every row
@@ -391,8 +548,10 @@ def run_timings(args: argparse.Namespace, demo: DemoDatabase) -> dict[str, Any]:
     check = demo.import_log(data)
     timing["import_result"] = import_summary(check)
     if check.rows_read != args.rows or check.imported != args.rows:
-        print(f"  WARNING: the import read {check.rows_read:,} rows and would write {check.imported:,} of "
-              f"{args.rows:,}: {timing['import_result']}")
+        print(
+            f"  WARNING: the import read {check.rows_read:,} rows and would write {check.imported:,} of "
+            f"{args.rows:,}: {timing['import_result']}"
+        )
 
     median, runs = timed(lambda: parse_bare(data), args.repeat, args.budget)
     timing["bare_parse"] = {"seconds": median, "runs": runs, "rows": parsed_rows}
@@ -408,35 +567,49 @@ def run_timings(args: argparse.Namespace, demo: DemoDatabase) -> dict[str, Any]:
     timing["ours_over_bare_parse"] = vs_parse
     timing["ours_over_bare_parse_pass"] = vs_parse <= TARGET_VS_PARSE
     print(f"\n1. {args.rows:,}-row incident log, wall-clock medians")
-    print(f"  (a) bare calamine parse (to_python)     {bare:8.3f} s  {args.rows / bare:>10,.0f} rows/s  "
-          f"runs {runs_text(timing['bare_parse']['runs'])}")
-    print(f"  (b) ours: import_incidents, fresh db    {ours:8.3f} s  {args.rows / ours:>10,.0f} rows/s  "
-          f"runs {runs_text(timing['ours']['runs'])}")
+    print(
+        f"  (a) bare calamine parse (to_python)     {bare:8.3f} s  {args.rows / bare:>10,.0f} rows/s  "
+        f"runs {runs_text(timing['bare_parse']['runs'])}"
+    )
+    print(
+        f"  (b) ours: import_incidents, fresh db    {ours:8.3f} s  {args.rows / ours:>10,.0f} rows/s  "
+        f"runs {runs_text(timing['ours']['runs'])}"
+    )
     if "pandas_openpyxl" in timing:
         pandas = timing["pandas_openpyxl"]["seconds"]
-        print(f"  (c) pandas.read_excel(engine=openpyxl)  {pandas:8.3f} s  {args.rows / pandas:>10,.0f} rows/s  "
-              f"runs {runs_text(timing['pandas_openpyxl']['runs'])}")
+        print(
+            f"  (c) pandas.read_excel(engine=openpyxl)  {pandas:8.3f} s  {args.rows / pandas:>10,.0f} rows/s  "
+            f"runs {runs_text(timing['pandas_openpyxl']['runs'])}"
+        )
     else:
         print("  (c) pandas.read_excel: pandas is not installed, skipped")
-    print(f"\n  ours / bare parse       = {vs_parse:5.2f}×   target ≤ {TARGET_VS_PARSE:g}×   "
-          f"{verdict(vs_parse <= TARGET_VS_PARSE)}")
+    print(
+        f"\n  ours / bare parse       = {vs_parse:5.2f}×   target ≤ {TARGET_VS_PARSE:g}×   "
+        f"{verdict(vs_parse <= TARGET_VS_PARSE)}"
+    )
     if "pandas_openpyxl" in timing:
         vs_pandas = timing["pandas_openpyxl"]["seconds"] / ours
         timing["pandas_over_ours"] = vs_pandas
         timing["pandas_over_ours_pass"] = vs_pandas >= TARGET_VS_PANDAS
-        print(f"  pandas+openpyxl / ours  = {vs_pandas:5.2f}×   target ≥ {TARGET_VS_PANDAS:g}×  "
-              f"{verdict(vs_pandas >= TARGET_VS_PANDAS)}")
+        print(
+            f"  pandas+openpyxl / ours  = {vs_pandas:5.2f}×   target ≥ {TARGET_VS_PANDAS:g}×  "
+            f"{verdict(vs_pandas >= TARGET_VS_PANDAS)}"
+        )
     result = timing["import_result"]
-    print(f"  import: {result['rows_read']:,} rows read, {result['imported']:,} written, {result['rejected']:,} "
-          f"rejected, {result['identical_in_file']:,} identical in file, {result['warnings']:,} warnings, "
-          f"date order {result['date_order']}")
+    print(
+        f"  import: {result['rows_read']:,} rows read, {result['imported']:,} written, {result['rejected']:,} "
+        f"rejected, {result['identical_in_file']:,} identical in file, {result['warnings']:,} warnings, "
+        f"date order {result['date_order']}"
+    )
 
     if args.profile == "always" or (args.profile == "auto" and vs_parse > TARGET_VS_PARSE):
         demo.open_fresh()
         timing["profile"] = profile_summary(lambda: demo.import_log(data))
         demo.close()
-        print(f"\ncProfile of one import_incidents ({args.rows:,} rows, fresh db), top {PROFILE_TOP} by cumulative "
-              "time (profiling slows Python code, so the total is above the timed median):")
+        print(
+            f"\ncProfile of one import_incidents ({args.rows:,} rows, fresh db), top {PROFILE_TOP} by cumulative "
+            "time (profiling slows Python code, so the total is above the timed median):"
+        )
         print(timing["profile"])
     return timing
 
@@ -451,28 +624,51 @@ def run_million(demo: DemoDatabase, lift_limits: bool) -> dict[str, Any]:
     data, counts = build_log(MILLION)
     built = time.perf_counter() - start
     unpacked = unpacked_size(data)
-    print(f"\n2. Peak memory: {MILLION:,}-row log, {len(data) / 2**20:.1f} MiB .xlsx ({unpacked / 2**20:.0f} MiB "
-          f"unpacked; built in {built:.0f} s), imported in a child process")
-    over = [f"{what} {limit / 2**20:.0f} MiB" for what, size, limit in (
-        ("MAX_BYTES", len(data), MAX_BYTES), ("MAX_UNPACKED", unpacked, MAX_UNPACKED)) if size > limit]
+    print(
+        f"\n2. Peak memory: {MILLION:,}-row log, {len(data) / 2**20:.1f} MiB .xlsx ({unpacked / 2**20:.0f} MiB "
+        f"unpacked; built in {built:.0f} s), imported in a child process"
+    )
+    over = [
+        f"{what} {limit / 2**20:.0f} MiB"
+        for what, size, limit in (("MAX_BYTES", len(data), MAX_BYTES), ("MAX_UNPACKED", unpacked, MAX_UNPACKED))
+        if size > limit
+    ]
     if over:
-        print(f"  NOTE: the log is over safety.files.reader's limit(s) {', '.join(over)}: "
-              + ("lifted in the child only (--lift-limits)" if lift_limits else
-                 "the import will refuse it; --lift-limits lifts them in the child to measure anyway"))
+        print(
+            f"  NOTE: the log is over safety.files.reader's limit(s) {', '.join(over)}: "
+            + (
+                "lifted in the child only (--lift-limits)"
+                if lift_limits
+                else "the import will refuse it; --lift-limits lifts them in the child to measure anyway"
+            )
+        )
     out = child_import_peak(demo, data, lift_limits)
-    out |= {"rows": MILLION, "xlsx_bytes": len(data), "unpacked_bytes": unpacked, "build_seconds": built,
-            "over_limits": over, "limits_lifted": lift_limits and bool(over), **counts}
+    out |= {
+        "rows": MILLION,
+        "xlsx_bytes": len(data),
+        "unpacked_bytes": unpacked,
+        "build_seconds": built,
+        "over_limits": over,
+        "limits_lifted": lift_limits and bool(over),
+        **counts,
+    }
     peak = out["peak_rss_bytes"]
     out["pass"] = peak < TARGET_PEAK_BYTES and "error" not in out
     if "error" in out:
         print(f"  the child failed: {out['error']}")
     else:
-        print(f"  import: {out['rows_read']:,} rows read, {out['imported']:,} written, {out['rejected']:,} rejected, "
-              f"{out['seconds']:.1f} s in the child")
-    print(f"  peak RSS of the child (getrusage RUSAGE_CHILDREN) = {peak / 1e9:.2f} GB ({peak / 2**20:,.0f} MiB); "
-          f"after imports and opening the db, before reading: {out.get('maxrss_before_kib', 0) / 2**10:,.0f} MiB")
-    print(f"  target < {TARGET_PEAK_BYTES / 1e9:g} GB   "
-          f"{'NOT MEASURED (the import failed)' if 'error' in out else verdict(out['pass'])}")
+        print(
+            f"  import: {out['rows_read']:,} rows read, {out['imported']:,} written, {out['rejected']:,} rejected, "
+            f"{out['seconds']:.1f} s in the child"
+        )
+    print(
+        f"  peak RSS of the child (getrusage RUSAGE_CHILDREN) = {peak / 1e9:.2f} GB ({peak / 2**20:,.0f} MiB); "
+        f"after imports and opening the db, before reading: {out.get('maxrss_before_kib', 0) / 2**10:,.0f} MiB"
+    )
+    print(
+        f"  target < {TARGET_PEAK_BYTES / 1e9:g} GB   "
+        f"{'NOT MEASURED (the import failed)' if 'error' in out else verdict(out['pass'])}"
+    )
     return out
 
 

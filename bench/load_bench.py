@@ -76,8 +76,16 @@ def prepare_accounts(path: Path) -> list[str]:
         for name, enterprise in zip(officers, enterprises, strict=True):
             if name in existing:
                 continue
-            user, _ = create_user(store, SYSTEM, {"username": name, "full_name": "Бенчмарк Специалист",
-                                                  "role": Role.SAFETY_OFFICER.value, "enterprise_bin": enterprise.bin})
+            user, _ = create_user(
+                store,
+                SYSTEM,
+                {
+                    "username": name,
+                    "full_name": "Бенчмарк Специалист",
+                    "role": Role.SAFETY_OFFICER.value,
+                    "enterprise_bin": enterprise.bin,
+                },
+            )
             with store.transaction() as cur:
                 users_sql.set_password(cur, user.id, hashed, must_change=False)
     return [dashboard_bench.REGIONAL_USER, *officers]
@@ -152,14 +160,20 @@ async def journey(base: str, username: str, start: asyncio.Event) -> dict[str, A
     await start.wait()
     try:
         began = time.perf_counter()
-        async with websockets.connect(session.url, subprotocols=["streamlit"], max_size=None,
-                                      open_timeout=STEP_TIMEOUT) as sock:
+        async with websockets.connect(
+            session.url, subprotocols=["streamlit"], max_size=None, open_timeout=STEP_TIMEOUT
+        ) as sock:
             session.socket = sock
             await session.run()  # the sign-in form
             name, password = session.widget("text_input", 0), session.widget("text_input", 1)
             submit = session.widget("button", 0)
-            await session.run([_state(name.id, string_value=username), _state(password.id, string_value=PASSWORD),
-                               _state(submit.id, trigger_value=True)])
+            await session.run(
+                [
+                    _state(name.id, string_value=username),
+                    _state(password.id, string_value=PASSWORD),
+                    _state(submit.id, trigger_value=True),
+                ]
+            )
             timings["sign_in"] = time.perf_counter() - began
             if "dashboard" not in session.pages:
                 raise RuntimeError(f"{username} is not signed in: {session.messages[-1:]}")
@@ -204,11 +218,26 @@ def free_port() -> int:
 
 def start_server(path: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     """`streamlit run app.py` on the bench database; wait until it answers."""
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
-    process = subprocess.Popen(command, cwd=ROOT, env=os.environ | {"VZ_DB_PATH": str(path)},
-                               stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=os.environ | {"VZ_DB_PATH": str(path)}, stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -234,17 +263,22 @@ def main(argv: list[str] | None = None) -> int:
     args.actions = 30 * args.enterprises
     counts = [int(n) for n in args.sessions.split(",")]
     facts = machine_facts(PACKAGES)
-    print(f"Python {facts['python']}, {facts['cpu_count']} CPUs ({facts['cpus_usable']} usable), "
-          f"git {facts['git_commit']}{' (dirty)' if facts['git_dirty'] else ''}; "
-          + ", ".join(f"{k} {v}" for k, v in facts["packages"].items()))
+    print(
+        f"Python {facts['python']}, {facts['cpu_count']} CPUs ({facts['cpus_usable']} usable), "
+        f"git {facts['git_commit']}{' (dirty)' if facts['git_dirty'] else ''}; "
+        + ", ".join(f"{k} {v}" for k, v in facts["packages"].items())
+    )
     tmp = Path(tempfile.mkdtemp(prefix="vz_load_bench_"))
     path, _ = dashboard_bench.prepare_database(args, tmp if args.db is None else None, dt.date.today())
     users = prepare_accounts(path)
     port = free_port()
     server = start_server(path, port, tmp / "streamlit.log")
     base = f"http://127.0.0.1:{port}"
-    results: dict[str, Any] = {"machine": facts, "sizes": {"enterprises": args.enterprises, "cases": args.cases},
-                               "levels": {}}
+    results: dict[str, Any] = {
+        "machine": facts,
+        "sizes": {"enterprises": args.enterprises, "cases": args.cases},
+        "levels": {},
+    }
     try:
         asyncio.run(level(base, users, 1))  # a warm-up: the first run imports and caches what every run needs
         for count in counts:
@@ -253,10 +287,16 @@ def main(argv: list[str] | None = None) -> int:
             problems = [p for s in sessions for p in s["problems"]]
             steps = {step: [s["timings"][step] for s in sessions if step in s["timings"]] for step in STEPS}
             results["levels"][count] = {
-                "seconds": time.perf_counter() - started, "errors": len(problems), "problems": problems[:20],
+                "seconds": time.perf_counter() - started,
+                "errors": len(problems),
+                "problems": problems[:20],
                 "messages_shown": sum(len(s["messages"]) for s in sessions),
-                "steps": {step: {"p50": statistics.median(v), "p95": percentile(v, 0.95), "n": len(v)}
-                          for step, v in steps.items() if v}}
+                "steps": {
+                    step: {"p50": statistics.median(v), "p95": percentile(v, 0.95), "n": len(v)}
+                    for step, v in steps.items()
+                    if v
+                },
+            }
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -288,12 +328,17 @@ def report(results: dict[str, Any], counts: list[int]) -> None:
     verdicts.append(("0 errors at every N", all(levels[c]["errors"] == 0 for c in counts)))
     if 20 in levels and single:
         worst = max(levels[20]["steps"][s]["p95"] / single[s]["p50"] for s in STEPS if s in levels[20]["steps"])
-        verdicts.append((f"N = 20: p95 ≤ {TARGET_RATIO_20:.0f}× N = 1 (worst step {worst:.1f}×)",
-                         worst <= TARGET_RATIO_20))
+        verdicts.append(
+            (f"N = 20: p95 ≤ {TARGET_RATIO_20:.0f}× N = 1 (worst step {worst:.1f}×)", worst <= TARGET_RATIO_20)
+        )
     if 50 in levels:
         worst_p95 = max(v["p95"] for v in levels[50]["steps"].values())
-        verdicts.append((f"N = 50: p95 ≤ {TARGET_P95_50:.0f} s (worst step {worst_p95:.1f} s)",
-                         worst_p95 <= TARGET_P95_50 and levels[50]["errors"] == 0))
+        verdicts.append(
+            (
+                f"N = 50: p95 ≤ {TARGET_P95_50:.0f} s (worst step {worst_p95:.1f} s)",
+                worst_p95 <= TARGET_P95_50 and levels[50]["errors"] == 0,
+            )
+        )
     print()
     for text, passed in verdicts:
         print(f"  {text}: {'PASS' if passed else 'MISS'}")

@@ -82,20 +82,22 @@ def build_workbook(enterprises: int, years: int, seed: int = 20240917) -> bytes:
         district = rng.choice(DISTRICTS)
         kind = rng.choice(industries)
         bin_ = demo_bin(rng, taken)
-        sheet.append([
-            bin_,
-            f"ТОО «Предприятие {number} {kind.noun_ru}» (бенчмарк)",
-            f"«Кәсіпорын {number} {kind.noun_kk}» ЖШС (бенчмарк)",
-            district.name("ru"),
-            district.kato,
-            kind.oked,
-            kind.name,
-            dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(0, join_span)),
-            rng.choice(inputs.officers),
-            f"+7 7262 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-            f"ohs{number:05d}@enterprise.example",
-            t("common.yes", "ru"),
-        ])
+        sheet.append(
+            [
+                bin_,
+                f"ТОО «Предприятие {number} {kind.noun_ru}» (бенчмарк)",
+                f"«Кәсіпорын {number} {kind.noun_kk}» ЖШС (бенчмарк)",
+                district.name("ru"),
+                district.kato,
+                kind.oked,
+                kind.name,
+                dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(0, join_span)),
+                rng.choice(inputs.officers),
+                f"+7 7262 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+                f"ohs{number:05d}@enterprise.example",
+                t("common.yes", "ru"),
+            ]
+        )
         headcount = rng.randint(*kind.headcount)
         for year in range(first_year, last_year + 1):
             headcount = max(20, round(headcount * rng.uniform(0.94, 1.07)))
@@ -246,12 +248,16 @@ def runs_text(step: dict[str, Any]) -> str:
 def print_table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
     print(f"\n{title}")
-    print("  " + "  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths,
-                                                                                                  strict=True))))
+    print(
+        "  "
+        + "  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths, strict=True)))
+    )
     print("  " + "  ".join("-" * w for w in widths))
     for r in rows:
-        print("  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths,
-                                                                                                     strict=True))))
+        print(
+            "  "
+            + "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        )
 
 
 # --------------------------------------------------------------------------- the run
@@ -259,38 +265,60 @@ def print_table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--enterprises", "-n", type=int, default=DEFAULT_ENTERPRISES,
-                        help="enterprises in the workbook (default %(default)s)")
+    parser.add_argument(
+        "--enterprises",
+        "-n",
+        type=int,
+        default=DEFAULT_ENTERPRISES,
+        help="enterprises in the workbook (default %(default)s)",
+    )
     parser.add_argument("--years", type=int, default=5, help="yearly rows per enterprise")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per measurement (median reported)")
-    parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET,
-                        help="stop repeating a measurement once its runs took this many seconds (default %(default)s)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=DEFAULT_BUDGET,
+        help="stop repeating a measurement once its runs took this many seconds (default %(default)s)",
+    )
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
-    parser.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
-                        help=f"cProfile the real import and the export; auto = only when slower than "
-                             f"{SLOW_IMPORT_PER_10K:.0f} s (import) or {SLOW_EXPORT_PER_10K:.0f} s (export) "
-                             "per 10,000 enterprises")
+    parser.add_argument(
+        "--profile",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help=f"cProfile the real import and the export; auto = only when slower than "
+        f"{SLOW_IMPORT_PER_10K:.0f} s (import) or {SLOW_EXPORT_PER_10K:.0f} s (export) "
+        "per 10,000 enterprises",
+    )
     parser.add_argument("--out", type=Path, default=OUT_FILE, help="where to write the JSON figures")
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
     facts = machine_facts(PACKAGES)
-    print(f"Python {facts['python']} on {facts['platform']}, {facts['cpu_count']} CPUs "
-          f"({facts['cpus_usable']} usable), git {facts['git_commit']}{' (dirty)' if facts['git_dirty'] else ''}")
+    print(
+        f"Python {facts['python']} on {facts['platform']}, {facts['cpu_count']} CPUs "
+        f"({facts['cpus_usable']} usable), git {facts['git_commit']}{' (dirty)' if facts['git_dirty'] else ''}"
+    )
     print("  " + ", ".join(f"{k} {v}" for k, v in facts["packages"].items()))
 
     start = time.perf_counter()
     data = build_workbook(args.enterprises, args.years)
     year_rows = args.enterprises * args.years
     total_rows = args.enterprises + year_rows
-    print(f"Workbook: {args.enterprises:,} enterprises + {year_rows:,} year rows = {total_rows:,} data rows, "
-          f"{len(data) / 2**20:.2f} MiB .xlsx (built in {time.perf_counter() - start:.1f} s); "
-          f"median of up to {args.repeat} runs (fewer once a measurement passed {args.budget:.0f} s)")
+    print(
+        f"Workbook: {args.enterprises:,} enterprises + {year_rows:,} year rows = {total_rows:,} data rows, "
+        f"{len(data) / 2**20:.2f} MiB .xlsx (built in {time.perf_counter() - start:.1f} s); "
+        f"median of up to {args.repeat} runs (fewer once a measurement passed {args.budget:.0f} s)"
+    )
 
     results: dict[str, Any] = {
         "machine": facts,
-        "input": {"enterprises": args.enterprises, "years_per_enterprise": args.years, "year_rows": year_rows,
-                  "data_rows": total_rows, "xlsx_bytes": len(data)},
+        "input": {
+            "enterprises": args.enterprises,
+            "years_per_enterprise": args.years,
+            "year_rows": year_rows,
+            "data_rows": total_rows,
+            "xlsx_bytes": len(data),
+        },
         "repeat": args.repeat,
         "budget_seconds": args.budget,
         "read": {},
@@ -318,20 +346,31 @@ def main(argv: list[str] | None = None) -> int:
         for name, fn in readers.items():
             results["read"][name]["peak_python_bytes"] = peak_memory(fn)
     ours = results["read"]["ours (read_sheets, calamine)"]["seconds"]
-    print_table("1. Reading the workbook into rows", ("reader", "rows", "median", "vs ours", "peak (tracemalloc)"), [
-        (name, f"{r['rows']:,}", secs(r["seconds"]),
-         compare(r["seconds"], ours) if not name.startswith("ours") else "—", mib(r.get("peak_python_bytes")))
-        for name, r in results["read"].items()
-    ])
+    print_table(
+        "1. Reading the workbook into rows",
+        ("reader", "rows", "median", "vs ours", "peak (tracemalloc)"),
+        [
+            (
+                name,
+                f"{r['rows']:,}",
+                secs(r["seconds"]),
+                compare(r["seconds"], ours) if not name.startswith("ours") else "—",
+                mib(r.get("peak_python_bytes")),
+            )
+            for name, r in results["read"].items()
+        ],
+    )
     for name, r in results["read"].items():
         if not name.startswith("ours"):
             r["ratio_vs_ours"] = r["seconds"] / ours
     baseline = results["read"]["openpyxl read_only"]["seconds"]
     print(f"  => calamine (read_sheets) is {baseline / ours:.1f}× faster than openpyxl read_only")
     if "pandas.read_excel openpyxl" in results["read"]:
-        print(f"  => calamine (read_sheets) is "
-              f"{results['read']['pandas.read_excel openpyxl']['seconds'] / ours:.1f}× faster than "
-              "pandas.read_excel(engine='openpyxl')")
+        print(
+            f"  => calamine (read_sheets) is "
+            f"{results['read']['pandas.read_excel openpyxl']['seconds'] / ours:.1f}× faster than "
+            "pandas.read_excel(engine='openpyxl')"
+        )
 
     # 2. The whole import ------------------------------------------------------------------------------------
     with tempfile.TemporaryDirectory(prefix="vz_bench_") as tmp:
@@ -340,13 +379,22 @@ def main(argv: list[str] | None = None) -> int:
         try:
             plan = import_register(empty, SYSTEM, data, FILENAME, dry_run=True)  # warm-up, and the file is valid
             counts = {"added": len(plan.added), "updated": len(plan.updated), "years": len(plan.years)}
-            median, runs = timed(lambda: import_register(empty, SYSTEM, data, FILENAME, dry_run=True), args.repeat,
-                                 budget=args.budget)
-            results["import"]["dry_run"] = {"seconds": median, "runs": runs, "rows_per_second": total_rows / median,
-                                            "plan": counts}
+            median, runs = timed(
+                lambda: import_register(empty, SYSTEM, data, FILENAME, dry_run=True), args.repeat, budget=args.budget
+            )
+            results["import"]["dry_run"] = {
+                "seconds": median,
+                "runs": runs,
+                "rows_per_second": total_rows / median,
+                "plan": counts,
+            }
 
-            median, runs = timed(lambda: import_register(stores.store, SYSTEM, data, FILENAME), args.repeat,
-                                 setup=stores.new, budget=args.budget)
+            median, runs = timed(
+                lambda: import_register(stores.store, SYSTEM, data, FILENAME),
+                args.repeat,
+                setup=stores.new,
+                budget=args.budget,
+            )
             results["import"]["real"] = {"seconds": median, "runs": runs, "rows_per_second": total_rows / median}
             loaded = stores.keep()
             counted = loaded.query("SELECT (SELECT count(*) FROM enterprises), (SELECT count(*) FROM enterprise_years)")
@@ -355,18 +403,26 @@ def main(argv: list[str] | None = None) -> int:
             # 3. Export of the same database ---------------------------------------------------------------
             exported = export_register(loaded, SYSTEM, "ru")  # warm-up
             median, runs = timed(lambda: export_register(loaded, SYSTEM, "ru"), args.repeat, budget=args.budget)
-            results["export"] = {"seconds": median, "runs": runs, "rows_per_second": total_rows / median,
-                                 "xlsx_bytes": len(exported)}
+            results["export"] = {
+                "seconds": median,
+                "runs": runs,
+                "rows_per_second": total_rows / median,
+                "xlsx_bytes": len(exported),
+            }
 
             if not args.no_memory:
                 results["import"]["dry_run"]["peak_python_bytes"] = peak_memory(
-                    lambda: import_register(empty, SYSTEM, data, FILENAME, dry_run=True))
+                    lambda: import_register(empty, SYSTEM, data, FILENAME, dry_run=True)
+                )
                 results["export"]["peak_python_bytes"] = peak_memory(lambda: export_register(loaded, SYSTEM, "ru"))
                 results["import"]["real"]["peak_python_bytes"] = peak_memory(
-                    lambda: import_register(stores.store, SYSTEM, data, FILENAME), setup=stores.new)
+                    lambda: import_register(stores.store, SYSTEM, data, FILENAME), setup=stores.new
+                )
 
-            for step, per_10k in ((results["import"]["real"], SLOW_IMPORT_PER_10K),
-                                  (results["export"], SLOW_EXPORT_PER_10K)):
+            for step, per_10k in (
+                (results["import"]["real"], SLOW_IMPORT_PER_10K),
+                (results["export"], SLOW_EXPORT_PER_10K),
+            ):
                 step["slow_limit_seconds"] = per_10k * args.enterprises / 10_000
                 step["slow"] = step["seconds"] > step["slow_limit_seconds"]
             if args.profile == "always" or (args.profile == "auto" and results["export"]["slow"]):
@@ -374,7 +430,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.profile == "always" or (args.profile == "auto" and results["import"]["real"]["slow"]):
                 stores.new()
                 results["import"]["real"]["profile"] = profile_summary(
-                    lambda: import_register(stores.store, SYSTEM, data, FILENAME))
+                    lambda: import_register(stores.store, SYSTEM, data, FILENAME)
+                )
         finally:
             stores.close_all()
             empty.close()
@@ -382,28 +439,54 @@ def main(argv: list[str] | None = None) -> int:
     dry, real, export = results["import"]["dry_run"], results["import"]["real"], results["export"]
     write_only = real["seconds"] - dry["seconds"]
     results["import"]["write_only_estimate_seconds"] = write_only
-    print_table("2. Import (import_register) and 3. export (export_register)",
-                ("step", "median", "rows/s", "peak (tracemalloc)"), [
-        ("import dry_run (parse + validate)", secs(dry["seconds"]), per_sec(total_rows, dry["seconds"]),
-         mib(dry.get("peak_python_bytes"))),
-        ("import real, empty db (+ write)", secs(real["seconds"]), per_sec(total_rows, real["seconds"]),
-         mib(real.get("peak_python_bytes"))),
-        ("  of which writing (real - dry)", secs(write_only), per_sec(total_rows, write_only), ""),
-        ("export_register (ru)", secs(export["seconds"]), per_sec(total_rows, export["seconds"]),
-         mib(export.get("peak_python_bytes"))),
-    ])
-    print(f"  plan: {dry['plan']}; in database after real import: {real['rows_in_database']}; "
-          f"export {export['xlsx_bytes'] / 2**20:.2f} MiB")
+    print_table(
+        "2. Import (import_register) and 3. export (export_register)",
+        ("step", "median", "rows/s", "peak (tracemalloc)"),
+        [
+            (
+                "import dry_run (parse + validate)",
+                secs(dry["seconds"]),
+                per_sec(total_rows, dry["seconds"]),
+                mib(dry.get("peak_python_bytes")),
+            ),
+            (
+                "import real, empty db (+ write)",
+                secs(real["seconds"]),
+                per_sec(total_rows, real["seconds"]),
+                mib(real.get("peak_python_bytes")),
+            ),
+            ("  of which writing (real - dry)", secs(write_only), per_sec(total_rows, write_only), ""),
+            (
+                "export_register (ru)",
+                secs(export["seconds"]),
+                per_sec(total_rows, export["seconds"]),
+                mib(export.get("peak_python_bytes")),
+            ),
+        ],
+    )
+    print(
+        f"  plan: {dry['plan']}; in database after real import: {real['rows_in_database']}; "
+        f"export {export['xlsx_bytes'] / 2**20:.2f} MiB"
+    )
     print(f"  runs: dry_run {runs_text(dry)}; real {runs_text(real)}; export {runs_text(export)}")
     if real["slow"]:
-        print(f"\nFINDING: the real import took {real['seconds']:.1f} s for {args.enterprises:,} enterprises "
-              f"(limit {real['slow_limit_seconds']:.0f} s = {SLOW_IMPORT_PER_10K:.0f} s per 10,000), "
-              f"{real['seconds'] / total_rows * 1000:.2f} ms per row; writing is {write_only / real['seconds']:.0%} "
-              f"of it." + ("" if args.enterprises == 10_000 else f" At this rate 10,000 × {args.years} would take ~"
-                                f"{real['seconds'] / args.enterprises * 10_000:.0f} s."))
+        print(
+            f"\nFINDING: the real import took {real['seconds']:.1f} s for {args.enterprises:,} enterprises "
+            f"(limit {real['slow_limit_seconds']:.0f} s = {SLOW_IMPORT_PER_10K:.0f} s per 10,000), "
+            f"{real['seconds'] / total_rows * 1000:.2f} ms per row; writing is {write_only / real['seconds']:.0%} "
+            f"of it."
+            + (
+                ""
+                if args.enterprises == 10_000
+                else f" At this rate 10,000 × {args.years} would take ~"
+                f"{real['seconds'] / args.enterprises * 10_000:.0f} s."
+            )
+        )
     if export["slow"]:
-        print(f"\nFINDING: export_register took {export['seconds']:.1f} s for {args.enterprises:,} enterprises "
-              f"(limit {export['slow_limit_seconds']:.1f} s = {SLOW_EXPORT_PER_10K:.0f} s per 10,000).")
+        print(
+            f"\nFINDING: export_register took {export['seconds']:.1f} s for {args.enterprises:,} enterprises "
+            f"(limit {export['slow_limit_seconds']:.1f} s = {SLOW_EXPORT_PER_10K:.0f} s per 10,000)."
+        )
     if "profile" in real:
         print(f"\ncProfile of one real import, top {PROFILE_TOP} by cumulative time:")
         print(real["profile"])

@@ -29,8 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     """Describe the commands and their options."""
     parser = argparse.ArgumentParser(prog="python -m safety", description="Vision Zero Tracker command line.")
     parser.add_argument("--db", metavar="PATH", help="database file (default: $VZ_DB_PATH or data/vision_zero.duckdb)")
-    parser.add_argument("--lang", choices=LANGUAGES, default=os.environ.get("VZ_LANG", "ru"),
-                        help="language of messages (default: ru)")
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=os.environ.get("VZ_LANG", "ru"), help="language of messages (default: ru)"
+    )
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -65,8 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     undo = commands.add_parser("undo-import", help="remove every case an import wrote")
     undo.add_argument("id", type=int)
 
-    figures = commands.add_parser("metrics", help="injury indicators of a year (Кч, Кт, Кп, LTIFR, TRIR, DART) "
-                                                  "against the year before")
+    figures = commands.add_parser(
+        "metrics", help="injury indicators of a year (Кч, Кт, Кп, LTIFR, TRIR, DART) against the year before"
+    )
     figures.add_argument("--year", type=int, required=True)
     figures.add_argument("--enterprise", metavar="BIN", help="one enterprise (default: the whole region)")
     figures.add_argument("--district", metavar="KATO", help="one district: KATO code or name")
@@ -75,8 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     unlock = commands.add_parser("unlock", help="lift the lock that failed sign-ins put on an account")
     unlock.add_argument("username")
 
-    commands.add_parser("check", help="compare every summary table with a fresh count of the cases "
-                                      "(exit 1 when one differs)")
+    commands.add_parser(
+        "check", help="compare every summary table with a fresh count of the cases (exit 1 when one differs)"
+    )
     commands.add_parser("rebuild-summaries", help="rebuild every summary table from the cases, in one transaction")
     return parser
 
@@ -139,9 +142,18 @@ def _enterprises(store: Store, args: argparse.Namespace, lang: str) -> int:
     rows = list_enterprises(store, SYSTEM, include_inactive=args.all)
     if args.json:
         payload = [
-            {"bin": e.bin, "name_ru": e.name_ru, "name_kk": e.name_kk, "district": e.district_name(lang),
-             "kato": e.kato, "oked": e.oked, "industry": e.industry, "joined_on": e.joined_on.isoformat(),
-             "active": e.active, "demo": e.is_demo}
+            {
+                "bin": e.bin,
+                "name_ru": e.name_ru,
+                "name_kk": e.name_kk,
+                "district": e.district_name(lang),
+                "kato": e.kato,
+                "oked": e.oked,
+                "industry": e.industry,
+                "joined_on": e.joined_on.isoformat(),
+                "active": e.active,
+                "demo": e.is_demo,
+            }
             for e in rows
         ]
         print(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -155,8 +167,16 @@ def _enterprises(store: Store, args: argparse.Namespace, lang: str) -> int:
 def _import(store: Store, args: argparse.Namespace, lang: str) -> int:
     report = import_register(store, SYSTEM, args.file.read_bytes(), args.file.name, dry_run=args.dry_run)
     key = "cli.import_checked" if args.dry_run else "cli.import_done"
-    print(t(key, lang, added=len(report.added), updated=len(report.updated), unchanged=report.unchanged,
-            years=len(report.years)))
+    print(
+        t(
+            key,
+            lang,
+            added=len(report.added),
+            updated=len(report.updated),
+            unchanged=report.unchanged,
+            years=len(report.years),
+        )
+    )
     return 0
 
 
@@ -169,15 +189,41 @@ def _export(store: Store, args: argparse.Namespace, lang: str) -> int:
 def _import_incidents(store: Store, args: argparse.Namespace, lang: str) -> int:
     profile = load_profile(args.mapping) if args.mapping else None
     sheet = int(args.sheet) if args.sheet and args.sheet.isdigit() else args.sheet
-    result = import_incidents(store, SYSTEM, args.file.read_bytes(), args.file.name, args.enterprise,
-                              profile=profile, sheet=sheet, dry_run=args.dry_run, drop_identical=args.drop_identical)
+    result = import_incidents(
+        store,
+        SYSTEM,
+        args.file.read_bytes(),
+        args.file.name,
+        args.enterprise,
+        profile=profile,
+        sheet=sheet,
+        dry_run=args.dry_run,
+        drop_identical=args.drop_identical,
+    )
     report = import_report(result, lang)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
         return 0
     key = "cli.incidents_checked" if args.dry_run else "cli.incidents_imported"
-    print(t(key, lang, **{k: report[k] for k in ("file", "sheet", "rows_read", "imported", "duplicates",
-                                                    "identical_in_file", "skipped", "rejected")}))
+    print(
+        t(
+            key,
+            lang,
+            **{
+                k: report[k]
+                for k in (
+                    "file",
+                    "sheet",
+                    "rows_read",
+                    "imported",
+                    "duplicates",
+                    "identical_in_file",
+                    "skipped",
+                    "rejected",
+                )
+            },
+        )
+    )
     for error in report["errors"][:50]:
         print(f"  {t('where.row', lang, row=error['row'])}, {error['column']}: {error['value']!r} — {error['message']}")
     for warning in report["warnings"][:20]:
@@ -192,8 +238,10 @@ def _imports(store: Store, args: argparse.Namespace, lang: str) -> int:
         return 0
     for r in rows:
         state = " (undone)" if r["undone_at"] else ""
-        print(f"{r['id']:>5}  {r['imported_at']:%Y-%m-%d %H:%M}  {r['bin']}  {r['file_name']}  "
-              f"+{r['imported']} ={r['duplicates']} ×{r['rejected']}{state}")
+        print(
+            f"{r['id']:>5}  {r['imported_at']:%Y-%m-%d %H:%M}  {r['bin']}  {r['file_name']}  "
+            f"+{r['imported']} ={r['duplicates']} ×{r['rejected']}{state}"
+        )
     return 0
 
 
@@ -204,8 +252,16 @@ def _undo_import(store: Store, args: argparse.Namespace, lang: str) -> int:
 
 
 # Decimal places of each figure in the metrics table (counts are whole numbers).
-_METRIC_DIGITS = {"kch": 2, "kt": 1, "kp": 1, "kch_fatal": 3, "ltifr": 2, "trir": 2, "dart": 2,
-                  "near_misses_per_accident": 1}
+_METRIC_DIGITS = {
+    "kch": 2,
+    "kt": 1,
+    "kp": 1,
+    "kch_fatal": 3,
+    "ltifr": 2,
+    "trir": 2,
+    "dart": 2,
+    "near_misses_per_accident": 1,
+}
 
 
 def _metrics(store: Store, args: argparse.Namespace, lang: str) -> int:
@@ -221,8 +277,12 @@ def _metrics(store: Store, args: argparse.Namespace, lang: str) -> int:
         return 0
     scope = figures["scope"]
     if scope["bin"]:
-        where = t("cli.metrics.scope_enterprise", lang, name=get_enterprise(store, SYSTEM, scope["bin"]).name(lang),
-                  bin=scope["bin"])
+        where = t(
+            "cli.metrics.scope_enterprise",
+            lang,
+            name=get_enterprise(store, SYSTEM, scope["bin"]).name(lang),
+            bin=scope["bin"],
+        )
     elif scope["district"]:
         where = DISTRICTS_BY_KATO[scope["district"]].name(lang)
     else:
@@ -232,9 +292,14 @@ def _metrics(store: Store, args: argparse.Namespace, lang: str) -> int:
     for key in KEYS:
         digits = _METRIC_DIGITS.get(key, 0)
         change = change_pct(figures[key], before[key])
-        rows.append((t("indicator." + key, lang), format_number(figures[key], lang, digits),
-                     format_number(before[key], lang, digits),
-                     ("+" if change is not None and change > 0 else "") + format_percent(change, lang)))
+        rows.append(
+            (
+                t("indicator." + key, lang),
+                format_number(figures[key], lang, digits),
+                format_number(before[key], lang, digits),
+                ("+" if change is not None and change > 0 else "") + format_percent(change, lang),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     print(t("cli.metrics.title", lang, year=figures["year"], scope=where))
     for label, this_year, last_year, shift in rows:
@@ -246,16 +311,25 @@ def _metrics(store: Store, args: argparse.Namespace, lang: str) -> int:
 def _check(store: Store, args: argparse.Namespace, lang: str) -> int:
     found = check_summaries(store, SYSTEM)
     for d in found:
-        print(t("cli.check_differs", lang, table=d["table"], missing=d["missing"], extra=d["extra"],
-                enterprises=", ".join(d["bins"][:20]) + (" …" if len(d["bins"]) > 20 else "")))
+        print(
+            t(
+                "cli.check_differs",
+                lang,
+                table=d["table"],
+                missing=d["missing"],
+                extra=d["extra"],
+                enterprises=", ".join(d["bins"][:20]) + (" …" if len(d["bins"]) > 20 else ""),
+            )
+        )
     print(t("cli.check_hint", lang) if found else t("cli.check_ok", lang, count=len(summaries.TABLES)))
     return 1 if found else 0
 
 
 def _rebuild_summaries(store: Store, args: argparse.Namespace, lang: str) -> int:
     mended = rebuild_summaries(store, SYSTEM)
-    print(t("cli.rebuild_done", lang, count=len(summaries.TABLES),
-            mended=sum(d["missing"] + d["extra"] for d in mended)))
+    print(
+        t("cli.rebuild_done", lang, count=len(summaries.TABLES), mended=sum(d["missing"] + d["extra"] for d in mended))
+    )
     return 0
 
 

@@ -179,15 +179,34 @@ def load_demo(store: Store) -> DemoReport:
         home = next((sql.by_bin(cur, e.bin) for e in enterprises if e.bin in loaded), None)
         for name, full_name, role in DEMO_ACCOUNTS:
             if users_sql.by_username(cur, name) is None:  # a real account of that name wins
-                users_sql.insert(cur, {"username": name, "full_name": full_name, "role": role.value,
-                                       "enterprise_id": home["id"] if role.scoped and home else None,
-                                       "password_hash": hashes[name], "is_demo": True})
+                users_sql.insert(
+                    cur,
+                    {
+                        "username": name,
+                        "full_name": full_name,
+                        "role": role.value,
+                        "enterprise_id": home["id"] if role.scoped and home else None,
+                        "password_hash": hashes[name],
+                        "is_demo": True,
+                    },
+                )
         _load_assessments(cur, [e for e in enterprises if e.bin in loaded], {e["bin"]: e for e in fresh})
         _load_incidents(cur, [e for e in enterprises if e.bin in loaded], [y for y in year_rows])
         meta.put(cur, DEMO_STATE_KEY, "loaded")
         meta.put(cur, DEMO_CREDENTIALS_KEY, json.dumps(credentials))
-        audit_sql.write(cur, [audit_sql.entry(DEMO_ACTOR, "demo.load", "demo", None, None,
-                                              after={"enterprises": len(fresh), "years": len(year_rows)})])
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    DEMO_ACTOR,
+                    "demo.load",
+                    "demo",
+                    None,
+                    None,
+                    after={"enterprises": len(fresh), "years": len(year_rows)},
+                )
+            ],
+        )
     return DemoReport(enterprises=len(fresh), years=len(year_rows), credentials=credentials)
 
 
@@ -214,19 +233,44 @@ def _load_assessments(cur: Cursor, enterprises: list[EnterpriseInput], records: 
             ratings = {}
             for _, item in checklist.items():
                 draw = rng.random()
-                ratings[item.id] = ("na" if draw > 0.985 else "green" if draw < level
-                                    else "yellow" if draw < level + (1 - level) * 0.65 else "red")
+                ratings[item.id] = (
+                    "na"
+                    if draw > 0.985
+                    else "green"
+                    if draw < level
+                    else "yellow"
+                    if draw < level + (1 - level) * 0.65
+                    else "red"
+                )
             rules = score_rules(checklist, ratings)
-            assessment_id = assessment_sql.insert(cur, {
-                "enterprise_id": ids[enterprise.bin], "checklist_id": checklist.id, "version": checklist.version,
-                "status": "submitted", "started_by": "demo.officer", "submitted_by": "demo.officer",
-                "started_at": dt.datetime.combine(on, dt.time(9)), "submitted_at": dt.datetime.combine(on, dt.time(16)),
-                "assessed_on": on, "overall_score": overall_score(rules)})
-            answers += [{"assessment_id": assessment_id, "item_id": item_id, "rating": rating,
-                         "na_reason": "Нет такого участка (демо)" if rating == "na" else None}
-                        for item_id, rating in ratings.items()]
-            rule_rows += [{"assessment_id": assessment_id, "rule_id": r.rule_id, "score": r.score,
-                           "status": r.status} for r in rules]
+            assessment_id = assessment_sql.insert(
+                cur,
+                {
+                    "enterprise_id": ids[enterprise.bin],
+                    "checklist_id": checklist.id,
+                    "version": checklist.version,
+                    "status": "submitted",
+                    "started_by": "demo.officer",
+                    "submitted_by": "demo.officer",
+                    "started_at": dt.datetime.combine(on, dt.time(9)),
+                    "submitted_at": dt.datetime.combine(on, dt.time(16)),
+                    "assessed_on": on,
+                    "overall_score": overall_score(rules),
+                },
+            )
+            answers += [
+                {
+                    "assessment_id": assessment_id,
+                    "item_id": item_id,
+                    "rating": rating,
+                    "na_reason": "Нет такого участка (демо)" if rating == "na" else None,
+                }
+                for item_id, rating in ratings.items()
+            ]
+            rule_rows += [
+                {"assessment_id": assessment_id, "rule_id": r.rule_id, "score": r.score, "status": r.status}
+                for r in rules
+            ]
             latest = number == len(dates) - 1
             for rule, item in checklist.items():
                 if ratings[item.id] not in ("red", "yellow"):
@@ -242,19 +286,40 @@ def _load_assessments(cur: Cursor, enterprises: list[EnterpriseInput], records: 
                 created = dt.datetime.combine(on, dt.time(16, 30))  # proposed when the assessment was submitted
                 took = dt.timedelta(days=rng.randint(5, 80)) if state == "done" else None
                 # mostly done in time; every seventh one of the older assessments late (no extra draw from rng)
-                completed = (None if took is None else due + took if not latest and len(actions) % 7 == 0
-                             else min(due, on + took))
-                changed = (dt.datetime.combine(completed, dt.time(17)) if completed else
-                           # cancelled within a few weeks (no draw from rng: the rest of the demo stays the same)
-                           dt.datetime.combine(on + dt.timedelta(days=3 + len(actions) % 23), dt.time(11))
-                           if state == "cancelled" else created)
-                actions.append({
-                    "enterprise_id": ids[enterprise.bin], "assessment_id": assessment_id, "item_id": item.id,
-                    "rule_id": rule.id, "title": item.text.ru, "owner": records[enterprise.bin]["officer_name"],
-                    "due_on": due, "priority": "high" if red else "medium", "state": state,
-                    "completed_on": completed, "completion_note": "Выполнено (демо)" if state == "done" else None,
-                    "cancel_reason": "Заменено другим мероприятием (демо)" if state == "cancelled" else None,
-                    "created_by": "demo.officer", "created_at": created, "updated_at": changed})
+                completed = (
+                    None
+                    if took is None
+                    else due + took
+                    if not latest and len(actions) % 7 == 0
+                    else min(due, on + took)
+                )
+                changed = (
+                    dt.datetime.combine(completed, dt.time(17))
+                    if completed
+                    # cancelled within a few weeks (no draw from rng: the rest of the demo stays the same)
+                    else dt.datetime.combine(on + dt.timedelta(days=3 + len(actions) % 23), dt.time(11))
+                    if state == "cancelled"
+                    else created
+                )
+                actions.append(
+                    {
+                        "enterprise_id": ids[enterprise.bin],
+                        "assessment_id": assessment_id,
+                        "item_id": item.id,
+                        "rule_id": rule.id,
+                        "title": item.text.ru,
+                        "owner": records[enterprise.bin]["officer_name"],
+                        "due_on": due,
+                        "priority": "high" if red else "medium",
+                        "state": state,
+                        "completed_on": completed,
+                        "completion_note": "Выполнено (демо)" if state == "done" else None,
+                        "cancel_reason": "Заменено другим мероприятием (демо)" if state == "cancelled" else None,
+                        "created_by": "demo.officer",
+                        "created_at": created,
+                        "updated_at": changed,
+                    }
+                )
     assessment_sql.insert_many_answers(cur, answers)
     assessment_sql.insert_many_rule_scores(cur, rule_rows)
     action_sql.insert_many(cur, actions)
@@ -264,17 +329,32 @@ def _load_assessments(cur: Cursor, enterprises: list[EnterpriseInput], records: 
 DEMO_RATES = {2022: 1.19, 2023: 1.27, 2024: 0.97, 2025: 0.96, 2026: 0.75}
 _RISK = {"08": 2.2, "24": 2.0, "20": 1.5, "23": 1.5, "06": 1.3, "41": 1.6, "49": 1.2, "35": 0.9, "10": 0.8, "01": 0.7}
 _PLACES = ("Цех №1", "Цех №2", "Карьер", "Склад", "Ремонтный участок", "Транспортный участок", "Котельная")
-_ACCIDENTS = (("Падение с высоты при обслуживании оборудования", "Отсутствие страховочной привязи", 2),
-              ("Захват руки движущимися частями конвейера", "Работа без отключения и блокировки", 5),
-              ("Наезд погрузчика на пешехода", "Нарушение схемы движения", 4),
-              ("Ожог при работе с горячей водой", "Неисправность запорной арматуры", 5),
-              ("Порез кисти при ручной резке", "Не использовались перчатки", 5),
-              ("Падение на скользкой поверхности", "Неубранный разлив масла", 4),
-              ("Удар падающим предметом", "Незакреплённый груз", 2))
-_NEAR_MISSES = ("Обрыв стропа без пострадавших", "Падение инструмента с высоты рядом с людьми",
-                "Короткое замыкание в щите", "Разлив кислоты в зоне проезда", "Срабатывание защиты при пуске")
-_JOBS = ("Слесарь-ремонтник", "Машинист крана", "Водитель погрузчика", "Электромонтёр", "Горнорабочий",
-         "Аппаратчик", "Оператор", "Подсобный рабочий")
+_ACCIDENTS = (
+    ("Падение с высоты при обслуживании оборудования", "Отсутствие страховочной привязи", 2),
+    ("Захват руки движущимися частями конвейера", "Работа без отключения и блокировки", 5),
+    ("Наезд погрузчика на пешехода", "Нарушение схемы движения", 4),
+    ("Ожог при работе с горячей водой", "Неисправность запорной арматуры", 5),
+    ("Порез кисти при ручной резке", "Не использовались перчатки", 5),
+    ("Падение на скользкой поверхности", "Неубранный разлив масла", 4),
+    ("Удар падающим предметом", "Незакреплённый груз", 2),
+)
+_NEAR_MISSES = (
+    "Обрыв стропа без пострадавших",
+    "Падение инструмента с высоты рядом с людьми",
+    "Короткое замыкание в щите",
+    "Разлив кислоты в зоне проезда",
+    "Срабатывание защиты при пуске",
+)
+_JOBS = (
+    "Слесарь-ремонтник",
+    "Машинист крана",
+    "Водитель погрузчика",
+    "Электромонтёр",
+    "Горнорабочий",
+    "Аппаратчик",
+    "Оператор",
+    "Подсобный рабочий",
+)
 
 
 def _load_incidents(cur: Cursor, enterprises: list[EnterpriseInput], years: list[dict[str, Any]]) -> None:
@@ -284,9 +364,13 @@ def _load_incidents(cur: Cursor, enterprises: list[EnterpriseInput], years: list
     ids = dict(sql.ids_by_bin(cur))
     risk = {e.bin: _RISK.get(e.oked[:2], 1.0) for e in enterprises}
     # an enterprise that keeps the golden rules well gets fewer accidents (the story the scatter should tell)
-    scores = dict(cur.execute("SELECT e.bin, arg_max(a.overall_score, a.assessed_on) FROM assessments a "
-                              "JOIN enterprises e ON e.id = a.enterprise_id WHERE a.status = 'submitted' "
-                              "GROUP BY e.bin").fetchall())
+    scores = dict(
+        cur.execute(
+            "SELECT e.bin, arg_max(a.overall_score, a.assessed_on) FROM assessments a "
+            "JOIN enterprises e ON e.id = a.enterprise_id WHERE a.status = 'submitted' "
+            "GROUP BY e.bin"
+        ).fetchall()
+    )
     risk = {b: r * (1.8 - (scores.get(b) or 60.0) / 80) for b, r in risk.items()}
     cases: list[dict[str, Any]] = []
     for year, rate in DEMO_RATES.items():
@@ -298,25 +382,39 @@ def _load_incidents(cur: Cursor, enterprises: list[EnterpriseInput], years: list
         last_day = DEMO_LAST_ASSESSMENT if year == 2026 else dt.date(year, 12, 31)
         span = (last_day - dt.date(year, 1, 1)).days
         for bin_ in weights:
-            for kind, n in (("accident", counts[bin_]), ("micro_injury", rng.randint(0, 3)),
-                            ("near_miss", rng.randint(3, 12))):
+            for kind, n in (
+                ("accident", counts[bin_]),
+                ("micro_injury", rng.randint(0, 3)),
+                ("near_miss", rng.randint(3, 12)),
+            ):
                 for _ in range(n):
                     on = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, span))
-                    case: dict[str, Any] = {"occurred_on": on, "kind": kind, "place": rng.choice(_PLACES),
-                                            "job_title": rng.choice(_JOBS), "lost_days": 0, "restricted_days": 0}
+                    case: dict[str, Any] = {
+                        "occurred_on": on,
+                        "kind": kind,
+                        "place": rng.choice(_PLACES),
+                        "job_title": rng.choice(_JOBS),
+                        "lost_days": 0,
+                        "restricted_days": 0,
+                    }
                     if kind == "near_miss":
                         case["description"] = rng.choice(_NEAR_MISSES)
                         case["job_title"] = None
                     else:
                         what, cause, rule = rng.choice(_ACCIDENTS)
-                        case |= {"description": what, "cause": cause, "rule": rule,
-                                 "gender": rng.choice(("male", "male", "male", "female")),
-                                 "age": rng.randint(19, 62)}
+                        case |= {
+                            "description": what,
+                            "cause": cause,
+                            "rule": rule,
+                            "gender": rng.choice(("male", "male", "male", "female")),
+                            "age": rng.randint(19, 62),
+                        }
                     if kind == "accident":
                         draw = rng.random()
                         case["severity"] = "fatal" if draw < 0.05 else "severe" if draw < 0.17 else "light"
-                        case["lost_days"] = {"light": rng.randint(3, 40), "severe": rng.randint(30, 160),
-                                             "fatal": 0}[case["severity"]]
+                        case["lost_days"] = {"light": rng.randint(3, 40), "severe": rng.randint(30, 160), "fatal": 0}[
+                            case["severity"]
+                        ]
                     elif kind == "micro_injury":
                         case["description"] = "Микротравма: " + case["description"].lower()
                     cases.append(case | {"bin": bin_})
@@ -336,9 +434,15 @@ def _load_incidents(cur: Cursor, enterprises: list[EnterpriseInput], years: list
         enterprise_id = ids[case.pop("bin")]
         record = IncidentInput.model_validate({k: v for k, v in case.items() if k in IncidentInput.model_fields})
         data = record.model_dump()
-        rows.append(data | {"enterprise_id": enterprise_id, "fingerprint": "",
-                            "created_by": "demo.officer",
-                            **{k: case.get(k) for k in ("reported_on", "commission_on", "closed_on", "act_sent_on")}})
+        rows.append(
+            data
+            | {
+                "enterprise_id": enterprise_id,
+                "fingerprint": "",
+                "created_by": "demo.officer",
+                **{k: case.get(k) for k in ("reported_on", "commission_on", "closed_on", "act_sent_on")},
+            }
+        )
     with recounting(cur) as writes:
         incident_sql.insert_many(writes, rows)
         refingerprint(cur)

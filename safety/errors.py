@@ -56,7 +56,6 @@ class SafetyError(Exception):
             lines.append(t("error.more_problems", lang, count=len(self.problems) - max_problems))
         return "\n".join(lines)
 
-
     def problem_rows(self, lang: str = "en") -> list[dict[str, Any]]:
         """Return the problems as table rows (sheet, row, column, message) for a page to show."""
         from safety.i18n import t

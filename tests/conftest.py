@@ -52,8 +52,10 @@ def demo_store(demo_db_file: Path, tmp_path: Path):
 def world(demo_store):
     """The demo store, its four demo users, their own enterprise's BIN and another enterprise's BIN."""
     with demo_store.cursor() as cur:
-        users = {name: user_from_row(users_sql.by_username(cur, name))
-                 for name in ("demo.admin", "demo.region", "demo.head", "demo.officer")}
+        users = {
+            name: user_from_row(users_sql.by_username(cur, name))
+            for name in ("demo.admin", "demo.region", "demo.head", "demo.officer")
+        }
     own_id = users["demo.head"].enterprise_id
     everyone = list_enterprises(demo_store, users["demo.admin"])
     own = next(e.bin for e in everyone if e.id == own_id)
@@ -75,13 +77,19 @@ def data_file():
 def held_by_another_process(path: Path) -> Iterator[int]:
     """Keep a DuckDB file open in a second process (as a running app would); yield that process's PID."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys, duckdb
             con = duckdb.connect({str(path)!r})
             print("ready", flush=True)
             sys.stdin.readline()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"

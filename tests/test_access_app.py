@@ -13,11 +13,25 @@ from safety.i18n import t
 
 from conftest import ROOT, signed_in, user_id_of
 
-ALL_PAGES = ["app_pages/home.py", "app_pages/enterprises.py", "app_pages/enterprise.py", "app_pages/assessment.py",
-             "app_pages/actions.py", "app_pages/incidents.py", "app_pages/incident_import.py", "app_pages/users.py",
-             "app_pages/audit.py", "app_pages/account.py"]
-EVERYONE = {"app_pages/home.py", "app_pages/enterprise.py", "app_pages/actions.py", "app_pages/incidents.py",
-            "app_pages/account.py"}
+ALL_PAGES = [
+    "app_pages/home.py",
+    "app_pages/enterprises.py",
+    "app_pages/enterprise.py",
+    "app_pages/assessment.py",
+    "app_pages/actions.py",
+    "app_pages/incidents.py",
+    "app_pages/incident_import.py",
+    "app_pages/users.py",
+    "app_pages/audit.py",
+    "app_pages/account.py",
+]
+EVERYONE = {
+    "app_pages/home.py",
+    "app_pages/enterprise.py",
+    "app_pages/actions.py",
+    "app_pages/incidents.py",
+    "app_pages/account.py",
+}
 OFFICER_ONLY = {"app_pages/assessment.py", "app_pages/incident_import.py"}
 ROLE_PAGES = {
     "demo.admin": set(ALL_PAGES) - OFFICER_ONLY,
@@ -117,13 +131,25 @@ def test_first_start_without_users_asks_for_the_first_admin(tmp_path, monkeypatc
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert t("signin.first_admin", "ru") in [i.value for i in at.info]
     form = at.get("form")[0]
-    _fill(form, {t("label.full_name", "ru"): "Первый Админ", t("label.password", "ru"): "short",
-                 t("label.password_again", "ru"): "short"})
+    _fill(
+        form,
+        {
+            t("label.full_name", "ru"): "Первый Админ",
+            t("label.password", "ru"): "short",
+            t("label.password_again", "ru"): "short",
+        },
+    )
     form.button[0].click().run()
     assert "12" in at.error[0].value
     form = at.get("form")[0]
-    _fill(form, {t("label.full_name", "ru"): "Первый Админ", t("label.password", "ru"): "a long enough password",
-                 t("label.password_again", "ru"): "a long enough password"})
+    _fill(
+        form,
+        {
+            t("label.full_name", "ru"): "Первый Админ",
+            t("label.password", "ru"): "a long enough password",
+            t("label.password_again", "ru"): "a long enough password",
+        },
+    )
     form.button[0].click().run()
     assert _titles(at) == [t("home.title", "ru")] and not at.exception
 

@@ -31,8 +31,15 @@ from safety.register.spreadsheets import export_register, import_register
 from conftest import DATA
 
 TABLES = ("enterprises", "enterprise_years", "users", "audit_log", "meta")
-NEW = {"bin": "210349000012", "name_ru": "ТОО «Новое»", "name_kk": "«Жаңа» ЖШС", "kato": "311000000",
-       "oked": "20150", "industry": "Удобрения", "joined_on": dt.date(2021, 1, 1)}
+NEW = {
+    "bin": "210349000012",
+    "name_ru": "ТОО «Новое»",
+    "name_kk": "«Жаңа» ЖШС",
+    "kato": "311000000",
+    "oked": "20150",
+    "industry": "Удобрения",
+    "joined_on": dt.date(2021, 1, 1),
+}
 
 
 def snapshot(store):
@@ -57,10 +64,12 @@ WRITES = {
     "delete_enterprise": lambda s, u, b: (add_enterprise(s, _admin(s), NEW), delete_enterprise(s, u, NEW["bin"])),
     "save_years": lambda s, u, b: save_years(s, u, b, [{"year": 2025, "avg_headcount": 10, "hours_worked": None}]),
     "import_register": lambda s, u, b: import_register(s, u, (DATA / "register_good.xlsx").read_bytes(), "r.xlsx"),
-    "create_user": lambda s, u, b: create_user(s, u, {"username": "new.officer", "full_name": "Н. Офицер",
-                                                      "role": "safety_officer", "enterprise_bin": b}),
-    "update_user": lambda s, u, b: update_user(s, u, "demo.officer", {"full_name": "Другое Имя",
-                                                                      "role": "safety_officer", "enterprise_bin": b}),
+    "create_user": lambda s, u, b: create_user(
+        s, u, {"username": "new.officer", "full_name": "Н. Офицер", "role": "safety_officer", "enterprise_bin": b}
+    ),
+    "update_user": lambda s, u, b: update_user(
+        s, u, "demo.officer", {"full_name": "Другое Имя", "role": "safety_officer", "enterprise_bin": b}
+    ),
     "reset_password": lambda s, u, b: reset_password(s, u, "demo.officer"),
 }
 ALLOWED_WRITES = {Role.ADMIN: set(WRITES)}

@@ -34,8 +34,15 @@ def mini(monkeypatch):
 
 def _fill(store, officer, draft, ratings):
     for item_id, rating in ratings.items():
-        save_answer(store, officer, draft.id, item_id, rating=rating, comment=f"c{item_id}",
-                    na_reason="нет такого оборудования" if rating == "na" else None)
+        save_answer(
+            store,
+            officer,
+            draft.id,
+            item_id,
+            rating=rating,
+            comment=f"c{item_id}",
+            na_reason="нет такого оборудования" if rating == "na" else None,
+        )
 
 
 def test_draft_keeps_answers_and_is_the_same_until_submitted(world, mini):
@@ -58,7 +65,9 @@ def test_submit_refuses_unrated_items_and_na_without_reason(world, mini):
     with pytest.raises(ValidationFailed) as info:
         submit_assessment(store, officer, draft.id, today=TODAY)
     assert {(p.key, p.params["item"]) for p in info.value.problems} == {
-        ("assessment.unrated", "2.2"), ("assessment.na_reason_missing", "1.3")}
+        ("assessment.unrated", "2.2"),
+        ("assessment.na_reason_missing", "1.3"),
+    }
     assert get_assessment(store, officer, draft.id).status == "draft"
 
 
@@ -69,7 +78,9 @@ def test_submit_scores_proposes_actions_and_locks(world, mini):
     _fill(store, officer, draft, {"1.1": "green", "1.2": "yellow", "1.3": "na", "2.1": "red", "2.2": "green"})
     proposed = submit_assessment(store, officer, draft.id, "ru", today=TODAY)
     assert [(p.item_id, p.priority, p.due_on) for p in proposed] == [
-        ("1.2", "medium", TODAY + dt.timedelta(days=90)), ("2.1", "high", TODAY + dt.timedelta(days=30))]
+        ("1.2", "medium", TODAY + dt.timedelta(days=90)),
+        ("2.1", "high", TODAY + dt.timedelta(days=30)),
+    ]
     done = get_assessment(store, officer, draft.id)
     assert done.status == "submitted" and done.overall == 62.5 and done.assessed_on == TODAY  # (75 + 50) / 2
     with pytest.raises(Conflict):
@@ -186,10 +197,13 @@ def test_programme_summary_counts_scores_and_overdue_actions(demo_store):
 
     summary = programme_summary(demo_store, SYSTEM, today=TODAY)
     latest = demo_store.query(
-        "SELECT avg(s) FROM (SELECT arg_max(overall_score, assessed_on) AS s FROM assessments GROUP BY enterprise_id)")
+        "SELECT avg(s) FROM (SELECT arg_max(overall_score, assessed_on) AS s FROM assessments GROUP BY enterprise_id)"
+    )
     assert summary.assessed == 31 and summary.average_score == round(latest[0][0], 1)
-    overdue = demo_store.query("SELECT count(*) FROM corrective_actions WHERE due_on < ? AND state IN "
-                               "('proposed', 'open', 'in_progress')", [TODAY])[0][0]
+    overdue = demo_store.query(
+        "SELECT count(*) FROM corrective_actions WHERE due_on < ? AND state IN ('proposed', 'open', 'in_progress')",
+        [TODAY],
+    )[0][0]
     assert summary.overdue_actions == overdue > 0
     from safety.indicators.programme import latest_year
 

@@ -94,8 +94,9 @@ def test_first_admin_only_on_an_empty_user_table(store):
 
 
 def test_one_time_password_must_be_changed(store, admin, demo_store):
-    created, otp = create_user(store, SYSTEM, {"username": "reg.manager", "full_name": "Р. Менеджер",
-                                               "role": "regional_manager"})
+    created, otp = create_user(
+        store, SYSTEM, {"username": "reg.manager", "full_name": "Р. Менеджер", "role": "regional_manager"}
+    )
     assert created.must_change_password and len(otp) >= 12
     signed_in = authenticate(store, "reg.manager", otp, T0)
     assert signed_in.must_change_password

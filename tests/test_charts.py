@@ -28,8 +28,11 @@ FIRST, LAST, YEAR = 2022, 2026, 2025
 EXPECTED = {
     "ru": {"rolling": "Кч за 12 месяцев", "yoy": "Изменение за год", "score": "Балл «7 золотых правил», %"},
     "kk": {"rolling": "Жк (12 ай)", "yoy": "Жылдық өзгеріс", "score": "«7 алтын ереже» балы, %"},
-    "en": {"rolling": "Frequency rate (Kch), rolling 12 months", "yoy": "Year-on-year change",
-           "score": "Golden-rules score, %"},
+    "en": {
+        "rolling": "Frequency rate (Kch), rolling 12 months",
+        "yoy": "Year-on-year change",
+        "score": "Golden-rules score, %",
+    },
 }
 
 
@@ -178,8 +181,10 @@ def test_heatmap_chart_colours_cells_by_band_and_writes_the_score(demo_store, sc
 def test_heatmap_chart_says_when_it_shows_only_the_lowest_scored_enterprises(demo_store, scope, lang):
     rows = dash.heatmap(demo_store, scope, lang, limit=5)
     spec = charts.heatmap_chart(rows, lang).to_dict()
-    assert spec["title"] == {"text": t("chart.heatmap.title", lang),
-                             "subtitle": [t("chart.heatmap.lowest", lang, n="5", total="31")]}
+    assert spec["title"] == {
+        "text": t("chart.heatmap.title", lang),
+        "subtitle": [t("chart.heatmap.lowest", lang, n="5", total="31")],
+    }
     assert spec["layer"][0]["encoding"]["y"]["sort"] == list(dict.fromkeys(r["name"] for r in rows))  # lowest first
     assert len(_values(spec, spec["data"])) == 5 * 7
     whole = charts.heatmap_chart(dash.heatmap(demo_store, scope, lang), lang).to_dict()
@@ -199,12 +204,26 @@ def test_chart_data_never_goes_through_jsonschema(monkeypatch):
         return original(spec, *args, **kwargs)
 
     monkeypatch.setattr(schemapi, "_get_errors_from_spec", spy)
-    points = [{"bin": f"Ж-метка {i}", "name": str(i), "score": 50.0 + i % 40, "kch": (i % 13) / 3, "injured": i % 5}
-              for i in range(2000)]
-    scatter = charts.scatter_chart(points, dash.pearson([p["score"] for p in points], [p["kch"] for p in points]),
-                                   "ru").to_dict()
-    cells = [{"bin": f"Ж-метка {i}", "name": str(i), "rule": n, "rule_label": str(n), "score": 50.0, "band": "red",
-              "assessed_on": None} for i in range(40) for n in range(1, 8)]
+    points = [
+        {"bin": f"Ж-метка {i}", "name": str(i), "score": 50.0 + i % 40, "kch": (i % 13) / 3, "injured": i % 5}
+        for i in range(2000)
+    ]
+    scatter = charts.scatter_chart(
+        points, dash.pearson([p["score"] for p in points], [p["kch"] for p in points]), "ru"
+    ).to_dict()
+    cells = [
+        {
+            "bin": f"Ж-метка {i}",
+            "name": str(i),
+            "rule": n,
+            "rule_label": str(n),
+            "score": 50.0,
+            "band": "red",
+            "assessed_on": None,
+        }
+        for i in range(40)
+        for n in range(1, 8)
+    ]
     heat = charts.heatmap_chart(cells, "ru").to_dict()
     assert validated and not any(validated)
     assert len(_values(scatter, scatter["data"])) == 2000 and len(_values(heat, heat["data"])) == 280
@@ -231,8 +250,10 @@ def test_scatter_chart_states_r_and_n_and_draws_the_regression_line(demo_store, 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_scatter_chart_without_r_says_so_and_draws_no_line(lang):
-    points = [{"bin": "1", "name": "А", "score": 80.0, "kch": 1.0, "injured": 1},
-              {"bin": "2", "name": "Ә", "score": 60.0, "kch": 2.0, "injured": 2}]
+    points = [
+        {"bin": "1", "name": "А", "score": 80.0, "kch": 1.0, "injured": 1},
+        {"bin": "2", "name": "Ә", "score": 60.0, "kch": 2.0, "injured": 2},
+    ]
     spec = charts.scatter_chart(points, dash.pearson([80.0, 60.0], [1.0, 2.0]), lang).to_dict()
     assert len(spec["layer"]) == 1 and "transform" not in spec["layer"][0]
     assert spec["title"]["subtitle"][0] == t("chart.correlation.too_few", lang, n=2)
@@ -241,9 +262,13 @@ def test_scatter_chart_without_r_says_so_and_draws_no_line(lang):
 
 def test_charts_build_from_empty_rows():
     for lang in LANGUAGES:
-        for chart in (charts.monthly_chart([], [], lang), charts.yearly_chart([], lang),
-                      charts.group_chart([], "kt", lang), charts.heatmap_chart([], lang),
-                      charts.scatter_chart([], Correlation(None, 0), lang)):
+        for chart in (
+            charts.monthly_chart([], [], lang),
+            charts.yearly_chart([], lang),
+            charts.group_chart([], "kt", lang),
+            charts.heatmap_chart([], lang),
+            charts.scatter_chart([], Correlation(None, 0), lang),
+        ):
             assert chart.to_dict()["config"]["font"] == "DejaVu Sans"
 
 
@@ -259,10 +284,10 @@ def test_locale_has_the_languages_month_names_and_separators():
 def test_png_renders_kazakh_letters_with_the_bundled_font():
     assert (charts.FONT_DIR / "DejaVuSans.ttf").stat().st_size > 100_000
     assert (charts.FONT_DIR / "LICENSE-DejaVu.txt").exists()
-    rows = [{"year": 2024, "kch": 1.25, "kt": 30.0, "yoy_kch_pct": None, "yoy_kt_pct": None, "injured": 3,
-             "killed": 0},
-            {"year": 2025, "kch": 0.95, "kt": 28.5, "yoy_kch_pct": -24.0, "yoy_kt_pct": -5.0, "injured": 2,
-             "killed": 0}]
+    rows = [
+        {"year": 2024, "kch": 1.25, "kt": 30.0, "yoy_kch_pct": None, "yoy_kt_pct": None, "injured": 3, "killed": 0},
+        {"year": 2025, "kch": 0.95, "kt": 28.5, "yoy_kch_pct": -24.0, "yoy_kt_pct": -5.0, "injured": 2, "killed": 0},
+    ]
 
     def png(title: str) -> bytes:
         return charts.chart_png(charts.yearly_chart(rows, "kk").properties(title=title), scale=1.0)
@@ -322,7 +347,9 @@ def test_charts_module_never_imports_streamlit():
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not [name for name in imported if name.split(".")[0] == "streamlit"]
-    script = ("import sys, safety.indicators.charts as c; c.chart_png(c.group_chart([], 'kch', 'ru'), scale=0.5); "
-              "bad = [m for m in sys.modules if m.split('.')[0] == 'streamlit']; print(bad); sys.exit(bool(bad))")
+    script = (
+        "import sys, safety.indicators.charts as c; c.chart_png(c.group_chart([], 'kch', 'ru'), scale=0.5); "
+        "bad = [m for m in sys.modules if m.split('.')[0] == 'streamlit']; print(bad); sys.exit(bool(bad))"
+    )
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -28,11 +28,14 @@ def test_the_mini_fixture_is_valid():
     assert [item.id for _, item in mini.items()] == ["1.1", "1.2", "1.3", "2.1", "2.2"]
 
 
-@pytest.mark.parametrize(("name", "path", "words"), [
-    ("bad_unknown_key.yaml", "rules[0] (id 1).items[1] (id 1.2).weight", "unknown key"),
-    ("bad_duplicate_item.yaml", "rules[0] (id 1)", "duplicate item id 1.2"),
-    ("bad_missing_kk.yaml", "rules[1] (id 2).items[1] (id 2.2).text.kk", "missing"),
-])
+@pytest.mark.parametrize(
+    ("name", "path", "words"),
+    [
+        ("bad_unknown_key.yaml", "rules[0] (id 1).items[1] (id 1.2).weight", "unknown key"),
+        ("bad_duplicate_item.yaml", "rules[0] (id 1)", "duplicate item id 1.2"),
+        ("bad_missing_kk.yaml", "rules[1] (id 2).items[1] (id 2.2).text.kk", "missing"),
+    ],
+)
 def test_bad_files_name_the_file_and_the_path(name, path, words):
     with pytest.raises(ChecklistInvalid) as info:
         load_checklist(FIXTURES / name)
@@ -48,5 +51,8 @@ def test_all_problems_of_all_files_are_collected(tmp_path):
     (tmp_path / "broken.yaml").write_text("id: x\nrules: [\n", encoding="utf-8")
     with pytest.raises(ChecklistInvalid) as info:
         load_checklists(tmp_path)
-    assert {p.params["file"] for p in info.value.problems} == {"bad_unknown_key.yaml", "bad_missing_kk.yaml",
-                                                                "broken.yaml"}
+    assert {p.params["file"] for p in info.value.problems} == {
+        "bad_unknown_key.yaml",
+        "bad_missing_kk.yaml",
+        "broken.yaml",
+    }

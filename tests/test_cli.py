@@ -16,8 +16,9 @@ from conftest import DATA, ROOT
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "safety", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "safety", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+    )
 
 
 def test_help_lists_the_commands():
@@ -80,12 +81,23 @@ def test_debug_shows_the_traceback(tmp_path):
 
 def test_create_admin_refuses_a_short_password(tmp_path):
     db = str(tmp_path / "a.duckdb")
-    result = subprocess.run([sys.executable, "-m", "safety", "--db", db, "--lang", "en", "create-admin"],
-                            input="eleven char\n", cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "safety", "--db", db, "--lang", "en", "create-admin"],
+        input="eleven char\n",
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2 and "at least 12 characters" in result.stderr
-    result = subprocess.run([sys.executable, "-m", "safety", "--db", db, "--lang", "en", "create-admin",
-                             "--username", "boss"], input="twelve chars\n", cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "safety", "--db", db, "--lang", "en", "create-admin", "--username", "boss"],
+        input="twelve chars\n",
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0 and "boss" in result.stdout
 
 
@@ -104,8 +116,18 @@ def test_import_incidents_json_imports_and_undo(tmp_path):
     result = run("--db", db, "--lang", "en", "import-incidents", log, "--enterprise", bin_, "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert {"file", "sheet", "rows_read", "imported", "duplicates", "identical_in_file", "skipped", "rejected",
-            "errors", "warnings"} <= set(report)
+    assert {
+        "file",
+        "sheet",
+        "rows_read",
+        "imported",
+        "duplicates",
+        "identical_in_file",
+        "skipped",
+        "rejected",
+        "errors",
+        "warnings",
+    } <= set(report)
     assert (report["rows_read"], report["imported"], report["rejected"]) == (6, 1, 5)
     assert {"row", "column", "value", "message"} == set(report["errors"][0])
     imports = json.loads(run("--db", db, "imports", "--json").stdout)
@@ -119,8 +141,16 @@ def test_import_incidents_refuses_a_broken_file_with_exit_2(tmp_path):
     db = str(tmp_path / "b.duckdb")
     run("--db", db, "demo")
     bin_ = json.loads(run("--db", db, "enterprises", "--json").stdout)[0]["bin"]
-    result = run("--db", db, "--lang", "en", "import-incidents", str(DATA / "incidents" / "pdf_renamed.xlsx"),
-                 "--enterprise", bin_)
+    result = run(
+        "--db",
+        db,
+        "--lang",
+        "en",
+        "import-incidents",
+        str(DATA / "incidents" / "pdf_renamed.xlsx"),
+        "--enterprise",
+        bin_,
+    )
     assert result.returncode == 2 and "not a spreadsheet" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -138,8 +168,22 @@ def test_metrics_json_on_the_demo(demo_db_file, tmp_path):
     result = run("--db", db, "metrics", "--year", "2026", "--json")
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
-    assert {"injured", "killed", "lost_days", "headcount", "hours", "kch", "kt", "kp", "kch_fatal", "ltifr", "trir",
-            "dart", "yoy_kch_pct", "previous"} <= set(figures)
+    assert {
+        "injured",
+        "killed",
+        "lost_days",
+        "headcount",
+        "hours",
+        "kch",
+        "kt",
+        "kp",
+        "kch_fatal",
+        "ltifr",
+        "trir",
+        "dart",
+        "yoy_kch_pct",
+        "previous",
+    } <= set(figures)
     assert -30 < figures["yoy_kch_pct"] < -15
     before = figures["previous"]
     assert before["year"] == 2025 and before["kch"] > figures["kch"] > 0
@@ -201,6 +245,7 @@ def test_unlock_lifts_a_lock(demo_db_file, tmp_path):
     assert result.returncode == 0 and "demo.officer is unlocked" in result.stdout
     with Store(db) as store:
         assert store.query("SELECT failed_attempts, locked_until FROM users WHERE username = 'demo.officer'") == [
-            (0, None)]
+            (0, None)
+        ]
     missing = run("--db", str(db), "unlock", "nobody")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr

@@ -72,7 +72,8 @@ def test_twenty_wrong_passwords_at_once_are_all_counted_and_lock(world, round_):
     _, errors = at_once(20, lambda n: authenticate(store, "demo.officer", f"wrong password {n}"))
     assert len(errors) == 20 and all(isinstance(e, SignInFailed) for e in errors)
     [(attempts, locked_until)] = store.query(
-        "SELECT failed_attempts, locked_until FROM users WHERE username = 'demo.officer'")
+        "SELECT failed_attempts, locked_until FROM users WHERE username = 'demo.officer'"
+    )
     assert attempts == 20 and locked_until is not None
     assert store.query("SELECT count(*) FROM audit_log WHERE action = 'user.locked'") == [(1,)]
     with pytest.raises(SignInFailed):
@@ -115,8 +116,10 @@ def test_eight_officers_opening_the_assessment_share_one_draft(world, round_):
 def test_an_import_hand_entries_and_action_edits_at_once_lose_nothing(world, round_):
     store, users, own, _ = world
     officer = users["demo.officer"]
-    actions = [create_action(store, officer, own, {"title": f"Мера {n}", "due_on": dt.date(2026, 12, 1),
-                                                   "priority": "medium"}) for n in range(6)]
+    actions = [
+        create_action(store, officer, own, {"title": f"Мера {n}", "due_on": dt.date(2026, 12, 1), "priority": "medium"})
+        for n in range(6)
+    ]
     before = len(list_incidents(store, officer, bin_=own))
     log = (DATA / "logs" / "log_ru_titles.xlsx").read_bytes()
 
@@ -125,8 +128,12 @@ def test_an_import_hand_entries_and_action_edits_at_once_lose_nothing(world, rou
             return import_incidents(store, officer, log, "log_ru_titles.xlsx", own).imported
         if number <= 6:
             return update_action(store, officer, actions[number - 1]["id"], {"owner": f"Мастер {number}"})
-        return add_incident(store, officer, own, {"occurred_on": dt.date(2026, 1, number),
-                                                  "kind": "near_miss", "description": f"Случай {number}"})
+        return add_incident(
+            store,
+            officer,
+            own,
+            {"occurred_on": dt.date(2026, 1, number), "kind": "near_miss", "description": f"Случай {number}"},
+        )
 
     results, errors = at_once(16, work)
     assert errors == []

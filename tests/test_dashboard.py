@@ -37,9 +37,13 @@ def region(demo_store) -> Scope:
 def _scopes(store) -> list[Scope]:
     """The region, a district, an industry, one enterprise, and other kinds of case."""
     some = list_enterprises(store, SYSTEM)[3]
-    return [scope_for(store, SYSTEM), scope_for(store, SYSTEM, district=TARAZ),
-            scope_for(store, SYSTEM, division=some.oked[:2]), scope_for(store, SYSTEM, bin_=some.bin),
-            scope_for(store, SYSTEM, kinds=["accident", "micro_injury"])]
+    return [
+        scope_for(store, SYSTEM),
+        scope_for(store, SYSTEM, district=TARAZ),
+        scope_for(store, SYSTEM, division=some.oked[:2]),
+        scope_for(store, SYSTEM, bin_=some.bin),
+        scope_for(store, SYSTEM, kinds=["accident", "micro_injury"]),
+    ]
 
 
 def _latest(store, scope: Scope) -> dict[str, dict[str, Any]]:
@@ -64,12 +68,23 @@ def _old_league(store, scope: Scope, year: int, lang: str, years: int) -> list[d
     for row in by_group(store, scope, "enterprise", year):
         bin_ = row["key"]
         info = names.get(bin_, {})
-        rows.append({"bin": bin_, "name": info.get("name", bin_), "district": info.get("district"),
-                     "industry": info.get("industry"), "injured": row["injured"], "killed": row["killed"],
-                     "headcount": row["headcount"], "kch": row["kch"], "kt": row["kt"],
-                     "previous_kch": row["previous_kch"], "yoy_kch_pct": row["yoy_kch_pct"],
-                     "score": scores.get(bin_),
-                     "trend": [v if v is not None else math.nan for v in trend.get(bin_, [])]})
+        rows.append(
+            {
+                "bin": bin_,
+                "name": info.get("name", bin_),
+                "district": info.get("district"),
+                "industry": info.get("industry"),
+                "injured": row["injured"],
+                "killed": row["killed"],
+                "headcount": row["headcount"],
+                "kch": row["kch"],
+                "kt": row["kt"],
+                "previous_kch": row["previous_kch"],
+                "yoy_kch_pct": row["yoy_kch_pct"],
+                "score": scores.get(bin_),
+                "trend": [v if v is not None else math.nan for v in trend.get(bin_, [])],
+            }
+        )
     rows.sort(key=lambda r: (-(r["kch"] if r["kch"] is not None else -1), r["name"]))
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
@@ -181,16 +196,31 @@ def test_league_by_hand_with_gaps_missing_years_and_no_headcount(store):
     rng, taken = random.Random(7), set()
     gap, last_year_only, early, no_staff = (demo_bin(rng, taken) for _ in range(4))
     for bin_, name in ((gap, "Гэп"), (last_year_only, "Прошлогоднее"), (early, "Раннее"), (no_staff, "Безлюдное")):
-        add_enterprise(store, SYSTEM, {"bin": bin_, "name_ru": name, "name_kk": name + " ЖШС", "kato": TARAZ,
-                                       "oked": "08110", "industry": "Карьер", "joined_on": dt.date(2020, 1, 1)})
+        add_enterprise(
+            store,
+            SYSTEM,
+            {
+                "bin": bin_,
+                "name_ru": name,
+                "name_kk": name + " ЖШС",
+                "kato": TARAZ,
+                "oked": "08110",
+                "industry": "Карьер",
+                "joined_on": dt.date(2020, 1, 1),
+            },
+        )
     save_years(store, SYSTEM, gap, [{"year": y, "avg_headcount": 200} for y in (2022, 2024, 2025)])
     save_years(store, SYSTEM, last_year_only, [{"year": 2024, "avg_headcount": 50}])
     save_years(store, SYSTEM, early, [{"year": 2022, "avg_headcount": 10}])
-    for bin_, day, severity, lost in ((gap, dt.date(2025, 2, 1), "light", 6), (gap, dt.date(2024, 5, 1), "fatal", 0),
-                                      (last_year_only, dt.date(2024, 3, 3), "light", 4),
-                                      (no_staff, dt.date(2025, 7, 7), "severe", 30)):
-        add_incident(store, SYSTEM, bin_, {"occurred_on": day, "kind": "accident", "severity": severity,
-                                           "lost_days": lost})
+    for bin_, day, severity, lost in (
+        (gap, dt.date(2025, 2, 1), "light", 6),
+        (gap, dt.date(2024, 5, 1), "fatal", 0),
+        (last_year_only, dt.date(2024, 3, 3), "light", 4),
+        (no_staff, dt.date(2025, 7, 7), "severe", 30),
+    ):
+        add_incident(
+            store, SYSTEM, bin_, {"occurred_on": day, "kind": "accident", "severity": severity, "lost_days": lost}
+        )
     rows = dash.league(store, scope_for(store, SYSTEM), 2025, "kk", years=4).rows()
     assert [r["bin"] for r in rows] == [gap, no_staff, last_year_only]  # Кч 5.0, then none (by name)
     top, unstaffed, previous = rows
@@ -203,8 +233,11 @@ def test_league_by_hand_with_gaps_missing_years_and_no_headcount(store):
     assert (previous["injured"], previous["kch"], previous["previous_kch"]) == (0, None, approx(20.0))
     assert previous["yoy_kch_pct"] is None and previous["district"] == dash.DISTRICTS_BY_KATO[TARAZ].name("kk")
     assert previous["industry"] == "08 " + dash.division_name("08", "kk")
-    assert all(_same(n[k], o[k]) for o, n in zip(_old_league(store, scope_for(store, SYSTEM), 2025, "kk", 4), rows,
-                                                 strict=True) for k in o)
+    assert all(
+        _same(n[k], o[k])
+        for o, n in zip(_old_league(store, scope_for(store, SYSTEM), 2025, "kk", 4), rows, strict=True)
+        for k in o
+    )
     one_year = dash.league(store, scope_for(store, SYSTEM), 2025, "ru", years=1).rows()
     assert [r["trend"] for r in one_year if r["bin"] == last_year_only] == [[]]  # nothing in the span itself
 
@@ -217,8 +250,15 @@ def test_scatter_from_the_league_rows_equals_the_old_scatter(demo_store, region)
         score = latest.get(row["key"], {}).get("overall")
         if score is None or row["kch"] is None:
             continue
-        old.append({"bin": row["key"], "name": names[row["key"]]["name"], "score": float(score), "kch": row["kch"],
-                    "injured": row["injured"]})
+        old.append(
+            {
+                "bin": row["key"],
+                "name": names[row["key"]]["name"],
+                "score": float(score),
+                "kch": row["kch"],
+                "injured": row["injured"],
+            }
+        )
     points, correlation = dash.scatter_from_league(dash.league(demo_store, region, YEAR, "ru", years=5))
     assert points == old and len(points) > 10
     assert correlation == dash.pearson([p["score"] for p in old], [p["kch"] for p in old])
@@ -227,9 +267,11 @@ def test_scatter_from_the_league_rows_equals_the_old_scatter(demo_store, region)
 
 
 def test_scatter_leaves_out_enterprises_without_a_score_or_a_kch():
-    rows = [{"bin": "3", "name": "В", "score": 70.0, "kch": 1.5, "injured": 2},
-            {"bin": "1", "name": "А", "score": None, "kch": 2.0, "injured": 1},
-            {"bin": "2", "name": "Б", "score": 55.5, "kch": None, "injured": 0}]
+    rows = [
+        {"bin": "3", "name": "В", "score": 70.0, "kch": 1.5, "injured": 2},
+        {"bin": "1", "name": "А", "score": None, "kch": 2.0, "injured": 1},
+        {"bin": "2", "name": "Б", "score": 55.5, "kch": None, "injured": 0},
+    ]
     points, correlation = dash.scatter_from_league(dash.League(pa.Table.from_pylist(rows), "ru"))
     assert points == [{"bin": "3", "name": "В", "score": 70.0, "kch": 1.5, "injured": 2}]
     assert correlation == dash.Correlation(None, 1)
@@ -245,24 +287,30 @@ def test_tiles_are_unchanged_whether_or_not_the_yearly_rows_are_given(demo_store
     given = dash.tiles(demo_store, region, YEAR, TODAY, yearly_rows=yearly(demo_store, region, YEAR - 4, YEAR))
     assert given == queried
     shown = {tile.key: tile for tile in queried}
-    for key, name in (("dashboard.tile.injured", "injured"), ("dashboard.tile.killed", "killed"),
-                      ("indicator.kch", "kch"), ("indicator.kt", "kt")):
+    for key, name in (
+        ("dashboard.tile.injured", "injured"),
+        ("dashboard.tile.killed", "killed"),
+        ("indicator.kch", "kch"),
+        ("indicator.kt", "kt"),
+    ):
         assert (shown[key].value, shown[key].previous) == (now[name], before[name])
     assert len(queried) == 8
 
 
 def test_tiles_query_the_years_the_given_rows_lack(demo_store, region):
     only_this_year = yearly(demo_store, region, YEAR, YEAR)
-    assert (dash.tiles(demo_store, region, YEAR, TODAY, yearly_rows=only_this_year)
-            == dash.tiles(demo_store, region, YEAR, TODAY))
+    assert dash.tiles(demo_store, region, YEAR, TODAY, yearly_rows=only_this_year) == dash.tiles(
+        demo_store, region, YEAR, TODAY
+    )
 
 
 @pytest.mark.parametrize("which", [0, 1, 3, 4])
 def test_rolling_kch_from_the_pages_monthly_rows_equals_its_own_query(demo_store, which):
     scope = _scopes(demo_store)[which]
     months = dash.monthly(demo_store, scope, 2021, 2025, "ru")
-    assert (dash.rolling_kch(demo_store, scope, 2022, 2025, TODAY, months=months)
-            == dash.rolling_kch(demo_store, scope, 2022, 2025, TODAY))
+    assert dash.rolling_kch(demo_store, scope, 2022, 2025, TODAY, months=months) == dash.rolling_kch(
+        demo_store, scope, 2022, 2025, TODAY
+    )
     assert any(r["kch_12m"] is not None for r in dash.rolling_kch(demo_store, scope, 2022, 2025, TODAY))
 
 
@@ -288,8 +336,19 @@ def test_splits_refuse_what_is_not_a_grouping(demo_store, region):
 def _register_one(store) -> tuple[str, int]:
     rng, taken = random.Random(11), set()
     bin_ = demo_bin(rng, taken)
-    add_enterprise(store, SYSTEM, {"bin": bin_, "name_ru": "Одно", "name_kk": "Бір", "kato": TARAZ, "oked": "08110",
-                                   "industry": "Карьер", "joined_on": dt.date(2020, 1, 1)})
+    add_enterprise(
+        store,
+        SYSTEM,
+        {
+            "bin": bin_,
+            "name_ru": "Одно",
+            "name_kk": "Бір",
+            "kato": TARAZ,
+            "oked": "08110",
+            "industry": "Карьер",
+            "joined_on": dt.date(2020, 1, 1),
+        },
+    )
     return bin_, store.query("SELECT id FROM enterprises WHERE bin = ?", [bin_])[0][0]
 
 
@@ -309,11 +368,24 @@ def test_overdue_actions_on_a_past_day(store):
         ("cancelled late", d(2025, 1, 10), d(2025, 2, 1), "cancelled", None, d(2025, 7, 1)),
     ]
     with store.transaction() as cur:
-        action_sql.insert_many(cur, [
-            {"enterprise_id": enterprise_id, "title": title, "due_on": due, "priority": "high", "state": state,
-             "completed_on": completed, "cancel_reason": "—" if state == "cancelled" else None,
-             "created_by": "test", "created_at": _at(created), "updated_at": _at(changed)}
-            for title, created, due, state, completed, changed in rows])
+        action_sql.insert_many(
+            cur,
+            [
+                {
+                    "enterprise_id": enterprise_id,
+                    "title": title,
+                    "due_on": due,
+                    "priority": "high",
+                    "state": state,
+                    "completed_on": completed,
+                    "cancel_reason": "—" if state == "cancelled" else None,
+                    "created_by": "test",
+                    "created_at": _at(created),
+                    "updated_at": _at(changed),
+                }
+                for title, created, due, state, completed, changed in rows
+            ],
+        )
     scope = scope_for(store, SYSTEM, bin_=bin_)
 
     def overdue(day: dt.date) -> int:
@@ -329,8 +401,11 @@ def test_overdue_actions_on_a_past_day(store):
     today = d(2026, 6, 30)
     with store.cursor() as cur:
         listed = cur.execute("SELECT state, due_on FROM corrective_actions").fetchall()
-    assert overdue(today) == sum(1 for state, due in listed if is_action_overdue({"state": state, "due_on": due},
-                                                                                   today)) == 2
+    assert (
+        overdue(today)
+        == sum(1 for state, due in listed if is_action_overdue({"state": state, "due_on": due}, today))
+        == 2
+    )
     days = [d(2025, 3, 15), today, d(2025, 1, 31), d(2025, 12, 31), d(2025, 3, 15)]  # any days, in any order
     with store.cursor() as cur:
         assert sql.overdue_actions(cur, days, **scope.params()) == [2, 2, 0, 1, 2]
@@ -348,15 +423,33 @@ def test_overdue_investigations_on_a_past_day(store):
     d = dt.date
 
     def accident(day: dt.date, severity: str, number: str | None = None) -> int:
-        return add_incident(store, SYSTEM, bin_, {"occurred_on": day, "kind": "accident", "severity": severity,
-                                                  "lost_days": 0 if severity == "fatal" else 20,
-                                                  "accident_no": number})["id"]
+        return add_incident(
+            store,
+            SYSTEM,
+            bin_,
+            {
+                "occurred_on": day,
+                "kind": "accident",
+                "severity": severity,
+                "lost_days": 0 if severity == "fatal" else 20,
+                "accident_no": number,
+            },
+        )["id"]
 
     # Severe, 3 March 2025: reported and commission the next day, closed only on 30 April (the 10 working days ran
     # out on 19 March: Nauryz falls on 21–25 March), act on 2 May.
     late = accident(d(2025, 3, 3), "severe")
-    set_investigation_dates(store, SYSTEM, late, {"reported_on": d(2025, 3, 4), "commission_on": d(2025, 3, 4),
-                                                  "closed_on": d(2025, 4, 30), "act_sent_on": d(2025, 5, 2)})
+    set_investigation_dates(
+        store,
+        SYSTEM,
+        late,
+        {
+            "reported_on": d(2025, 3, 4),
+            "commission_on": d(2025, 3, 4),
+            "closed_on": d(2025, 4, 30),
+            "act_sent_on": d(2025, 5, 2),
+        },
+    )
     # A group accident of 10 November 2025 with two light cases, reported on time and nothing since.
     group = [accident(d(2025, 11, 10), "light", "Г-1"), accident(d(2025, 11, 10), "light", "Г-1")]
     set_investigation_dates(store, SYSTEM, group[0], {"reported_on": d(2025, 11, 11)})
@@ -372,8 +465,7 @@ def test_overdue_investigations_on_a_past_day(store):
     assert overdue(d(2025, 4, 29)) == 1 and overdue(d(2025, 4, 30)) == 0  # closed on the 30th, the act in time
     assert overdue(d(2025, 11, 11)) == 0  # the group accident: report done, no commission yet (no deadline)
     assert overdue(d(2025, 12, 31)) == 0 and overdue(d(2026, 6, 30)) == 0
-    set_investigation_dates(store, SYSTEM, group[0], {"reported_on": d(2025, 11, 11),
-                                                      "commission_on": d(2025, 11, 12)})
+    set_investigation_dates(store, SYSTEM, group[0], {"reported_on": d(2025, 11, 11), "commission_on": d(2025, 11, 12)})
     assert overdue(d(2025, 11, 20)) == 0 and overdue(d(2025, 12, 31)) == 1  # 10 working days from 12 November
     assert overdue(d(2025, 11, 11)) == 0  # the commission of the 12th did not exist on the 11th
     days = [d(2025, 3, 20), d(2025, 12, 31), d(2025, 3, 4), d(2025, 11, 20)]
@@ -392,10 +484,15 @@ def test_overdue_investigations_agree_with_the_steps_on_drawn_investigations(sto
         for name in ("reported_on", "commission_on", "closed_on", "act_sent_on"):
             last += dt.timedelta(days=rng.randrange(0, 25))
             chained = name in ("reported_on", "commission_on") or dates.get(
-                "commission_on" if name == "closed_on" else "closed_on")
+                "commission_on" if name == "closed_on" else "closed_on"
+            )
             dates[name] = last if chained and rng.random() < 0.7 else None
-        case = add_incident(store, SYSTEM, bin_, {"occurred_on": occurred, "kind": "accident",
-                                                   "severity": rng.choice(("severe", "fatal")), "lost_days": 0})
+        case = add_incident(
+            store,
+            SYSTEM,
+            bin_,
+            {"occurred_on": occurred, "kind": "accident", "severity": rng.choice(("severe", "fatal")), "lost_days": 0},
+        )
         set_investigation_dates(store, SYSTEM, case["id"], dates, today=dt.date(2026, 12, 31))
         cases.append((occurred, dates))
     days = [dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(480)) for _ in range(40)]
@@ -442,7 +539,8 @@ def test_enterprise_choices_are_the_register_the_user_may_list(demo_store):
     for user in (SYSTEM, _user(Role.ADMIN, None), _user(Role.REGIONAL_MANAGER, None)):
         choices = dash.enterprise_choices(demo_store, user)
         assert [(c.bin, c.name_ru, c.name_kk, c.kato, c.division) for c in choices] == [
-            (e.bin, e.name_ru, e.name_kk, e.kato, e.oked[:2]) for e in everyone]
+            (e.bin, e.name_ru, e.name_kk, e.kato, e.oked[:2]) for e in everyone
+        ]
         assert choices[0].name("kk") == everyone[0].name("kk") and choices[0].name("en") == everyone[0].name_ru
 
 

@@ -92,9 +92,16 @@ def test_filters_narrow_the_figures_and_the_downloads_hold_them(demo_app, monkey
     first, last = at.slider(key="dash_years").value
     assert {f"{name}.png" for name in CHARTS} <= set(captured)
     book = load_workbook(io.BytesIO(captured[f"vision_zero_indicators_{first}_{last}.xlsx"]()))
-    sheets = ("export.summary", "dashboard.sheet.yearly", "dashboard.sheet.monthly", "dashboard.sheet.districts",
-              "dashboard.sheet.industries", "dashboard.sheet.league", "dashboard.sheet.heatmap",
-              "dashboard.sheet.scatter")
+    sheets = (
+        "export.summary",
+        "dashboard.sheet.yearly",
+        "dashboard.sheet.monthly",
+        "dashboard.sheet.districts",
+        "dashboard.sheet.industries",
+        "dashboard.sheet.league",
+        "dashboard.sheet.heatmap",
+        "dashboard.sheet.scatter",
+    )
     assert {t(k, "ru")[:31] for k in sheets} <= set(book.sheetnames)
     rows = list(book[t("dashboard.sheet.yearly", "ru")].iter_rows(values_only=True))
     assert rows[0][0] == t("label.year", "ru") and [r[0] for r in rows[1:]] == list(range(first, last + 1))
@@ -175,8 +182,16 @@ def test_enterprise_page_shows_indicators_cases_actions_investigations_and_asses
     assert not at.exception, at.exception
     bin_ = at.selectbox(key="enterprise_bin").value
     tabs = at.tabs
-    assert [tab.label for tab in tabs] == [t(k, "ru") for k in (
-        "page.dashboard", "page.incidents", "page.actions", "enterprise.tab.investigations", "page.assessment")]
+    assert [tab.label for tab in tabs] == [
+        t(k, "ru")
+        for k in (
+            "page.dashboard",
+            "page.incidents",
+            "page.actions",
+            "enterprise.tab.investigations",
+            "page.assessment",
+        )
+    ]
     assert [s.value for s in tabs[0].subheader] == [t("enterprise.indicators", "ru")]
     assert [s.value for s in tabs[4].subheader] == [t("history.title", "ru")]
     table = tabs[0].dataframe[0].value

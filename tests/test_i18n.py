@@ -10,8 +10,20 @@ from safety.i18n import LANGUAGES, catalogue, format_date, format_number, format
 from conftest import ROOT
 
 CALLERS = {"t", "tr"}
-KEY_HOLDERS = {"Problem", "custom", "SafetyError", "ValidationFailed", "NotFound", "Conflict", "StoreError",
-               "StoreLocked", "SchemaTooNew", "FileUnreadable", "PermissionDenied", "owned_row"}
+KEY_HOLDERS = {
+    "Problem",
+    "custom",
+    "SafetyError",
+    "ValidationFailed",
+    "NotFound",
+    "Conflict",
+    "StoreError",
+    "StoreLocked",
+    "SchemaTooNew",
+    "FileUnreadable",
+    "PermissionDenied",
+    "owned_row",
+}
 KEY_POSITION = {"owned_row": 3}  # owned_row(row, user, action, missing_key, …)
 
 

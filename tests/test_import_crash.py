@@ -46,8 +46,13 @@ def test_killed_import_leaves_nothing(demo_db_file, tmp_path):
     shutil.copy(demo_db_file, path)
     with Store(path) as store:
         before = store.query("SELECT (SELECT count(*) FROM incidents), (SELECT count(*) FROM incident_imports)")
-    child = subprocess.Popen([sys.executable, "-c", SCRIPT, str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-                             env=os.environ | {"PYTHONPATH": str(ROOT)})
+    child = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, str(path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(ROOT)},
+    )
     try:
         line = child.stdout.readline()
         assert line.startswith("written 20000"), line

@@ -12,16 +12,29 @@ from safety.errors import Conflict, NotFound, PermissionDenied
 from safety.incidents.log import add_incident
 from safety.register.enterprises import get_enterprise
 
-CASE = {"occurred_on": dt.date(2025, 3, 4), "kind": "accident", "severity": "light", "lost_days": 6,
-        "place": "Цех №2", "description": "Порез руки", "rule": 4}
-ACTION = {"title": "Установить защитный кожух на станок", "owner": "Мастер цеха №2",
-          "due_on": dt.date(2025, 4, 1), "priority": "high", "rule_id": 4}
+CASE = {
+    "occurred_on": dt.date(2025, 3, 4),
+    "kind": "accident",
+    "severity": "light",
+    "lost_days": 6,
+    "place": "Цех №2",
+    "description": "Порез руки",
+    "rule": 4,
+}
+ACTION = {
+    "title": "Установить защитный кожух на станок",
+    "owner": "Мастер цеха №2",
+    "due_on": dt.date(2025, 4, 1),
+    "priority": "high",
+    "rule_id": 4,
+}
 
 
 def _other_officer(store, users, other):
     """A safety officer of another enterprise (the demo has one officer only)."""
-    return dataclasses.replace(users["demo.officer"], id=None, username="other.officer",
-                               enterprise_id=get_enterprise(store, SYSTEM, other).id)
+    return dataclasses.replace(
+        users["demo.officer"], id=None, username="other.officer", enterprise_id=get_enterprise(store, SYSTEM, other).id
+    )
 
 
 def test_an_action_created_from_a_case_lists_under_it(world):
@@ -38,8 +51,9 @@ def test_an_action_created_from_a_case_lists_under_it(world):
     assert action["id"] in {a["id"] for a in list_actions(store, officer, bin_=own)}
     for name in ("demo.admin", "demo.region", "demo.head"):  # every role may read them
         assert [a["id"] for a in actions_for_incident(store, users[name], case["id"])] == [action["id"]]
-    [(after,)] = store.query("SELECT after FROM audit_log WHERE action = 'action.create' AND entity_id = ?",
-                             [str(action["id"])])
+    [(after,)] = store.query(
+        "SELECT after FROM audit_log WHERE action = 'action.create' AND entity_id = ?", [str(action["id"])]
+    )
     assert json.loads(after)["incident_id"] == case["id"]
 
 

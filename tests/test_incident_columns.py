@@ -15,31 +15,96 @@ from safety.incidents.imports import CATEGORICAL, VALUE_SYNONYMS, _catalogue_val
 from safety.incidents.log import add_incident, list_incidents
 from safety.incidents.model import FIELDS, IncidentInput, case_table
 
-HEADER = ["Дата", "Время", "Вид происшествия", "Тяжесть", "Дни нетрудоспособности", "Дни ограниченного труда",
-          "Цех", "Описание", "Пол", "Возраст", "Стаж", "Золотое правило", "№"]
-NAMES = ["occurred_on", "occurred_at", "kind", "severity", "lost_days", "restricted_days", "place", "description",
-         "gender", "age", "experience_years", "rule", "external_id"]
+HEADER = [
+    "Дата",
+    "Время",
+    "Вид происшествия",
+    "Тяжесть",
+    "Дни нетрудоспособности",
+    "Дни ограниченного труда",
+    "Цех",
+    "Описание",
+    "Пол",
+    "Возраст",
+    "Стаж",
+    "Золотое правило",
+    "№",
+]
+NAMES = [
+    "occurred_on",
+    "occurred_at",
+    "kind",
+    "severity",
+    "lost_days",
+    "restricted_days",
+    "place",
+    "description",
+    "gender",
+    "age",
+    "experience_years",
+    "rule",
+    "external_id",
+]
 TOMORROW = dt.date.today() + dt.timedelta(days=1)
 # Each row is a case a real log could hold; about half of them are wrong in one way or another.
 ROWS = [
     ["15.03.2024", "14:30", "Несчастный случай", "лёгкий", 5, None, "Цех №1", "Ушиб", "м", 34, "2,5", 3, 12.0],
-    [dt.date(2024, 4, 2), 0.5, "несчастный случай", "тяжёлый", "40 дней", 0, "Склад", "Падение", "ж", "41 год", 10,
-     None, "A-7"],
+    [
+        dt.date(2024, 4, 2),
+        0.5,
+        "несчастный случай",
+        "тяжёлый",
+        "40 дней",
+        0,
+        "Склад",
+        "Падение",
+        "ж",
+        "41 год",
+        10,
+        None,
+        "A-7",
+    ],
     ["20.05.2024", None, "ПОП", None, None, None, "Цех №2", "Груз рядом", None, None, None, 1, None],
     ["21.05.2024", None, "ПОП", None, 3, None, "Цех №2", "Дни у ПОП", None, None, None, None, None],
     ["22.05.2024", None, "Несчастный случай", None, 3, None, None, "Без тяжести", None, None, None, None, None],
     ["23.05.2024", None, "ПОП", "лёгкий", None, None, None, "Тяжесть у ПОП", None, None, None, None, None],
     ["24.05.2024", None, "Пожар", None, None, None, None, "Неизвестный вид", None, None, None, None, None],
-    ["25.05.2024", None, "Микротравма", "средний", None, None, None, "Неизвестная тяжесть", None, None, None, None,
-     None],
+    [
+        "25.05.2024",
+        None,
+        "Микротравма",
+        "средний",
+        None,
+        None,
+        None,
+        "Неизвестная тяжесть",
+        None,
+        None,
+        None,
+        None,
+        None,
+    ],
     ["26.05.2024", None, "Микротравма", None, -3, None, None, "Отрицательные дни", None, None, None, None, None],
     ["27.05.2024", None, "Микротравма", None, None, 20000, None, "Слишком много дней", None, None, None, None, None],
     ["28.05.2024", None, "Микротравма", None, None, None, None, "Возраст 5", None, 5, None, None, None],
     ["29.05.2024", None, "Микротравма", None, None, None, None, "Правило 9", None, None, None, 9, None],
     ["30.05.2024", None, "Микротравма", None, None, None, None, "Стаж 99", None, None, 99, None, None],
     ["31.05.2024", None, "Микротравма", None, None, None, None, "Пол x", "x", None, None, None, None],
-    [TOMORROW.strftime("%d.%m.%Y"), None, "Микротравма", None, None, None, None, "Завтра", None, None, None, None,
-     None],
+    [
+        TOMORROW.strftime("%d.%m.%Y"),
+        None,
+        "Микротравма",
+        None,
+        None,
+        None,
+        None,
+        "Завтра",
+        None,
+        None,
+        None,
+        None,
+        None,
+    ],
     ["01.01.1949", None, "Микротравма", None, None, None, None, "Давно", None, None, None, None, None],
     ["31.02.2024", None, "Микротравма", None, None, None, None, "Нет такой даты", None, None, None, None, None],
     [None, None, "Микротравма", None, None, None, None, "Без даты", None, None, None, None, None],
@@ -61,8 +126,9 @@ def _log(rows: list[list]) -> bytes:
 
 def _oracle(row: list) -> dict | None:
     """What the case model makes of one row, cell by cell and row by row (None: the row is refused)."""
-    words = {f: {fold(k): v for k, v in {**_catalogue_values(f), **VALUE_SYNONYMS.get(f, {})}.items()}
-             for f in CATEGORICAL}
+    words = {
+        f: {fold(k): v for k, v in {**_catalogue_values(f), **VALUE_SYNONYMS.get(f, {})}.items()} for f in CATEGORICAL
+    }
     record = {}
     for name, cell in zip(NAMES, row, strict=True):
         cell = clean(cell)
@@ -110,18 +176,32 @@ def test_an_imported_case_and_the_same_case_typed_by_hand_match(world):
     officer = users["demo.officer"]
     import_incidents(store, officer, _log(ROWS[-1:]), "log.xlsx", own)
     [imported] = [c for c in list_incidents(store, officer, bin_=own) if c["description"] == "Пробелы"]
-    typed = add_incident(store, officer, own, {
-        "occurred_on": imported["occurred_on"], "kind": "occupational_disease", "place": "цех №3",
-        "description": "ПРОБЕЛЫ", "gender": "female"})
+    typed = add_incident(
+        store,
+        officer,
+        own,
+        {
+            "occurred_on": imported["occurred_on"],
+            "kind": "occupational_disease",
+            "place": "цех №3",
+            "description": "ПРОБЕЛЫ",
+            "gender": "female",
+        },
+    )
     base = imported["fingerprint"].rsplit(":", 1)[0]
     assert imported["fingerprint"] == base + ":1"
     assert typed["fingerprint"] == base + ":2"  # the same case once more: identical, numbered second
 
 
 def test_spacing_and_letter_case_do_not_change_a_fingerprint(store):
-    cases = case_table({
-        "occurred_on": [dt.date(2024, 1, 2)] * 4, "kind": ["accident"] * 4, "severity": ["light"] * 4,
-        "description": ["Упал со стремянки", "упал  со\nстремянки", "УПАЛ\xa0СО СТРЕМЯНКИ", "Упал с крыши"]})
+    cases = case_table(
+        {
+            "occurred_on": [dt.date(2024, 1, 2)] * 4,
+            "kind": ["accident"] * 4,
+            "severity": ["light"] * 4,
+            "description": ["Упал со стремянки", "упал  со\nстремянки", "УПАЛ\xa0СО СТРЕМЯНКИ", "Упал с крыши"],
+        }
+    )
     with store.cursor() as cur:
         prints = base_fingerprints(cur, 7, cases)
         other = base_fingerprints(cur, 8, cases.slice(0, 1))
@@ -136,15 +216,20 @@ def test_fingerprint_migration_keeps_identical_cases_numbered_in_order(demo_stor
         cur.execute("UPDATE incidents SET fingerprint = 'old:' || id")
         twin = cur.execute("SELECT * EXCLUDE (id) FROM incidents WHERE id = ?", [rows[0][0]]).fetchall()
         assert twin
-        cur.execute("INSERT INTO incidents SELECT nextval('incident_id_seq'), * EXCLUDE (id) FROM incidents "
-                    "WHERE id = ?", [rows[0][0]])
+        cur.execute(
+            "INSERT INTO incidents SELECT nextval('incident_id_seq'), * EXCLUDE (id) FROM incidents WHERE id = ?",
+            [rows[0][0]],
+        )
         cur.execute("UPDATE incidents SET fingerprint = 'old:2' WHERE id = ?", [rows[0][0]])
         cur.execute("UPDATE incidents SET fingerprint = 'old:1' WHERE id = (SELECT max(id) FROM incidents)")
         refingerprint(cur)
         first = cur.execute("SELECT fingerprint FROM incidents WHERE id = ?", [rows[0][0]]).fetchone()[0]
         copy = cur.execute("SELECT fingerprint FROM incidents WHERE id = (SELECT max(id) FROM incidents)").fetchone()[0]
-        after = dict(cur.execute("SELECT id, fingerprint FROM incidents WHERE id = ANY(?)",
-                                 [[r[0] for r in rows[1:]]]).fetchall())
+        after = dict(
+            cur.execute(
+                "SELECT id, fingerprint FROM incidents WHERE id = ANY(?)", [[r[0] for r in rows[1:]]]
+            ).fetchall()
+        )
     assert copy.endswith(":1") and first.endswith(":2") and first.split(":")[0] == copy.split(":")[0]
     assert after == {r[0]: r[1] for r in rows[1:]}  # the same formula gives the same prints back
 

@@ -65,7 +65,10 @@ def _formula_text_kept_as_text(result: ImportResult) -> None:
 
 def _kazakh_values_mapped(result: ImportResult) -> None:
     assert [(c["kind"], c["severity"], c["gender"]) for c in result.cases] == [
-        ("accident", "light", "male"), ("accident", "severe", "female"), ("near_miss", None, "male")]
+        ("accident", "light", "male"),
+        ("accident", "severe", "female"),
+        ("near_miss", None, "male"),
+    ]
 
 
 def _merged_rows_filled(result: ImportResult) -> None:
@@ -98,22 +101,29 @@ EXPECTED: dict[str, Imports | Refuses] = {
     "merged_title.xlsx": Imports(3, 0, (D1, D2, D3), check=lambda r: _header_at(r, 2)),
     "merged_header.xlsx": Imports(2, 0, (D1, D2), check=_merged_header_columns),
     "offset_data.xlsx": Imports(3, 0, (D1, D2, D3), check=lambda r: _header_at(r, 21)),
-    "merged_group_accident.xlsx": Imports(3, 0, ("2024-03-15", "2024-03-15", "2024-05-20"),
-                                          check=_merged_rows_filled),
+    "merged_group_accident.xlsx": Imports(3, 0, ("2024-03-15", "2024-03-15", "2024-05-20"), check=_merged_rows_filled),
     # dates
     "excel_serial_dates.xlsx": Imports(3, 0, (D1, "2024-04-14", "2024-05-14")),
-    "serial_dates.csv": Imports(3, 0, (D1, "2024-04-14", "2024-05-14"),
-                                no_warnings=frozenset({"import.date_order_assumed"})),
+    "serial_dates.csv": Imports(
+        3, 0, (D1, "2024-04-14", "2024-05-14"), no_warnings=frozenset({"import.date_order_assumed"})
+    ),
     "dmy_text_dates.xlsx": Imports(3, 0, (D1, D2, D3), no_warnings=frozenset({"import.date_order_assumed"})),
     "mdy_dates.csv": Imports(3, 0, (D1, D2, D3), check=lambda r: _order(r, "mdy")),
-    "ambiguous_dates.csv": Imports(2, 0, ("2024-04-03", "2024-06-05"),
-                                   warnings=frozenset({"import.date_order_assumed"})),
+    "ambiguous_dates.csv": Imports(
+        2, 0, ("2024-04-03", "2024-06-05"), warnings=frozenset({"import.date_order_assumed"})
+    ),
     "future_and_old_dates.xlsx": Imports(1, 3, (D1,), error_keys=frozenset({"incident.future", "incident.too_old"})),
-    "impossible_date.csv": Imports(1, 3, (D1,), error_keys=frozenset({"import.bad_date"}),
-                                   error_values=frozenset({"31.02.2024", "29.02.2023", "вчера"})),
+    "impossible_date.csv": Imports(
+        1,
+        3,
+        (D1,),
+        error_keys=frozenset({"import.bad_date"}),
+        error_values=frozenset({"31.02.2024", "29.02.2023", "вчера"}),
+    ),
     # values
-    "unknown_severity.xlsx": Imports(1, 2, (D1,), error_keys=frozenset({"import.unmapped_value"}),
-                                     error_values=frozenset({"средней тяжести", "???"})),
+    "unknown_severity.xlsx": Imports(
+        1, 2, (D1,), error_keys=frozenset({"import.unmapped_value"}), error_values=frozenset({"средней тяжести", "???"})
+    ),
     "bad_lost_days.xlsx": Imports(2, 2, (D1, D2), error_values=frozenset({"пять"})),
     "near_miss_with_days.xlsx": Imports(1, 2, (D3,), error_keys=frozenset({"incident.near_miss_days"})),
     "identical_rows.xlsx": Imports(4, 0, (D1, D1, D1, D2), identical=2, warnings=frozenset({"import.identical_row"})),
@@ -126,8 +136,7 @@ EXPECTED: dict[str, Imports | Refuses] = {
     "formula_text.csv": Imports(1, 1, (D1,), error_values=frozenset({"=1+1"}), check=_formula_text_kept_as_text),
     # other languages and formats
     "kazakh_headings.xlsx": Imports(3, 0, (D1, D2, D3), check=_kazakh_values_mapped),
-    "osha300.xlsx": Imports(0, 2, error_keys=frozenset({"incident.severity_needed"}),
-                            check=lambda r: _header_at(r, 4)),
+    "osha300.xlsx": Imports(0, 2, error_keys=frozenset({"incident.severity_needed"}), check=lambda r: _header_at(r, 4)),
     "osha300_with_degree.xlsx": Imports(2, 0, (D1, "2024-04-22"), check=lambda r: _order(r, "mdy")),
     "valid.xls": Imports(3, 0, (D1, D2, D3)),
     "valid.ods": Imports(3, 0, (D1, D2, D3)),
@@ -150,13 +159,17 @@ def corpus_files() -> list[str]:
 
 
 def _params():
-    return [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=XFAIL[name])) if name in XFAIL else name
-            for name in corpus_files()]
+    return [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=XFAIL[name])) if name in XFAIL else name
+        for name in corpus_files()
+    ]
 
 
 def counts(store) -> tuple[int, int]:
-    return (store.query("SELECT count(*) FROM incidents")[0][0],
-            store.query("SELECT count(*) FROM incident_imports")[0][0])
+    return (
+        store.query("SELECT count(*) FROM incidents")[0][0],
+        store.query("SELECT count(*) FROM incident_imports")[0][0],
+    )
 
 
 @contextmanager

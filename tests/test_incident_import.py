@@ -61,15 +61,16 @@ def test_identical_rows_are_kept_unless_dropped(world):
 def test_cp1251_csv_with_semicolons(world):
     result = _import(world, "log_cp1251.csv", dry_run=True)
     assert [(c["occurred_on"], c["kind"], c["lost_days"]) for c in result.cases] == [
-        (dt.date(2024, 3, 5), "accident", 3), (dt.date(2024, 3, 25), "micro_injury", 0),
-        (dt.date(2025, 2, 11), "near_miss", 0)]
+        (dt.date(2024, 3, 5), "accident", 3),
+        (dt.date(2024, 3, 25), "micro_injury", 0),
+        (dt.date(2025, 2, 11), "near_miss", 0),
+    ]
 
 
 def test_month_first_column_is_decided_from_all_its_values(world):
     result = _import(world, "log_mdy.csv", dry_run=True)
     assert result.date_order == "mdy"
-    assert [c["occurred_on"] for c in result.cases] == [dt.date(2024, 3, 25), dt.date(2024, 4, 5),
-                                                        dt.date(2024, 12, 1)]
+    assert [c["occurred_on"] for c in result.cases] == [dt.date(2024, 3, 25), dt.date(2024, 4, 5), dt.date(2024, 12, 1)]
 
 
 def test_ambiguous_dates_assume_day_first_with_a_warning_unless_the_profile_says(world):
@@ -102,15 +103,23 @@ def test_profile_maps_columns_values_defaults_and_skips(world):
     profile = load_profile(LOGS / "msha_profile.yaml")
     result = _import(world, "log_msha.csv", profile=profile, dry_run=True)
     assert (result.imported, result.skipped, result.rejected) == (2, 1, 0)
-    assert [(c["severity"], c["lost_days"], c["kind"]) for c in result.cases] == [("light", 4, "accident"),
-                                                                                  ("fatal", 0, "accident")]
+    assert [(c["severity"], c["lost_days"], c["kind"]) for c in result.cases] == [
+        ("light", 4, "accident"),
+        ("fatal", 0, "accident"),
+    ]
     assert "MINE_ID" in result.unmapped_columns
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("colums: {}", "colums"), ("columns: {occured_on: Date}", "occured_on"),
-    ("values: {severity: {Bad: medium}}", "medium"), ("date_order: european", "date_order"), ("- a\n- b", "mapping"),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("colums: {}", "colums"),
+        ("columns: {occured_on: Date}", "occured_on"),
+        ("values: {severity: {Bad: medium}}", "medium"),
+        ("date_order: european", "date_order"),
+        ("- a\n- b", "mapping"),
+    ],
+)
 def test_bad_profiles_name_the_key(text, words):
     with pytest.raises(ValidationFailed) as info:
         parse_profile(text, "mine.yaml")

@@ -53,14 +53,20 @@ def test_drop_down_lists_and_number_checks(lang):
     lists = workbook[t("template.sheet.lists", lang)]
     assert lists.sheet_state == "hidden"
     by_range = {str(c.sqref): c for c in sheet.data_validations.dataValidation}
-    expected = {"kind": [t("kind." + k, lang) for k in KINDS],
-                "severity": [t("severity." + s, lang) for s in SEVERITIES],
-                "gender": [t("gender." + g, lang) for g in ("male", "female")]}
+    expected = {
+        "kind": [t("kind." + k, lang) for k in KINDS],
+        "severity": [t("severity." + s, lang) for s in SEVERITIES],
+        "gender": [t("gender." + g, lang) for g in ("male", "female")],
+    }
     for field, words in expected.items():
         check = by_range[f"{_letter(field)}2:{_letter(field)}{LAST_ROW}"]
         assert check.type == "list" and _list_words(workbook, check) == words
-    for field, low, high in (("lost_days", "0", None), ("restricted_days", "0", None), ("age", "14", "100"),
-                             ("rule", "1", "7")):
+    for field, low, high in (
+        ("lost_days", "0", None),
+        ("restricted_days", "0", None),
+        ("age", "14", "100"),
+        ("rule", "1", "7"),
+    ):
         check = by_range[f"{_letter(field)}2:{_letter(field)}{LAST_ROW}"]
         assert (check.type, check.formula1, check.formula2) == ("whole", low, high)
 
@@ -90,13 +96,34 @@ def test_filled_template_imports_without_a_profile(world, lang):
     workbook = _open(lang)
     sheet = workbook.worksheets[0]
     rows = [
-        {"occurred_on": dt.date(2024, 3, 5), "occurred_at": dt.time(9, 30), "kind": t("kind.accident", lang),
-         "severity": t("severity.light", lang), "lost_days": 5, "accident_no": "НС-1", "place": "Цех 1",
-         "gender": t("gender.male", lang), "age": 34, "rule": 3, "external_id": "T-1"},
-        {"occurred_on": dt.date(2024, 4, 12), "kind": t("kind.near_miss", lang), "place": "Склад",
-         "external_id": "T-2"},
-        {"occurred_on": dt.date(2024, 5, 20), "kind": t("kind.accident", lang), "severity": t("severity.fatal", lang),
-         "accident_no": "НС-2", "gender": t("gender.female", lang), "age": 51, "external_id": "T-3"},
+        {
+            "occurred_on": dt.date(2024, 3, 5),
+            "occurred_at": dt.time(9, 30),
+            "kind": t("kind.accident", lang),
+            "severity": t("severity.light", lang),
+            "lost_days": 5,
+            "accident_no": "НС-1",
+            "place": "Цех 1",
+            "gender": t("gender.male", lang),
+            "age": 34,
+            "rule": 3,
+            "external_id": "T-1",
+        },
+        {
+            "occurred_on": dt.date(2024, 4, 12),
+            "kind": t("kind.near_miss", lang),
+            "place": "Склад",
+            "external_id": "T-2",
+        },
+        {
+            "occurred_on": dt.date(2024, 5, 20),
+            "kind": t("kind.accident", lang),
+            "severity": t("severity.fatal", lang),
+            "accident_no": "НС-2",
+            "gender": t("gender.female", lang),
+            "age": 51,
+            "external_id": "T-3",
+        },
     ]
     for number, row in enumerate(rows, start=2):
         for field, value in row.items():

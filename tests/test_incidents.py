@@ -17,8 +17,14 @@ from safety.incidents.log import (
 )
 from safety.incidents.model import FIELDS
 
-CASE = {"occurred_on": dt.date(2025, 3, 4), "kind": "accident", "severity": "light", "lost_days": 6,
-        "place": "Цех №2", "description": "Порез руки"}
+CASE = {
+    "occurred_on": dt.date(2025, 3, 4),
+    "kind": "accident",
+    "severity": "light",
+    "lost_days": 6,
+    "place": "Цех №2",
+    "description": "Порез руки",
+}
 
 
 def test_manual_entry_validates_like_an_import(world):
@@ -66,26 +72,35 @@ def test_serious_and_group_accidents_need_an_investigation_with_due_dates(world)
         add_incident(store, officer, own, CASE | {"accident_no": "НС-7", "job_title": job})
     found = {a["incident_id"]: a for a in investigations(store, officer, bin_=own, today=dt.date(2026, 4, 20))}
     assert severe["id"] in found and any(a["group"] and a["injured"] == 2 for a in found.values())
-    set_investigation_dates(store, officer, severe["id"], {"reported_on": dt.date(2026, 3, 20),
-                                                           "commission_on": dt.date(2026, 3, 20)},
-                            today=dt.date(2026, 4, 20))
+    set_investigation_dates(
+        store,
+        officer,
+        severe["id"],
+        {"reported_on": dt.date(2026, 3, 20), "commission_on": dt.date(2026, 3, 20)},
+        today=dt.date(2026, 4, 20),
+    )
     accident = {a["incident_id"]: a for a in investigations(store, officer, bin_=own, today=dt.date(2026, 4, 20))}
     steps = {s.name: s for s in accident[severe["id"]]["steps"]}
     assert steps["report"].due == dt.date(2026, 3, 20)
     assert steps["investigation"].due == dt.date(2026, 4, 8)  # 10 working days, Nauryz 23–25 March off
     assert accident[severe["id"]]["overdue"] == ["investigation"]
     with pytest.raises(ValidationFailed):
-        set_investigation_dates(store, officer, severe["id"], {"commission_on": dt.date(2026, 3, 20),
-                                                               "closed_on": dt.date(2026, 3, 1)},
-                                today=dt.date(2026, 4, 20))
+        set_investigation_dates(
+            store,
+            officer,
+            severe["id"],
+            {"commission_on": dt.date(2026, 3, 20), "closed_on": dt.date(2026, 3, 1)},
+            today=dt.date(2026, 4, 20),
+        )
 
 
 def test_demo_cases_are_plausible(demo_store):
     cases = list_incidents(demo_store, SYSTEM)
     by_kind = {k: sum(1 for c in cases if c["kind"] == k) for k in ("accident", "near_miss")}
     assert by_kind["near_miss"] > 5 * by_kind["accident"] > 0
-    injured = {y: sum(1 for c in cases if c["kind"] == "accident" and c["occurred_on"].year == y)
-               for y in range(2022, 2027)}
+    injured = {
+        y: sum(1 for c in cases if c["kind"] == "accident" and c["occurred_on"].year == y) for y in range(2022, 2027)
+    }
     heads = dict(demo_store.query("SELECT year, sum(avg_headcount) FROM enterprise_years GROUP BY year"))
     rate = {y: injured[y] * 1000 / heads[y] for y in injured}
     assert 0.7 <= rate[2026] / rate[2025] <= 0.85  # the last year: down by about a fifth, as in the region

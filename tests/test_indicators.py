@@ -55,20 +55,54 @@ approx = pytest.approx
 
 
 def _enterprise(store, bin_: str, name: str, kato: str, oked: str) -> None:
-    add_enterprise(store, SYSTEM, {"bin": bin_, "name_ru": f"ТОО «{name}»", "name_kk": f"«{name}» ЖШС",
-                                   "kato": kato, "oked": oked, "industry": name, "joined_on": dt.date(2020, 1, 1)})
+    add_enterprise(
+        store,
+        SYSTEM,
+        {
+            "bin": bin_,
+            "name_ru": f"ТОО «{name}»",
+            "name_kk": f"«{name}» ЖШС",
+            "kato": kato,
+            "oked": oked,
+            "industry": name,
+            "joined_on": dt.date(2020, 1, 1),
+        },
+    )
 
 
-def _case(store, bin_: str, day: dt.date, kind: str = "accident", severity: str | None = None, lost: int = 0,
-          restricted: int = 0, accident_no: str | None = None, note: str = "") -> None:
+def _case(
+    store,
+    bin_: str,
+    day: dt.date,
+    kind: str = "accident",
+    severity: str | None = None,
+    lost: int = 0,
+    restricted: int = 0,
+    accident_no: str | None = None,
+    note: str = "",
+) -> None:
     """Log one case by hand, as the safety officer's form does."""
     add_incident(store, SYSTEM, bin_, _record(day, kind, severity, lost, restricted, accident_no, note))
 
 
-def _record(day: dt.date, kind: str = "accident", severity: str | None = None, lost: int = 0, restricted: int = 0,
-            accident_no: str | None = None, note: str = "") -> dict:
-    return {"occurred_on": day, "kind": kind, "severity": severity, "lost_days": lost,
-            "restricted_days": restricted, "accident_no": accident_no, "description": note or None}
+def _record(
+    day: dt.date,
+    kind: str = "accident",
+    severity: str | None = None,
+    lost: int = 0,
+    restricted: int = 0,
+    accident_no: str | None = None,
+    note: str = "",
+) -> dict:
+    return {
+        "occurred_on": day,
+        "kind": kind,
+        "severity": severity,
+        "lost_days": lost,
+        "restricted_days": restricted,
+        "accident_no": accident_no,
+        "description": note or None,
+    }
 
 
 def _cases(store, bin_: str, cases: list[dict]) -> None:
@@ -76,8 +110,9 @@ def _cases(store, bin_: str, cases: list[dict]) -> None:
     rows = [IncidentInput.model_validate(case).model_dump() for case in cases]
     with writing_cases(store) as writes:
         enterprise_id = enterprise_sql.by_bin(writes.cursor, bin_)["id"]
-        incident_sql.insert_many(writes, [row | {"enterprise_id": enterprise_id, "fingerprint": "",
-                                                 "created_by": "test"} for row in rows])
+        incident_sql.insert_many(
+            writes, [row | {"enterprise_id": enterprise_id, "fingerprint": "", "created_by": "test"} for row in rows]
+        )
         refingerprint(writes.cursor)
 
 
@@ -88,28 +123,50 @@ def world(store):
     a, b = demo_bin(rng, taken), demo_bin(rng, taken)
     _enterprise(store, a, "Большое", TARAZ, "08110")
     _enterprise(store, b, "Малое", BAIZAK, "01110")
-    save_years(store, SYSTEM, a, [{"year": 2024, "avg_headcount": 1800, "hours_worked": 3_200_000},
-                                  {"year": 2025, "avg_headcount": 2000, "hours_worked": 3_600_000}])
-    save_years(store, SYSTEM, b, [{"year": 2024, "avg_headcount": 40, "hours_worked": None},
-                                  {"year": 2025, "avg_headcount": 50, "hours_worked": None}])
+    save_years(
+        store,
+        SYSTEM,
+        a,
+        [
+            {"year": 2024, "avg_headcount": 1800, "hours_worked": 3_200_000},
+            {"year": 2025, "avg_headcount": 2000, "hours_worked": 3_600_000},
+        ],
+    )
+    save_years(
+        store,
+        SYSTEM,
+        b,
+        [
+            {"year": 2024, "avg_headcount": 40, "hours_worked": None},
+            {"year": 2025, "avg_headcount": 50, "hours_worked": None},
+        ],
+    )
     on = dt.date(2025, 3, 10)
-    _cases(store, a, [
-        _record(on, severity="light", lost=10),
-        _record(on, severity="severe", lost=40, restricted=5),
-        _record(dt.date(2025, 5, 2), severity="fatal", accident_no="Г-7", note="первый пострадавший"),
-        _record(dt.date(2025, 5, 2), severity="severe", lost=30, accident_no="Г-7", note="второй пострадавший"),
-        _record(dt.date(2025, 6, 1), severity="light", restricted=3),
-        _record(dt.date(2025, 6, 2), severity="light"),
-        _record(dt.date(2025, 7, 1), kind="occupational_disease", lost=20),
-        _record(dt.date(2025, 7, 2), kind="occupational_disease"),
-        _record(dt.date(2025, 8, 1), kind="micro_injury", lost=2),
-        *(_record(dt.date(2025, 9, day), kind="near_miss", note=f"почти случай {day}") for day in range(1, 7)),
-        *(_record(dt.date(2024, 2, day), severity="light", lost=5) for day in range(1, 5)),
-    ])
-    _cases(store, b, [
-        _record(dt.date(2025, 4, 4), severity="light", lost=12),
-        *(_record(dt.date(2025, 10, day), kind="near_miss", note=f"почти случай {day}") for day in range(1, 3)),
-    ])
+    _cases(
+        store,
+        a,
+        [
+            _record(on, severity="light", lost=10),
+            _record(on, severity="severe", lost=40, restricted=5),
+            _record(dt.date(2025, 5, 2), severity="fatal", accident_no="Г-7", note="первый пострадавший"),
+            _record(dt.date(2025, 5, 2), severity="severe", lost=30, accident_no="Г-7", note="второй пострадавший"),
+            _record(dt.date(2025, 6, 1), severity="light", restricted=3),
+            _record(dt.date(2025, 6, 2), severity="light"),
+            _record(dt.date(2025, 7, 1), kind="occupational_disease", lost=20),
+            _record(dt.date(2025, 7, 2), kind="occupational_disease"),
+            _record(dt.date(2025, 8, 1), kind="micro_injury", lost=2),
+            *(_record(dt.date(2025, 9, day), kind="near_miss", note=f"почти случай {day}") for day in range(1, 7)),
+            *(_record(dt.date(2024, 2, day), severity="light", lost=5) for day in range(1, 5)),
+        ],
+    )
+    _cases(
+        store,
+        b,
+        [
+            _record(dt.date(2025, 4, 4), severity="light", lost=12),
+            *(_record(dt.date(2025, 10, day), kind="near_miss", note=f"почти случай {day}") for day in range(1, 3)),
+        ],
+    )
     return SimpleNamespace(store=store, a=a, b=b)
 
 
@@ -265,9 +322,15 @@ def test_near_misses_micro_injuries_and_diseases_never_count_in_kch(world):
     store, a = world.store, world.a
     base = metrics(store, SYSTEM, 2025, bin_=a)
     # ten more of each non-accident kind: nothing of Кч, Кт, Кп, Кч.см moves
-    _cases(store, a, [_record(dt.date(2025, 11, day), kind=kind, note=f"ещё {day}",
-                                      lost=1 if kind == "micro_injury" else 0)
-                      for day in range(1, 11) for kind in ("near_miss", "micro_injury", "occupational_disease")])
+    _cases(
+        store,
+        a,
+        [
+            _record(dt.date(2025, 11, day), kind=kind, note=f"ещё {day}", lost=1 if kind == "micro_injury" else 0)
+            for day in range(1, 11)
+            for kind in ("near_miss", "micro_injury", "occupational_disease")
+        ],
+    )
     after = metrics(store, SYSTEM, 2025, bin_=a)
     for name in ("injured", "killed", "lost_days", "kch", "kt", "kp", "kch_fatal", "ltifr"):
         assert after[name] == base[name], name
@@ -283,8 +346,11 @@ def test_near_misses_micro_injuries_and_diseases_never_count_in_kch(world):
 @pytest.mark.parametrize("role", [Role.ENTERPRISE_MANAGER, Role.SAFETY_OFFICER])
 def test_a_scoped_user_gets_their_own_enterprise_whatever_they_ask(world, role):
     store, a, b = world.store, world.a, world.b
-    user, _ = create_user(store, SYSTEM, {"username": f"own.{role.value}", "full_name": "Свой Сотрудник",
-                                          "role": role.value, "enterprise_bin": a})
+    user, _ = create_user(
+        store,
+        SYSTEM,
+        {"username": f"own.{role.value}", "full_name": "Свой Сотрудник", "role": role.value, "enterprise_bin": a},
+    )
     assert scope_for(store, user, district=BAIZAK, bin_=b).bin == a
     assert scope_for(store, user).bin == a and scope_for(store, user).district is None
     asked_other = metrics(store, user, 2025, bin_=b, district=BAIZAK)
@@ -341,8 +407,19 @@ LONE, OTHER = "990249846524", "980349693743"  # valid fictional BINs
 # --- found while reviewing: a blank district with a BIN, a deactivated enterprise, an accident number like '#<id>'
 def test_blank_district_with_a_bin_is_no_filter(tmp_path):
     with Store(tmp_path / "t.duckdb") as store:
-        add_enterprise(store, SYSTEM, {"bin": LONE, "name_ru": "А", "name_kk": "А", "kato": "311000000",
-                                       "oked": "08110", "industry": "x", "joined_on": dt.date(2020, 1, 1)})
+        add_enterprise(
+            store,
+            SYSTEM,
+            {
+                "bin": LONE,
+                "name_ru": "А",
+                "name_kk": "А",
+                "kato": "311000000",
+                "oked": "08110",
+                "industry": "x",
+                "joined_on": dt.date(2020, 1, 1),
+            },
+        )
         save_years(store, SYSTEM, LONE, [{"year": 2025, "avg_headcount": 2000, "hours_worked": 3_600_000}])
         add_incident(store, SYSTEM, LONE, {"occurred_on": dt.date(2025, 3, 1), "severity": "light", "lost_days": 5})
         assert scope_for(store, SYSTEM, district="").district is None
@@ -355,11 +432,21 @@ def test_a_deactivated_enterprise_is_left_out_of_the_figures(tmp_path):
     # enterprise.status.help: "A deactivated enterprise is hidden from the register and the figures"
     with Store(tmp_path / "t.duckdb") as store:
         for bin_, heads in ((LONE, 2000), (OTHER, 50)):
-            add_enterprise(store, SYSTEM, {"bin": bin_, "name_ru": bin_, "name_kk": bin_, "kato": "311000000",
-                                           "oked": "08110", "industry": "x", "joined_on": dt.date(2020, 1, 1)})
+            add_enterprise(
+                store,
+                SYSTEM,
+                {
+                    "bin": bin_,
+                    "name_ru": bin_,
+                    "name_kk": bin_,
+                    "kato": "311000000",
+                    "oked": "08110",
+                    "industry": "x",
+                    "joined_on": dt.date(2020, 1, 1),
+                },
+            )
             save_years(store, SYSTEM, bin_, [{"year": 2025, "avg_headcount": heads, "hours_worked": None}])
-            add_incident(store, SYSTEM, bin_, {"occurred_on": dt.date(2025, 3, 1), "severity": "light",
-                                               "lost_days": 5})
+            add_incident(store, SYSTEM, bin_, {"occurred_on": dt.date(2025, 3, 1), "severity": "light", "lost_days": 5})
         set_enterprise_active(store, SYSTEM, OTHER, False)
         region = metrics(store, SYSTEM, 2025)
         assert (region["injured"], region["headcount"]) == (1, 2000)
@@ -367,14 +454,27 @@ def test_a_deactivated_enterprise_is_left_out_of_the_figures(tmp_path):
 
 def test_an_accident_number_like_hash_id_is_not_merged_with_another_case(tmp_path):
     with Store(tmp_path / "t.duckdb") as store:
-        add_enterprise(store, SYSTEM, {"bin": LONE, "name_ru": "А", "name_kk": "А", "kato": "311000000",
-                                       "oked": "08110", "industry": "x", "joined_on": dt.date(2020, 1, 1)})
+        add_enterprise(
+            store,
+            SYSTEM,
+            {
+                "bin": LONE,
+                "name_ru": "А",
+                "name_kk": "А",
+                "kato": "311000000",
+                "oked": "08110",
+                "industry": "x",
+                "joined_on": dt.date(2020, 1, 1),
+            },
+        )
         save_years(store, SYSTEM, LONE, [{"year": 2025, "avg_headcount": 100, "hours_worked": None}])
         first = add_incident(store, SYSTEM, LONE, {"occurred_on": dt.date(2025, 3, 1), "severity": "light"})
-        add_incident(store, SYSTEM, LONE, {"occurred_on": dt.date(2025, 4, 1), "severity": "light",
-                                        "accident_no": f"#{first['id']}"})
+        add_incident(
+            store,
+            SYSTEM,
+            LONE,
+            {"occurred_on": dt.date(2025, 4, 1), "severity": "light", "accident_no": f"#{first['id']}"},
+        )
         add_incident(store, SYSTEM, LONE, {"occurred_on": dt.date(2025, 5, 1), "kind": "near_miss"})
         m = metrics(store, SYSTEM, 2025)
         assert m["near_misses_per_accident"] == 0.5  # 1 near miss / 2 separate accidents
-
-

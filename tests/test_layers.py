@@ -59,9 +59,12 @@ def cycles(graph: grimp.ImportGraph, package: str = "safety") -> list[list[str]]
 
 def test_the_store_imports_nothing_from_the_domain(graph):
     allowed = ("safety.db", "safety.errors")
-    wrong = sorted((module, imported) for module in graph.find_descendants("safety.db")
-                   for imported in graph.find_modules_directly_imported_by(module)
-                   if imported.startswith("safety") and not imported.startswith(allowed))
+    wrong = sorted(
+        (module, imported)
+        for module in graph.find_descendants("safety.db")
+        for imported in graph.find_modules_directly_imported_by(module)
+        if imported.startswith("safety") and not imported.startswith(allowed)
+    )
     assert wrong == []
 
 
@@ -86,6 +89,10 @@ def test_code_outside_an_area_uses_only_the_modules_it_names(graph, area):
     public = {f"{package}.{name}" for name in importlib.import_module(package).__all__}
     assert public <= graph.find_children(package), "the package names a module it does not have"
     inside = graph.find_descendants(package)
-    wrong = sorted((importer, imported) for imported in inside - public
-                   for importer in graph.find_modules_that_directly_import(imported) if importer not in inside)
+    wrong = sorted(
+        (importer, imported)
+        for imported in inside - public
+        for importer in graph.find_modules_that_directly_import(imported)
+        if importer not in inside
+    )
     assert wrong == []

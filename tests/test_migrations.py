@@ -18,29 +18,57 @@ from safety.incidents.summaries import check_summaries
 # (the step that creates the table, statement, parameters): rows an older database holds, step by step.
 ROWS: list[tuple[int, str, list]] = [
     (1, "INSERT INTO meta VALUES ('demo_state', 'declined')", []),
-    (1, "INSERT INTO enterprises (bin, name_ru, name_kk, kato, oked, industry, joined_on) "
+    (
+        1,
+        "INSERT INTO enterprises (bin, name_ru, name_kk, kato, oked, industry, joined_on) "
         "VALUES ('940140000385', 'ТОО «Старое»', '«Ескі» ЖШС', '311000000', '20150', 'Удобрения', DATE '2020-01-01')",
-     []),
+        [],
+    ),
     (2, "INSERT INTO enterprise_years VALUES (1, 2024, 120, 230000), (1, 2025, 130, NULL)", []),
-    (3, "INSERT INTO users (username, full_name, role, enterprise_id, password_hash) "
-        "VALUES ('officer', 'Офицер', 'safety_officer', 1, 'x')", []),
-    (3, "INSERT INTO audit_log (username, action, entity, entity_id, enterprise_id, after) "
-        "VALUES ('cli', 'enterprise.create', 'enterprise', '1', 1, '{\"bin\": \"940140000385\"}')", []),
+    (
+        3,
+        "INSERT INTO users (username, full_name, role, enterprise_id, password_hash) "
+        "VALUES ('officer', 'Офицер', 'safety_officer', 1, 'x')",
+        [],
+    ),
+    (
+        3,
+        "INSERT INTO audit_log (username, action, entity, entity_id, enterprise_id, after) "
+        "VALUES ('cli', 'enterprise.create', 'enterprise', '1', 1, '{\"bin\": \"940140000385\"}')",
+        [],
+    ),
     (4, "INSERT INTO checklist_versions VALUES ('golden_rules', 1, 'hash', '{}', DATE '2025-01-01')", []),
-    (4, "INSERT INTO assessments (enterprise_id, checklist_id, version, status, started_by, submitted_by, "
+    (
+        4,
+        "INSERT INTO assessments (enterprise_id, checklist_id, version, status, started_by, submitted_by, "
         "submitted_at, assessed_on, overall_score) VALUES (1, 'golden_rules', 1, 'submitted', 'officer', 'officer', "
-        "TIMESTAMP '2025-03-01 10:00', DATE '2025-03-01', 71.5)", []),
-    (4, "INSERT INTO assessment_answers (assessment_id, item_id, rating, comment) VALUES (1, 'r1.1', 'red', 'нет')",
-     []),
+        "TIMESTAMP '2025-03-01 10:00', DATE '2025-03-01', 71.5)",
+        [],
+    ),
+    (
+        4,
+        "INSERT INTO assessment_answers (assessment_id, item_id, rating, comment) VALUES (1, 'r1.1', 'red', 'нет')",
+        [],
+    ),
     (4, "INSERT INTO assessment_rule_scores VALUES (1, 1, 40.0, 'red')", []),
-    (4, "INSERT INTO corrective_actions (enterprise_id, assessment_id, item_id, rule_id, title, due_on, priority, "
-        "state, created_by) VALUES (1, 1, 'r1.1', 1, 'Обучить', DATE '2025-04-01', 'high', 'open', 'officer')", []),
+    (
+        4,
+        "INSERT INTO corrective_actions (enterprise_id, assessment_id, item_id, rule_id, title, due_on, priority, "
+        "state, created_by) VALUES (1, 1, 'r1.1', 1, 'Обучить', DATE '2025-04-01', 'high', 'open', 'officer')",
+        [],
+    ),
     (5, "INSERT INTO mapping_profiles VALUES (1, 'Журнал', '{}', 'officer', TIMESTAMP '2025-05-01 09:00')", []),
-    (5, "INSERT INTO incident_imports (enterprise_id, file_name, sha256, username, rows_read, imported, duplicates, "
-        "identical_in_file, skipped, rejected) VALUES (1, 'log.xlsx', 'abc', 'officer', 4, 4, 0, 1, 0, 0)", []),
+    (
+        5,
+        "INSERT INTO incident_imports (enterprise_id, file_name, sha256, username, rows_read, imported, duplicates, "
+        "identical_in_file, skipped, rejected) VALUES (1, 'log.xlsx', 'abc', 'officer', 4, 4, 0, 1, 0, 0)",
+        [],
+    ),
     # Four cases: two identical rows of one group accident (one of them fatal in the twin below), a severe one
     # whose investigation closed, and a near miss with odd spacing in its description.
-    (5, "INSERT INTO incidents (enterprise_id, occurred_on, kind, severity, lost_days, accident_no, place, "
+    (
+        5,
+        "INSERT INTO incidents (enterprise_id, occurred_on, kind, severity, lost_days, accident_no, place, "
         "description, fingerprint, import_id, created_by, reported_on, commission_on, closed_on, act_sent_on) VALUES "
         "(1, DATE '2025-02-03', 'accident', 'light', 5, 'НС-1', 'Цех №2', 'Упал  со стремянки', 'old', 1, 'officer',"
         " NULL, NULL, NULL, NULL),"
@@ -49,11 +77,25 @@ ROWS: list[tuple[int, str, list]] = [
         "(1, DATE '2025-06-10', 'accident', 'severe', 40, NULL, 'Склад', 'Перелом', 'old', 1, 'officer',"
         " DATE '2025-06-11', DATE '2025-06-12', DATE '2025-06-20', DATE '2025-06-23'),"
         "(1, DATE '2025-07-01', 'near_miss', NULL, 0, NULL, NULL, ' Искра\u00a0у щита ', 'old', 1, 'officer',"
-        " NULL, NULL, NULL, NULL)", []),
+        " NULL, NULL, NULL, NULL)",
+        [],
+    ),
 ]
-TABLES = ("meta", "enterprises", "enterprise_years", "users", "audit_log", "checklist_versions", "assessments",
-          "assessment_answers", "assessment_rule_scores", "corrective_actions", "mapping_profiles",
-          "incident_imports", "incidents")
+TABLES = (
+    "meta",
+    "enterprises",
+    "enterprise_years",
+    "users",
+    "audit_log",
+    "checklist_versions",
+    "assessments",
+    "assessment_answers",
+    "assessment_rule_scores",
+    "corrective_actions",
+    "mapping_profiles",
+    "incident_imports",
+    "incidents",
+)
 
 
 def build_at(path: Path, step: int) -> dict[str, int]:
@@ -78,8 +120,10 @@ def _has(store: Store, table: str) -> bool:
 
 
 def _schema(store: Store) -> list[tuple]:
-    return store.query("SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns "
-                       "WHERE table_schema = 'main' ORDER BY ALL")
+    return store.query(
+        "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns "
+        "WHERE table_schema = 'main' ORDER BY ALL"
+    )
 
 
 @pytest.mark.parametrize("step", [m.number for m in MIGRATIONS])
@@ -109,8 +153,9 @@ def test_migration_8_deadlines_skip_weekends_and_holidays(tmp_path):
     build_at(path, 7)
     with Store(path) as upgraded:
         # commission formed on Thursday 12 June 2025: ten working days later is Thursday 26 June
-        rows = upgraded.query("SELECT report_due, investigation_due, act_due FROM serious_accidents "
-                              "WHERE occurred_on = DATE '2025-06-10'")
+        rows = upgraded.query(
+            "SELECT report_due, investigation_due, act_due FROM serious_accidents WHERE occurred_on = DATE '2025-06-10'"
+        )
     assert rows == [(dt.date(2025, 6, 11), dt.date(2025, 6, 26), dt.date(2025, 6, 25))]
 
 
@@ -119,18 +164,24 @@ def test_migration_9_merges_twin_drafts_into_one(tmp_path):
     build_at(path, 8)
     with Store(path, migrate=False) as old, old.transaction() as cur:
         for started in ("2026-01-10 09:00", "2026-01-10 09:00:01"):  # two officers opened it at once
-            cur.execute("INSERT INTO assessments (enterprise_id, checklist_id, version, status, started_by, "
-                        f"started_at) VALUES (1, 'golden_rules', 1, 'draft', 'officer', TIMESTAMP '{started}')")
-        first, second = (r[0] for r in cur.execute("SELECT id FROM assessments WHERE status = 'draft' ORDER BY id")
-                         .fetchall())
-        cur.execute("INSERT INTO assessment_answers (assessment_id, item_id, rating, updated_at) VALUES "
-                    f"({first}, 'r1.1', 'red', TIMESTAMP '2026-01-10 09:05'), "
-                    f"({second}, 'r1.1', 'green', TIMESTAMP '2026-01-10 09:07'), "
-                    f"({second}, 'r2.1', 'yellow', TIMESTAMP '2026-01-10 09:06')")
+            cur.execute(
+                "INSERT INTO assessments (enterprise_id, checklist_id, version, status, started_by, "
+                f"started_at) VALUES (1, 'golden_rules', 1, 'draft', 'officer', TIMESTAMP '{started}')"
+            )
+        first, second = (
+            r[0] for r in cur.execute("SELECT id FROM assessments WHERE status = 'draft' ORDER BY id").fetchall()
+        )
+        cur.execute(
+            "INSERT INTO assessment_answers (assessment_id, item_id, rating, updated_at) VALUES "
+            f"({first}, 'r1.1', 'red', TIMESTAMP '2026-01-10 09:05'), "
+            f"({second}, 'r1.1', 'green', TIMESTAMP '2026-01-10 09:07'), "
+            f"({second}, 'r2.1', 'yellow', TIMESTAMP '2026-01-10 09:06')"
+        )
     with Store(path) as upgraded:
         drafts = upgraded.query("SELECT id, draft_key FROM assessments WHERE status = 'draft'")
         assert drafts == [(first, "1:golden_rules")]
-        answers = upgraded.query("SELECT item_id, rating FROM assessment_answers WHERE assessment_id = ? ORDER BY 1",
-                                 [first])
+        answers = upgraded.query(
+            "SELECT item_id, rating FROM assessment_answers WHERE assessment_id = ? ORDER BY 1", [first]
+        )
         assert answers == [("r1.1", "green"), ("r2.1", "yellow")]  # the latest answer of each item is kept
         assert upgraded.query("SELECT count(*) FROM assessment_answers WHERE assessment_id = ?", [second]) == [(0,)]

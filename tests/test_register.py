@@ -19,9 +19,16 @@ from safety.register.enterprises import (
 )
 
 GOOD = {
-    "bin": "210349000012", "name_ru": "ТОО «Тест»", "name_kk": "«Тест» ЖШС", "kato": "311000000",
-    "oked": "20150", "industry": "Удобрения", "joined_on": dt.date(2020, 3, 1),
-    "officer_name": "Иванов И.", "officer_phone": "+7 7262 11 22 33", "officer_email": "a@test.example",
+    "bin": "210349000012",
+    "name_ru": "ТОО «Тест»",
+    "name_kk": "«Тест» ЖШС",
+    "kato": "311000000",
+    "oked": "20150",
+    "industry": "Удобрения",
+    "joined_on": dt.date(2020, 3, 1),
+    "officer_name": "Иванов И.",
+    "officer_phone": "+7 7262 11 22 33",
+    "officer_email": "a@test.example",
 }
 
 
@@ -37,13 +44,25 @@ def test_add_and_read_back(store):
 
 
 def test_each_wrong_field_is_reported_with_its_reason(store):
-    bad = {**GOOD, "bin": "21034900001", "name_ru": " ", "kato": "999", "oked": "2A",
-           "joined_on": dt.date(2010, 1, 1), "officer_email": "nobody", "officer_phone": "call me"}
+    bad = {
+        **GOOD,
+        "bin": "21034900001",
+        "name_ru": " ",
+        "kato": "999",
+        "oked": "2A",
+        "joined_on": dt.date(2010, 1, 1),
+        "officer_email": "nobody",
+        "officer_phone": "call me",
+    }
     with pytest.raises(ValidationFailed) as info:
         add_enterprise(store, ADMIN, bad)
     assert _problems(info) == {
-        ("bin", "bin.length"), ("name_ru", "field.required"), ("kato", "district.unknown"),
-        ("oked", "oked.format"), ("joined_on", "joined.range"), ("officer_email", "email.format"),
+        ("bin", "bin.length"),
+        ("name_ru", "field.required"),
+        ("kato", "district.unknown"),
+        ("oked", "oked.format"),
+        ("joined_on", "joined.range"),
+        ("officer_email", "email.format"),
         ("officer_phone", "phone.format"),
     }
     text = info.value.render("ru")
@@ -102,10 +121,24 @@ def test_enterprise_without_data_can_be_deleted(store):
 
 def test_save_years_replaces_the_table_and_accepts_unknown_hours(store):
     add_enterprise(store, ADMIN, GOOD)
-    save_years(store, ADMIN, "210349000012", [{"year": 2023, "avg_headcount": 90, "hours_worked": 160000},
-                                       {"year": 2024, "avg_headcount": 100, "hours_worked": None}])
-    rows = save_years(store, ADMIN, "210349000012", [{"year": 2024, "avg_headcount": 110, "hours_worked": float("nan")},
-                                              {"year": None, "avg_headcount": None, "hours_worked": None}])
+    save_years(
+        store,
+        ADMIN,
+        "210349000012",
+        [
+            {"year": 2023, "avg_headcount": 90, "hours_worked": 160000},
+            {"year": 2024, "avg_headcount": 100, "hours_worked": None},
+        ],
+    )
+    rows = save_years(
+        store,
+        ADMIN,
+        "210349000012",
+        [
+            {"year": 2024, "avg_headcount": 110, "hours_worked": float("nan")},
+            {"year": None, "avg_headcount": None, "hours_worked": None},
+        ],
+    )
     assert [(y.year, y.avg_headcount, y.hours_worked) for y in rows] == [(2024, 110, None)]
 
 
@@ -114,15 +147,23 @@ def test_bad_year_rows_write_nothing(store):
     save_years(store, ADMIN, "210349000012", [{"year": 2023, "avg_headcount": 90}])
     this_year = dt.date.today().year
     with pytest.raises(ValidationFailed) as info:
-        save_years(store, ADMIN, "210349000012", [
-            {"year": 2024, "avg_headcount": 0},
-            {"year": 2024, "avg_headcount": 10, "hours_worked": 10 * 9000},
-            {"year": this_year + 1, "avg_headcount": 5},
-            {"year": 2022, "avg_headcount": 5},
-            {"year": 2022, "avg_headcount": 6},
-        ])
+        save_years(
+            store,
+            ADMIN,
+            "210349000012",
+            [
+                {"year": 2024, "avg_headcount": 0},
+                {"year": 2024, "avg_headcount": 10, "hours_worked": 10 * 9000},
+                {"year": this_year + 1, "avg_headcount": 5},
+                {"year": 2022, "avg_headcount": 5},
+                {"year": 2022, "avg_headcount": 6},
+            ],
+        )
     assert {(p.row, p.key) for p in info.value.problems} == {
-        (1, "field.greater_than"), (2, "hours.too_many"), (3, "year.future"), (5, "year.duplicate"),
+        (1, "field.greater_than"),
+        (2, "hours.too_many"),
+        (3, "year.future"),
+        (5, "year.duplicate"),
     }
     assert [y.year for y in enterprise_years(store, ADMIN, "210349000012")] == [2023]
 

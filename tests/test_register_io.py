@@ -120,8 +120,19 @@ def test_export_is_headed_in_the_language_and_imports_back_unchanged(demo_store)
 
 
 def test_import_can_deactivate_through_the_active_column(store):
-    add_enterprise(store, ADMIN, {"bin": "210349000012", "name_ru": "А", "name_kk": "А", "kato": "311000000",
-                           "oked": "20150", "industry": "x", "joined_on": dt.date(2020, 1, 1)})
+    add_enterprise(
+        store,
+        ADMIN,
+        {
+            "bin": "210349000012",
+            "name_ru": "А",
+            "name_kk": "А",
+            "kato": "311000000",
+            "oked": "20150",
+            "industry": "x",
+            "joined_on": dt.date(2020, 1, 1),
+        },
+    )
     data = bytearray(export_register(store, ADMIN, "en"))
     workbook = load_workbook(io.BytesIO(bytes(data)))
     workbook.worksheets[0].cell(2, 12).value = "no"

@@ -65,8 +65,12 @@ def test_the_dashboard_is_shared_until_a_write_changes_the_data(world, monkeypat
     again = dashboard.league(store, region, year, "ru")
     assert len(queries) == 1 and again.rows() == first.rows()
     before = yearly(store, region, year, year)[0]["injured"]
-    add_incident(store, users["demo.officer"], own, {"occurred_on": dt.date(year, 1, 5), "kind": "accident",
-                                                    "severity": "light", "lost_days": 3})
+    add_incident(
+        store,
+        users["demo.officer"],
+        own,
+        {"occurred_on": dt.date(year, 1, 5), "kind": "accident", "severity": "light", "lost_days": 3},
+    )
     assert yearly(store, region, year, year)[0]["injured"] == before + 1  # the writer sees their own change
     dashboard.league(store, region, year, "ru")
     assert len(queries) == 2

@@ -49,14 +49,17 @@ def test_csv_encodings_and_delimiters(encoding, delimiter):
     assert sheet.rows == [["Дата", "Тяжесть", "Описание"], ["05.03.2024", "лёгкий", "упал"]]
 
 
-@pytest.mark.parametrize(("data", "name", "key"), [
-    (b"", "a.xlsx", "file.empty"),
-    (b"  \n ", "a.csv", "file.empty"),
-    (b"PK\x03\x04broken zip", "a.xlsx", "file.not_spreadsheet"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00", "photo.png", "file.not_spreadsheet"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00", "photo.csv", "file.not_spreadsheet"),
-    (b";;;\r\n;;\r\n", "blank.csv", "file.empty"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "key"),
+    [
+        (b"", "a.xlsx", "file.empty"),
+        (b"  \n ", "a.csv", "file.empty"),
+        (b"PK\x03\x04broken zip", "a.xlsx", "file.not_spreadsheet"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "photo.png", "file.not_spreadsheet"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "photo.csv", "file.not_spreadsheet"),
+        (b";;;\r\n;;\r\n", "blank.csv", "file.empty"),
+    ],
+)
 def test_refused_files(data, name, key):
     with pytest.raises(FileUnreadable) as info:
         read_sheets(data, name)

@@ -20,8 +20,9 @@ from conftest import DATA
 
 
 def _serious(store, first_id: int) -> list[tuple]:
-    return store.query("SELECT closed_on, act_sent_on, acts_done_on FROM serious_accidents WHERE first_id = ?",
-                       [first_id])
+    return store.query(
+        "SELECT closed_on, act_sent_on, acts_done_on FROM serious_accidents WHERE first_id = ?", [first_id]
+    )
 
 
 def _stale(store) -> int:
@@ -38,25 +39,40 @@ def test_the_demo_is_counted(world):
 def test_every_write_keeps_the_summary_right(world):
     store, users, own, _ = world
     officer = users["demo.officer"]
-    case = add_incident(store, officer, own, {"occurred_on": dt.date(2025, 6, 1), "severity": "light",
-                                              "lost_days": 4, "accident_no": "НС-99"})
-    add_incident(store, officer, own, {"occurred_on": dt.date(2025, 6, 1), "severity": "fatal",
-                                       "accident_no": "НС-99"})
+    case = add_incident(
+        store,
+        officer,
+        own,
+        {"occurred_on": dt.date(2025, 6, 1), "severity": "light", "lost_days": 4, "accident_no": "НС-99"},
+    )
+    add_incident(store, officer, own, {"occurred_on": dt.date(2025, 6, 1), "severity": "fatal", "accident_no": "НС-99"})
     assert _stale(store) == 0
-    update_incident(store, officer, case["id"], {"severity": "severe", "lost_days": 30,
-                                                 "occurred_on": dt.date(2024, 2, 3)})
+    update_incident(
+        store, officer, case["id"], {"severity": "severe", "lost_days": 30, "occurred_on": dt.date(2024, 2, 3)}
+    )
     assert _stale(store) == 0
-    serious = add_incident(store, officer, own, {"occurred_on": dt.date(2025, 9, 1), "severity": "severe",
-                                                 "lost_days": 20})
+    serious = add_incident(
+        store, officer, own, {"occurred_on": dt.date(2025, 9, 1), "severity": "severe", "lost_days": 20}
+    )
     assert _serious(store, serious["id"]) == [(None, None, None)] and _stale(store) == 0
-    set_investigation_dates(store, officer, serious["id"], {"reported_on": dt.date(2025, 9, 1),
-                                                            "commission_on": dt.date(2025, 9, 2),
-                                                            "closed_on": dt.date(2025, 9, 10)})
+    set_investigation_dates(
+        store,
+        officer,
+        serious["id"],
+        {"reported_on": dt.date(2025, 9, 1), "commission_on": dt.date(2025, 9, 2), "closed_on": dt.date(2025, 9, 10)},
+    )
     assert _serious(store, serious["id"]) == [(dt.date(2025, 9, 10), None, None)] and _stale(store) == 0
-    set_investigation_dates(store, officer, serious["id"], {"reported_on": dt.date(2025, 9, 1),
-                                                            "commission_on": dt.date(2025, 9, 2),
-                                                            "closed_on": dt.date(2025, 9, 10),
-                                                            "act_sent_on": dt.date(2025, 9, 12)})
+    set_investigation_dates(
+        store,
+        officer,
+        serious["id"],
+        {
+            "reported_on": dt.date(2025, 9, 1),
+            "commission_on": dt.date(2025, 9, 2),
+            "closed_on": dt.date(2025, 9, 10),
+            "act_sent_on": dt.date(2025, 9, 12),
+        },
+    )
     act = dt.date(2025, 9, 12)
     assert _serious(store, serious["id"]) == [(dt.date(2025, 9, 10), act, act)] and _stale(store) == 0
     delete_incident(store, officer, case["id"])

@@ -19,8 +19,15 @@ COLUMNS = ("logged_at", "username", "action", "entity", "entity_id", "enterprise
 
 
 def audit_entries(
-    store: Store, user: User, *, username: str | None = None, enterprise_bin: str | None = None,
-    action: str | None = None, since: dt.date | None = None, until: dt.date | None = None, limit: int = 10_000,
+    store: Store,
+    user: User,
+    *,
+    username: str | None = None,
+    enterprise_bin: str | None = None,
+    action: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = 10_000,
 ) -> list[dict[str, Any]]:
     """Return audit rows, newest first, filtered by user, enterprise (BIN), action and dates (inclusive)."""
     require(user, "audit.read")
@@ -31,8 +38,15 @@ def audit_entries(
             if row is None:
                 return []
             enterprise_id = row["id"]
-        rows = sql.select(cur, username=username or None, enterprise_id=enterprise_id, action=action or None,
-                          since=since, until=until, limit=limit)
+        rows = sql.select(
+            cur,
+            username=username or None,
+            enterprise_id=enterprise_id,
+            action=action or None,
+            since=since,
+            until=until,
+            limit=limit,
+        )
     return [{k: r[k] for k in COLUMNS} for r in rows]
 
 
@@ -49,6 +63,10 @@ def export_audit(store: Store, user: User, rows: list[dict[str, Any]], lang: str
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = t("audit.sheet", lang)
-    write_table(sheet, [t("audit.col." + c, lang) for c in COLUMNS], [[r[c] for c in COLUMNS] for r in rows],
-                text_columns=(5, 6))
+    write_table(
+        sheet,
+        [t("audit.col." + c, lang) for c in COLUMNS],
+        [[r[c] for c in COLUMNS] for r in rows],
+        text_columns=(5, 6),
+    )
     return workbook_bytes(workbook)

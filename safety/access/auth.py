@@ -77,9 +77,15 @@ def _verify(password_hash: str, password: str) -> bool:
 def user_from_row(row: dict[str, Any]) -> User:
     """Build the acting user from an account row."""
     return User(
-        id=row["id"], username=row["username"], full_name=row["full_name"], role=Role(row["role"]),
-        enterprise_id=row["enterprise_id"], email=row["email"], must_change_password=row["must_change_password"],
-        active=row["active"], is_demo=row["is_demo"],
+        id=row["id"],
+        username=row["username"],
+        full_name=row["full_name"],
+        role=Role(row["role"]),
+        enterprise_id=row["enterprise_id"],
+        email=row["email"],
+        must_change_password=row["must_change_password"],
+        active=row["active"],
+        is_demo=row["is_demo"],
     )
 
 
@@ -109,9 +115,19 @@ def authenticate(store: Store, username: str, password: str, at: dt.datetime | N
             if attempts >= MAX_FAILURES and not locked:
                 until = at + dt.timedelta(minutes=LOCK_MINUTES)
                 sql.lock(cur, fresh["id"], until)
-                audit_sql.write(cur, [audit_sql.entry(user_from_row(fresh), "user.locked", "user", fresh["id"],
-                                                      fresh["enterprise_id"], after={"locked_until": until,
-                                                                                     "failed_attempts": attempts})])
+                audit_sql.write(
+                    cur,
+                    [
+                        audit_sql.entry(
+                            user_from_row(fresh),
+                            "user.locked",
+                            "user",
+                            fresh["id"],
+                            fresh["enterprise_id"],
+                            after={"locked_until": until, "failed_attempts": attempts},
+                        )
+                    ],
+                )
     raise SignInFailed()  # raised after the commit, so the count of failures is kept
 
 
@@ -173,10 +189,20 @@ def create_admin(store: Store, username: str, password: str, full_name: str, *, 
             raise Conflict("auth.admin_exists")
         if sql.by_username(cur, username) is not None:
             raise Conflict("user.duplicate", username=username)
-        record = {"username": username, "full_name": full_name.strip(), "role": Role.ADMIN.value,
-                  "password_hash": hashed}
+        record = {
+            "username": username,
+            "full_name": full_name.strip(),
+            "role": Role.ADMIN.value,
+            "password_hash": hashed,
+        }
         user_id = sql.insert(cur, record)
         admin = user_from_row(present(sql.by_id(cur, user_id)))
-        audit_sql.write(cur, [audit_sql.entry(admin, "user.create", "user", user_id, None,
-                                              after={"username": username, "role": "admin"})])
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    admin, "user.create", "user", user_id, None, after={"username": username, "role": "admin"}
+                )
+            ],
+        )
         return admin

@@ -21,8 +21,9 @@ def enterprise_row(cur: Cursor, user: User | None, bin_: str, action: str) -> di
     return row
 
 
-def owned_row(row: dict[str, Any] | None, user: User | None, action: str, missing: str,
-              **params: Any) -> dict[str, Any]:
+def owned_row(
+    row: dict[str, Any] | None, user: User | None, action: str, missing: str, **params: Any
+) -> dict[str, Any]:
     """Return a record that belongs to an enterprise (an assessment, action, case, import) if the user may do the
     action on that enterprise; a missing record is refused the same way first, then reported as NotFound."""
     require(user, action, row["enterprise_id"] if row else -1)

@@ -72,8 +72,19 @@ def list_users(store: Store, actor: User) -> list[dict[str, Any]]:
     require(actor, "users.manage")
     with store.cursor() as cur:
         rows = sql.select(cur)
-    keep = ("username", "full_name", "email", "role", "enterprise_bin", "active", "must_change_password",
-            "failed_attempts", "locked_until", "last_sign_in_at", "is_demo")
+    keep = (
+        "username",
+        "full_name",
+        "email",
+        "role",
+        "enterprise_bin",
+        "active",
+        "must_change_password",
+        "failed_attempts",
+        "locked_until",
+        "last_sign_in_at",
+        "is_demo",
+    )
     return [{k: r[k] for k in keep} for r in rows]
 
 
@@ -90,8 +101,9 @@ def create_user(store: Store, actor: User, data: Mapping[str, Any]) -> tuple[Use
         record = _record(cur, checked) | {"password_hash": hashed, "must_change_password": True}
         user_id = sql.insert(cur, record)
         row = present(sql.by_id(cur, user_id))
-        audit_sql.write(cur, [audit_sql.entry(actor, "user.create", "user", user_id, row["enterprise_id"],
-                                              after=_public(row))])
+        audit_sql.write(
+            cur, [audit_sql.entry(actor, "user.create", "user", user_id, row["enterprise_id"], after=_public(row))]
+        )
         return user_from_row(row), password
 
 
@@ -110,8 +122,20 @@ def update_user(store: Store, actor: User, username: str, data: Mapping[str, Any
         if not checked.active:
             session_sql.delete_for_user(cur, old["id"])  # a disabled account is signed out everywhere
         new = present(sql.by_id(cur, old["id"]))
-        audit_sql.write(cur, [audit_sql.entry(actor, "user.update", "user", old["id"], new["enterprise_id"],
-                                              before=_public(old), after=_public(new))])
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    actor,
+                    "user.update",
+                    "user",
+                    old["id"],
+                    new["enterprise_id"],
+                    before=_public(old),
+                    after=_public(new),
+                )
+            ],
+        )
         return user_from_row(new)
 
 
@@ -140,6 +164,16 @@ def unlock_user(store: Store, actor: User, username: str) -> None:
         if row is None:
             raise NotFound("user.not_found", username=username)
         sql.unlock(cur, row["id"])
-        audit_sql.write(cur, [audit_sql.entry(actor, "user.unlock", "user", row["id"], row["enterprise_id"],
-                                              before={"failed_attempts": row["failed_attempts"],
-                                                      "locked_until": row["locked_until"]})])
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    actor,
+                    "user.unlock",
+                    "user",
+                    row["id"],
+                    row["enterprise_id"],
+                    before={"failed_attempts": row["failed_attempts"], "locked_until": row["locked_until"]},
+                )
+            ],
+        )

@@ -68,8 +68,9 @@ def _case(cur: Any, user: User, incident_id: int, right: str) -> dict[str, Any]:
     return owned_row(incident_sql.by_id(cur, incident_id), user, right, "incident.not_found", id=incident_id)
 
 
-def actions_for_incident(store: Store, user: User, incident_id: int,
-                         today: dt.date | None = None) -> list[dict[str, Any]]:
+def actions_for_incident(
+    store: Store, user: User, incident_id: int, today: dt.date | None = None
+) -> list[dict[str, Any]]:
     """List the actions created from one case, if the user may see its enterprise's actions; each says if overdue."""
     today = today or dt.date.today()
     with store.cursor() as cur:
@@ -78,8 +79,16 @@ def actions_for_incident(store: Store, user: User, incident_id: int,
     return [r | {"overdue": is_overdue(r, today)} for r in rows]
 
 
-def list_actions(store: Store, user: User, *, bin_: str | None = None, rule_id: int | None = None,
-                 state: str | None = None, overdue: bool = False, today: dt.date | None = None) -> list[dict]:
+def list_actions(
+    store: Store,
+    user: User,
+    *,
+    bin_: str | None = None,
+    rule_id: int | None = None,
+    state: str | None = None,
+    overdue: bool = False,
+    today: dt.date | None = None,
+) -> list[dict]:
     """List the actions the user may see, with filters; each row says whether it is overdue."""
     today = today or dt.date.today()
     with store.cursor() as cur:
@@ -92,14 +101,16 @@ def list_actions(store: Store, user: User, *, bin_: str | None = None, rule_id: 
             enterprise_id = row["id"]
         else:
             require(user, "actions.read")
-        rows = sql.select(cur, enterprise_id=enterprise_id, rule_id=rule_id, state=state,
-                          overdue_on=today if overdue else None)
+        rows = sql.select(
+            cur, enterprise_id=enterprise_id, rule_id=rule_id, state=state, overdue_on=today if overdue else None
+        )
     return [r | {"overdue": is_overdue(r, today)} for r in rows]
 
 
 @retry_conflicts
-def create_action(store: Store, user: User, bin_: str, data: Mapping[str, Any], *,
-                  incident_id: int | None = None) -> dict[str, Any]:
+def create_action(
+    store: Store, user: User, bin_: str, data: Mapping[str, Any], *, incident_id: int | None = None
+) -> dict[str, Any]:
     """Create an action by hand (or from an incident of the same enterprise) for the user's enterprise."""
     checked = validate(ActionInput, data).model_dump()
     with store.transaction() as cur:
@@ -108,11 +119,13 @@ def create_action(store: Store, user: User, bin_: str, data: Mapping[str, Any], 
             case = _case(cur, user, incident_id, "actions.manage")
             if case["enterprise_id"] != enterprise["id"]:
                 raise Conflict("action.incident_elsewhere", id=incident_id, bin=enterprise["bin"])
-        action_id = sql.insert(cur, checked | {"enterprise_id": enterprise["id"], "incident_id": incident_id,
-                                               "created_by": user.username})
+        action_id = sql.insert(
+            cur, checked | {"enterprise_id": enterprise["id"], "incident_id": incident_id, "created_by": user.username}
+        )
         row = present(sql.by_id(cur, action_id))
-        audit_sql.write(cur, [audit_sql.entry(user, "action.create", "action", action_id, enterprise["id"],
-                                              after=_view(row))])
+        audit_sql.write(
+            cur, [audit_sql.entry(user, "action.create", "action", action_id, enterprise["id"], after=_view(row))]
+        )
         return row
 
 
@@ -125,8 +138,20 @@ def update_action(store: Store, user: User, action_id: int, data: Mapping[str, A
         checked.pop("rule_id", None)
         sql.update(cur, action_id, checked)
         new = present(sql.by_id(cur, action_id))
-        audit_sql.write(cur, [audit_sql.entry(user, "action.update", "action", action_id, old["enterprise_id"],
-                                              before=_view(old), after=_view(new))])
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    user,
+                    "action.update",
+                    "action",
+                    action_id,
+                    old["enterprise_id"],
+                    before=_view(old),
+                    after=_view(new),
+                )
+            ],
+        )
         return new
 
 
@@ -139,8 +164,20 @@ def confirm_action(store: Store, user: User, action_id: int) -> dict[str, Any]:
             return old
         sql.update(cur, action_id, {k: old[k] for k in sql.EDITABLE} | {"state": "open"})
         new = present(sql.by_id(cur, action_id))
-        audit_sql.write(cur, [audit_sql.entry(user, "action.confirm", "action", action_id, old["enterprise_id"],
-                                              before={"state": "proposed"}, after={"state": "open"})])
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    user,
+                    "action.confirm",
+                    "action",
+                    action_id,
+                    old["enterprise_id"],
+                    before={"state": "proposed"},
+                    after={"state": "open"},
+                )
+            ],
+        )
         return new
 
 

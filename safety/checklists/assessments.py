@@ -68,9 +68,15 @@ def _load(cur: Any, row: dict[str, Any]) -> Assessment:
     stored = present(sql.frozen_version(cur, row["checklist_id"], row["version"]))
     enterprise = present(enterprise_sql.by_id(cur, row["enterprise_id"]))
     return Assessment(
-        id=row["id"], enterprise_id=row["enterprise_id"], bin=enterprise["bin"],
-        checklist=from_snapshot(stored["definition"]), status=row["status"], started_by=row["started_by"],
-        submitted_by=row["submitted_by"], assessed_on=row["assessed_on"], overall=row["overall_score"],
+        id=row["id"],
+        enterprise_id=row["enterprise_id"],
+        bin=enterprise["bin"],
+        checklist=from_snapshot(stored["definition"]),
+        status=row["status"],
+        started_by=row["started_by"],
+        submitted_by=row["submitted_by"],
+        assessed_on=row["assessed_on"],
+        overall=row["overall_score"],
         answers={a["item_id"]: a for a in sql.answers(cur, row["id"])},
     )
 
@@ -86,12 +92,29 @@ def open_draft(store: Store, user: User, bin_: str, checklist_id: str) -> Assess
         row = sql.draft_for(cur, enterprise["id"], checklist_id)
         if row is None:
             checklist_version(cur, checklist)
-            assessment_id = sql.insert(cur, {"enterprise_id": enterprise["id"], "checklist_id": checklist_id,
-                                             "version": checklist.version, "status": "draft",
-                                             "started_by": user.username})
-            audit_sql.write(cur, [audit_sql.entry(user, "assessment.start", "assessment", assessment_id,
-                                                  enterprise["id"], after={"checklist": checklist_id,
-                                                                           "version": checklist.version})])
+            assessment_id = sql.insert(
+                cur,
+                {
+                    "enterprise_id": enterprise["id"],
+                    "checklist_id": checklist_id,
+                    "version": checklist.version,
+                    "status": "draft",
+                    "started_by": user.username,
+                },
+            )
+            audit_sql.write(
+                cur,
+                [
+                    audit_sql.entry(
+                        user,
+                        "assessment.start",
+                        "assessment",
+                        assessment_id,
+                        enterprise["id"],
+                        after={"checklist": checklist_id, "version": checklist.version},
+                    )
+                ],
+            )
             row = present(sql.by_id(cur, assessment_id))
         return _load(cur, row)
 
@@ -99,8 +122,7 @@ def open_draft(store: Store, user: User, bin_: str, checklist_id: str) -> Assess
 def get_assessment(store: Store, user: User, assessment_id: int) -> Assessment:
     """Return an assessment the user may see."""
     with store.cursor() as cur:
-        row = owned_row(sql.by_id(cur, assessment_id), user, "checklist.read", "assessment.not_found",
-                        id=assessment_id)
+        row = owned_row(sql.by_id(cur, assessment_id), user, "checklist.read", "assessment.not_found", id=assessment_id)
         return _load(cur, row)
 
 
@@ -113,8 +135,17 @@ def _draft_row(cur: Any, user: User, assessment_id: int) -> dict[str, Any]:
 
 
 @retry_conflicts
-def save_answer(store: Store, user: User, assessment_id: int, item_id: str, *, rating: str | None = None,
-                comment: str | None = None, evidence: str | None = None, na_reason: str | None = None) -> None:
+def save_answer(
+    store: Store,
+    user: User,
+    assessment_id: int,
+    item_id: str,
+    *,
+    rating: str | None = None,
+    comment: str | None = None,
+    evidence: str | None = None,
+    na_reason: str | None = None,
+) -> None:
     """Save one item's answer into a draft (the page calls this on every change, so nothing is lost)."""
     if rating is not None and rating not in RATINGS:
         raise ValidationFailed(problems=[Problem("assessment.bad_rating", {"value": rating}, field="rating")])
@@ -123,8 +154,10 @@ def save_answer(store: Store, user: User, assessment_id: int, item_id: str, *, r
         checklist = from_snapshot(present(sql.frozen_version(cur, row["checklist_id"], row["version"]))["definition"])
         if item_id not in {item.id for _, item in checklist.items()}:
             raise NotFound("assessment.no_item", item=item_id)
-        clean = {k: (v.strip() or None) if isinstance(v, str) else v
-                 for k, v in {"comment": comment, "evidence": evidence, "na_reason": na_reason}.items()}
+        clean = {
+            k: (v.strip() or None) if isinstance(v, str) else v
+            for k, v in {"comment": comment, "evidence": evidence, "na_reason": na_reason}.items()
+        }
         sql.save_answer(cur, assessment_id, {"item_id": item_id, "rating": rating, **clean})
 
 
@@ -141,8 +174,9 @@ class ProposedAction:
 
 
 @retry_conflicts
-def submit_assessment(store: Store, user: User, assessment_id: int, lang: str = "ru",
-                      today: dt.date | None = None) -> list[ProposedAction]:
+def submit_assessment(
+    store: Store, user: User, assessment_id: int, lang: str = "ru", today: dt.date | None = None
+) -> list[ProposedAction]:
     """Check every item is rated (N/A with a reason), score it, make it read-only and propose actions."""
     today = today or dt.date.today()
     with store.transaction() as cur:
@@ -159,27 +193,47 @@ def submit_assessment(store: Store, user: User, assessment_id: int, lang: str = 
             raise ValidationFailed("assessment.incomplete", problems=problems, count=len(problems))
         rules = assessment.rule_scores()
         overall = overall_score(rules)
-        sql.submit(cur, assessment_id, user.username, _now(), today, overall,
-                   [(r.rule_id, r.score, r.status) for r in rules])
+        sql.submit(
+            cur, assessment_id, user.username, _now(), today, overall, [(r.rule_id, r.score, r.status) for r in rules]
+        )
         proposed = []
         for rule, item in assessment.checklist.items():
             rating = assessment.answers[item.id]["rating"]
             if rating not in ("red", "yellow"):
                 continue
             red = rating == "red"
-            record = {"enterprise_id": row["enterprise_id"], "assessment_id": assessment_id, "item_id": item.id,
-                      "rule_id": rule.id, "title": item.text.get(lang), "owner": None,
-                      "due_on": today + dt.timedelta(days=RED_DUE_DAYS if red else YELLOW_DUE_DAYS),
-                      "priority": "high" if red else "medium", "state": "proposed", "created_by": user.username}
+            record = {
+                "enterprise_id": row["enterprise_id"],
+                "assessment_id": assessment_id,
+                "item_id": item.id,
+                "rule_id": rule.id,
+                "title": item.text.get(lang),
+                "owner": None,
+                "due_on": today + dt.timedelta(days=RED_DUE_DAYS if red else YELLOW_DUE_DAYS),
+                "priority": "high" if red else "medium",
+                "state": "proposed",
+                "created_by": user.username,
+            }
             comment = assessment.answers[item.id].get("comment")
             if comment:
                 record["title"] += f" — {comment}"
             action_id = action_sql.insert(cur, record)
-            proposed.append(ProposedAction(action_id, item.id, rule.id, record["title"], record["priority"],
-                                           record["due_on"]))
-        audit_sql.write(cur, [audit_sql.entry(user, "assessment.submit", "assessment", assessment_id,
-                                              row["enterprise_id"], after={"overall": overall,
-                                                                           "proposed_actions": len(proposed)})])
+            proposed.append(
+                ProposedAction(action_id, item.id, rule.id, record["title"], record["priority"], record["due_on"])
+            )
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    user,
+                    "assessment.submit",
+                    "assessment",
+                    assessment_id,
+                    row["enterprise_id"],
+                    after={"overall": overall, "proposed_actions": len(proposed)},
+                )
+            ],
+        )
         return proposed
 
 
@@ -196,8 +250,17 @@ def assessment_history(store: Store, user: User, bin_: str, checklist_id: str = 
     by_assessment: dict[int, dict[int, dict[str, Any]]] = {}
     for s in scores:
         by_assessment.setdefault(s["assessment_id"], {})[s["rule_id"]] = {"score": s["score"], "status": s["status"]}
-    return [{"id": r["id"], "assessed_on": r["assessed_on"], "version": r["version"], "overall": r["overall_score"],
-             "submitted_by": r["submitted_by"], "rules": by_assessment.get(r["id"], {})} for r in rows]
+    return [
+        {
+            "id": r["id"],
+            "assessed_on": r["assessed_on"],
+            "version": r["version"],
+            "overall": r["overall_score"],
+            "submitted_by": r["submitted_by"],
+            "rules": by_assessment.get(r["id"], {}),
+        }
+        for r in rows
+    ]
 
 
 def compare_assessments(store: Store, user: User, first_id: int, second_id: int, lang: str) -> list[dict]:
@@ -212,8 +275,16 @@ def compare_assessments(store: Store, user: User, first_id: int, second_id: int,
             change = "better" if rank[after] > rank[before] else "worse" if rank[after] < rank[before] else "same"
         else:
             change = "same" if before == after else "changed"
-        rows.append({"rule": rule.id, "item": item.id, "text": item.text.get(lang), "before": before,
-                     "after": after, "change": change})
+        rows.append(
+            {
+                "rule": rule.id,
+                "item": item.id,
+                "text": item.text.get(lang),
+                "before": before,
+                "after": after,
+                "change": change,
+            }
+        )
     return rows
 
 
@@ -223,6 +294,8 @@ def history_points(history: list[dict]) -> list[dict]:
     for entry in history:
         day = entry["assessed_on"].isoformat()
         points.append({"assessed_on": day, "series": "overall", "score": entry["overall"]})
-        points += [{"assessed_on": day, "series": str(rule_id), "score": value["score"]}
-                   for rule_id, value in sorted(entry["rules"].items())]
+        points += [
+            {"assessed_on": day, "series": str(rule_id), "score": value["score"]}
+            for rule_id, value in sorted(entry["rules"].items())
+        ]
     return points

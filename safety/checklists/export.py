@@ -27,26 +27,44 @@ def export_assessment(store: Store, user: User, assessment_id: int, lang: str) -
     workbook = Workbook()
     summary = workbook.active
     summary.title = t("export.summary", lang)
-    rows: list[list[Any]] = [[t("export.checklist", lang), f"{checklist.title.get(lang)} (v{checklist.version})"],
-            [t("label.bin", lang), assessment.bin],
-            [t("export.assessed_on", lang), assessment.assessed_on],
-            [t("export.overall", lang), assessment.overall]]
-    rows += [[f"{rule.id}. {rule.title.get(lang)}", score.score] for rule, score in
-             zip(checklist.rules, assessment.rule_scores(), strict=True)]
+    rows: list[list[Any]] = [
+        [t("export.checklist", lang), f"{checklist.title.get(lang)} (v{checklist.version})"],
+        [t("label.bin", lang), assessment.bin],
+        [t("export.assessed_on", lang), assessment.assessed_on],
+        [t("export.overall", lang), assessment.overall],
+    ]
+    rows += [
+        [f"{rule.id}. {rule.title.get(lang)}", score.score]
+        for rule, score in zip(checklist.rules, assessment.rule_scores(), strict=True)
+    ]
     write_table(summary, [t("export.field", lang), t("export.value", lang)], rows)
     for row, score in zip(range(6, 6 + len(checklist.rules)), assessment.rule_scores(), strict=True):
         if score.status in fills:
             summary.cell(row, 2).fill = fills[score.status]
-    headings = [t("export.item", lang), t("export.question", lang), t("export.rating", lang),
-                t("export.comment", lang), t("export.evidence", lang), t("export.na_reason", lang)]
+    headings = [
+        t("export.item", lang),
+        t("export.question", lang),
+        t("export.rating", lang),
+        t("export.comment", lang),
+        t("export.evidence", lang),
+        t("export.na_reason", lang),
+    ]
     for rule in checklist.rules:
         sheet = workbook.create_sheet(t("export.rule_sheet", lang, rule=rule.id))
         items = []
         for item in rule.items:
             answer = assessment.answers.get(item.id, {})
             label = labels.get(answer.get("rating") or "", "")
-            items.append([item.id, item.text.get(lang), label, answer.get("comment"), answer.get("evidence"),
-                          answer.get("na_reason")])
+            items.append(
+                [
+                    item.id,
+                    item.text.get(lang),
+                    label,
+                    answer.get("comment"),
+                    answer.get("evidence"),
+                    answer.get("na_reason"),
+                ]
+            )
         write_table(sheet, headings, items, text_columns=(1,))
         for row_no, item in enumerate(rule.items, start=2):
             rating = assessment.answers.get(item.id, {}).get("rating")
@@ -55,10 +73,29 @@ def export_assessment(store: Store, user: User, assessment_id: int, lang: str) -
             sheet.cell(row_no, 2).alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions["B"].width = 70
     actions = workbook.create_sheet(t("export.actions", lang))
-    rows = [[a["item_id"], a["title"], a["owner"], a["due_on"], t("priority." + a["priority"], lang),
-             t("state." + a["state"], lang)]
-            for a in list_actions(store, user, bin_=assessment.bin) if a["assessment_id"] == assessment_id]
-    write_table(actions, [t("export.item", lang), t("label.action_title", lang), t("label.owner", lang),
-                          t("label.due_on", lang), t("label.priority", lang), t("label.state", lang)], rows,
-                text_columns=(1,))
+    rows = [
+        [
+            a["item_id"],
+            a["title"],
+            a["owner"],
+            a["due_on"],
+            t("priority." + a["priority"], lang),
+            t("state." + a["state"], lang),
+        ]
+        for a in list_actions(store, user, bin_=assessment.bin)
+        if a["assessment_id"] == assessment_id
+    ]
+    write_table(
+        actions,
+        [
+            t("export.item", lang),
+            t("label.action_title", lang),
+            t("label.owner", lang),
+            t("label.due_on", lang),
+            t("label.priority", lang),
+            t("label.state", lang),
+        ],
+        rows,
+        text_columns=(1,),
+    )
     return workbook_bytes(workbook)

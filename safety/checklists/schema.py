@@ -161,8 +161,9 @@ def parse_checklist(text: str, name: str) -> Checklist:
                 message = "unknown key"
             elif error["type"] == "missing":
                 message = "missing"
-            problems.append(Problem("checklist.problem", {"file": name, "path": _path(error["loc"], data),
-                                                          "message": message}))
+            problems.append(
+                Problem("checklist.problem", {"file": name, "path": _path(error["loc"], data), "message": message})
+            )
         raise ChecklistInvalid(problems=problems) from None
 
 

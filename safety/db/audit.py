@@ -18,6 +18,7 @@ class Actor(Protocol):
     @property
     def username(self) -> str: ...
 
+
 _COLUMNS = ("username", "user_id", "action", "entity", "entity_id", "enterprise_id", "before", "after")
 
 
@@ -25,13 +26,25 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
-def entry(user: Actor, action: str, entity: str, entity_id: object, enterprise_id: int | None,
-          before: Any = None, after: Any = None) -> dict[str, Any]:
+def entry(
+    user: Actor,
+    action: str,
+    entity: str,
+    entity_id: object,
+    enterprise_id: int | None,
+    before: Any = None,
+    after: Any = None,
+) -> dict[str, Any]:
     """Build one audit row (before/after are any JSON-able values; dates become ISO text)."""
     return {
-        "username": user.username, "user_id": user.id, "action": action, "entity": entity,
-        "entity_id": None if entity_id is None else str(entity_id), "enterprise_id": enterprise_id,
-        "before": _json(before), "after": _json(after),
+        "username": user.username,
+        "user_id": user.id,
+        "action": action,
+        "entity": entity,
+        "entity_id": None if entity_id is None else str(entity_id),
+        "enterprise_id": enterprise_id,
+        "before": _json(before),
+        "after": _json(after),
     }
 
 
@@ -56,21 +69,30 @@ def write(cur: Cursor, rows: list[dict[str, Any]]) -> None:
 
 
 def select(
-    cur: Cursor, *, username: str | None = None, enterprise_id: int | None = None, action: str | None = None,
-    since: dt.date | None = None, until: dt.date | None = None, limit: int = 10_000,
+    cur: Cursor,
+    *,
+    username: str | None = None,
+    enterprise_id: int | None = None,
+    action: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = 10_000,
 ) -> list[dict[str, Any]]:
     """Read audit rows, newest first, with optional filters (dates are inclusive)."""
-    return fetch_dicts(cur.execute(
-        "SELECT a.id, a.logged_at, a.username, a.action, a.entity, a.entity_id, a.enterprise_id, "
-        "e.bin AS enterprise_bin, "
-        "CAST(a.before AS VARCHAR) AS before, CAST(a.after AS VARCHAR) AS after "
-        "FROM audit_log a LEFT JOIN enterprises e ON e.id = a.enterprise_id "
-        "WHERE (? IS NULL OR a.username = ?) AND (? IS NULL OR a.enterprise_id = ?) AND (? IS NULL OR a.action = ?) "
-        "AND (? IS NULL OR a.logged_at >= CAST(? AS DATE)) "
-        "AND (? IS NULL OR a.logged_at < CAST(? AS DATE) + INTERVAL 1 DAY) "
-        "ORDER BY a.id DESC LIMIT ?",
-        [username, username, enterprise_id, enterprise_id, action, action, since, since, until, until, limit],
-    ))
+    return fetch_dicts(
+        cur.execute(
+            "SELECT a.id, a.logged_at, a.username, a.action, a.entity, a.entity_id, a.enterprise_id, "
+            "e.bin AS enterprise_bin, "
+            "CAST(a.before AS VARCHAR) AS before, CAST(a.after AS VARCHAR) AS after "
+            "FROM audit_log a LEFT JOIN enterprises e ON e.id = a.enterprise_id "
+            "WHERE (? IS NULL OR a.username = ?) AND (? IS NULL OR a.enterprise_id = ?) "
+            "AND (? IS NULL OR a.action = ?) "
+            "AND (? IS NULL OR a.logged_at >= CAST(? AS DATE)) "
+            "AND (? IS NULL OR a.logged_at < CAST(? AS DATE) + INTERVAL 1 DAY) "
+            "ORDER BY a.id DESC LIMIT ?",
+            [username, username, enterprise_id, enterprise_id, action, action, since, since, until, until, limit],
+        )
+    )
 
 
 def actions(cur: Cursor) -> list[str]:

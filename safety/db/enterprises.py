@@ -8,14 +8,29 @@ from safety.db import summaries
 from safety.db.cursors import Cursor, fetch_dicts, frame, registered
 
 FIELDS = (
-    "bin", "name_ru", "name_kk", "kato", "oked", "industry", "joined_on",
-    "officer_name", "officer_phone", "officer_email",
+    "bin",
+    "name_ru",
+    "name_kk",
+    "kato",
+    "oked",
+    "industry",
+    "joined_on",
+    "officer_name",
+    "officer_phone",
+    "officer_email",
 )
 EDITABLE = FIELDS[1:]  # the BIN is the identity of a record and never changes
 COLUMNS = "id, " + ", ".join(FIELDS) + ", active, is_demo, created_at, updated_at"
 # Tables whose rows belong to an enterprise; a row in any of them forbids a hard delete.
-DEPENDENT_TABLES = ("enterprise_years", "users", "assessments", "corrective_actions", "incidents",
-                    "incident_imports", "mapping_profiles")
+DEPENDENT_TABLES = (
+    "enterprise_years",
+    "users",
+    "assessments",
+    "corrective_actions",
+    "incidents",
+    "incident_imports",
+    "mapping_profiles",
+)
 # Tables whose rows belong to an assessment (deleted with the demo's assessments).
 ASSESSMENT_TABLES = ("assessment_answers", "assessment_rule_scores")
 
@@ -154,9 +169,7 @@ def delete_demo(cur: Cursor) -> int:
             "(SELECT a.id FROM assessments a JOIN enterprises e ON e.id = a.enterprise_id WHERE e.is_demo)"
         )
     for table in (*reversed(DEPENDENT_TABLES), *summaries.TABLES):  # names come from the constants, never from input
-        cur.execute(
-            f"DELETE FROM {table} WHERE enterprise_id IN (SELECT id FROM enterprises WHERE is_demo)"
-        )
+        cur.execute(f"DELETE FROM {table} WHERE enterprise_id IN (SELECT id FROM enterprises WHERE is_demo)")
     cur.execute("DELETE FROM enterprises WHERE is_demo")
     return len(ids)
 

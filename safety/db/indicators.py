@@ -111,9 +111,17 @@ def scope_params(district: str | None, division: str | None, bin_: str | None) -
     return [district, district, division, division, bin_, bin_]
 
 
-def indicators(cur: Cursor, *, group: str | tuple[str, ...], first_year: int, last_year: int, kinds: list[str],
-               district: str | None = None, division: str | None = None, bin_: str | None = None
-               ) -> list[dict[str, Any]]:
+def indicators(
+    cur: Cursor,
+    *,
+    group: str | tuple[str, ...],
+    first_year: int,
+    last_year: int,
+    kinds: list[str],
+    district: str | None = None,
+    division: str | None = None,
+    bin_: str | None = None,
+) -> list[dict[str, Any]]:
     """Counts and rates per (group, year) for the years first_year..last_year, over the cases of `kinds`.
 
     Several groups (district, division, enterprise) are answered by one query (GROUPING SETS): each row then
@@ -127,51 +135,96 @@ def indicators(cur: Cursor, *, group: str | tuple[str, ...], first_year: int, la
         named = [(name, GROUPS[name]) for name in group]  # constant expressions, never user text
         kind = " ".join(f"WHEN grouping({e}) = 0 THEN '{name}'" for name, e in named)
         key = " ".join(f"WHEN grouping({e}) = 0 THEN {e}" for _, e in named)
-        parts = {"grouping": "grouping, ", "group": f"CASE {kind} END AS grouping, CASE {key} END",
-                 "group_by": "GROUP BY GROUPING SETS (" + ", ".join(f"({e}, ey.year)" for _, e in named) + ")"}
+        parts = {
+            "grouping": "grouping, ",
+            "group": f"CASE {kind} END AS grouping, CASE {key} END",
+            "group_by": "GROUP BY GROUPING SETS (" + ", ".join(f"({e}, ey.year)" for _, e in named) + ")",
+        }
     sql = "WITH " + SCOPE + "," + _COUNTS + _RATES.format(**parts)
-    params = [*scope_params(district, division, bin_), first_year, last_year, kinds, kinds, kinds, kinds,
-              first_year, last_year, first_year, last_year]
+    params = [
+        *scope_params(district, division, bin_),
+        first_year,
+        last_year,
+        kinds,
+        kinds,
+        kinds,
+        kinds,
+        first_year,
+        last_year,
+        first_year,
+        last_year,
+    ]
     return fetch_dicts(cur.execute(sql, params))
 
 
-def monthly(cur: Cursor, *, first_year: int, last_year: int, district: str | None = None,
-            division: str | None = None, bin_: str | None = None) -> list[dict[str, Any]]:
+def monthly(
+    cur: Cursor,
+    *,
+    first_year: int,
+    last_year: int,
+    district: str | None = None,
+    division: str | None = None,
+    bin_: str | None = None,
+) -> list[dict[str, Any]]:
     """Cases per month by kind and severity (every kind: the page stacks them)."""
-    sql = "WITH " + SCOPE + """
+    sql = (
+        "WITH "
+        + SCOPE
+        + """
         SELECT make_date(c.year, c.month, 1) AS month, c.kind, c.severity, CAST(sum(c.cases) AS BIGINT) AS cases
         FROM monthly_counts c JOIN scope s ON s.id = c.enterprise_id
         WHERE c.year BETWEEN ? AND ?
         GROUP BY ALL ORDER BY month, c.kind, c.severity"""
+    )
     return fetch_dicts(cur.execute(sql, [*scope_params(district, division, bin_), first_year, last_year]))
 
 
-def headcount_by_year(cur: Cursor, *, first_year: int, last_year: int, district: str | None = None,
-                      division: str | None = None, bin_: str | None = None) -> dict[int, int]:
+def headcount_by_year(
+    cur: Cursor,
+    *,
+    first_year: int,
+    last_year: int,
+    district: str | None = None,
+    division: str | None = None,
+    bin_: str | None = None,
+) -> dict[int, int]:
     """Σ average headcount per year over the enterprises in scope."""
-    sql = "WITH " + SCOPE + """
+    sql = (
+        "WITH "
+        + SCOPE
+        + """
         SELECT y.year, sum(y.avg_headcount) FROM enterprise_years y JOIN scope s ON s.id = y.enterprise_id
         WHERE y.year BETWEEN ? AND ? GROUP BY y.year"""
+    )
     rows = cur.execute(sql, [*scope_params(district, division, bin_), first_year, last_year]).fetchall()
     return {int(year): int(total) for year, total in rows}
 
 
-def programme_counts(cur: Cursor, *, year: int, district: str | None = None, division: str | None = None,
-                     bin_: str | None = None) -> dict[str, Any]:
+def programme_counts(
+    cur: Cursor, *, year: int, district: str | None = None, division: str | None = None, bin_: str | None = None
+) -> dict[str, Any]:
     """Enterprises in Vision Zero by the end of `year` (active, joined by then) within the scope."""
-    sql = "WITH " + SCOPE + """
+    sql = (
+        "WITH "
+        + SCOPE
+        + """
         SELECT count(*) FROM enterprises e JOIN scope s ON s.id = e.id
         WHERE e.active AND e.joined_on < make_date(? + 1, 1, 1)"""
+    )
     return {"enterprises": int(cur.execute(sql, [*scope_params(district, division, bin_), year]).fetchall()[0][0])}
 
 
-def overdue_actions(cur: Cursor, days: list[Any], *, district: str | None = None, division: str | None = None,
-                    bin_: str | None = None) -> list[int]:
+def overdue_actions(
+    cur: Cursor, days: list[Any], *, district: str | None = None, division: str | None = None, bin_: str | None = None
+) -> list[int]:
     """How many corrective actions in scope were overdue on each of `days`: recorded by then, due before it, and
     neither done nor cancelled by then. A done action counts as done from its completion day (or from its last
     change, if that was earlier); a cancelled one from its last change, since the day of cancelling is not kept.
     On today this is the actions page's rule: past due and neither done nor cancelled."""
-    sql = "WITH " + SCOPE + """,
+    sql = (
+        "WITH "
+        + SCOPE
+        + """,
         asked AS (SELECT unnest(CAST(? AS DATE[])) AS day, generate_subscripts(CAST(? AS DATE[]), 1) AS position)
         SELECT a.position, count(c.enterprise_id)
         FROM asked a LEFT JOIN (corrective_actions c JOIN scope s ON s.id = c.enterprise_id)
@@ -179,17 +232,22 @@ def overdue_actions(cur: Cursor, days: list[Any], *, district: str | None = None
                AND NOT (c.state = 'done' AND least(c.completed_on, CAST(c.updated_at AS DATE)) <= a.day)
                AND NOT (c.state = 'cancelled' AND CAST(c.updated_at AS DATE) <= a.day)
         GROUP BY a.position ORDER BY a.position"""
+    )
     found = cur.execute(sql, [*scope_params(district, division, bin_), list(days), list(days)]).fetchall()
     return [int(count) for _, count in found]
 
 
-def overdue_investigations(cur: Cursor, days: list[Any], *, district: str | None = None,
-                           division: str | None = None, bin_: str | None = None) -> list[int]:
+def overdue_investigations(
+    cur: Cursor, days: list[Any], *, district: str | None = None, division: str | None = None, bin_: str | None = None
+) -> list[int]:
     """How many accidents in scope that need a special investigation (severe, fatal or group) had a step past its
     deadline on each of `days`: the accident had happened and not every case had its act by then, and a step whose
     deadline had passed was not done by then (a step starts with the date of the one before it, as
     `safety.incidents.investigations.investigation_steps` has it; the deadlines are kept in serious_accidents)."""
-    sql = "WITH " + SCOPE + """,
+    sql = (
+        "WITH "
+        + SCOPE
+        + """,
         asked AS (SELECT unnest(CAST(? AS DATE[])) AS day, generate_subscripts(CAST(? AS DATE[]), 1) AS position)
         SELECT a.position, count(o.first_id)
         FROM asked a LEFT JOIN (serious_accidents o JOIN scope s ON s.id = o.enterprise_id)
@@ -200,52 +258,88 @@ def overdue_investigations(cur: Cursor, days: list[Any], *, district: str | None
                     OR (o.closed_on <= a.day AND o.act_due < a.day
                         AND (o.act_sent_on IS NULL OR o.act_sent_on > a.day)))
         GROUP BY a.position ORDER BY a.position"""
+    )
     found = cur.execute(sql, [*scope_params(district, division, bin_), list(days), list(days)]).fetchall()
     return [int(count) for _, count in found]
 
 
-def average_score(cur: Cursor, checklist_id: str, as_of: Any, *, district: str | None = None,
-                  division: str | None = None, bin_: str | None = None) -> tuple[float | None, int]:
+def average_score(
+    cur: Cursor,
+    checklist_id: str,
+    as_of: Any,
+    *,
+    district: str | None = None,
+    division: str | None = None,
+    bin_: str | None = None,
+) -> tuple[float | None, int]:
     """Mean of the active enterprises' latest overall scores submitted by `as_of`, and how many there were."""
-    sql = "WITH " + SCOPE + """,
+    sql = (
+        "WITH "
+        + SCOPE
+        + """,
         latest AS (
             SELECT arg_max(a.overall_score, a.assessed_on) AS score
             FROM assessments a JOIN scope s ON s.id = a.enterprise_id JOIN enterprises e ON e.id = a.enterprise_id
             WHERE a.status = 'submitted' AND a.checklist_id = ? AND a.assessed_on <= ? AND e.active
             GROUP BY a.enterprise_id)
         SELECT avg(score), count(score) FROM latest"""
+    )
     mean, count = cur.execute(sql, [*scope_params(district, division, bin_), checklist_id, as_of]).fetchall()[0]
     return (float(mean) if mean is not None else None), int(count)
 
 
-def enterprise_names(cur: Cursor, *, district: str | None = None, division: str | None = None,
-                     bin_: str | None = None) -> dict[str, dict[str, Any]]:
+def enterprise_names(
+    cur: Cursor, *, district: str | None = None, division: str | None = None, bin_: str | None = None
+) -> dict[str, dict[str, Any]]:
     """BIN -> name (ru, kk), district and OKED division of every enterprise in scope."""
-    sql = "WITH " + SCOPE + """
+    sql = (
+        "WITH "
+        + SCOPE
+        + """
         SELECT e.bin, e.name_ru, e.name_kk, e.kato, left(e.oked, 2) AS division, e.active
         FROM enterprises e JOIN scope s ON s.id = e.id"""
+    )
     return {r["bin"]: r for r in fetch_dicts(cur.execute(sql, scope_params(district, division, bin_)))}
 
 
-def first_case_month(cur: Cursor, *, district: str | None = None, division: str | None = None,
-                     bin_: str | None = None) -> Any:
+def first_case_month(
+    cur: Cursor, *, district: str | None = None, division: str | None = None, bin_: str | None = None
+) -> Any:
     """The first month with any case in scope (the log's start), or None."""
-    sql = "WITH " + SCOPE + """
+    sql = (
+        "WITH "
+        + SCOPE
+        + """
         SELECT min(make_date(c.year, c.month, 1)) FROM monthly_counts c JOIN scope s ON s.id = c.enterprise_id"""
+    )
     return cur.execute(sql, scope_params(district, division, bin_)).fetchall()[0][0]
 
 
-def league(cur: Cursor, *, year: int, first_year: int, kinds: list[str], checklist_id: str, kazakh: bool,
-           district: str | None = None, division: str | None = None, bin_: str | None = None
-           ) -> pa.Table:
+def league(
+    cur: Cursor,
+    *,
+    year: int,
+    first_year: int,
+    kinds: list[str],
+    checklist_id: str,
+    kazakh: bool,
+    district: str | None = None,
+    division: str | None = None,
+    bin_: str | None = None,
+) -> pa.Table:
     """The league table in one query, as Arrow: per enterprise with cases or headcount in `year` or the year before, its
     name (Kazakh or Russian), district, OKED division, injured, killed, headcount, Кч and Кт of `year`, Кч of the
     year before, the latest overall score of the checklist, and `trend`: Кч per year first_year..year (NULL in a
     year with no data at all; an empty list when none of those years has any). Highest Кч first (none last), then
     by name and BIN. The figures are those of indicators(group="enterprise")."""
-    sql = """WITH
+    sql = (
+        """WITH
         args AS (SELECT CAST(? AS INTEGER) AS year, CAST(? AS INTEGER) AS first, CAST(? AS BOOLEAN) AS kazakh),
-        """ + SCOPE.strip() + "," + LATEST_ASSESSMENT + """,
+        """
+        + SCOPE.strip()
+        + ","
+        + LATEST_ASSESSMENT
+        + """,
         cases AS (
             SELECT c.enterprise_id, c.year, sum(c.cases) AS injured,
                    sum(c.cases) FILTER (WHERE c.severity = 'fatal') AS killed,
@@ -290,5 +384,6 @@ def league(cur: Cursor, *, year: int, first_year: int, kinds: list[str], checkli
         FROM ranked r JOIN enterprises e ON e.id = r.enterprise_id CROSS JOIN args a
         LEFT JOIN latest l ON l.enterprise_id = r.enterprise_id
         ORDER BY r.kch DESC NULLS LAST, name, e.bin"""
+    )
     params = [year, first_year, kazakh, *scope_params(district, division, bin_), checklist_id, kinds]
     return fetch_arrow(cur, sql, params)

@@ -72,8 +72,9 @@ S = TypeVar("S", bound=Shares)
 Computation = Callable[Concatenate[S, P], T]
 
 
-def shared(*, ignore: tuple[str, ...] = (),
-           private: Callable[[Any], Any] = copy.deepcopy) -> Callable[[Computation[S, P, T]], Computation[S, P, T]]:
+def shared(
+    *, ignore: tuple[str, ...] = (), private: Callable[[Any], Any] = copy.deepcopy
+) -> Callable[[Computation[S, P, T]], Computation[S, P, T]]:
     """Share a function's results between sessions: the key is the function, its arguments (but those named in
     `ignore`, which only spare work and never change the result), today's date and the store's data version.
     `private` makes each caller's copy (a deep copy unless the result's items cannot change, when `list` will do)."""

@@ -10,14 +10,20 @@ from safety.db.cursors import Cursor, fetch_dicts
 
 def insert(cur: Cursor, token_hash: str, user_id: int, at: dt.datetime) -> None:
     """Record a new session."""
-    cur.execute("INSERT INTO sign_in_sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
-                [token_hash, user_id, at, at])
+    cur.execute(
+        "INSERT INTO sign_in_sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        [token_hash, user_id, at, at],
+    )
 
 
 def by_hash(cur: Cursor, token_hash: str) -> dict[str, Any] | None:
     """Return a session, or None."""
-    rows = fetch_dicts(cur.execute("SELECT token_hash, user_id, created_at, last_seen_at FROM sign_in_sessions "
-                                   "WHERE token_hash = ?", [token_hash]))
+    rows = fetch_dicts(
+        cur.execute(
+            "SELECT token_hash, user_id, created_at, last_seen_at FROM sign_in_sessions WHERE token_hash = ?",
+            [token_hash],
+        )
+    )
     return rows[0] if rows else None
 
 

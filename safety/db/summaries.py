@@ -55,8 +55,12 @@ _SERIOUS = """
         GROUP BY ALL
         HAVING worst >= 2 OR count(*) >= 2) a
     JOIN incidents i ON i.id = a.first_id"""
-_QUERIES = {"incident_counts": _COUNTS, "monthly_counts": _MONTHS, "accident_counts": _ACCIDENTS,
-            "serious_accidents": _SERIOUS}
+_QUERIES = {
+    "incident_counts": _COUNTS,
+    "monthly_counts": _MONTHS,
+    "accident_counts": _ACCIDENTS,
+    "serious_accidents": _SERIOUS,
+}
 TABLES = tuple(_QUERIES)
 _DEADLINES = ("report_due", "investigation_due", "act_due")
 
@@ -127,10 +131,18 @@ def differences(cur: Cursor, deadlines: Deadlines) -> list[dict[str, Any]]:
             fresh = "SELECT * FROM fresh_serious" if table == "serious_accidents" else query.format(where="TRUE")
             stored = f"SELECT * FROM {table}"
             missing, extra = (
-                cur.execute(f"SELECT count(*), list_distinct(list(enterprise_id)) "
-                            f"FROM (({first}) EXCEPT ALL ({second}))").fetchall()[0]
-                for first, second in ((fresh, stored), (stored, fresh)))
+                cur.execute(
+                    f"SELECT count(*), list_distinct(list(enterprise_id)) FROM (({first}) EXCEPT ALL ({second}))"
+                ).fetchall()[0]
+                for first, second in ((fresh, stored), (stored, fresh))
+            )
             if missing[0] or extra[0]:
-                found.append({"table": table, "missing": int(missing[0]), "extra": int(extra[0]),
-                              "enterprise_ids": sorted(set(missing[1] or []) | set(extra[1] or []))})
+                found.append(
+                    {
+                        "table": table,
+                        "missing": int(missing[0]),
+                        "extra": int(extra[0]),
+                        "enterprise_ids": sorted(set(missing[1] or []) | set(extra[1] or [])),
+                    }
+                )
     return found

@@ -25,18 +25,22 @@ def by_id(cur: Cursor, user_id: int) -> dict[str, Any] | None:
 
 def by_email(cur: Cursor, email: str) -> dict[str, Any] | None:
     """Return the active account with this e-mail (case-insensitive), or None."""
-    rows = fetch_dicts(cur.execute(
-        f"SELECT {ACCOUNT} FROM users WHERE lower(email) = lower(?) AND active ORDER BY id LIMIT 1", [email]
-    ))
+    rows = fetch_dicts(
+        cur.execute(
+            f"SELECT {ACCOUNT} FROM users WHERE lower(email) = lower(?) AND active ORDER BY id LIMIT 1", [email]
+        )
+    )
     return rows[0] if rows else None
 
 
 def select(cur: Cursor) -> list[dict[str, Any]]:
     """List all accounts with the BIN of their enterprise."""
-    return fetch_dicts(cur.execute(
-        f"SELECT {', '.join('u.' + c for c in ACCOUNT.split(', '))}, e.bin AS enterprise_bin "
-        "FROM users u LEFT JOIN enterprises e ON e.id = u.enterprise_id ORDER BY u.username"
-    ))
+    return fetch_dicts(
+        cur.execute(
+            f"SELECT {', '.join('u.' + c for c in ACCOUNT.split(', '))}, e.bin AS enterprise_bin "
+            "FROM users u LEFT JOIN enterprises e ON e.id = u.enterprise_id ORDER BY u.username"
+        )
+    )
 
 
 def count(cur: Cursor) -> int:
@@ -49,8 +53,16 @@ def insert(cur: Cursor, record: dict[str, Any]) -> int:
     row = cur.execute(
         "INSERT INTO users (username, full_name, email, role, enterprise_id, password_hash, must_change_password,"
         " is_demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [record["username"], record["full_name"], record.get("email"), record["role"], record.get("enterprise_id"),
-         record["password_hash"], record.get("must_change_password", False), record.get("is_demo", False)],
+        [
+            record["username"],
+            record["full_name"],
+            record.get("email"),
+            record["role"],
+            record.get("enterprise_id"),
+            record["password_hash"],
+            record.get("must_change_password", False),
+            record.get("is_demo", False),
+        ],
     ).fetchall()[0]
     return int(row[0])
 
@@ -59,8 +71,14 @@ def update_profile(cur: Cursor, user_id: int, record: dict[str, Any]) -> None:
     """Change an account's name, e-mail, role, enterprise and active flag."""
     cur.execute(
         "UPDATE users SET full_name = ?, email = ?, role = ?, enterprise_id = ?, active = ? WHERE id = ?",
-        [record["full_name"], record.get("email"), record["role"], record.get("enterprise_id"), record["active"],
-         user_id],
+        [
+            record["full_name"],
+            record.get("email"),
+            record["role"],
+            record.get("enterprise_id"),
+            record["active"],
+            user_id,
+        ],
     )
 
 
@@ -75,8 +93,11 @@ def set_password(cur: Cursor, user_id: int, password_hash: str, must_change: boo
 
 def add_failure(cur: Cursor, user_id: int) -> int:
     """Count one more failed sign-in in a row; return the new count."""
-    return int(cur.execute("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ? "
-                           "RETURNING failed_attempts", [user_id]).fetchall()[0][0])
+    return int(
+        cur.execute(
+            "UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ? RETURNING failed_attempts", [user_id]
+        ).fetchall()[0][0]
+    )
 
 
 def lock(cur: Cursor, user_id: int, until: dt.datetime) -> None:

@@ -18,9 +18,7 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def write_table(
-    sheet: Any, headings: list[str], rows: list[list[Any]], text_columns: tuple[int, ...] = ()
-) -> None:
+def write_table(sheet: Any, headings: list[str], rows: list[list[Any]], text_columns: tuple[int, ...] = ()) -> None:
     """Write a header row (bold, filled, frozen) and rows; text_columns (1-based) stay text, dates get dd.mm.yyyy."""
     sheet.append(headings)
     for cell in sheet[1]:

@@ -117,12 +117,14 @@ def _pydantic_error(exc: ValidationError) -> CellError:
     kind = error["type"]
     if "." in kind:  # our own checks raise catalogue keys
         return CellError(kind, {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, (str, int, float))})
-    return CellError("import.invalid", {k: v for k, v in (error.get("ctx") or {}).items()
-                                        if isinstance(v, (str, int, float))})
+    return CellError(
+        "import.invalid", {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, (str, int, float))}
+    )
 
 
-def convert(name: str, cells: list[Any], *, order: str = "dmy", words: dict[str, str] | None = None,
-            default: Any = None) -> Column:
+def convert(
+    name: str, cells: list[Any], *, order: str = "dmy", words: dict[str, str] | None = None, default: Any = None
+) -> Column:
     """Convert and check a whole column: each distinct cell once, through the field's pydantic type."""
     distinct = list(dict.fromkeys(cells))
     if name in TEXT_FIELDS and words is None and default is None:

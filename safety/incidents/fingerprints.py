@@ -35,8 +35,9 @@ def base_fingerprints(cur: Cursor, enterprise_id: int | pa.Array, cases: pa.Tabl
 
 
 def _base_batch(cur: Cursor, enterprise_id: int | pa.Array, cases: pa.Table) -> pa.Array:
-    parts: list[Any] = [pa.scalar(str(enterprise_id)) if isinstance(enterprise_id, int)
-                        else pc.cast(enterprise_id, pa.string())]
+    parts: list[Any] = [
+        pa.scalar(str(enterprise_id)) if isinstance(enterprise_id, int) else pc.cast(enterprise_id, pa.string())
+    ]
     for name in IDENTITY:
         column = cases.column(name).combine_chunks()
         if pa.types.is_string(column.type):

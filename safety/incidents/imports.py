@@ -46,64 +46,216 @@ HEADER_SEARCH_ROWS = 30
 CATEGORICAL = {"kind": KINDS, "severity": SEVERITIES, "gender": GENDERS}
 # Headings seen in real logs (Russian, Kazakh, English, OSHA 300), compared without case, spaces or punctuation.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "occurred_on": ("дата", "дата происшествия", "дата несчастного случая", "дата травмы", "дата события",
-                    "дата и время происшествия", "date", "event date", "date of injury",
-                    "date of injury or onset of illness", "(d) date of injury or onset of illness", "оқиға күні",
-                    "күні", "accident_dt", "accident date"),
+    "occurred_on": (
+        "дата",
+        "дата происшествия",
+        "дата несчастного случая",
+        "дата травмы",
+        "дата события",
+        "дата и время происшествия",
+        "date",
+        "event date",
+        "date of injury",
+        "date of injury or onset of illness",
+        "(d) date of injury or onset of illness",
+        "оқиға күні",
+        "күні",
+        "accident_dt",
+        "accident date",
+    ),
     "occurred_at": ("время", "время происшествия", "time", "time of event", "уақыты"),
-    "kind": ("вид происшествия", "вид события", "тип происшествия", "вид", "kind", "type", "event type",
-             "оқиға түрі", "түрі"),
-    "severity": ("тяжесть", "степень тяжести", "тяжесть травмы", "severity", "degree", "degree of injury",
-                 "degree_injury", "ауырлығы", "ауырлық дәрежесі"),
-    "lost_days": ("дни нетрудоспособности", "дней нетрудоспособности", "потеряно дней", "число дней нетрудоспособности",
-                  "lost days", "days lost", "days_lost", "days away", "days away from work",
-                  "(k) away from work (days)", "away from work (days)", "еңбекке жарамсыз күндер",
-                  "еңбекке жарамсыздық күндері"),
-    "restricted_days": ("дни ограниченного труда", "дни перевода на лёгкий труд", "restricted days",
-                        "on job transfer or restriction (days)", "(l) on job transfer or restriction (days)",
-                        "days restricted"),
-    "accident_no": ("номер несчастного случая", "№ нс", "номер нс", "accident no", "accident number",
-                    "оқиға нөмірі"),
-    "place": ("цех", "участок", "цех участок", "место", "место происшествия", "подразделение", "location",
-              "where the event occurred", "(e) where the event occurred", "орны", "бөлімше", "цех (участок)"),
-    "description": ("описание", "обстоятельства", "обстоятельства несчастного случая", "описание происшествия",
-                    "description", "narrative", "describe injury or illness, parts of body affected, and object "
-                    "substance that directly injured or made person ill", "сипаттамасы", "мән-жайы"),
-    "cause": ("причина", "причины", "причины несчастного случая", "cause", "causes", "root cause", "себебі",
-              "себептері"),
-    "job_title": ("профессия", "должность", "профессия пострадавшего", "профессия должность", "job title",
-                  "(c) job title", "occupation", "кәсібі", "лауазымы"),
+    "kind": (
+        "вид происшествия",
+        "вид события",
+        "тип происшествия",
+        "вид",
+        "kind",
+        "type",
+        "event type",
+        "оқиға түрі",
+        "түрі",
+    ),
+    "severity": (
+        "тяжесть",
+        "степень тяжести",
+        "тяжесть травмы",
+        "severity",
+        "degree",
+        "degree of injury",
+        "degree_injury",
+        "ауырлығы",
+        "ауырлық дәрежесі",
+    ),
+    "lost_days": (
+        "дни нетрудоспособности",
+        "дней нетрудоспособности",
+        "потеряно дней",
+        "число дней нетрудоспособности",
+        "lost days",
+        "days lost",
+        "days_lost",
+        "days away",
+        "days away from work",
+        "(k) away from work (days)",
+        "away from work (days)",
+        "еңбекке жарамсыз күндер",
+        "еңбекке жарамсыздық күндері",
+    ),
+    "restricted_days": (
+        "дни ограниченного труда",
+        "дни перевода на лёгкий труд",
+        "restricted days",
+        "on job transfer or restriction (days)",
+        "(l) on job transfer or restriction (days)",
+        "days restricted",
+    ),
+    "accident_no": ("номер несчастного случая", "№ нс", "номер нс", "accident no", "accident number", "оқиға нөмірі"),
+    "place": (
+        "цех",
+        "участок",
+        "цех участок",
+        "место",
+        "место происшествия",
+        "подразделение",
+        "location",
+        "where the event occurred",
+        "(e) where the event occurred",
+        "орны",
+        "бөлімше",
+        "цех (участок)",
+    ),
+    "description": (
+        "описание",
+        "обстоятельства",
+        "обстоятельства несчастного случая",
+        "описание происшествия",
+        "description",
+        "narrative",
+        "describe injury or illness, parts of body affected, and object "
+        "substance that directly injured or made person ill",
+        "сипаттамасы",
+        "мән-жайы",
+    ),
+    "cause": (
+        "причина",
+        "причины",
+        "причины несчастного случая",
+        "cause",
+        "causes",
+        "root cause",
+        "себебі",
+        "себептері",
+    ),
+    "job_title": (
+        "профессия",
+        "должность",
+        "профессия пострадавшего",
+        "профессия должность",
+        "job title",
+        "(c) job title",
+        "occupation",
+        "кәсібі",
+        "лауазымы",
+    ),
     "gender": ("пол", "gender", "sex", "жынысы"),
     "age": ("возраст", "age", "жасы"),
     "experience_years": ("стаж", "стаж работы", "стаж лет", "experience", "years of experience", "еңбек өтілі"),
     "rule": ("золотое правило", "правило", "golden rule", "rule", "алтын ереже", "ереже"),
-    "external_id": ("№", "№ п/п", "номер", "рег номер", "регистрационный номер", "case no", "case number",
-                    "(a) case no", "тіркеу нөмірі", "реттік нөмір"),
-    "person_name": ("фио", "фио пострадавшего", "пострадавший", "employee's name", "(b) employee's name",
-                    "name", "аты-жөні", "зардап шегуші"),
+    "external_id": (
+        "№",
+        "№ п/п",
+        "номер",
+        "рег номер",
+        "регистрационный номер",
+        "case no",
+        "case number",
+        "(a) case no",
+        "тіркеу нөмірі",
+        "реттік нөмір",
+    ),
+    "person_name": (
+        "фио",
+        "фио пострадавшего",
+        "пострадавший",
+        "employee's name",
+        "(b) employee's name",
+        "name",
+        "аты-жөні",
+        "зардап шегуші",
+    ),
 }
 VALUE_SYNONYMS: dict[str, dict[str, str]] = {
-    "kind": {"несчастный случай": "accident", "нс": "accident", "травма": "accident", "accident": "accident",
-             "injury": "accident", "жазатайым оқиға": "accident", "микротравма": "micro_injury",
-             "micro injury": "micro_injury", "микрожарақат": "micro_injury", "near miss": "near_miss",
-             "потенциально опасное происшествие": "near_miss", "поп": "near_miss", "опасное происшествие": "near_miss",
-             "инцидент": "near_miss", "қауіпті оқиға": "near_miss", "профзаболевание": "occupational_disease",
-             "профессиональное заболевание": "occupational_disease", "occupational disease": "occupational_disease",
-             "illness": "occupational_disease", "кәсіптік ауру": "occupational_disease"},
-    "severity": {"легкий": "light", "лёгкий": "light", "легкая": "light", "лёгкая": "light", "легкая травма": "light",
-                 "light": "light", "minor": "light", "жеңіл": "light", "тяжелый": "severe", "тяжёлый": "severe",
-                 "тяжелая": "severe", "тяжёлая": "severe", "severe": "severe", "serious": "severe", "ауыр": "severe",
-                 "смертельный": "fatal", "со смертельным исходом": "fatal", "смерть": "fatal", "fatal": "fatal",
-                 "death": "fatal", "fatality": "fatal", "өліммен аяқталған": "fatal", "өлім": "fatal"},
-    "gender": {"м": "male", "муж": "male", "мужской": "male", "male": "male", "m": "male", "ер": "male",
-               "ж": "female", "жен": "female", "женский": "female", "female": "female", "f": "female",
-               "әйел": "female"},
+    "kind": {
+        "несчастный случай": "accident",
+        "нс": "accident",
+        "травма": "accident",
+        "accident": "accident",
+        "injury": "accident",
+        "жазатайым оқиға": "accident",
+        "микротравма": "micro_injury",
+        "micro injury": "micro_injury",
+        "микрожарақат": "micro_injury",
+        "near miss": "near_miss",
+        "потенциально опасное происшествие": "near_miss",
+        "поп": "near_miss",
+        "опасное происшествие": "near_miss",
+        "инцидент": "near_miss",
+        "қауіпті оқиға": "near_miss",
+        "профзаболевание": "occupational_disease",
+        "профессиональное заболевание": "occupational_disease",
+        "occupational disease": "occupational_disease",
+        "illness": "occupational_disease",
+        "кәсіптік ауру": "occupational_disease",
+    },
+    "severity": {
+        "легкий": "light",
+        "лёгкий": "light",
+        "легкая": "light",
+        "лёгкая": "light",
+        "легкая травма": "light",
+        "light": "light",
+        "minor": "light",
+        "жеңіл": "light",
+        "тяжелый": "severe",
+        "тяжёлый": "severe",
+        "тяжелая": "severe",
+        "тяжёлая": "severe",
+        "severe": "severe",
+        "serious": "severe",
+        "ауыр": "severe",
+        "смертельный": "fatal",
+        "со смертельным исходом": "fatal",
+        "смерть": "fatal",
+        "fatal": "fatal",
+        "death": "fatal",
+        "fatality": "fatal",
+        "өліммен аяқталған": "fatal",
+        "өлім": "fatal",
+    },
+    "gender": {
+        "м": "male",
+        "муж": "male",
+        "мужской": "male",
+        "male": "male",
+        "m": "male",
+        "ер": "male",
+        "ж": "female",
+        "жен": "female",
+        "женский": "female",
+        "female": "female",
+        "f": "female",
+        "әйел": "female",
+    },
 }
 CHUNK_ROWS = 10_000  # rows streamed from the sheet at a time
 # Errors about the row as a whole, shown against the column they are most about.
-MODEL_ERROR_FIELDS = {"incident.near_miss_days": "lost_days", "incident.severity_needed": "severity",
-                      "incident.severity": "severity", "incident.severity_only_accidents": "severity",
-                      "incident.kind": "kind"}
+MODEL_ERROR_FIELDS = {
+    "incident.near_miss_days": "lost_days",
+    "incident.severity_needed": "severity",
+    "incident.severity": "severity",
+    "incident.severity_only_accidents": "severity",
+    "incident.kind": "kind",
+}
 
 
 class MappingProfile(BaseModel):
@@ -253,9 +405,17 @@ def decide_date_order(values: list[Any], preferred: str = "auto") -> tuple[str, 
 
 @retry_conflicts
 def import_incidents(
-    store: Store, user: User, data: bytes, filename: str, bin_: str, *,
-    profile: MappingProfile | None = None, sheet: str | int | None = None, dry_run: bool = False,
-    drop_identical: bool = False, progress: Callable[[float], None] | None = None,
+    store: Store,
+    user: User,
+    data: bytes,
+    filename: str,
+    bin_: str,
+    *,
+    profile: MappingProfile | None = None,
+    sheet: str | int | None = None,
+    dry_run: bool = False,
+    drop_identical: bool = False,
+    progress: Callable[[float], None] | None = None,
 ) -> ImportResult:
     """Read a log, check every row, then (unless dry_run) write all new cases in one transaction."""
     profile = profile or MappingProfile()
@@ -317,14 +477,19 @@ def _map_columns(stream: SheetStream, filename: str, profile: MappingProfile) ->
     if not profile.keep_names:
         columns.pop("person_name", None)
     known = {fold(h) for h in headings.values()}
-    result = ImportResult(file=Path(filename).name, sheet=stream.name, header_row=header_row,
-                          columns={f: headings[f] for f in columns},
-                          unmapped_columns=[o for o in others if fold(o) not in known])
+    result = ImportResult(
+        file=Path(filename).name,
+        sheet=stream.name,
+        header_row=header_row,
+        columns={f: headings[f] for f in columns},
+        unmapped_columns=[o for o in others if fold(o) not in known],
+    )
     return result, columns
 
 
-def _read_columns(stream: SheetStream, header_row: int, columns: dict[str, int],
-                  progress: Callable[[float], None] | None) -> tuple[dict[str, list[Any]], list[int]]:
+def _read_columns(
+    stream: SheetStream, header_row: int, columns: dict[str, int], progress: Callable[[float], None] | None
+) -> tuple[dict[str, list[Any]], list[int]]:
     """Stream the rows below the header into one list per mapped field, leaving out rows with none of them."""
     names = list(columns)
     readers = {name: ColumnReader() for name in names}
@@ -349,8 +514,9 @@ def _read_columns(stream: SheetStream, header_row: int, columns: dict[str, int],
     return {name: reader.values for name, reader in readers.items()}, row_numbers
 
 
-def _check(result: ImportResult, profile: MappingProfile, cells: dict[str, list[Any]],
-           row_numbers: list[int]) -> tuple[dict[str, Column], list[bool]]:
+def _check(
+    result: ImportResult, profile: MappingProfile, cells: dict[str, list[Any]], row_numbers: list[int]
+) -> tuple[dict[str, Column], list[bool]]:
     """Convert and check every mapped column; record row errors; return the columns and which rows pass."""
     count = len(row_numbers)
     skipped = [False] * count
@@ -366,19 +532,34 @@ def _check(result: ImportResult, profile: MappingProfile, cells: dict[str, list[
         row_numbers[:] = compress(row_numbers, (not s for s in skipped))
         count = len(row_numbers)
     date_cells = cells["occurred_on"]
-    order, ambiguous = decide_date_order([c for c in dict.fromkeys(date_cells) if c.__class__ is str],
-                                         profile.date_order)
+    order, ambiguous = decide_date_order(
+        [c for c in dict.fromkeys(date_cells) if c.__class__ is str], profile.date_order
+    )
     result.date_order = order
-    if ambiguous and any(c.__class__ is str and re.match(r"^\s*\d{1,2}[./\-]\d{1,2}[./\-]", c)
-                         for c in dict.fromkeys(date_cells)):
+    if ambiguous and any(
+        c.__class__ is str and re.match(r"^\s*\d{1,2}[./\-]\d{1,2}[./\-]", c) for c in dict.fromkeys(date_cells)
+    ):
         result.warnings.append(Problem("import.date_order_assumed", {"column": result.columns["occurred_on"]}))
     if "kind" not in cells and "kind" not in profile.defaults:
         result.warnings.append(Problem("import.kind_assumed"))
     defaults = {"kind": "accident"} | profile.defaults
-    value_words = {f: {fold(k): v for k, v in {**_catalogue_values(f), **VALUE_SYNONYMS.get(f, {}),
-                                                **profile.values.get(f, {})}.items()} for f in CATEGORICAL}
-    checked = {name: convert(name, cells.get(name) or [None] * count, order=order, words=value_words.get(name)
-                             if name in cells else None, default=defaults.get(name)) for name in FIELDS}
+    value_words = {
+        f: {
+            fold(k): v
+            for k, v in {**_catalogue_values(f), **VALUE_SYNONYMS.get(f, {}), **profile.values.get(f, {})}.items()
+        }
+        for f in CATEGORICAL
+    }
+    checked = {
+        name: convert(
+            name,
+            cells.get(name) or [None] * count,
+            order=order,
+            words=value_words.get(name) if name in cells else None,
+            default=defaults.get(name),
+        )
+        for name in FIELDS
+    }
     combined = check_combinations(checked)
     problems: list[tuple[int, int, str, CellError]] = []
     for position, name in enumerate(FIELDS):
@@ -391,8 +572,15 @@ def _check(result: ImportResult, profile: MappingProfile, cells: dict[str, list[
     problems.sort(key=lambda p: (p[0], p[1]))
     for index, _, name, error in problems:
         value = cells[name][index] if name in cells else None
-        result.errors.append(RowError(row_numbers[index], result.columns.get(name, name),
-                                      None if value is None else str(value), error.key, error.params))
+        result.errors.append(
+            RowError(
+                row_numbers[index],
+                result.columns.get(name, name),
+                None if value is None else str(value),
+                error.key,
+                error.params,
+            )
+        )
     refused = {p[0] for p in problems}
     result.rejected = len(refused)
     return checked, [index not in refused for index in range(count)]
@@ -414,8 +602,9 @@ def _accepted(checked: dict[str, Column], accepted: list[bool], row_numbers: lis
     return pa.table(arrays), row_numbers if everything else list(compress(row_numbers, accepted))
 
 
-def _stage(cur: Any, enterprise_id: int, result: ImportResult, cases: pa.Table, rows: list[int],
-           drop_identical: bool) -> None:
+def _stage(
+    cur: Any, enterprise_id: int, result: ImportResult, cases: pa.Table, rows: list[int], drop_identical: bool
+) -> None:
     """Fingerprint the accepted cases, count identical rows and duplicates, keep the new cases on the result."""
     existing = pa.array(sql.fingerprints(cur, enterprise_id), pa.string())
     bases = base_fingerprints(cur, enterprise_id, cases)
@@ -424,16 +613,16 @@ def _stage(cur: Any, enterprise_id: int, result: ImportResult, cases: pa.Table, 
         new = pc.invert(pc.is_in(prints, value_set=existing))
         result.duplicates = len(new) - pc.sum(new).as_py() if len(new) else 0
     else:
-        numbered, flags = _number_identical(result, rows, bases.to_pylist(), set(existing.to_pylist()),
-                                            drop_identical)
+        numbered, flags = _number_identical(result, rows, bases.to_pylist(), set(existing.to_pylist()), drop_identical)
         prints, new = pa.array(numbered, pa.string()), pa.array(flags, pa.bool_())
     table = cases.append_column("fingerprint", prints).append_column("source_row", pa.array(rows, pa.int64()))
     result.table = table if pc.all(new).as_py() is not False else table.filter(new)
     result.imported = result.table.num_rows
 
 
-def _number_identical(result: ImportResult, rows: list[int], bases: list[str], existing: set[str],
-                      drop_identical: bool) -> tuple[list[str], list[bool]]:
+def _number_identical(
+    result: ImportResult, rows: list[int], bases: list[str], existing: set[str], drop_identical: bool
+) -> tuple[list[str], list[bool]]:
     """Number identical rows 1, 2, ... (flagged; dropped on request); say which fingerprints are new."""
     seen: dict[str, int] = {}
     prints: list[str] = []
@@ -458,22 +647,50 @@ def _number_identical(result: ImportResult, rows: list[int], bases: list[str], e
 
 def _catalogue_values(field_name: str) -> dict[str, str]:
     """Our own words for a field's values in all three languages (the template's drop-down lists use them)."""
-    return {text: value for value in CATEGORICAL[field_name]
-            for text in texts_for(f"{field_name}.{value}").values()}
+    return {text: value for value in CATEGORICAL[field_name] for text in texts_for(f"{field_name}.{value}").values()}
 
 
-def _write(writes: CaseWrites, user: User, enterprise_id: int, digest: str, profile: MappingProfile,
-           result: ImportResult) -> None:
+def _write(
+    writes: CaseWrites, user: User, enterprise_id: int, digest: str, profile: MappingProfile, result: ImportResult
+) -> None:
     cur = writes.cursor
-    import_id = sql.insert_import(cur, {
-        "enterprise_id": enterprise_id, "file_name": result.file, "sha256": digest,
-        "sheet": result.sheet, "profile": profile.name, "username": user.username, "rows_read": result.rows_read,
-        "imported": result.imported, "duplicates": result.duplicates,
-        "identical_in_file": result.identical_in_file, "skipped": result.skipped, "rejected": result.rejected})
+    import_id = sql.insert_import(
+        cur,
+        {
+            "enterprise_id": enterprise_id,
+            "file_name": result.file,
+            "sha256": digest,
+            "sheet": result.sheet,
+            "profile": profile.name,
+            "username": user.username,
+            "rows_read": result.rows_read,
+            "imported": result.imported,
+            "duplicates": result.duplicates,
+            "identical_in_file": result.identical_in_file,
+            "skipped": result.skipped,
+            "rejected": result.rejected,
+        },
+    )
     sql.insert_staged(writes, result.table, enterprise_id, import_id, user.username)
-    audit_sql.write(cur, [audit_sql.entry(user, "incident.import", "import", import_id, enterprise_id, after={
-        "file": result.file, "sheet": result.sheet, "imported": result.imported,
-        "duplicates": result.duplicates, "rejected": result.rejected})])
+    audit_sql.write(
+        cur,
+        [
+            audit_sql.entry(
+                user,
+                "incident.import",
+                "import",
+                import_id,
+                enterprise_id,
+                after={
+                    "file": result.file,
+                    "sheet": result.sheet,
+                    "imported": result.imported,
+                    "duplicates": result.duplicates,
+                    "rejected": result.rejected,
+                },
+            )
+        ],
+    )
     result.import_id = import_id
 
 
@@ -495,13 +712,23 @@ def undo_import(store: Store, user: User, import_id: int) -> int:
     """Remove every case an import wrote (audited); return how many were removed."""
     with writing_cases(store) as writes:
         cur = writes.cursor
-        record = owned_row(sql.import_by_id(cur, import_id), user, "incidents.write", "import.not_found",
-                           id=import_id)
+        record = owned_row(sql.import_by_id(cur, import_id), user, "incidents.write", "import.not_found", id=import_id)
         if record["undone_at"] is not None:
             raise ValidationFailed("import.already_undone", id=import_id)
         removed = sql.undo_import(writes, import_id, user.username)
-        audit_sql.write(cur, [audit_sql.entry(user, "incident.import_undo", "import", import_id,
-                                              record["enterprise_id"], before={"cases": removed})])
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    user,
+                    "incident.import_undo",
+                    "import",
+                    import_id,
+                    record["enterprise_id"],
+                    before={"cases": removed},
+                )
+            ],
+        )
         return removed
 
 
@@ -510,13 +737,21 @@ def import_report(result: ImportResult, lang: str) -> dict[str, Any]:
     from safety.i18n import t
 
     return {
-        "file": result.file, "sheet": result.sheet, "rows_read": result.rows_read, "imported": result.imported,
-        "duplicates": result.duplicates, "identical_in_file": result.identical_in_file, "skipped": result.skipped,
+        "file": result.file,
+        "sheet": result.sheet,
+        "rows_read": result.rows_read,
+        "imported": result.imported,
+        "duplicates": result.duplicates,
+        "identical_in_file": result.identical_in_file,
+        "skipped": result.skipped,
         "rejected": result.rejected,
-        "errors": [{"row": e.row, "column": e.column, "value": e.value, "message": t(e.key, lang, **e.params)}
-                   for e in result.errors],
+        "errors": [
+            {"row": e.row, "column": e.column, "value": e.value, "message": t(e.key, lang, **e.params)}
+            for e in result.errors
+        ],
         "warnings": [w.render(lang) for w in result.warnings],
-        "unmapped_values": result.unmapped, "import_id": result.import_id,
+        "unmapped_values": result.unmapped,
+        "import_id": result.import_id,
     }
 
 
@@ -526,8 +761,19 @@ def save_mapping_profile(store: Store, user: User, bin_: str, profile: MappingPr
     with store.transaction() as cur:
         enterprise = enterprise_row(cur, user, bin_, "incidents.write")
         sql.save_profile(cur, enterprise["id"], profile.name, profile.model_dump_json(), user.username)
-        audit_sql.write(cur, [audit_sql.entry(user, "import.profile_save", "mapping_profile", profile.name,
-                                              enterprise["id"], after=profile.model_dump())])
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    user,
+                    "import.profile_save",
+                    "mapping_profile",
+                    profile.name,
+                    enterprise["id"],
+                    after=profile.model_dump(),
+                )
+            ],
+        )
 
 
 def mapping_profiles(store: Store, user: User, bin_: str) -> dict[str, MappingProfile]:
@@ -555,9 +801,16 @@ def errors_workbook(result: ImportResult, lang: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = t("import.errors_sheet", lang)
-    write_table(sheet, [t("import.col.row", lang), t("import.col.column", lang), t("import.col.value", lang),
-                        t("import.col.reason", lang)],
-                [[e["row"], e["column"], e["value"], e["message"]] for e in report["errors"]])
+    write_table(
+        sheet,
+        [
+            t("import.col.row", lang),
+            t("import.col.column", lang),
+            t("import.col.value", lang),
+            t("import.col.reason", lang),
+        ],
+        [[e["row"], e["column"], e["value"], e["message"]] for e in report["errors"]],
+    )
     return workbook_bytes(workbook)
 
 
@@ -572,8 +825,9 @@ class FileOverview:
     guessed: dict[str, str]  # heading -> field, from the synonyms
 
 
-def inspect_file(data: bytes, filename: str, sheet: str | int | None = None,
-                 header_row: int | None = None) -> FileOverview:
+def inspect_file(
+    data: bytes, filename: str, sheet: str | int | None = None, header_row: int | None = None
+) -> FileOverview:
     """Read a file's sheets and find its header row, for the mapping step (nothing is imported)."""
     stream = open_sheet(data, filename, sheet)
     head = stream.head if (header_row or 0) <= HEAD_ROWS else read_head(stream, header_row or 0)
@@ -582,5 +836,6 @@ def inspect_file(data: bytes, filename: str, sheet: str | int | None = None,
     except ValidationFailed:
         return FileOverview(stream.sheet_names, stream.name, header_row, [], {})
     cells = [str(c) for c in head[row - 1] if c not in (None, "")]
-    return FileOverview(stream.sheet_names, stream.name, row, list(dict.fromkeys(cells)),
-                        {headings[f]: f for f in columns})
+    return FileOverview(
+        stream.sheet_names, stream.name, row, list(dict.fromkeys(cells)), {headings[f]: f for f in columns}
+    )

@@ -86,8 +86,9 @@ def investigation_steps(
     ]
 
 
-def deadlines(occurred_on: date, commission_on: date | None,
-              closed_on: date | None) -> tuple[date | None, date | None, date | None]:
+def deadlines(
+    occurred_on: date, commission_on: date | None, closed_on: date | None
+) -> tuple[date | None, date | None, date | None]:
     """The report, investigation and act deadlines of an accident (the last two None while the step before has
     no date)."""
     report, investigation, act = investigation_steps(occurred_on, None, commission_on, closed_on, None)

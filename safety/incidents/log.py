@@ -27,11 +27,15 @@ def add_incident(store: Store, user: User, bin_: str, data: Mapping[str, Any]) -
     with writing_cases(store) as writes:
         cur = writes.cursor
         enterprise = enterprise_row(cur, user, bin_, "incidents.write")
-        row = record | {"enterprise_id": enterprise["id"], "created_by": user.username,
-                        "fingerprint": next_fingerprint(cur, enterprise["id"], record)}
+        row = record | {
+            "enterprise_id": enterprise["id"],
+            "created_by": user.username,
+            "fingerprint": next_fingerprint(cur, enterprise["id"], record),
+        }
         incident_id = sql.insert(writes, row)
-        audit_sql.write(cur, [audit_sql.entry(user, "incident.create", "incident", incident_id, enterprise["id"],
-                                              after=record)])
+        audit_sql.write(
+            cur, [audit_sql.entry(user, "incident.create", "incident", incident_id, enterprise["id"], after=record)]
+        )
         return present(sql.by_id(cur, incident_id))
 
 
@@ -44,9 +48,20 @@ def update_incident(store: Store, user: User, incident_id: int, data: Mapping[st
         record = validate(IncidentInput, {k: old[k] for k in FIELDS} | dict(data)).model_dump()
         record["fingerprint"] = next_fingerprint(cur, old["enterprise_id"], record, skip_id=incident_id)
         sql.update(writes, incident_id, record)
-        audit_sql.write(cur, [audit_sql.entry(user, "incident.update", "incident", incident_id, old["enterprise_id"],
-                                              before={k: old[k] for k in FIELDS},
-                                              after={k: record[k] for k in FIELDS})])
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    user,
+                    "incident.update",
+                    "incident",
+                    incident_id,
+                    old["enterprise_id"],
+                    before={k: old[k] for k in FIELDS},
+                    after={k: record[k] for k in FIELDS},
+                )
+            ],
+        )
         return present(sql.by_id(cur, incident_id))
 
 
@@ -57,16 +72,34 @@ def delete_incident(store: Store, user: User, incident_id: int) -> None:
         cur = writes.cursor
         old = _case(cur, user, incident_id, "incidents.write")
         sql.delete(writes, incident_id)
-        audit_sql.write(cur, [audit_sql.entry(user, "incident.delete", "incident", incident_id, old["enterprise_id"],
-                                              before={k: old[k] for k in FIELDS})])
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    user,
+                    "incident.delete",
+                    "incident",
+                    incident_id,
+                    old["enterprise_id"],
+                    before={k: old[k] for k in FIELDS},
+                )
+            ],
+        )
 
 
 def _case(cur: Any, user: User, incident_id: int, right: str) -> dict[str, Any]:
     return owned_row(sql.by_id(cur, incident_id), user, right, "incident.not_found", id=incident_id)
 
 
-def list_incidents(store: Store, user: User, *, bin_: str | None = None, kind: str | None = None,
-                   since: dt.date | None = None, until: dt.date | None = None) -> list[dict[str, Any]]:
+def list_incidents(
+    store: Store,
+    user: User,
+    *,
+    bin_: str | None = None,
+    kind: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> list[dict[str, Any]]:
     """List the cases the user may see, newest first."""
     with store.cursor() as cur:
         if bin_:
@@ -82,8 +115,9 @@ def _accident_key(case: Mapping[str, Any]) -> tuple[int, str | None, int | None]
     return case["enterprise_id"], case["accident_no"], None if case["accident_no"] else case["id"]
 
 
-def investigations(store: Store, user: User, *, bin_: str | None = None,
-                   today: dt.date | None = None) -> list[dict[str, Any]]:
+def investigations(
+    store: Store, user: User, *, bin_: str | None = None, today: dt.date | None = None
+) -> list[dict[str, Any]]:
     """Severe, fatal and group accidents with their investigation steps (due dates, done dates, overdue)."""
     today = today or dt.date.today()
     groups: dict[tuple[int, str | None, int | None], list[dict[str, Any]]] = {}
@@ -96,30 +130,59 @@ def investigations(store: Store, user: User, *, bin_: str | None = None,
             continue
         first = min(cases, key=lambda c: c["id"])
         steps = investigation_steps(first["occurred_on"], *(first[n] for n in sql.INVESTIGATION))
-        found.append({
-            "incident_id": first["id"], "bin": first["bin"], "accident_no": number,
-            "occurred_on": first["occurred_on"], "severity": worst["severity"], "injured": len(cases),
-            "group": len(cases) >= 2, "steps": steps, "overdue": [s.name for s in overdue_steps(steps, today)],
-            **{n: first[n] for n in sql.INVESTIGATION},
-        })
+        found.append(
+            {
+                "incident_id": first["id"],
+                "bin": first["bin"],
+                "accident_no": number,
+                "occurred_on": first["occurred_on"],
+                "severity": worst["severity"],
+                "injured": len(cases),
+                "group": len(cases) >= 2,
+                "steps": steps,
+                "overdue": [s.name for s in overdue_steps(steps, today)],
+                **{n: first[n] for n in sql.INVESTIGATION},
+            }
+        )
     return sorted(found, key=lambda a: a["occurred_on"], reverse=True)
 
 
 @retry_conflicts
-def set_investigation_dates(store: Store, user: User, incident_id: int, dates: Mapping[str, Any],
-                            today: dt.date | None = None) -> None:
+def set_investigation_dates(
+    store: Store, user: User, incident_id: int, dates: Mapping[str, Any], today: dt.date | None = None
+) -> None:
     """Record the investigation dates of an accident (on every case of it), checking their order."""
     clean = {n: dates.get(n) or None for n in sql.INVESTIGATION}
     with writing_cases(store) as writes:
         cur = writes.cursor
         case = _case(cur, user, incident_id, "incidents.write")
-        problems = check_dates(case["occurred_on"], clean["reported_on"], clean["commission_on"],
-                               clean["closed_on"], clean["act_sent_on"], today=today or dt.date.today())
+        problems = check_dates(
+            case["occurred_on"],
+            clean["reported_on"],
+            clean["commission_on"],
+            clean["closed_on"],
+            clean["act_sent_on"],
+            today=today or dt.date.today(),
+        )
         if problems:
             raise ValidationFailed(problems=[Problem(key) for key in problems])
-        ids = [c["id"] for c in sql.select(cur, enterprise_id=case["enterprise_id"], kind="accident")
-               if _accident_key(c) == _accident_key(case)]
+        ids = [
+            c["id"]
+            for c in sql.select(cur, enterprise_id=case["enterprise_id"], kind="accident")
+            if _accident_key(c) == _accident_key(case)
+        ]
         sql.set_investigation(writes, case["enterprise_id"], ids, clean)
-        audit_sql.write(cur, [audit_sql.entry(user, "incident.investigation", "incident", incident_id,
-                                              case["enterprise_id"], before={n: case[n] for n in sql.INVESTIGATION},
-                                              after=clean)])
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    user,
+                    "incident.investigation",
+                    "incident",
+                    incident_id,
+                    case["enterprise_id"],
+                    before={n: case[n] for n in sql.INVESTIGATION},
+                    after=clean,
+                )
+            ],
+        )

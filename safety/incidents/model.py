@@ -16,14 +16,40 @@ SEVERITIES = ("light", "severe", "fatal")
 GENDERS = ("male", "female")
 EARLIEST = dt.date(1950, 1, 1)
 # The fields of a case, in the order of the template and of an export.
-FIELDS = ("occurred_on", "occurred_at", "kind", "severity", "lost_days", "restricted_days", "accident_no", "place",
-          "description", "cause", "job_title", "gender", "age", "experience_years", "rule", "external_id",
-          "person_name")
+FIELDS = (
+    "occurred_on",
+    "occurred_at",
+    "kind",
+    "severity",
+    "lost_days",
+    "restricted_days",
+    "accident_no",
+    "place",
+    "description",
+    "cause",
+    "job_title",
+    "gender",
+    "age",
+    "experience_years",
+    "rule",
+    "external_id",
+    "person_name",
+)
 # Fields that identify a case (its fingerprint); the person's name is left out, so a log with and without
 # names still matches.
 IDENTITY = tuple(f for f in FIELDS if f != "person_name")
-TEXT_FIELDS = ("kind", "severity", "accident_no", "place", "description", "cause", "job_title", "gender",
-               "external_id", "person_name")
+TEXT_FIELDS = (
+    "kind",
+    "severity",
+    "accident_no",
+    "place",
+    "description",
+    "cause",
+    "job_title",
+    "gender",
+    "external_id",
+    "person_name",
+)
 
 
 def _blank_days(value: Any) -> Any:
@@ -77,8 +103,9 @@ FIELD_TYPES: dict[str, Any] = {
 COMBINED = ("kind", "severity", "lost_days", "restricted_days")
 
 
-def consistency_error(kind: str, severity: str | None, lost_days: int, restricted_days: int
-                      ) -> PydanticCustomError | None:
+def consistency_error(
+    kind: str, severity: str | None, lost_days: int, restricted_days: int
+) -> PydanticCustomError | None:
     """Why a kind, severity and days do not go together (severity for accidents only, no days for a near miss)."""
     if kind not in KINDS:
         return custom("incident.kind", value=kind)
@@ -126,9 +153,15 @@ class IncidentInput(BaseModel):
 
 
 # Arrow types of the case fields, for bulk inserts and fingerprints.
-ARROW_TYPES = {"occurred_on": pa.date32(), "occurred_at": pa.time64("us"), "lost_days": pa.int32(),
-               "restricted_days": pa.int32(), "age": pa.int32(), "experience_years": pa.float64(),
-               "rule": pa.int32()} | {name: pa.string() for name in TEXT_FIELDS}
+ARROW_TYPES = {
+    "occurred_on": pa.date32(),
+    "occurred_at": pa.time64("us"),
+    "lost_days": pa.int32(),
+    "restricted_days": pa.int32(),
+    "age": pa.int32(),
+    "experience_years": pa.float64(),
+    "rule": pa.int32(),
+} | {name: pa.string() for name in TEXT_FIELDS}
 
 
 def case_table(columns: dict[str, list[Any]]) -> pa.Table:

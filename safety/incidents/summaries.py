@@ -44,13 +44,17 @@ def rebuild_summaries(store: Store, user: User) -> list[dict[str, Any]]:
     with store.transaction() as cur:
         mended = _with_bins(cur, summaries.differences(cur, deadlines))
         summaries.rebuild(cur, deadlines)
-        audit_sql.write(cur, [audit_sql.entry(user, "summaries.rebuild", "summaries", None, None,
-                                              before=mended or None)])
+        audit_sql.write(
+            cur, [audit_sql.entry(user, "summaries.rebuild", "summaries", None, None, before=mended or None)]
+        )
     return mended
 
 
 def _with_bins(cur: Cursor, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The differences with the BINs of the enterprises concerned in place of their ids."""
     bins = {enterprise_id: bin_ for bin_, enterprise_id in enterprise_sql.ids_by_bin(cur)}
-    return [{k: v for k, v in d.items() if k != "enterprise_ids"}
-            | {"bins": [bins.get(i, f"#{i}") for i in d["enterprise_ids"]]} for d in found]
+    return [
+        {k: v for k, v in d.items() if k != "enterprise_ids"}
+        | {"bins": [bins.get(i, f"#{i}") for i in d["enterprise_ids"]]}
+        for d in found
+    ]

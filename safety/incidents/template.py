@@ -49,8 +49,14 @@ def _validations(sheet: Worksheet, ranges: dict[str, str]) -> None:
         sheet.add_data_validation(check)
     for field, (low, high) in WHOLE_NUMBERS.items():
         operator = "greaterThanOrEqual" if high is None else "between"
-        check = DataValidation(type="whole", operator=operator, formula1=str(low),
-                               formula2=None if high is None else str(high), allow_blank=True, showErrorMessage=True)
+        check = DataValidation(
+            type="whole",
+            operator=operator,
+            formula1=str(low),
+            formula2=None if high is None else str(high),
+            allow_blank=True,
+            showErrorMessage=True,
+        )
         check.add(f"{_column(field)}2:{_column(field)}{LAST_ROW}")
         sheet.add_data_validation(check)
 
@@ -77,8 +83,9 @@ def incident_template(lang: str) -> bytes:
         sheet.column_dimensions[letter].width = max(WIDTHS.get(field, 12), min(len(heading) + 4, 40))
         if field in LISTS:
             words = [t(f"{field}.{v}", lang) for v in LISTS[field]]
-            sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width,
-                                                        min(max(map(len, words)) + 4, 40))
+            sheet.column_dimensions[letter].width = max(
+                sheet.column_dimensions[letter].width, min(max(map(len, words)) + 4, 40)
+            )
         if field in NUMBER_FORMATS:
             for row in range(2, LAST_ROW + 1):
                 sheet[f"{letter}{row}"].number_format = NUMBER_FORMATS[field]

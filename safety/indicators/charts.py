@@ -33,8 +33,12 @@ FONT_DIR = Path(__file__).parents[1] / "fonts"  # safety/fonts
 BAND_COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828", "none": "#9e9e9e"}
 # Bars of cases by kind and severity: the same colour for the same group in every language.
 CASE_COLOURS = {
-    ("accident", "light"): "#f4a261", ("accident", "severe"): "#e76f51", ("accident", "fatal"): "#8d0801",
-    ("accident", None): "#e9c46a", ("near_miss", None): "#8ecae6", ("micro_injury", None): "#90be6d",
+    ("accident", "light"): "#f4a261",
+    ("accident", "severe"): "#e76f51",
+    ("accident", "fatal"): "#8d0801",
+    ("accident", None): "#e9c46a",
+    ("near_miss", None): "#8ecae6",
+    ("micro_injury", None): "#90be6d",
     ("occupational_disease", None): "#7b2cbf",
 }
 OTHER_COLOUR = "#757575"
@@ -55,27 +59,46 @@ def monthly_chart(monthly_rows: list[dict[str, Any]], rolling_rows: list[dict[st
     """Cases per month stacked by kind · severity, with the rolling 12-month Кч as a line on the right-hand axis."""
     groups = _case_groups(monthly_rows)
     labels, colours = [g for g, _ in groups], [c for _, c in groups]
-    bars_data = [r | {"month_label": _month_label(r["month"], lang), "stack": labels.index(r["group"])}
-                 for r in monthly_rows]
+    bars_data = [
+        r | {"month_label": _month_label(r["month"], lang), "stack": labels.index(r["group"])} for r in monthly_rows
+    ]
     line_data = [r | {"month_label": _month_label(r["month"], lang)} for r in rolling_rows]
     month, cases, group = t("chart.month", lang), t("chart.cases", lang), t("chart.case_group", lang)
     kch_12m = t("chart.rolling_12m", lang, name=t("indicator.kch", lang))
     x = alt.X("month:T", timeUnit="yearmonth", title=month, axis=alt.Axis(format="%b %Y", labelAngle=-40))
-    bars = alt.Chart(_data(bars_data)).mark_bar().encode(
-        x=x,
-        y=alt.Y("cases:Q", stack="zero", title=cases),
-        color=alt.Color("group:N", title=group, sort=labels, scale=alt.Scale(domain=labels, range=colours),
-                        legend=alt.Legend(labelLimit=320)),
-        order=alt.Order("stack:Q"),
-        tooltip=[alt.Tooltip("month_label:N", title=month), alt.Tooltip("group:N", title=group),
-                 alt.Tooltip("cases:Q", title=cases, format=COUNT_FORMAT)],
+    bars = (
+        alt.Chart(_data(bars_data))
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y("cases:Q", stack="zero", title=cases),
+            color=alt.Color(
+                "group:N",
+                title=group,
+                sort=labels,
+                scale=alt.Scale(domain=labels, range=colours),
+                legend=alt.Legend(labelLimit=320),
+            ),
+            order=alt.Order("stack:Q"),
+            tooltip=[
+                alt.Tooltip("month_label:N", title=month),
+                alt.Tooltip("group:N", title=group),
+                alt.Tooltip("cases:Q", title=cases, format=COUNT_FORMAT),
+            ],
+        )
     )
     dots = alt.OverlayMarkDef(size=18, color=LINE_COLOUR)
-    line = alt.Chart(_data(line_data)).mark_line(color=LINE_COLOUR, point=dots).encode(
-        x=x,
-        y=alt.Y("kch_12m:Q", title=kch_12m, axis=alt.Axis(orient="right", titleColor=LINE_COLOUR)),
-        tooltip=[alt.Tooltip("month_label:N", title=month),
-                 alt.Tooltip("kch_12m:Q", title=kch_12m, format=RATE_FORMAT)],
+    line = (
+        alt.Chart(_data(line_data))
+        .mark_line(color=LINE_COLOUR, point=dots)
+        .encode(
+            x=x,
+            y=alt.Y("kch_12m:Q", title=kch_12m, axis=alt.Axis(orient="right", titleColor=LINE_COLOUR)),
+            tooltip=[
+                alt.Tooltip("month_label:N", title=month),
+                alt.Tooltip("kch_12m:Q", title=kch_12m, format=RATE_FORMAT),
+            ],
+        )
     )
     chart = alt.layer(bars, line).resolve_scale(y="independent")
     return _finish(chart.properties(title=t("chart.monthly.title", lang), width=640, height=320), lang)
@@ -99,8 +122,15 @@ def _month_label(month: dt.date, lang: str) -> str:
 
 def yearly_chart(yearly_rows: list[dict[str, Any]], lang: str) -> alt.HConcatChart:
     """Bars of Кч and of Кт per year side by side, each bar with its year-on-year change written above it."""
-    rows = [r | {"year_label": str(r["year"]), "yoy_kch_label": _signed_percent(r.get("yoy_kch_pct"), lang),
-                 "yoy_kt_label": _signed_percent(r.get("yoy_kt_pct"), lang)} for r in yearly_rows]
+    rows = [
+        r
+        | {
+            "year_label": str(r["year"]),
+            "yoy_kch_label": _signed_percent(r.get("yoy_kch_pct"), lang),
+            "yoy_kt_label": _signed_percent(r.get("yoy_kt_pct"), lang),
+        }
+        for r in yearly_rows
+    ]
     chart = alt.hconcat(_year_panel(rows, "kch", lang), _year_panel(rows, "kt", lang))
     return _finish(chart.properties(title=t("chart.yearly.title", lang)), lang)
 
@@ -113,11 +143,13 @@ def _year_panel(rows: list[dict[str, Any]], indicator: str, lang: str) -> alt.La
     base = alt.Chart(_data(rows)).encode(
         x=alt.X("year_label:O", title=year, axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{indicator}:Q", title=label, scale=alt.Scale(domain=[0, top * 1.15], nice=False)),
-        tooltip=[alt.Tooltip("year_label:N", title=year),
-                 alt.Tooltip(f"{indicator}:Q", title=label, format=RATE_FORMAT),
-                 alt.Tooltip(f"yoy_{indicator}_label:N", title=t("indicator.yoy", lang)),
-                 alt.Tooltip("injured:Q", title=t("indicator.injured", lang), format=COUNT_FORMAT),
-                 alt.Tooltip("killed:Q", title=t("indicator.killed", lang), format=COUNT_FORMAT)],
+        tooltip=[
+            alt.Tooltip("year_label:N", title=year),
+            alt.Tooltip(f"{indicator}:Q", title=label, format=RATE_FORMAT),
+            alt.Tooltip(f"yoy_{indicator}_label:N", title=t("indicator.yoy", lang)),
+            alt.Tooltip("injured:Q", title=t("indicator.injured", lang), format=COUNT_FORMAT),
+            alt.Tooltip("killed:Q", title=t("indicator.killed", lang), format=COUNT_FORMAT),
+        ],
     )
     bars = base.mark_bar(color=BAR_COLOUR)
     text = base.mark_text(baseline="bottom", dy=-3, fontSize=11).encode(text=f"yoy_{indicator}_label:N")
@@ -148,10 +180,14 @@ def group_chart(rows: list[dict[str, Any]], indicator: str, lang: str) -> alt.Ch
     tooltip += [alt.Tooltip(f"{k}:Q", title=title, format=fmt) for k, (title, fmt) in fields.items()]
     if any(change in r for r in rows):
         tooltip.append(alt.Tooltip("change_label:N", title=t("indicator.yoy", lang)))
-    chart = alt.Chart(_data(data)).mark_bar(color=BAR_COLOUR).encode(
-        x=alt.X(f"{indicator}:Q", title=label),
-        y=alt.Y("name:N", title=None, sort=names, scale=alt.Scale(domain=names), axis=alt.Axis(labelLimit=320)),
-        tooltip=tooltip,
+    chart = (
+        alt.Chart(_data(data))
+        .mark_bar(color=BAR_COLOUR)
+        .encode(
+            x=alt.X(f"{indicator}:Q", title=label),
+            y=alt.Y("name:N", title=None, sort=names, scale=alt.Scale(domain=names), axis=alt.Axis(labelLimit=320)),
+            tooltip=tooltip,
+        )
     )
     return _finish(chart.properties(title=label, width=420, height=alt.Step(20)), lang)
 
@@ -164,35 +200,52 @@ def heatmap_chart(rows: list[dict[str, Any]], lang: str) -> alt.LayerChart:
     rows' order (`safety.indicators.dashboard.heatmap`: lowest overall score first). When the rows say more
     enterprises were assessed than they hold ("assessed"), the subtitle says these are the lowest n of them."""
     bands = {band: t(f"chart.band.{band}", lang) for band in BAND_COLOURS}
-    data = [r | {"band_label": bands.get(r.get("band") or "none", bands["none"]),
-                 "score_text": format_number(r.get("score"), lang),
-                 "score_label": format_percent(r.get("score"), lang),
-                 "assessed_label": format_date(r.get("assessed_on"), lang)} for r in rows]
+    data = [
+        r
+        | {
+            "band_label": bands.get(r.get("band") or "none", bands["none"]),
+            "score_text": format_number(r.get("score"), lang),
+            "score_label": format_percent(r.get("score"), lang),
+            "assessed_label": format_date(r.get("assessed_on"), lang),
+        }
+        for r in rows
+    ]
     rules = [r["rule_label"] for r in sorted({r["rule"]: r for r in rows}.values(), key=lambda r: r["rule"])]
     names = list(dict.fromkeys(str(r["name"]) for r in rows))
     shown = len({r.get("bin", r["name"]) for r in rows})
     assessed = max((r.get("assessed") or 0 for r in rows), default=0)
     title: Any = t("chart.heatmap.title", lang)
     if assessed > shown:
-        title = alt.TitleParams(title, subtitle=[t("chart.heatmap.lowest", lang, n=format_number(shown, lang),
-                                                   total=format_number(assessed, lang))])
+        title = alt.TitleParams(
+            title,
+            subtitle=[
+                t("chart.heatmap.lowest", lang, n=format_number(shown, lang), total=format_number(assessed, lang))
+            ],
+        )
     base = alt.Chart().encode(  # the data goes on the layer (see scatter_chart)
         x=alt.X("rule_label:O", title=t("chart.rule", lang), sort=rules, axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("name:N", title=None, sort=names, axis=alt.Axis(labelLimit=320)),
-        tooltip=[alt.Tooltip("name:N", title=t("chart.enterprise", lang)),
-                 alt.Tooltip("rule_label:N", title=t("chart.rule", lang)),
-                 alt.Tooltip("score_label:N", title=t("chart.score", lang)),
-                 alt.Tooltip("band_label:N", title=t("chart.band", lang)),
-                 alt.Tooltip("assessed_label:N", title=t("chart.assessed_on", lang))],
+        tooltip=[
+            alt.Tooltip("name:N", title=t("chart.enterprise", lang)),
+            alt.Tooltip("rule_label:N", title=t("chart.rule", lang)),
+            alt.Tooltip("score_label:N", title=t("chart.score", lang)),
+            alt.Tooltip("band_label:N", title=t("chart.band", lang)),
+            alt.Tooltip("assessed_label:N", title=t("chart.assessed_on", lang)),
+        ],
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("band_label:N", title=t("chart.band", lang), sort=list(bands.values()),
-                        scale=alt.Scale(domain=list(bands.values()), range=list(BAND_COLOURS.values()))))
+        color=alt.Color(
+            "band_label:N",
+            title=t("chart.band", lang),
+            sort=list(bands.values()),
+            scale=alt.Scale(domain=list(bands.values()), range=list(BAND_COLOURS.values())),
+        )
+    )
     light = alt.FieldOneOfPredicate(field="band", oneOf=["green", "red"])
     text = base.mark_text(fontSize=11).encode(
-        text="score_text:N", color=alt.when(light).then(alt.value("white")).otherwise(alt.value(LINE_COLOUR)))
-    chart = alt.layer(cells, text, data=_data(data)).properties(title=title, width=alt.Step(44),
-                                                                height=alt.Step(20))
+        text="score_text:N", color=alt.when(light).then(alt.value("white")).otherwise(alt.value(LINE_COLOUR))
+    )
+    chart = alt.layer(cells, text, data=_data(data)).properties(title=title, width=alt.Step(44), height=alt.Step(20))
     return _finish(chart, lang)
 
 
@@ -210,15 +263,19 @@ def scatter_chart(points: list[dict[str, Any]], correlation: Correlation, lang: 
         y=alt.Y("kch:Q", title=kch),
     )
     dots = base.mark_circle(size=70, opacity=0.8, color=BAR_COLOUR).encode(
-        tooltip=[alt.Tooltip("name:N", title=t("chart.enterprise", lang)),
-                 alt.Tooltip("score:Q", title=score, format=",.1f"),
-                 alt.Tooltip("kch:Q", title=kch, format=RATE_FORMAT),
-                 alt.Tooltip("injured:Q", title=t("indicator.injured", lang), format=COUNT_FORMAT)])
+        tooltip=[
+            alt.Tooltip("name:N", title=t("chart.enterprise", lang)),
+            alt.Tooltip("score:Q", title=score, format=",.1f"),
+            alt.Tooltip("kch:Q", title=kch, format=RATE_FORMAT),
+            alt.Tooltip("injured:Q", title=t("indicator.injured", lang), format=COUNT_FORMAT),
+        ]
+    )
     layers: list[alt.Chart] = [dots]
     if correlation.r is not None:
         layers.append(base.transform_regression("score", "kch").mark_line(color=TREND_COLOUR, strokeDash=[6, 4]))
-    title = alt.TitleParams(t("chart.scatter.title", lang),
-                            subtitle=[correlation_text(correlation, lang), t("chart.causation", lang)])
+    title = alt.TitleParams(
+        t("chart.scatter.title", lang), subtitle=[correlation_text(correlation, lang), t("chart.causation", lang)]
+    )
     return _finish(alt.layer(*layers, data=_data(points)).properties(title=title, width=480, height=320), lang)
 
 
@@ -275,12 +332,23 @@ def vega_locale(lang: str) -> dict[str, Any]:
     short_months = babel_dates.get_month_names("abbreviated", context="stand-alone", locale=locale)
     date = "%m/%d/%Y" if lang == "en" else "%d.%m.%Y"
     return {
-        "number": {"decimal": babel_numbers.get_decimal_symbol(locale),
-                   "thousands": babel_numbers.get_group_symbol(locale), "grouping": [3],
-                   "currency": ["", "\u00a0₸"], "minus": "\u2212"},
-        "time": {"dateTime": f"{date} %H:%M:%S", "date": date, "time": "%H:%M:%S", "periods": ["AM", "PM"],
-                 "days": [days[i] for i in sunday_first], "shortDays": [short_days[i] for i in sunday_first],
-                 "months": [months[i] for i in range(1, 13)], "shortMonths": [short_months[i] for i in range(1, 13)]},
+        "number": {
+            "decimal": babel_numbers.get_decimal_symbol(locale),
+            "thousands": babel_numbers.get_group_symbol(locale),
+            "grouping": [3],
+            "currency": ["", "\u00a0₸"],
+            "minus": "\u2212",
+        },
+        "time": {
+            "dateTime": f"{date} %H:%M:%S",
+            "date": date,
+            "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": [days[i] for i in sunday_first],
+            "shortDays": [short_days[i] for i in sunday_first],
+            "months": [months[i] for i in range(1, 13)],
+            "shortMonths": [short_months[i] for i in range(1, 13)],
+        },
     }
 
 

@@ -48,8 +48,14 @@ class Tile:
 
 
 @shared(ignore=("yearly_rows",))
-def tiles(store: Store, scope: Scope, year: int, today: dt.date | None = None, *,
-          yearly_rows: list[dict[str, Any]] | None = None) -> list[Tile]:
+def tiles(
+    store: Store,
+    scope: Scope,
+    year: int,
+    today: dt.date | None = None,
+    *,
+    yearly_rows: list[dict[str, Any]] | None = None,
+) -> list[Tile]:
     """The KPI tiles for `year` against the year before. The score and the overdue figures are those of one day:
     the end of `year` (today while the year lasts) against the end of the year before.
 
@@ -98,14 +104,29 @@ def monthly(store: Store, scope: Scope, first_year: int, last_year: int, lang: s
     """Cases per month by kind and severity, with labels in the language (the stacked bars)."""
     with store.cursor() as cur:
         rows = sql.monthly(cur, first_year=first_year, last_year=last_year, **scope.params())
-    return [{"month": r["month"], "kind": r["kind"], "severity": r["severity"], "cases": int(r["cases"]),
-             "group": t(f"kind.{r['kind']}", lang) + (f" · {t('severity.' + r['severity'], lang)}"
-                                                     if r["severity"] else "")} for r in rows]
+    return [
+        {
+            "month": r["month"],
+            "kind": r["kind"],
+            "severity": r["severity"],
+            "cases": int(r["cases"]),
+            "group": t(f"kind.{r['kind']}", lang)
+            + (f" · {t('severity.' + r['severity'], lang)}" if r["severity"] else ""),
+        }
+        for r in rows
+    ]
 
 
 @shared(ignore=("months",))
-def rolling_kch(store: Store, scope: Scope, first_year: int, last_year: int, today: dt.date | None = None, *,
-                months: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def rolling_kch(
+    store: Store,
+    scope: Scope,
+    first_year: int,
+    last_year: int,
+    today: dt.date | None = None,
+    *,
+    months: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     """Кч over the 12 months ending with each month: injured (of the scope's kinds) in those months × 1000 / the
     headcount of the month's year. Months before 12 full months of data, months to come, and months without
     headcount have none.
@@ -115,8 +136,11 @@ def rolling_kch(store: Store, scope: Scope, first_year: int, last_year: int, tod
     """
     today = today or dt.date.today()
     with store.cursor() as cur:
-        rows = months if months is not None else sql.monthly(cur, first_year=first_year - 1, last_year=last_year,
-                                                             **scope.params())
+        rows = (
+            months
+            if months is not None
+            else sql.monthly(cur, first_year=first_year - 1, last_year=last_year, **scope.params())
+        )
         heads = sql.headcount_by_year(cur, first_year=first_year, last_year=last_year, **scope.params())
         first_case = sql.first_case_month(cur, **scope.params())
     injured: dict[dt.date, int] = {}
@@ -147,16 +171,16 @@ def groups(store: Store, scope: Scope, group: str, year: int, lang: str) -> list
 
 
 @shared()
-def splits(store: Store, scope: Scope, year: int, lang: str,
-           groupings: tuple[str, ...] = ("district", "division")) -> dict[str, list[dict[str, Any]]]:
+def splits(
+    store: Store, scope: Scope, year: int, lang: str, groupings: tuple[str, ...] = ("district", "division")
+) -> dict[str, list[dict[str, Any]]]:
     """`groups` for several groupings from one query: the dashboard's districts and industries side by side."""
     names = _names(store, scope, lang) if "enterprise" in groupings else {}
     found = by_groups(store, scope, groupings, year)
     return {group: _named(rows, group, names, lang) for group, rows in found.items()}
 
 
-def _named(rows: list[dict[str, Any]], group: str, names: dict[str, dict[str, Any]], lang: str
-           ) -> list[dict[str, Any]]:
+def _named(rows: list[dict[str, Any]], group: str, names: dict[str, dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     for row in rows:
         key = row["key"]
         if group == "district":
@@ -175,9 +199,12 @@ def _names(store: Store, scope: Scope, lang: str) -> dict[str, dict[str, Any]]:
     out = {}
     for bin_, row in found.items():
         district = DISTRICTS_BY_KATO.get(row["kato"])
-        out[bin_] = {"name": row["name_kk"] if lang == "kk" else row["name_ru"],
-                     "district": district.name(lang) if district else row["kato"],
-                     "industry": f"{row['division']} {division_name(row['division'], lang)}", "active": row["active"]}
+        out[bin_] = {
+            "name": row["name_kk"] if lang == "kk" else row["name_ru"],
+            "district": district.name(lang) if district else row["kato"],
+            "industry": f"{row['division']} {division_name(row['division'], lang)}",
+            "active": row["active"],
+        }
     return out
 
 
@@ -207,9 +234,13 @@ class League:
             if division not in industries:
                 industries[division] = f"{division} {division_name(division, self.lang)}"
             kato = row.pop("kato")
-            row.update(rank=rank, district=districts.get(kato, kato), industry=industries[division],
-                       yoy_kch_pct=change_pct(row["kch"], row["previous_kch"]),
-                       trend=[math.nan if v is None else v for v in row["trend"]])
+            row.update(
+                rank=rank,
+                district=districts.get(kato, kato),
+                industry=industries[division],
+                yoy_kch_pct=change_pct(row["kch"], row["previous_kch"]),
+                trend=[math.nan if v is None else v for v in row["trend"]],
+            )
         return found
 
 
@@ -219,8 +250,15 @@ def league(store: Store, scope: Scope, year: int, lang: str, years: int = 5) -> 
     (`safety.db.indicators.league`); each enterprise's figures are those
     `safety.indicators.formulas.by_group(scope, "enterprise", year)` gives, so `scatter_from_league` needs no query."""
     with store.cursor() as cur:
-        found = sql.league(cur, year=year, first_year=year - years + 1, kinds=list(scope.kinds),
-                           checklist_id=CHECKLIST, kazakh=lang == "kk", **scope.params())
+        found = sql.league(
+            cur,
+            year=year,
+            first_year=year - years + 1,
+            kinds=list(scope.kinds),
+            checklist_id=CHECKLIST,
+            kazakh=lang == "kk",
+            **scope.params(),
+        )
     return League(found, lang)
 
 
@@ -241,10 +279,20 @@ def heatmap(store: Store, scope: Scope, lang: str, limit: int = HEATMAP_ENTERPRI
     """
     with store.cursor() as cur:
         found = score_sql.lowest_rule_scores(cur, CHECKLIST, limit, **scope.params())
-    return [{"bin": r["bin"], "name": r["name_kk"] if lang == "kk" else r["name_ru"], "rule": int(r["rule_id"]),
-             "rule_label": t("dashboard.rule_short", lang, n=int(r["rule_id"])), "score": r["score"],
-             "band": band(r["score"]), "assessed_on": r["assessed_on"], "overall": r["overall"],
-             "assessed": int(r["assessed"])} for r in found]
+    return [
+        {
+            "bin": r["bin"],
+            "name": r["name_kk"] if lang == "kk" else r["name_ru"],
+            "rule": int(r["rule_id"]),
+            "rule_label": t("dashboard.rule_short", lang, n=int(r["rule_id"])),
+            "score": r["score"],
+            "band": band(r["score"]),
+            "assessed_on": r["assessed_on"],
+            "overall": r["overall"],
+            "assessed": int(r["assessed"]),
+        }
+        for r in found
+    ]
 
 
 @dataclass(frozen=True)
@@ -309,5 +357,7 @@ def enterprise_choices(store: Store, user: User) -> list[EnterpriseChoice]:
     own = enterprise_scope(user)
     with store.cursor() as cur:
         columns = score_sql.enterprise_choices(cur, include_inactive=own is not None, enterprise_id=own)
-    return [EnterpriseChoice(*values) for values in zip(*(columns[f] for f in EnterpriseChoice.__dataclass_fields__),
-                                                        strict=True)]
+    return [
+        EnterpriseChoice(*values)
+        for values in zip(*(columns[f] for f in EnterpriseChoice.__dataclass_fields__), strict=True)
+    ]

@@ -21,8 +21,22 @@ from safety.incidents.model import KINDS
 
 DEFAULT_KINDS = ("accident",)
 # The figures the CLI prints and the exports carry, in this order.
-KEYS = ("injured", "killed", "lost_days", "headcount", "hours", "kch", "kt", "kp", "kch_fatal", "ltifr", "trir",
-        "dart", "near_misses", "near_misses_per_accident")
+KEYS = (
+    "injured",
+    "killed",
+    "lost_days",
+    "headcount",
+    "hours",
+    "kch",
+    "kt",
+    "kp",
+    "kch_fatal",
+    "ltifr",
+    "trir",
+    "dart",
+    "near_misses",
+    "near_misses_per_accident",
+)
 RATES = ("kch", "kt", "kp", "kch_fatal", "ltifr", "trir", "dart", "near_misses_per_accident")
 # Formula and meaning of each indicator: catalogue keys "indicator.<name>" and "indicator.<name>.help".
 EXPLAINED = ("kch", "kt", "kp", "kch_fatal", "ltifr", "trir", "dart", "near_misses_per_accident", "yoy")
@@ -42,8 +56,15 @@ class Scope:
         return {"district": self.district, "division": self.division, "bin_": self.bin}
 
 
-def scope_for(store: Store, user: User, *, district: str | None = None, division: str | None = None,
-              bin_: str | None = None, kinds: tuple[str, ...] | list[str] | None = None) -> Scope:
+def scope_for(
+    store: Store,
+    user: User,
+    *,
+    district: str | None = None,
+    division: str | None = None,
+    bin_: str | None = None,
+    kinds: tuple[str, ...] | list[str] | None = None,
+) -> Scope:
     """The scope the user may see for these filters: a scoped user is held to their own enterprise."""
     require(user, "incidents.read")
     kinds = tuple(kinds or DEFAULT_KINDS)
@@ -77,9 +98,17 @@ def yearly(store: Store, scope: Scope, first_year: int, last_year: int) -> list[
     Years with neither cases nor headcount are listed with zero counts and no rates.
     """
     with store.cursor() as cur:
-        rows = {r["year"]: r for r in sql.indicators(cur, group="total", first_year=first_year - 1,
-                                                     last_year=last_year, kinds=list(scope.kinds),
-                                                     **scope.params())}
+        rows = {
+            r["year"]: r
+            for r in sql.indicators(
+                cur,
+                group="total",
+                first_year=first_year - 1,
+                last_year=last_year,
+                kinds=list(scope.kinds),
+                **scope.params(),
+            )
+        }
     out = []
     for year in range(first_year - 1, last_year + 1):
         row = _complete(rows.get(year), year)
@@ -97,8 +126,9 @@ def by_group(store: Store, scope: Scope, group: str, year: int) -> list[dict[str
     if group not in GROUPINGS:
         raise ValueError(group)
     with store.cursor() as cur:
-        rows = sql.indicators(cur, group=group, first_year=year - 1, last_year=year, kinds=list(scope.kinds),
-                              **scope.params())
+        rows = sql.indicators(
+            cur, group=group, first_year=year - 1, last_year=year, kinds=list(scope.kinds), **scope.params()
+        )
     return _per_key(rows, year)
 
 
@@ -107,8 +137,9 @@ def by_groups(store: Store, scope: Scope, groups: tuple[str, ...], year: int) ->
     if not groups or any(group not in GROUPINGS for group in groups):
         raise ValueError(groups)
     with store.cursor() as cur:
-        rows = sql.indicators(cur, group=tuple(groups), first_year=year - 1, last_year=year,
-                              kinds=list(scope.kinds), **scope.params())
+        rows = sql.indicators(
+            cur, group=tuple(groups), first_year=year - 1, last_year=year, kinds=list(scope.kinds), **scope.params()
+        )
     split: dict[str, list[dict[str, Any]]] = {group: [] for group in groups}
     for row in rows:
         split[row.pop("grouping")].append(row)
@@ -129,38 +160,85 @@ def _per_key(rows: list[dict[str, Any]], year: int) -> list[dict[str, Any]]:
 def enterprise_trend(store: Store, scope: Scope, first_year: int, last_year: int) -> dict[str, list[float | None]]:
     """Each enterprise's Кч per year, first_year..last_year (None where there is no headcount): the sparklines."""
     with store.cursor() as cur:
-        rows = sql.indicators(cur, group="enterprise", first_year=first_year, last_year=last_year,
-                              kinds=list(scope.kinds), **scope.params())
+        rows = sql.indicators(
+            cur,
+            group="enterprise",
+            first_year=first_year,
+            last_year=last_year,
+            kinds=list(scope.kinds),
+            **scope.params(),
+        )
     trend: dict[str, list[float | None]] = {}
     for row in rows:
         trend.setdefault(row["grp"], [None] * (last_year - first_year + 1))[row["year"] - first_year] = row["kch"]
     return trend
 
 
-def metrics(store: Store, user: User, year: int, *, bin_: str | None = None,
-            district: str | None = None) -> dict[str, Any]:
+def metrics(
+    store: Store, user: User, year: int, *, bin_: str | None = None, district: str | None = None
+) -> dict[str, Any]:
     """The CLI's figures: the year's indicators, the previous year's, and the change of Кч in percent."""
     scope = scope_for(store, user, bin_=bin_, district=district)
     [row] = yearly(store, scope, year, year)
     with store.cursor() as cur:
-        before = next((r for r in sql.indicators(cur, group="total", first_year=year - 1, last_year=year - 1,
-                                                  kinds=list(scope.kinds), **scope.params())), None)
+        before = next(
+            (
+                r
+                for r in sql.indicators(
+                    cur,
+                    group="total",
+                    first_year=year - 1,
+                    last_year=year - 1,
+                    kinds=list(scope.kinds),
+                    **scope.params(),
+                )
+            ),
+            None,
+        )
     previous = _complete(before, year - 1)
-    return ({"year": year, "scope": {"district": scope.district, "bin": scope.bin}}
-            | {k: row[k] for k in KEYS} | {"yoy_kch_pct": row["yoy_kch_pct"], "yoy_kt_pct": row["yoy_kt_pct"]}
-            | {"previous": {"year": year - 1} | {k: previous[k] for k in KEYS}})
+    return (
+        {"year": year, "scope": {"district": scope.district, "bin": scope.bin}}
+        | {k: row[k] for k in KEYS}
+        | {"yoy_kch_pct": row["yoy_kch_pct"], "yoy_kt_pct": row["yoy_kt_pct"]}
+        | {"previous": {"year": year - 1} | {k: previous[k] for k in KEYS}}
+    )
 
 
 def _complete(row: dict[str, Any] | None, year: int) -> dict[str, Any]:
     """A row of the SQL result as plain numbers; a year without data has zero counts and no rates."""
-    empty: dict[str, Any] = {k: 0 for k in ("injured", "killed", "lost_days", "nonfatal", "near_misses",
-                                            "accidents", "lost_time", "recordable", "dart_cases", "enterprises")}
+    empty: dict[str, Any] = {
+        k: 0
+        for k in (
+            "injured",
+            "killed",
+            "lost_days",
+            "nonfatal",
+            "near_misses",
+            "accidents",
+            "lost_time",
+            "recordable",
+            "dart_cases",
+            "enterprises",
+        )
+    }
     empty |= {k: None for k in (*RATES, "headcount", "hours", "hours_coverage")}
     data = dict(row or {}) | {"year": year}
     data.pop("grp", None)
     out = empty | {k: v for k, v in data.items() if v is not None or k not in empty}
-    for name in ("injured", "killed", "lost_days", "nonfatal", "near_misses", "accidents", "lost_time",
-                 "recordable", "dart_cases", "enterprises", "headcount", "hours"):
+    for name in (
+        "injured",
+        "killed",
+        "lost_days",
+        "nonfatal",
+        "near_misses",
+        "accidents",
+        "lost_time",
+        "recordable",
+        "dart_cases",
+        "enterprises",
+        "headcount",
+        "hours",
+    ):
         if out[name] is not None:
             out[name] = int(out[name])
     for name in (*RATES, "hours_coverage"):
@@ -170,9 +248,14 @@ def _complete(row: dict[str, Any] | None, year: int) -> dict[str, Any]:
 
 
 def _changes(now: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
-    return {"previous_kch": before["kch"], "previous_kt": before["kt"], "previous_injured": before["injured"],
-            "yoy_kch_pct": change_pct(now["kch"], before["kch"]), "yoy_kt_pct": change_pct(now["kt"], before["kt"]),
-            "yoy_injured_pct": change_pct(now["injured"], before["injured"])}
+    return {
+        "previous_kch": before["kch"],
+        "previous_kt": before["kt"],
+        "previous_injured": before["injured"],
+        "yoy_kch_pct": change_pct(now["kch"], before["kch"]),
+        "yoy_kt_pct": change_pct(now["kt"], before["kt"]),
+        "yoy_injured_pct": change_pct(now["injured"], before["injured"]),
+    }
 
 
 def with_kinds(scope: Scope, kinds: tuple[str, ...]) -> Scope:

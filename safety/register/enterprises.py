@@ -85,7 +85,6 @@ class EnterpriseInput(BaseModel):
         return value
 
 
-
 class YearInput(BaseModel):
     """One year of an enterprise's average headcount and hours worked (hours may be unknown)."""
 
@@ -192,16 +191,27 @@ def list_enterprises(
 
 
 def register_rows(
-    store: Store, user: User, lang: str, *, include_inactive: bool = False, kato: str | None = None,
+    store: Store,
+    user: User,
+    lang: str,
+    *,
+    include_inactive: bool = False,
+    kato: str | None = None,
     text: str | None = None,
 ) -> list[dict[str, Any]]:
     """Return the register as display rows for the language (district and division names resolved)."""
     require(user, "register.list")
     return [
         {
-            "bin": e.bin, "name": e.name(lang), "district": e.district_name(lang), "oked": e.oked,
-            "division": e.division_name(lang), "joined_on": e.joined_on, "officer": e.officer_name,
-            "phone": e.officer_phone, "active": e.active,
+            "bin": e.bin,
+            "name": e.name(lang),
+            "district": e.district_name(lang),
+            "oked": e.oked,
+            "division": e.division_name(lang),
+            "joined_on": e.joined_on,
+            "officer": e.officer_name,
+            "phone": e.officer_phone,
+            "active": e.active,
         }
         for e in list_enterprises(store, user, include_inactive=include_inactive, kato=kato, text=text)
     ]
@@ -217,8 +227,14 @@ def add_enterprise(store: Store, user: User, data: Mapping[str, Any]) -> Enterpr
             raise Conflict("enterprise.duplicate_bin", bin=record["bin"])
         enterprise_id = sql.insert(cur, record)
         row = present(sql.by_id(cur, enterprise_id))
-        audit_sql.write(cur, [audit_sql.entry(user, "enterprise.create", "enterprise", row["bin"], enterprise_id,
-                                              after=_audit_view(row))])
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    user, "enterprise.create", "enterprise", row["bin"], enterprise_id, after=_audit_view(row)
+                )
+            ],
+        )
         return _enterprise(row)
 
 
@@ -233,8 +249,20 @@ def update_enterprise(store: Store, user: User, bin_: str, data: Mapping[str, An
         old = _require(cur, bin_)
         sql.update(cur, old["id"], record)
         new = present(sql.by_id(cur, old["id"]))
-        audit_sql.write(cur, [audit_sql.entry(user, "enterprise.update", "enterprise", new["bin"], new["id"],
-                                              before=_audit_view(old), after=_audit_view(new))])
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    user,
+                    "enterprise.update",
+                    "enterprise",
+                    new["bin"],
+                    new["id"],
+                    before=_audit_view(old),
+                    after=_audit_view(new),
+                )
+            ],
+        )
         return _enterprise(new)
 
 
@@ -245,9 +273,20 @@ def set_enterprise_active(store: Store, user: User, bin_: str, active: bool) -> 
     with store.transaction() as cur:
         old = _require(cur, bin_)
         sql.set_active(cur, old["id"], active)
-        audit_sql.write(cur, [audit_sql.entry(user, "enterprise.activate" if active else "enterprise.deactivate",
-                                              "enterprise", old["bin"], old["id"], before={"active": old["active"]},
-                                              after={"active": active})])
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    user,
+                    "enterprise.activate" if active else "enterprise.deactivate",
+                    "enterprise",
+                    old["bin"],
+                    old["id"],
+                    before={"active": old["active"]},
+                    after={"active": active},
+                )
+            ],
+        )
         return _enterprise(present(sql.by_id(cur, old["id"])))
 
 
@@ -261,8 +300,10 @@ def delete_enterprise(store: Store, user: User, bin_: str) -> None:
         if count:
             raise Conflict("enterprise.has_data", bin=row["bin"], count=count)
         sql.delete(cur, row["id"])
-        audit_sql.write(cur, [audit_sql.entry(user, "enterprise.delete", "enterprise", row["bin"], row["id"],
-                                              before=_audit_view(row))])
+        audit_sql.write(
+            cur,
+            [audit_sql.entry(user, "enterprise.delete", "enterprise", row["bin"], row["id"], before=_audit_view(row))],
+        )
 
 
 def enterprise_years(store: Store, user: User, bin_: str | None = None) -> list[YearRow]:
@@ -274,8 +315,7 @@ def enterprise_years(store: Store, user: User, bin_: str | None = None) -> list[
             require(user, "enterprise.read")
             enterprise_id = enterprise_scope(user)
         return [
-            YearRow(r["bin"], r["year"], r["avg_headcount"], r["hours_worked"])
-            for r in sql.years(cur, enterprise_id)
+            YearRow(r["bin"], r["year"], r["avg_headcount"], r["hours_worked"]) for r in sql.years(cur, enterprise_id)
         ]
 
 
@@ -308,6 +348,18 @@ def save_years(store: Store, user: User, bin_: str, rows: Iterable[Mapping[str, 
             sql.upsert_year(cur, enterprise_id, year.year, year.avg_headcount, year.hours_worked)
         after = {y.year: [y.avg_headcount, y.hours_worked] for y in sorted(checked.values(), key=lambda y: y.year)}
         if after != before:
-            audit_sql.write(cur, [audit_sql.entry(user, "enterprise.years", "enterprise", normalise_bin(bin_),
-                                                  enterprise_id, before=before, after=after)])
+            audit_sql.write(
+                cur,
+                [
+                    audit_sql.entry(
+                        user,
+                        "enterprise.years",
+                        "enterprise",
+                        normalise_bin(bin_),
+                        enterprise_id,
+                        before=before,
+                        after=after,
+                    )
+                ],
+            )
     return enterprise_years(store, user, bin_)

@@ -24,8 +24,18 @@ from safety.register.enterprises import Enterprise, EnterpriseInput, YearInput, 
 from safety.register.geography import DISTRICTS_BY_KATO
 
 ENTERPRISE_COLUMNS = (
-    "bin", "name_ru", "name_kk", "district", "kato", "oked", "industry", "joined_on",
-    "officer_name", "officer_phone", "officer_email", "active",
+    "bin",
+    "name_ru",
+    "name_kk",
+    "district",
+    "kato",
+    "oked",
+    "industry",
+    "joined_on",
+    "officer_name",
+    "officer_phone",
+    "officer_email",
+    "active",
 )
 YEAR_COLUMNS = ("bin", "year", "avg_headcount", "hours_worked")
 # Short forms seen in real registers, beside the catalogue's headings in all three languages.
@@ -107,21 +117,26 @@ class RegisterImport:
 
 
 @retry_conflicts
-def import_register(
-    store: Store, user: User, data: bytes, filename: str, *, dry_run: bool = False
-) -> RegisterImport:
+def import_register(store: Store, user: User, data: bytes, filename: str, *, dry_run: bool = False) -> RegisterImport:
     """Check a register file row by row, then write all of it in one transaction (or nothing, on any error)."""
     require(user, "register.write")
     sheets = [s for s in read_sheets(data, filename) if not s.is_empty()]
     if not sheets:
         raise FileUnreadable("file.empty", name=filename)
-    enterprise_table = next((tb for s in sheets if (tb := find_table(s, ENTERPRISE_COLUMNS)) and
-                             "name_ru" in tb.columns), None)
+    enterprise_table = next(
+        (tb for s in sheets if (tb := find_table(s, ENTERPRISE_COLUMNS)) and "name_ru" in tb.columns), None
+    )
     if enterprise_table is None:
         expected = "; ".join(_heading(c) for c in REQUIRED_ENTERPRISE)
         raise ValidationFailed("register.no_header", expected=expected, sheet=sheets[0].name)
-    year_table = next((tb for s in sheets if s is not enterprise_table.sheet and
-                       (tb := find_table(s, YEAR_COLUMNS)) and "year" in tb.columns), None)
+    year_table = next(
+        (
+            tb
+            for s in sheets
+            if s is not enterprise_table.sheet and (tb := find_table(s, YEAR_COLUMNS)) and "year" in tb.columns
+        ),
+        None,
+    )
 
     problems: list[Problem] = []
     records, activity = _read_enterprises(enterprise_table, problems)
@@ -153,8 +168,9 @@ def _read_enterprises(table: Table, problems: list[Problem]) -> tuple[dict[str, 
     if "kato" not in table.columns and "district" not in table.columns:
         missing.append("kato")
     for name in missing:
-        problems.append(Problem("register.missing_column", {"column": _heading(name)},
-                                sheet=table.sheet.name, row=table.header_row))
+        problems.append(
+            Problem("register.missing_column", {"column": _heading(name)}, sheet=table.sheet.name, row=table.header_row)
+        )
     if missing:
         return {}, {}
     records: dict[str, dict[str, Any]] = {}
@@ -176,14 +192,28 @@ def _read_enterprises(table: Table, problems: list[Problem]) -> tuple[dict[str, 
             continue
         bin_ = record["bin"]
         if bin_ in records:
-            problems.append(Problem("register.duplicate_bin", {"bin": bin_, "first": first_row[bin_]},
-                                    sheet=table.sheet.name, row=row_no, column=headings["bin"]))
+            problems.append(
+                Problem(
+                    "register.duplicate_bin",
+                    {"bin": bin_, "first": first_row[bin_]},
+                    sheet=table.sheet.name,
+                    row=row_no,
+                    column=headings["bin"],
+                )
+            )
             continue
         if active not in (None, ""):
             flag = _flag(active)
             if flag is None:
-                problems.append(Problem("register.bad_flag", {"value": str(active)},
-                                        sheet=table.sheet.name, row=row_no, column=headings.get("active")))
+                problems.append(
+                    Problem(
+                        "register.bad_flag",
+                        {"value": str(active)},
+                        sheet=table.sheet.name,
+                        row=row_no,
+                        column=headings.get("active"),
+                    )
+                )
                 continue
             activity[bin_] = flag
         records[bin_] = record
@@ -194,8 +224,9 @@ def _read_enterprises(table: Table, problems: list[Problem]) -> tuple[dict[str, 
 def _read_years(table: Table, known_bins: set[str], problems: list[Problem]) -> list[dict[str, Any]]:
     missing = [c for c in REQUIRED_YEAR if c not in table.columns]
     for name in missing:
-        problems.append(Problem("register.missing_column", {"column": _heading(name)},
-                                sheet=table.sheet.name, row=table.header_row))
+        problems.append(
+            Problem("register.missing_column", {"column": _heading(name)}, sheet=table.sheet.name, row=table.header_row)
+        )
     if missing:
         return []
     rows: list[dict[str, Any]] = []
@@ -208,12 +239,25 @@ def _read_years(table: Table, known_bins: set[str], problems: list[Problem]) -> 
             problems += problems_from(exc, sheet=table.sheet.name, row=row_no, columns=table.headings)
             continue
         if bin_ not in known_bins:
-            problems.append(Problem("register.unknown_bin", {"bin": bin_}, sheet=table.sheet.name, row=row_no,
-                                    column=table.headings["bin"]))
+            problems.append(
+                Problem(
+                    "register.unknown_bin",
+                    {"bin": bin_},
+                    sheet=table.sheet.name,
+                    row=row_no,
+                    column=table.headings["bin"],
+                )
+            )
             continue
         if (bin_, year.year) in seen:
-            problems.append(Problem("register.duplicate_year", {"bin": bin_, "year": year.year,
-                                    "first": seen[(bin_, year.year)]}, sheet=table.sheet.name, row=row_no))
+            problems.append(
+                Problem(
+                    "register.duplicate_year",
+                    {"bin": bin_, "year": year.year, "first": seen[(bin_, year.year)]},
+                    sheet=table.sheet.name,
+                    row=row_no,
+                )
+            )
             continue
         seen[(bin_, year.year)] = row_no
         rows.append({"bin": bin_, **year.model_dump()})
@@ -246,19 +290,26 @@ def _apply(store: Store, user: User, plan: RegisterImport, existing: dict[str, E
         sql.set_active_many(cur, plan.activity)
         sql.upsert_years_many(cur, plan.years)
         ids = {bin_: id_ for bin_, id_ in sql.ids_by_bin(cur)}
-        entries = [audit_sql.entry(user, "enterprise.import", "enterprise", r["bin"], ids[r["bin"]], after=r)
-                   for r in plan.added]
+        entries = [
+            audit_sql.entry(user, "enterprise.import", "enterprise", r["bin"], ids[r["bin"]], after=r)
+            for r in plan.added
+        ]
         for record in plan.updated:
             old = existing[record["bin"]]
             before = old.as_input() | {"active": old.active}
             after = record | {"active": plan.activity.get(record["bin"], old.active)}
-            entries.append(audit_sql.entry(user, "enterprise.import", "enterprise", record["bin"], old.id,
-                                           before=before, after=after))
+            entries.append(
+                audit_sql.entry(
+                    user, "enterprise.import", "enterprise", record["bin"], old.id, before=before, after=after
+                )
+            )
         by_bin: dict[str, dict[int, list[Any]]] = {}
         for year in plan.years:
             by_bin.setdefault(year["bin"], {})[year["year"]] = [year["avg_headcount"], year["hours_worked"]]
-        entries += [audit_sql.entry(user, "enterprise.years_import", "enterprise", bin_, ids[bin_], after=years)
-                    for bin_, years in by_bin.items()]
+        entries += [
+            audit_sql.entry(user, "enterprise.years_import", "enterprise", bin_, ids[bin_], after=years)
+            for bin_, years in by_bin.items()
+        ]
         audit_sql.write(cur, entries)
 
 
@@ -272,13 +323,28 @@ def export_register(store: Store, user: User, lang: str = "ru", *, include_inact
     sheet = workbook.active
     sheet.title = t("register.sheet.enterprises", lang)
     rows = [
-        [e.bin, e.name_ru, e.name_kk, DISTRICTS_BY_KATO[e.kato].name(lang) if e.kato in DISTRICTS_BY_KATO else "",
-         e.kato, e.oked, e.industry, e.joined_on, e.officer_name, e.officer_phone, e.officer_email,
-         t("common.yes" if e.active else "common.no", lang)]
+        [
+            e.bin,
+            e.name_ru,
+            e.name_kk,
+            DISTRICTS_BY_KATO[e.kato].name(lang) if e.kato in DISTRICTS_BY_KATO else "",
+            e.kato,
+            e.oked,
+            e.industry,
+            e.joined_on,
+            e.officer_name,
+            e.officer_phone,
+            e.officer_email,
+            t("common.yes" if e.active else "common.no", lang),
+        ]
         for e in enterprises
     ]
     write_table(sheet, [t("register.col." + c, lang) for c in ENTERPRISE_COLUMNS], rows, text_columns=(1, 5, 6))
     year_sheet = workbook.create_sheet(t("register.sheet.years", lang))
-    write_table(year_sheet, [t("register.col." + c, lang) for c in YEAR_COLUMNS],
-                 [[y.bin, y.year, y.avg_headcount, y.hours_worked] for y in years], text_columns=(1,))
+    write_table(
+        year_sheet,
+        [t("register.col." + c, lang) for c in YEAR_COLUMNS],
+        [[y.bin, y.year, y.avg_headcount, y.hours_worked] for y in years],
+        text_columns=(1,),
+    )
     return workbook_bytes(workbook)

@@ -33,9 +33,18 @@ __all__ = ["LATEST", "MIGRATIONS", "Migration", "applied_version", "migrate"]
 
 MIGRATIONS: tuple[Migration, ...] = tuple(
     module.MIGRATION
-    for module in (m01_register, m02_headcount, m03_users_audit, m04_assessments, m05_incidents,
-                   m06_fingerprints, m07_case_counts, m08_serious_accidents, m09_one_draft,
-                   m10_sessions)
+    for module in (
+        m01_register,
+        m02_headcount,
+        m03_users_audit,
+        m04_assessments,
+        m05_incidents,
+        m06_fingerprints,
+        m07_case_counts,
+        m08_serious_accidents,
+        m09_one_draft,
+        m10_sessions,
+    )
 )
 LATEST = MIGRATIONS[-1].number
 

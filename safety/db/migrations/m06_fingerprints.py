@@ -15,10 +15,33 @@ import pyarrow.compute as pc
 from safety.db.cursors import Cursor, fetch_arrow, registered
 from safety.db.migrations.step import Migration
 
-IDENTITY = ("occurred_on", "occurred_at", "kind", "severity", "lost_days", "restricted_days", "accident_no", "place",
-            "description", "cause", "job_title", "gender", "age", "experience_years", "rule", "external_id")
-TYPES = {"occurred_on": pa.date32(), "occurred_at": pa.time64("us"), "lost_days": pa.int32(),
-         "restricted_days": pa.int32(), "age": pa.int32(), "experience_years": pa.float64(), "rule": pa.int32()}
+IDENTITY = (
+    "occurred_on",
+    "occurred_at",
+    "kind",
+    "severity",
+    "lost_days",
+    "restricted_days",
+    "accident_no",
+    "place",
+    "description",
+    "cause",
+    "job_title",
+    "gender",
+    "age",
+    "experience_years",
+    "rule",
+    "external_id",
+)
+TYPES = {
+    "occurred_on": pa.date32(),
+    "occurred_at": pa.time64("us"),
+    "lost_days": pa.int32(),
+    "restricted_days": pa.int32(),
+    "age": pa.int32(),
+    "experience_years": pa.float64(),
+    "rule": pa.int32(),
+}
 SPACE = r"\s\x{0B}\x{1C}-\x{1F}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}"
 
 

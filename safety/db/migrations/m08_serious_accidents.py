@@ -37,7 +37,9 @@ def _add_working_days(start: dt.date, count: int) -> dt.date:
 
 def fill(cur: Cursor) -> None:
     """Insert the serious accidents of every enterprise with their deadlines."""
-    found = fetch_arrow(cur, """
+    found = fetch_arrow(
+        cur,
+        """
         SELECT a.enterprise_id, a.first_id, a.injured, a.worst,
                i.occurred_on, i.reported_on, i.commission_on, i.closed_on, i.act_sent_on, a.acts_done_on
         FROM (
@@ -50,13 +52,16 @@ def fill(cur: Cursor) -> None:
             WHERE kind = 'accident' AND (severity IN ('severe', 'fatal') OR accident_no IS NOT NULL)
             GROUP BY ALL
             HAVING worst >= 2 OR count(*) >= 2) a
-        JOIN incidents i ON i.id = a.first_id""")
+        JOIN incidents i ON i.id = a.first_id""",
+    )
     occurred, commission, closed = (found[n].to_pylist() for n in ("occurred_on", "commission_on", "closed_on"))
     found = found.append_column("report_due", pa.array([d + dt.timedelta(days=1) for d in occurred], pa.date32()))
-    found = found.append_column("investigation_due", pa.array(
-        [_add_working_days(d, 10) if d else None for d in commission], pa.date32()))
-    found = found.append_column("act_due", pa.array(
-        [_add_working_days(d, 3) if d else None for d in closed], pa.date32()))
+    found = found.append_column(
+        "investigation_due", pa.array([_add_working_days(d, 10) if d else None for d in commission], pa.date32())
+    )
+    found = found.append_column(
+        "act_due", pa.array([_add_working_days(d, 3) if d else None for d in closed], pa.date32())
+    )
     insert_table(cur, "serious_accidents", found, found.column_names)
 
 
