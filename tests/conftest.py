@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from safety.access.auth import now, user_from_row
+from safety.access.auth import create_admin, now, user_from_row
 from safety.db import Store
 from safety.db import users as users_sql
 from safety.demo import load_demo
@@ -21,6 +22,16 @@ from safety.register.enterprises import list_enterprises
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).with_name("data")
+
+
+PASSWORD = "correct horse battery"  # the administrator of the `admin` fixture
+T0 = dt.datetime(2026, 11, 25, 9, 0)  # a fixed "now" for sign-in and session tests
+
+
+@pytest.fixture
+def admin(store):
+    """An administrator `boss` with PASSWORD, on the empty store."""
+    return create_admin(store, "boss", PASSWORD, "Главный Администратор")
 
 
 @pytest.fixture

@@ -19,13 +19,7 @@ from safety.access.users import create_user, reset_password, unlock_user
 from safety.db import users as users_sql
 from safety.errors import Conflict, PermissionDenied, ValidationFailed
 
-PASSWORD = "correct horse battery"
-T0 = dt.datetime(2026, 11, 25, 9, 0)
-
-
-@pytest.fixture
-def admin(store):
-    return create_admin(store, "boss", PASSWORD, "Главный Администратор")
+from conftest import PASSWORD, T0
 
 
 def _account(store, username):

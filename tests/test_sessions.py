@@ -5,19 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
-from safety.access.auth import change_password, create_admin
+from safety.access.auth import change_password
 from safety.access.sessions import end_session, resume_session, start_session, touch_session
 from safety.access.users import create_user, reset_password, update_user
 
-PASSWORD = "correct horse battery"
-T0 = dt.datetime(2026, 11, 25, 9, 0)
-
-
-@pytest.fixture
-def admin(store):
-    return create_admin(store, "boss", PASSWORD, "Главный Администратор")
+from conftest import PASSWORD, T0
 
 
 def test_a_token_resumes_its_session_and_is_stored_only_as_a_hash(store, admin):
