@@ -11,41 +11,22 @@ through it, and deletes remove children first in the same transaction).
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import re
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
-from safety.db.migrations import (
-    m01_register,
-    m02_headcount,
-    m03_users_audit,
-    m04_assessments,
-    m05_incidents,
-    m06_fingerprints,
-    m07_case_counts,
-    m08_serious_accidents,
-    m09_one_draft,
-    m10_sessions,
-)
 from safety.db.migrations.step import Migration
 from safety.errors import SchemaTooNew
 
 __all__ = ["LATEST", "MIGRATIONS", "Migration", "applied_version", "migrate"]
 
-MIGRATIONS: tuple[Migration, ...] = tuple(
-    module.MIGRATION
-    for module in (
-        m01_register,
-        m02_headcount,
-        m03_users_audit,
-        m04_assessments,
-        m05_incidents,
-        m06_fingerprints,
-        m07_case_counts,
-        m08_serious_accidents,
-        m09_one_draft,
-        m10_sessions,
-    )
-)
+# Every module mNN_name.py beside this one is a step; a new migration is a new module and nothing else.
+_STEPS = sorted(m.name for m in pkgutil.iter_modules(__path__) if re.fullmatch(r"m\d{2}_\w+", m.name))
+MIGRATIONS: tuple[Migration, ...] = tuple(importlib.import_module(f"{__name__}.{name}").MIGRATION for name in _STEPS)
+if [m.number for m in MIGRATIONS] != list(range(1, len(MIGRATIONS) + 1)):
+    raise RuntimeError(f"migrations must be numbered 1, 2, 3 … in their file names' order: {_STEPS}")
 LATEST = MIGRATIONS[-1].number
 
 
