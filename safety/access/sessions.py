@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from safety.access.auth import current_user, idle_minutes, now
+from safety.access.auth import current_user, idle_minutes, now, session_expired
 from safety.access.roles import User
 from safety.db import Store, retry_conflicts
 from safety.db import sessions as sql
@@ -21,6 +21,7 @@ TOUCH_EVERY = dt.timedelta(minutes=1)  # a session in use is noted at most this 
 
 
 def _hash(token: str) -> str:
+    """What the database keeps of a token."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -47,7 +48,7 @@ def resume_session(store: Store, token: str | None, at: dt.datetime | None = Non
         found = sql.by_hash(cur, _hash(token))
     if found is None:
         return None
-    if at - found["last_seen_at"] > dt.timedelta(minutes=idle_minutes()):
+    if session_expired(found["last_seen_at"], at, idle_minutes()):
         end_session(store, token)
         return None
     user = current_user(store, found["user_id"])
