@@ -7,9 +7,12 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -140,3 +143,30 @@ def user_id_of(store: Store, username: str) -> int:
         row = users_sql.by_username(cur, username)
     assert row is not None, username
     return row["id"]
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m safety` with these arguments from the project folder; capture its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "safety", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+    )
+
+
+def at_once(count: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
+    """Run work(0) … work(count - 1) in as many threads, all released together; return results and errors."""
+    barrier = threading.Barrier(count)
+
+    def run(number: int) -> Any:
+        barrier.wait()
+        return work(number)
+
+    with ThreadPoolExecutor(count) as pool:
+        futures = [pool.submit(run, number) for number in range(count)]
+    results, errors = [], []
+    for future in futures:
+        error = future.exception()
+        if error is None:
+            results.append(future.result())
+        else:
+            errors.append(error)
+    return results, errors

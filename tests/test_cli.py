@@ -12,13 +12,7 @@ from safety.db import Store
 from safety.identifiers import is_valid_bin
 from safety.register.geography import DISTRICTS_BY_KATO
 
-from conftest import DATA, ROOT
-
-
-def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "safety", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
-    )
+from conftest import DATA, ROOT, run
 
 
 def test_help_lists_the_commands():

@@ -9,9 +9,6 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import os
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -28,29 +25,9 @@ from safety.incidents.imports import import_incidents
 from safety.incidents.log import add_incident, list_incidents
 from safety.incidents.summaries import check_summaries
 
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, at_once
 
 ROUNDS = int(os.environ.get("VZ_CONCURRENCY_ROUNDS", "3"))
-
-
-def at_once(count: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
-    """Run work(0) … work(count - 1) in as many threads, all released together; return results and errors."""
-    barrier = threading.Barrier(count)
-
-    def run(number: int) -> Any:
-        barrier.wait()
-        return work(number)
-
-    with ThreadPoolExecutor(count) as pool:
-        futures = [pool.submit(run, number) for number in range(count)]
-    results, errors = [], []
-    for future in futures:
-        error = future.exception()
-        if error is None:
-            results.append(future.result())
-        else:
-            errors.append(error)
-    return results, errors
 
 
 def _password(store: Store, username: str) -> str:

@@ -8,13 +8,14 @@ import threading
 import time
 
 import pytest
-from test_concurrency import at_once
 
 from safety.access.roles import SYSTEM
 from safety.db.results import SharedResults
 from safety.incidents.log import add_incident
 from safety.indicators import dashboard
 from safety.indicators.formulas import scope_for, yearly
+
+from conftest import at_once
 
 
 def test_a_result_is_computed_once_per_key_and_the_oldest_go_first():

@@ -6,7 +6,6 @@ the rebuild mends it in one transaction, from the library and the command line."
 import datetime as dt
 
 import pytest
-from test_cli import run
 
 from safety.access.roles import SYSTEM
 from safety.db import summaries
@@ -16,7 +15,7 @@ from safety.incidents.imports import import_incidents, undo_import
 from safety.incidents.log import add_incident, delete_incident, set_investigation_dates, update_incident
 from safety.incidents.summaries import check_summaries, rebuild_summaries
 
-from conftest import DATA
+from conftest import DATA, run
 
 
 def _serious(store, first_id: int) -> list[tuple]:
