@@ -9,8 +9,11 @@ import time
 
 import pytest
 
+from safety.access.auth import SignInFailed, authenticate
 from safety.access.roles import SYSTEM
+from safety.access.sessions import end_session, resume_session, start_session, touch_session
 from safety.db.results import SharedResults
+from safety.demo import demo_credentials
 from safety.incidents.log import add_incident
 from safety.indicators import dashboard
 from safety.indicators.formulas import scope_for, yearly
@@ -75,6 +78,27 @@ def test_the_dashboard_is_shared_until_a_write_changes_the_data(world, monkeypat
     assert yearly(store, region, year, year)[0]["injured"] == before + 1  # the writer sees their own change
     dashboard.league(store, region, year, "ru")
     assert len(queries) == 2
+
+
+def test_signing_in_and_out_keeps_the_shared_figures(world, monkeypatch):
+    store = world[0]
+    queries = []
+    real = dashboard.sql.league
+    monkeypatch.setattr(dashboard.sql, "league", lambda *a, **k: queries.append(1) or real(*a, **k))
+    region = scope_for(store, SYSTEM)
+    year = dt.date.today().year
+    dashboard.league(store, region, year, "ru")
+    account = next(a for a in demo_credentials(store) if a["username"] == "demo.region")
+    with pytest.raises(SignInFailed):
+        authenticate(store, "demo.region", "not the password")
+    person = authenticate(store, "demo.region", account["password"])
+    token = start_session(store, person)
+    later = dt.datetime.now() + dt.timedelta(minutes=10)
+    touch_session(store, token, later)
+    assert resume_session(store, token, later) == person
+    end_session(store, token)
+    dashboard.league(store, region, year, "ru")
+    assert len(queries) == 1  # sign-in state is no figure: 20 people signing in do not empty the shared results
 
 
 def test_each_caller_gets_its_own_copy(world):

@@ -100,7 +100,7 @@ def authenticate(store: Store, username: str, password: str, at: dt.datetime | N
         _hasher.hash(password or "x")  # spend the same time as for a real account
         raise SignInFailed()
     right = _verify(row["password_hash"], password or "")  # the slow part, outside the write lock
-    with store.transaction() as cur:
+    with store.transaction(changes_figures=False) as cur:
         fresh = sql.by_id(cur, row["id"])  # as it stands now that this is the only writer
         if fresh is None:
             raise SignInFailed()

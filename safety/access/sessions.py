@@ -32,7 +32,7 @@ def start_session(store: Store, user: User, at: dt.datetime | None = None) -> st
         raise ValueError("only a stored account has sessions")
     at = at or now()
     token = secrets.token_urlsafe(32)
-    with store.transaction() as cur:
+    with store.transaction(changes_figures=False) as cur:
         sql.delete_idle(cur, at - dt.timedelta(minutes=idle_minutes()))
         sql.insert(cur, _hash(token), user.id, at)
     return token
@@ -63,7 +63,7 @@ def resume_session(store: Store, token: str | None, at: dt.datetime | None = Non
 @retry_conflicts
 def touch_session(store: Store, token: str, at: dt.datetime | None = None) -> None:
     """Note that a session is in use, so that a reload within the idle limit finds it open."""
-    with store.transaction() as cur:
+    with store.transaction(changes_figures=False) as cur:
         sql.touch(cur, _hash(token), at or now())
 
 
@@ -71,5 +71,5 @@ def touch_session(store: Store, token: str, at: dt.datetime | None = None) -> No
 def end_session(store: Store, token: str | None) -> None:
     """End the session a token names (signing out); a token that names none is ignored."""
     if token:
-        with store.transaction() as cur:
+        with store.transaction(changes_figures=False) as cur:
             sql.delete(cur, _hash(token))

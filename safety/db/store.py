@@ -56,7 +56,7 @@ class Store:
     def __init__(self, path: str | Path, *, migrate: bool = True):
         self.path = str(path)
         self._writer = threading.RLock()  # one write transaction at a time in this process
-        self.data_version = 0  # advanced by every committed write; shared results are keyed on it
+        self.data_version = 0  # advanced by every committed write that may change a figure; shared results key on it
         self.results = SharedResults()
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -83,8 +83,10 @@ class Store:
             cur.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
-        """Yield a cursor inside BEGIN … COMMIT, one writer at a time; any exception rolls everything back."""
+    def transaction(self, *, changes_figures: bool = True) -> Iterator[Cursor]:
+        """Yield a cursor inside BEGIN … COMMIT, one writer at a time; any exception rolls everything back. A write
+        that only keeps sign-in state (sessions, failed attempts, the last sign-in) passes changes_figures=False and
+        leaves the shared results valid: no figure, list or chart reads those columns."""
         with self._writer, self.cursor() as cur:
             cur.begin()
             try:
@@ -93,7 +95,8 @@ class Store:
                 cur.rollback()
                 raise
             cur.commit()
-            self.data_version += 1
+            if changes_figures:
+                self.data_version += 1
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         """Run one parameterised read and return all rows as tuples."""
