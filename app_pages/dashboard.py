@@ -15,23 +15,15 @@ from safety.access.roles import enterprise_scope
 from safety.errors import SafetyError
 from safety.i18n import format_date, format_number, format_percent
 from safety.incidents.model import KINDS
-from safety.indicators.charts import (
-    correlation_text,
-    group_chart,
-    heatmap_chart,
-    monthly_chart,
-    scatter_chart,
-    table_workbook,
-    yearly_chart,
-)
+from safety.indicators import figures
+from safety.indicators.charts import correlation_text, table_workbook
 from safety.indicators.dashboard import (
     LEAGUE_ROWS,
     enterprise_choices,
     heatmap,
     league,
-    monthly,
-    rolling_kch,
-    scatter_from_league,
+    monthly_series,
+    scatter,
     splits,
     tiles,
 )
@@ -169,13 +161,9 @@ for row in range(0, len(shown), 4):
     for column, tile in zip(st.columns(4), shown[row : row + 4], strict=False):
         show_tile(column, tile, last)
 
-# The rolling Кч of the first chosen months reaches back a year: one monthly query covers both, only the chosen
-# years are drawn.
-reaching_back = monthly(store(), scope, first - 1, last, lang())
-months = [r for r in reaching_back if r["month"].year >= first]
-rolling = rolling_kch(store(), scope, first, last, months=reaching_back)
-chart_block(monthly_chart(months, rolling, lang()), "monthly")
-chart_block(yearly_chart(by_year, lang()), "yearly")
+months, rolling = monthly_series(store(), scope, first, last, lang())
+chart_block(figures.monthly(store(), scope, first, last, lang()), "monthly")
+chart_block(figures.yearly(store(), scope, first, last, lang()), "yearly")
 yearly_table(by_year)
 
 summary = [{"name": tr(x.key), "value": x.value, "previous": x.previous, "change": x.change_pct} for x in shown]
@@ -190,23 +178,23 @@ if not scoped:
     indicators = {k: tr("indicator." + k) for k in COMPARED}
     compared = st.selectbox(tr("dashboard.indicator"), COMPARED, format_func=indicators.get, key="dash_indicator")
     left, right = st.columns(2)
-    split = splits(store(), scope, last, lang(), tuple(group for group, *_ in SPLITS))
+    groupings = tuple(group for group, *_ in SPLITS)
+    split = splits(store(), scope, last, lang(), groupings)
     for column, (group, name, title, tab) in zip((left, right), SPLITS, strict=True):
-        rows = split[group]
         with column:
             st.subheader(tr(title, year=last))
-            chart_block(group_chart(rows, compared, lang()), name)
-        sheets[tr(tab)] = sheet(rows, GROUPS)
+            chart_block(figures.split(store(), scope, last, lang(), groupings, group, compared), name)
+        sheets[tr(tab)] = sheet(split[group], GROUPS)
 
-rules = heatmap(store(), scope, lang())
-chart_block(heatmap_chart(rules, lang()), "heatmap")
-sheets[tr("dashboard.sheet.heatmap")] = sheet(rules, HEATMAP)
+chart_block(figures.heatmap(store(), scope, lang()), "heatmap")
+sheets[tr("dashboard.sheet.heatmap")] = sheet(heatmap(store(), scope, lang()), HEATMAP)
 
-ranked = league(store(), scope, last, lang(), years=last - first + 1)  # the scatter's points come from it
-points, correlation = scatter_from_league(ranked)
-chart_block(scatter_chart(points, correlation, lang()), "scatter")
-st.caption(correlation_text(correlation, lang()))
-sheets[tr("dashboard.sheet.scatter")] = sheet(points, SCATTER)
+years = last - first + 1  # the league's trend; the scatter's points come from the same league
+ranked = league(store(), scope, last, lang(), years=years)
+chart_block(figures.scatter(store(), scope, last, lang(), years), "scatter")
+found = scatter(store(), scope, last, lang(), years)
+st.caption(correlation_text(found.correlation, lang()))
+sheets[tr("dashboard.sheet.scatter")] = sheet(found.points, SCATTER)
 
 st.subheader(tr("dashboard.league", year=last))
 st.caption(tr("dashboard.league.help"))

@@ -13,11 +13,11 @@ from safety.errors import SafetyError
 from safety.i18n import format_date
 from safety.incidents.log import investigations, list_incidents
 from safety.incidents.model import KINDS, SEVERITIES
+from safety.indicators.dashboard import enterprise_choices
 from safety.register.enterprises import (
     delete_enterprise,
     enterprise_years,
     get_enterprise,
-    list_enterprises,
     save_years,
     set_enterprise_active,
     update_enterprise,
@@ -25,14 +25,15 @@ from safety.register.enterprises import (
 
 me = user()
 st.title(tr("enterprise.title"))
-everyone = {e.bin: e for e in list_enterprises(store(), me, include_inactive=True)}
+everyone = {e.bin: e for e in enterprise_choices(store(), me, include_inactive=True)}
 if not everyone:
     st.info(tr("enterprise.none"))
     st.stop()
 bins = list(everyone)
 if st.session_state.get("enterprise_bin") not in everyone:
     st.session_state["enterprise_bin"] = bins[0]
-labels = {b: f"{e.name(lang())} · {b}" for b, e in everyone.items()}
+language = lang()  # once, not per enterprise: there may be thousands
+labels = {b: f"{e.name(language)} · {b}" for b, e in everyone.items()}
 bin_ = st.selectbox(tr("enterprise.choose"), bins, key="enterprise_bin", format_func=labels.get)
 enterprise = get_enterprise(store(), me, bin_)
 admin = can(me, "register.write")

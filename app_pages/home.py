@@ -1,12 +1,12 @@
 """Home: what the tracker is for, the programme's figures and where to go next."""
 
-import altair as alt
 import streamlit as st
 
-from app_pages.ui import lang, store, tr, user
+from app_pages.ui import draw, lang, store, tr, user
 from safety.access.roles import can
 from safety.i18n import format_number, format_percent
-from safety.indicators.programme import enterprises_by_district, programme_summary
+from safety.indicators import figures
+from safety.indicators.programme import programme_summary
 
 st.title(tr("home.title"))
 st.write(tr("home.intro"))
@@ -27,20 +27,7 @@ cols[1].metric(tr("home.metric.assessed"), format_number(summary.assessed, lang(
 cols[2].metric(tr("home.metric.overdue_actions"), format_number(summary.overdue_actions, lang()))
 
 st.subheader(tr("home.by_district"))
-data = enterprises_by_district(store(), user(), lang())
-chart = (
-    alt.Chart(alt.Data(values=data))
-    .mark_bar()
-    .encode(
-        x=alt.X("enterprises:Q", title=tr("home.axis.enterprises"), axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("district:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
-        tooltip=[
-            alt.Tooltip("district:N", title=tr("label.kato")),
-            alt.Tooltip("enterprises:Q", title=tr("home.axis.enterprises")),
-        ],
-    )
-)
-st.altair_chart(chart, width="stretch")
+draw(figures.districts(store(), user(), lang()))
 
 st.subheader(tr("home.next"))
 if can(user(), "register.list"):

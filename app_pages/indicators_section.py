@@ -10,10 +10,11 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages.ui import lang, show_error, store, tr
+from app_pages.ui import draw, lang, show_error, store, tr
 from safety.access.roles import User
 from safety.errors import SafetyError
-from safety.indicators.charts import chart_png, yearly_chart
+from safety.indicators import figures
+from safety.indicators.charts import Figure, chart_png
 from safety.indicators.formulas import scope_for, yearly
 from safety.register.enterprises import enterprise_years
 
@@ -48,9 +49,9 @@ RATE_FORMATS = {
 }
 
 
-def chart_block(chart: Any, name: str) -> None:
-    """Draw an Altair chart and a PNG download that renders the picture only when it is clicked."""
-    st.altair_chart(chart, width="stretch")
+def chart_block(chart: Figure, name: str) -> None:
+    """Draw a shared chart and a PNG download that renders the picture only when it is clicked."""
+    draw(chart)
     st.download_button(
         tr("dashboard.png"),
         data=partial(chart_png, chart),
@@ -100,9 +101,10 @@ def indicators_section(me: User, bin_: str) -> None:
     st.caption(tr("enterprise.indicators.help"))
     try:
         last = max((y.year for y in enterprise_years(store(), me, bin_)), default=dt.date.today().year)
-        rows = yearly(store(), scope_for(store(), me, bin_=bin_), last - 4, last)
+        scope = scope_for(store(), me, bin_=bin_)
+        rows = yearly(store(), scope, last - 4, last)
     except SafetyError as exc:
         show_error(exc)
         return
     yearly_table(rows)
-    chart_block(yearly_chart(rows, lang()), f"indicators_{bin_}")
+    chart_block(figures.yearly(store(), scope, last - 4, last, lang()), f"indicators_{bin_}")

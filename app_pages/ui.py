@@ -16,6 +16,7 @@ from safety.db import Store, default_db_path, open_store
 from safety.demo import ensure_demo
 from safety.errors import SafetyError
 from safety.i18n import DEFAULT_LANGUAGE, normalise_language, t
+from safety.indicators.charts import Figure
 from safety.register.enterprises import VISION_ZERO_LAUNCH
 from safety.register.geography import DISTRICTS
 
@@ -194,3 +195,8 @@ def enterprise_form(key: str, initial: dict[str, Any] | None = None) -> dict[str
         "officer_phone": officer_phone,
         "officer_email": officer_email,
     }
+
+
+def draw(chart: Figure) -> None:
+    """Show a shared chart across the page's width (its data goes to the browser as the Arrow it already is)."""
+    st.vega_lite_chart(chart.with_arrow_data(), width="stretch")

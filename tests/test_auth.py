@@ -4,6 +4,7 @@ refusal, idle expiry, first admin."""
 import datetime as dt
 
 import pytest
+from argon2 import PasswordHasher
 
 from safety.access.auth import (
     LOCK_MINUTES,
@@ -32,6 +33,17 @@ def test_only_the_argon2_hash_is_stored(store, admin):
     assert row["password_hash"].startswith("$argon2id$") and PASSWORD not in row["password_hash"]
     dump = str(store.query("SELECT * FROM users")) + str(store.query("SELECT * FROM audit_log"))
     assert PASSWORD not in dump
+
+
+def test_a_hash_of_older_settings_still_signs_in_and_is_made_anew(store, admin):
+    old = PasswordHasher(time_cost=3, memory_cost=65_536, parallelism=4).hash(PASSWORD)  # argon2-cffi's default
+    with store.transaction() as cur:
+        users_sql.renew_hash(cur, _account(store, "boss")["id"], old)
+    assert authenticate(store, "boss", PASSWORD, T0).username == "boss"
+    renewed = _account(store, "boss")["password_hash"]
+    assert renewed != old and "$m=19456,t=2,p=1$" in renewed
+    assert authenticate(store, "boss", PASSWORD, T0).username == "boss"
+    assert _account(store, "boss")["password_hash"] == renewed  # made anew once, not at every sign-in
 
 
 def test_right_password_signs_in_and_wrong_one_does_not(store, admin):

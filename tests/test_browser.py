@@ -260,6 +260,10 @@ def test_regional_manager_reads_the_dashboard(page: Page):
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(6)
     expect(page.get_by_test_id("stDataFrame").last).to_be_visible()
     _shot(page, "11_dashboard_kk")
+    for number, chart in enumerate(page.get_by_test_id("stVegaLiteChart").all()):
+        chart.scroll_into_view_if_needed()
+        expect(chart.locator("canvas, svg").first).to_be_visible()  # drawn from the Arrow data it was sent
+        chart.screenshot(path=ARTIFACTS / f"11_dashboard_kk_chart_{number + 1}.png")
     _language_box(page, "kk").click()
     page.get_by_role("option", name="English", exact=True).click()
     _expect_page_loaded(page, "dashboard.title", "en")

@@ -11,12 +11,13 @@ import subprocess
 import sys
 from typing import Any
 
+import pyarrow as pa
 import pytest
 from openpyxl import load_workbook
 
 from safety.access.roles import SYSTEM
 from safety.i18n import LANGUAGES, t
-from safety.indicators import charts
+from safety.indicators import charts, figures
 from safety.indicators import dashboard as dash
 from safety.indicators.dashboard import Correlation
 from safety.indicators.formulas import scope_for, yearly
@@ -231,7 +232,8 @@ def test_chart_data_never_goes_through_jsonschema(monkeypatch):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_scatter_chart_states_r_and_n_and_draws_the_regression_line(demo_store, scope, lang):
-    points, correlation = dash.scatter(demo_store, scope, YEAR, lang)
+    found = dash.scatter(demo_store, scope, YEAR, lang)
+    points, correlation = found.points(), found.correlation
     assert correlation.r is not None and correlation.n == len(points) > 10
     spec = charts.scatter_chart(points, correlation, lang).to_dict()
     _assert_configured(spec, lang)
@@ -304,6 +306,39 @@ def test_png_of_a_dashboard_chart_at_double_scale(demo_store, scope):
     assert image.startswith(b"\x89PNG") and len(image) > 100_000
     width = int.from_bytes(image[16:20], "big")
     assert width > 2 * 300
+
+
+def test_a_figure_carries_its_data_as_rows_and_as_the_same_arrow(demo_store, scope):
+    chart = charts.heatmap_chart(dash.heatmap(demo_store, scope, "ru"), "ru")
+    found = charts.figure(chart)
+    assert found.vega_lite() == chart.to_dict()
+    assert "datasets" not in found.spec and found.rows.keys() == found.arrow.keys()
+    for name, rows in found.rows.items():
+        assert pa.ipc.open_stream(found.arrow[name]).read_all().to_pylist() == rows
+    page = found.with_arrow_data()
+    page.pop("datasets")  # what Streamlit does to the spec it is given: the shared one keeps its data
+    assert found.with_arrow_data()["datasets"] == found.arrow
+    assert charts.chart_png(found) == charts.chart_png(chart)
+
+
+def test_a_column_of_mixed_values_goes_to_arrow_as_text():
+    found = charts.figure(
+        charts.district_chart([{"district": 1, "enterprises": 2}, {"district": "Б", "enterprises": None}], "ru")
+    )
+    (data,) = found.arrow.values()
+    assert pa.ipc.open_stream(data).read_all().to_pylist() == [
+        {"district": "1", "enterprises": 2},
+        {"district": "Б", "enterprises": None},
+    ]
+
+
+def test_figures_are_built_once_per_key_and_shared(demo_store, scope, monkeypatch):
+    built = []
+    real = charts.figure
+    monkeypatch.setattr(charts, "figure", lambda chart: built.append(1) or real(chart))
+    first = figures.heatmap(demo_store, scope, "ru")
+    assert figures.heatmap(demo_store, scope, "ru") is first and len(built) == 1
+    assert figures.heatmap(demo_store, scope, "kk") is not first and len(built) == 2
 
 
 def test_png_refuses_to_fetch_remote_data():

@@ -263,7 +263,9 @@ def test_scatter_from_the_league_rows_equals_the_old_scatter(demo_store, region)
     assert points == old and len(points) > 10
     assert correlation == dash.pearson([p["score"] for p in old], [p["kch"] for p in old])
     assert correlation.r is not None and correlation.n == len(old)
-    assert dash.scatter(demo_store, region, YEAR, "ru") == (points, correlation)
+    shared = dash.scatter(demo_store, region, YEAR, "ru", years=5)
+    assert (shared.points(), shared.correlation) == (points, correlation)
+    assert dash.scatter(demo_store, region, YEAR, "ru").points() == points  # the trend's years change no point
 
 
 def test_scatter_leaves_out_enterprises_without_a_score_or_a_kch():

@@ -117,6 +117,11 @@ def record_success(cur: Cursor, user_id: int, at: dt.datetime) -> None:
     )
 
 
+def renew_hash(cur: Cursor, user_id: int, password_hash: str) -> None:
+    """Store the same password's hash made with today's settings (nothing else changes)."""
+    cur.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, user_id])
+
+
 def delete_demo(cur: Cursor) -> None:
     """Delete the demo accounts (used when the demo data is removed or reloaded)."""
     cur.execute("DELETE FROM users WHERE is_demo")

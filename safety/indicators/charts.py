@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
 import altair as alt
+import pyarrow as pa
 import vl_convert
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
@@ -50,6 +52,53 @@ COUNT_FORMAT = ",.0f"
 COUNTS = ("injured", "killed", "lost_days", "headcount", "hours", "near_misses")  # whole numbers, not rates
 EXCEL_TITLE_MAX = 31
 EXCEL_TITLE_FORBIDDEN = set("[]:*?/\\")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A finished chart: its Vega-Lite spec without data, and each named dataset twice, as rows (for the PNG) and
+    as Arrow IPC bytes (what the page sends the browser). Built once, a Figure is shared by every session that
+    shows it, so nothing in it is ever changed; `__deepcopy__` hands out the same one."""
+
+    spec: dict[str, Any]
+    rows: dict[str, list[dict[str, Any]]]
+    arrow: dict[str, bytes]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Figure:
+        return self
+
+    def vega_lite(self) -> dict[str, Any]:
+        """The whole Vega-Lite spec, its data inline."""
+        return {**self.spec, "datasets": self.rows}
+
+    def with_arrow_data(self) -> dict[str, Any]:
+        """A new top-level spec whose datasets are the Arrow bytes (the form a page's chart takes without
+        converting the rows again)."""
+        return {**self.spec, "datasets": dict(self.arrow)}
+
+
+def figure(chart: alt.TopLevelMixin) -> Figure:
+    """Finish an Altair chart: its spec, built and validated once, and its data as rows and as Arrow."""
+    spec = chart.to_dict()
+    rows = spec.pop("datasets", {})
+    return Figure(spec, rows, {name: _arrow_bytes(values) for name, values in rows.items()})
+
+
+def _arrow_bytes(rows: list[dict[str, Any]]) -> bytes:
+    """Rows of plain JSON values as an Arrow IPC stream; a column of mixed types is sent as text."""
+    names = list(dict.fromkeys(k for r in rows for k in r))
+    columns = {}
+    for name in names:
+        values = [r.get(name) for r in rows]
+        try:
+            columns[name] = pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            columns[name] = pa.array([None if v is None else str(v) for v in values], pa.string())
+    table = pa.table(columns) if columns else pa.table({})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue().to_pybytes())
 
 
 # --- monthly cases and the rolling Кч
@@ -287,6 +336,74 @@ def correlation_text(correlation: Correlation, lang: str) -> str:
     return t("chart.correlation", lang, r=("\u2212" if correlation.r < 0 else "") + r, n=correlation.n)
 
 
+# --- an enterprise's golden-rule assessments
+
+STATUS_COLOURS = {"green": "#2E7D32", "yellow": "#F9A825", "red": "#C62828", "na": "#9E9E9E"}
+
+
+def history_chart(points: list[dict[str, Any]], lang: str) -> alt.Chart:
+    """The overall score (a thick line) and each rule's score over the assessments' dates; `points` are
+    `checklists.assessments.history_points` with each series' name in the language."""
+    when, score, series = t("export.assessed_on", lang), t("history.score", lang), t("history.series", lang)
+    chart = (
+        alt.Chart(_data(points))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("assessed_on:T", title=when, axis=alt.Axis(format="%m.%Y")),
+            y=alt.Y("score:Q", title=score, scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("name:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=400)),
+            strokeWidth=alt.when(alt.datum.series == "overall").then(alt.value(4)).otherwise(alt.value(1.5)),
+            tooltip=[
+                alt.Tooltip("name:N", title=series),
+                alt.Tooltip("assessed_on:T", title=when, format="%d.%m.%Y"),
+                alt.Tooltip("score:Q", title=score),
+            ],
+        )
+    )
+    return _finish(chart, lang)
+
+
+def profile_chart(rules: list[dict[str, Any]], lang: str) -> alt.Chart:
+    """The latest assessment's score per rule as bars coloured by status, rules in their order."""
+    score = t("history.score", lang)
+    chart = (
+        alt.Chart(_data(rules))
+        .mark_bar()
+        .encode(
+            x=alt.X("score:Q", title=score, scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("rule:N", title=None, sort=None, axis=alt.Axis(labelLimit=400)),
+            color=alt.Color(
+                "status:N",
+                scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+                legend=None,
+            ),
+            tooltip=[alt.Tooltip("rule:N", title=t("actions.rule", lang)), alt.Tooltip("score:Q", title=score)],
+        )
+    )
+    return _finish(chart, lang)
+
+
+# --- the home page's enterprises by district
+
+
+def district_chart(rows: list[dict[str, Any]], lang: str) -> alt.Chart:
+    """Horizontal bars of the Vision Zero enterprises in each district, most first."""
+    enterprises = t("home.axis.enterprises", lang)
+    chart = (
+        alt.Chart(_data(rows))
+        .mark_bar(color=BAR_COLOUR)
+        .encode(
+            x=alt.X("enterprises:Q", title=enterprises, axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("district:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+            tooltip=[
+                alt.Tooltip("district:N", title=t("label.kato", lang)),
+                alt.Tooltip("enterprises:Q", title=enterprises, format=COUNT_FORMAT),
+            ],
+        )
+    )
+    return _finish(chart, lang)
+
+
 # --- shared pieces
 
 
@@ -361,10 +478,11 @@ def _register_fonts() -> None:
     vl_convert.register_font_directory(str(FONT_DIR))
 
 
-def chart_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+def chart_png(chart: alt.TopLevelMixin | Figure, scale: float = 2.0) -> bytes:
     """The chart as a PNG image, drawn with the bundled DejaVu Sans and without any network access."""
     _register_fonts()
-    return vl_convert.vegalite_to_png(chart.to_json(), scale=scale, allowed_base_urls=[])
+    spec = chart.vega_lite() if isinstance(chart, Figure) else chart.to_dict()
+    return vl_convert.vegalite_to_png(spec, scale=scale, allowed_base_urls=[])
 
 
 def table_workbook(sheets: dict[str, tuple[list[str], Any]]) -> bytes:

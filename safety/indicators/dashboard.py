@@ -159,6 +159,17 @@ def rolling_kch(
     return out
 
 
+@shared()
+def monthly_series(
+    store: Store, scope: Scope, first_year: int, last_year: int, lang: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The monthly chart's two series for the chosen years: cases per month, and the rolling Кч, whose first
+    windows reach back a year (one monthly query covers both)."""
+    reaching_back = monthly(store, scope, first_year - 1, last_year, lang)
+    months = [r for r in reaching_back if r["month"].year >= first_year]
+    return months, rolling_kch(store, scope, first_year, last_year, months=reaching_back)
+
+
 def _shift(month: dt.date, months: int) -> dt.date:
     index = month.year * 12 + month.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
@@ -303,20 +314,44 @@ class Correlation:
     n: int
 
 
+@dataclass(frozen=True)
+class Scatter:
+    """The scatter's points (BIN, name, latest overall score, Кч, injured) as one Arrow table, and their
+    correlation: frozen over an immutable table, so the sessions that ask for it share it uncopied."""
+
+    table: pa.Table
+    correlation: Correlation
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Scatter:
+        return self
+
+    def points(self) -> list[dict[str, Any]]:
+        """The points as new dicts, scores as floats."""
+        points = self.table.to_pylist()
+        for point in points:
+            point["score"] = float(point["score"])
+        return points
+
+
 def scatter_from_league(ranked: League) -> tuple[list[dict[str, Any]], Correlation]:
     """Each enterprise's latest overall score against its Кч of the league's year, and their correlation, from
     the league's table (no query); points in BIN order, enterprises without a score or a Кч left out."""
+    found = _scatter(ranked)
+    return found.points(), found.correlation
+
+
+@shared()
+def scatter(store: Store, scope: Scope, year: int, lang: str, years: int = 1) -> Scatter:
+    """The scatter of the league with a `years`-year trend (the page's league, so no query of its own)."""
+    return _scatter(league(store, scope, year, lang, years=years))
+
+
+def _scatter(ranked: League) -> Scatter:
+    """The league's enterprises with both a score and a Кч, in BIN order, and their correlation."""
     table = ranked.table.select(["bin", "name", "score", "kch", "injured"])
     table = table.filter(pc.and_(pc.is_valid(table["score"]), pc.is_valid(table["kch"]))).sort_by("bin")
-    points = table.to_pylist()
-    for point in points:
-        point["score"] = float(point["score"])
-    return points, pearson([p["score"] for p in points], [p["kch"] for p in points])
-
-
-def scatter(store: Store, scope: Scope, year: int, lang: str) -> tuple[list[dict[str, Any]], Correlation]:
-    """`scatter_from_league` on its own (one enterprise query): the page derives it from the league it shows."""
-    return scatter_from_league(league(store, scope, year, lang, years=1))
+    scores = [float(v) for v in table["score"].to_pylist()]
+    return Scatter(table, pearson(scores, table["kch"].to_pylist()))
 
 
 def pearson(xs: list[float], ys: list[float]) -> Correlation:
@@ -349,14 +384,17 @@ class EnterpriseChoice:
 
 
 @shared(private=list)  # frozen choices: a new list of the same items is private enough
-def enterprise_choices(store: Store, user: User) -> list[EnterpriseChoice]:
+def enterprise_choices(store: Store, user: User, include_inactive: bool = False) -> list[EnterpriseChoice]:
     """The enterprises the user may pick, by Russian name, under the rule of `register.list_enterprises`: the
-    active register for those who see every enterprise, and only their own (even deactivated) for an enterprise's
-    manager or safety officer (none for one bound to no enterprise). Only the filter's fields are read."""
+    active register (with the deactivated ones when asked) for those who see every enterprise, and only their own
+    (even deactivated) for an enterprise's manager or safety officer (none for one bound to no enterprise). Only
+    the filter's fields are read."""
     require(user, "enterprise.read")
     own = enterprise_scope(user)
     with store.cursor() as cur:
-        columns = score_sql.enterprise_choices(cur, include_inactive=own is not None, enterprise_id=own)
+        columns = score_sql.enterprise_choices(
+            cur, include_inactive=include_inactive or own is not None, enterprise_id=own
+        )
     return [
         EnterpriseChoice(*values)
         for values in zip(*(columns[f] for f in EnterpriseChoice.__dataclass_fields__), strict=True)
