@@ -20,6 +20,7 @@ from safety.indicators.charts import correlation_text, table_workbook
 from safety.indicators.dashboard import (
     LEAGUE_ROWS,
     enterprise_choices,
+    enterprise_labels,
     heatmap,
     league,
     monthly_series,
@@ -138,12 +139,7 @@ if not scoped:
     district = cols[0].selectbox(tr("label.kato"), list(districts), format_func=districts.get, key="dash_district")
     divisions = everyone | {d.code: f"{d.code} · {d.name(lang())}" for d in DIVISIONS}
     division = cols[1].selectbox(tr("label.division"), list(divisions), format_func=divisions.get, key="dash_division")
-    language = lang()  # once, not per enterprise: there may be thousands
-    names = everyone | {
-        e.bin: f"{e.name(language)} · {e.bin}"
-        for e in enterprise_choices(store(), me)
-        if district in (None, e.kato) and division in (None, e.division)
-    }
+    names = everyone | enterprise_labels(store(), me, lang(), district=district, division=division)
     bin_ = cols[2].selectbox(tr("enterprise.choose"), list(names), format_func=names.get, key="dash_bin")
 else:
     own = enterprise_choices(store(), me)

@@ -13,7 +13,7 @@ from safety.errors import SafetyError
 from safety.i18n import format_date
 from safety.incidents.log import investigations, list_incidents
 from safety.incidents.model import KINDS, SEVERITIES
-from safety.indicators.dashboard import enterprise_choices
+from safety.indicators.dashboard import enterprise_labels
 from safety.register.enterprises import (
     delete_enterprise,
     enterprise_years,
@@ -25,15 +25,13 @@ from safety.register.enterprises import (
 
 me = user()
 st.title(tr("enterprise.title"))
-everyone = {e.bin: e for e in enterprise_choices(store(), me, include_inactive=True)}
-if not everyone:
+labels = enterprise_labels(store(), me, lang(), include_inactive=True)
+if not labels:
     st.info(tr("enterprise.none"))
     st.stop()
-bins = list(everyone)
-if st.session_state.get("enterprise_bin") not in everyone:
+bins = list(labels)
+if st.session_state.get("enterprise_bin") not in labels:
     st.session_state["enterprise_bin"] = bins[0]
-language = lang()  # once, not per enterprise: there may be thousands
-labels = {b: f"{e.name(language)} · {b}" for b, e in everyone.items()}
 bin_ = st.selectbox(tr("enterprise.choose"), bins, key="enterprise_bin", format_func=labels.get)
 enterprise = get_enterprise(store(), me, bin_)
 admin = can(me, "register.write")

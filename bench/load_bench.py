@@ -209,6 +209,15 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))]
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used so far, from /proc; None where there is no /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     """A port nobody listens on, on the loopback."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -282,12 +291,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         asyncio.run(level(base, users, 1))  # a warm-up: the first run imports and caches what every run needs
         for count in counts:
-            started = time.perf_counter()
+            started, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
             sessions = asyncio.run(level(base, users, count))
+            cpu_after = cpu_seconds(server.pid)
             problems = [p for s in sessions for p in s["problems"]]
             steps = {step: [s["timings"][step] for s in sessions if step in s["timings"]] for step in STEPS}
             results["levels"][count] = {
                 "seconds": time.perf_counter() - started,
+                "server_cpu_seconds": None if cpu_before is None or cpu_after is None else cpu_after - cpu_before,
                 "errors": len(problems),
                 "problems": problems[:20],
                 "messages_shown": sum(len(s["messages"]) for s in sessions),
@@ -322,6 +333,9 @@ def report(results: dict[str, Any], counts: list[int]) -> None:
             base = single.get(step, {}).get("p50")
             ratio = f"{figures['p95'] / base:8.1f}×" if base else "        –"
             print(f"{count:>4}  {step:<11} {figures['p50']:7.2f}s {figures['p95']:7.2f}s  {ratio}  {found['errors']}")
+        if found.get("server_cpu_seconds") is not None:
+            cpu = found["server_cpu_seconds"]
+            print(f"      level took {found['seconds']:.1f} s; the server used {cpu:.1f} s of CPU, {cpu / count:.2f} s each")
         for problem in found["problems"][:5]:
             print(f"      ! {problem}")
     verdicts = []

@@ -76,7 +76,7 @@ def scope(demo_store):
 def test_monthly_chart_stacks_cases_and_draws_the_rolling_kch_on_its_own_axis(demo_store, scope, lang):
     rows = dash.monthly(demo_store, scope, FIRST, LAST, lang)
     rolling = dash.rolling_kch(demo_store, scope, FIRST, LAST)
-    spec = charts.monthly_chart(rows, rolling, lang).to_dict()
+    spec = charts.monthly_chart(rows, rolling, lang)
     _assert_configured(spec, lang)
     bars, line = spec["layer"]
     assert bars["mark"]["type"] == "bar" and line["mark"]["type"] == "line"
@@ -104,7 +104,7 @@ def test_monthly_chart_stacks_cases_and_draws_the_rolling_kch_on_its_own_axis(de
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_yearly_chart_writes_the_change_on_each_bar_of_kch_and_kt(demo_store, scope, lang):
     rows = yearly(demo_store, scope, FIRST, LAST)
-    spec = charts.yearly_chart(rows, lang).to_dict()
+    spec = charts.yearly_chart(rows, lang)
     _assert_configured(spec, lang)
     assert len(spec["hconcat"]) == 2
     for panel, indicator in zip(spec["hconcat"], ("kch", "kt"), strict=True):
@@ -129,7 +129,7 @@ def test_yearly_chart_writes_the_change_on_each_bar_of_kch_and_kt(demo_store, sc
 def test_group_chart_sorts_bars_and_keeps_a_row_without_a_value(demo_store, scope, lang):
     rows = dash.groups(demo_store, scope, "district", YEAR, lang)
     rows.append({"name": "Без численности", "kch": None, "injured": 0, "headcount": None, "yoy_kch_pct": None})
-    spec = charts.group_chart(rows, "kch", lang).to_dict()
+    spec = charts.group_chart(rows, "kch", lang)
     _assert_configured(spec, lang)
     assert spec["mark"]["type"] == "bar"
     x, y = spec["encoding"]["x"], spec["encoding"]["y"]
@@ -146,7 +146,7 @@ def test_group_chart_sorts_bars_and_keeps_a_row_without_a_value(demo_store, scop
 
 
 def test_group_chart_of_a_count_shows_whole_numbers_once(demo_store, scope):
-    spec = charts.group_chart(dash.groups(demo_store, scope, "division", YEAR, "kk"), "injured", "kk").to_dict()
+    spec = charts.group_chart(dash.groups(demo_store, scope, "division", YEAR, "kk"), "injured", "kk")
     tips = spec["encoding"]["tooltip"]
     assert [tip["field"] for tip in tips] == ["name", "injured", "headcount", "change_label"]
     assert tips[1]["format"] == ",.0f" and tips[1]["title"] == t("indicator.injured", "kk")
@@ -155,7 +155,7 @@ def test_group_chart_of_a_count_shows_whole_numbers_once(demo_store, scope):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_heatmap_chart_colours_cells_by_band_and_writes_the_score(demo_store, scope, lang):
     rows = dash.heatmap(demo_store, scope, lang)
-    spec = charts.heatmap_chart(rows, lang).to_dict()
+    spec = charts.heatmap_chart(rows, lang)
     _assert_configured(spec, lang)
     cells, text = spec["layer"]
     assert cells["mark"]["type"] == "rect" and text["mark"]["type"] == "text"
@@ -181,20 +181,20 @@ def test_heatmap_chart_colours_cells_by_band_and_writes_the_score(demo_store, sc
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_heatmap_chart_says_when_it_shows_only_the_lowest_scored_enterprises(demo_store, scope, lang):
     rows = dash.heatmap(demo_store, scope, lang, limit=5)
-    spec = charts.heatmap_chart(rows, lang).to_dict()
+    spec = charts.heatmap_chart(rows, lang)
     assert spec["title"] == {
         "text": t("chart.heatmap.title", lang),
         "subtitle": [t("chart.heatmap.lowest", lang, n="5", total="31")],
     }
     assert spec["layer"][0]["encoding"]["y"]["sort"] == list(dict.fromkeys(r["name"] for r in rows))  # lowest first
     assert len(_values(spec, spec["data"])) == 5 * 7
-    whole = charts.heatmap_chart(dash.heatmap(demo_store, scope, lang), lang).to_dict()
+    whole = charts.heatmap_chart(dash.heatmap(demo_store, scope, lang), lang)
     assert whole["title"] == t("chart.heatmap.title", lang)  # all 31 shown: nothing to say
 
 
 def test_chart_data_never_goes_through_jsonschema(monkeypatch):
     """Altair validates schema objects row by row (seconds for thousands of rows): the rows must reach the spec as
-    plain named datasets, which `to_dict` (and so st.altair_chart) does not validate."""
+    plain named datasets, never through Altair's validation."""
     from altair.utils import schemapi
 
     validated = []  # whether each validated spec held a row (the marker is in a field no encoding names)
@@ -209,9 +209,7 @@ def test_chart_data_never_goes_through_jsonschema(monkeypatch):
         {"bin": f"Ж-метка {i}", "name": str(i), "score": 50.0 + i % 40, "kch": (i % 13) / 3, "injured": i % 5}
         for i in range(2000)
     ]
-    scatter = charts.scatter_chart(
-        points, dash.pearson([p["score"] for p in points], [p["kch"] for p in points]), "ru"
-    ).to_dict()
+    scatter = charts.scatter_chart(points, dash.pearson([p["score"] for p in points], [p["kch"] for p in points]), "ru")
     cells = [
         {
             "bin": f"Ж-метка {i}",
@@ -225,7 +223,7 @@ def test_chart_data_never_goes_through_jsonschema(monkeypatch):
         for i in range(40)
         for n in range(1, 8)
     ]
-    heat = charts.heatmap_chart(cells, "ru").to_dict()
+    heat = charts.heatmap_chart(cells, "ru")
     assert validated and not any(validated)
     assert len(_values(scatter, scatter["data"])) == 2000 and len(_values(heat, heat["data"])) == 280
 
@@ -235,7 +233,7 @@ def test_scatter_chart_states_r_and_n_and_draws_the_regression_line(demo_store, 
     found = dash.scatter(demo_store, scope, YEAR, lang)
     points, correlation = found.points(), found.correlation
     assert correlation.r is not None and correlation.n == len(points) > 10
-    spec = charts.scatter_chart(points, correlation, lang).to_dict()
+    spec = charts.scatter_chart(points, correlation, lang)
     _assert_configured(spec, lang)
     dots, line = spec["layer"]
     assert dots["mark"]["type"] == "circle" and line["mark"]["type"] == "line"
@@ -256,7 +254,7 @@ def test_scatter_chart_without_r_says_so_and_draws_no_line(lang):
         {"bin": "1", "name": "А", "score": 80.0, "kch": 1.0, "injured": 1},
         {"bin": "2", "name": "Ә", "score": 60.0, "kch": 2.0, "injured": 2},
     ]
-    spec = charts.scatter_chart(points, dash.pearson([80.0, 60.0], [1.0, 2.0]), lang).to_dict()
+    spec = charts.scatter_chart(points, dash.pearson([80.0, 60.0], [1.0, 2.0]), lang)
     assert len(spec["layer"]) == 1 and "transform" not in spec["layer"][0]
     assert spec["title"]["subtitle"][0] == t("chart.correlation.too_few", lang, n=2)
     assert charts.correlation_text(Correlation(-0.314, 31), "en") == "Pearson r = \u22120.31, n = 31 enterprises"
@@ -271,7 +269,7 @@ def test_charts_build_from_empty_rows():
             charts.heatmap_chart([], lang),
             charts.scatter_chart([], Correlation(None, 0), lang),
         ):
-            assert chart.to_dict()["config"]["font"] == "DejaVu Sans"
+            assert chart["config"]["font"] == "DejaVu Sans"
 
 
 def test_locale_has_the_languages_month_names_and_separators():
@@ -292,7 +290,7 @@ def test_png_renders_kazakh_letters_with_the_bundled_font():
     ]
 
     def png(title: str) -> bytes:
-        return charts.chart_png(charts.yearly_chart(rows, "kk").properties(title=title), scale=1.0)
+        return charts.chart_png(charts.yearly_chart(rows, "kk") | {"title": title}, scale=1.0)
 
     first = png("Жарақаттану: ӘӘӘ ҒҒҒ ҚҚҚ")
     assert first.startswith(b"\x89PNG\r\n\x1a\n") and len(first) > 20_000
@@ -311,7 +309,7 @@ def test_png_of_a_dashboard_chart_at_double_scale(demo_store, scope):
 def test_a_figure_carries_its_data_as_rows_and_as_the_same_arrow(demo_store, scope):
     chart = charts.heatmap_chart(dash.heatmap(demo_store, scope, "ru"), "ru")
     found = charts.figure(chart)
-    assert found.vega_lite() == chart.to_dict()
+    assert found.vega_lite() == chart
     assert "datasets" not in found.spec and found.rows.keys() == found.arrow.keys()
     for name, rows in found.rows.items():
         assert pa.ipc.open_stream(found.arrow[name]).read_all().to_pylist() == rows
@@ -342,9 +340,7 @@ def test_figures_are_built_once_per_key_and_shared(demo_store, scope, monkeypatc
 
 
 def test_png_refuses_to_fetch_remote_data():
-    import altair as alt
-
-    remote = alt.Chart(alt.UrlData("https://example.com/data.json")).mark_point().encode(x="a:Q")
+    remote = {"data": {"url": "https://example.com/data.json"}, "mark": "point", "encoding": {"x": {"field": "a"}}}
     with pytest.raises(Exception, match="not allowed"):
         charts.chart_png(remote)
 

@@ -557,6 +557,22 @@ def test_an_enterprise_user_may_choose_only_their_own_even_deactivated(demo_stor
     assert dash.enterprise_choices(demo_store, _user(role, None)) == []  # bound to no enterprise: nothing
 
 
+def test_enterprise_labels_of_a_district_or_a_division_and_with_the_deactivated(demo_store):
+    everyone = list_enterprises(demo_store, SYSTEM, include_inactive=True)
+    labels = dash.enterprise_labels(demo_store, SYSTEM, "kk")
+    assert labels == {e.bin: f"{e.name('kk')} · {e.bin}" for e in everyone}
+    one = everyone[3]
+    by_district = dash.enterprise_labels(demo_store, SYSTEM, "ru", district=one.kato)
+    assert one.bin in by_district and set(by_district) == {e.bin for e in everyone if e.kato == one.kato}
+    by_division = dash.enterprise_labels(demo_store, SYSTEM, "ru", division=one.oked[:2])
+    assert set(by_division) == {e.bin for e in everyone if e.oked[:2] == one.oked[:2]}
+    set_enterprise_active(demo_store, SYSTEM, one.bin, False)
+    assert one.bin not in dash.enterprise_labels(demo_store, SYSTEM, "ru")
+    assert one.bin in dash.enterprise_labels(demo_store, SYSTEM, "ru", include_inactive=True)
+    dash.enterprise_labels(demo_store, SYSTEM, "ru").clear()  # a private copy: nobody else loses theirs
+    assert len(dash.enterprise_labels(demo_store, SYSTEM, "ru")) == len(everyone) - 1
+
+
 def test_enterprise_choices_need_a_signed_in_active_user(demo_store):
     from safety.errors import PermissionDenied
 

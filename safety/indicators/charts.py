@@ -1,4 +1,5 @@
-"""The managers' dashboard as Altair charts, and their export as PNG images and an .xlsx workbook.
+"""The managers' dashboard and the enterprise card as charts (Vega-Lite specs: each mark and its encoding written
+with Altair, put together as plain dicts), and their export as PNG images and an .xlsx workbook.
 
 Headless: this module never imports streamlit, so charts can be built and exported by tests, the CLI or a job.
 The rows come from `safety.indicators.dashboard` and `safety.indicators.formulas`. Every label is from the catalogue;
@@ -9,14 +10,17 @@ Kazakh letters render whatever fonts the machine has.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import hashlib
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import altair as alt
 import pyarrow as pa
@@ -77,9 +81,9 @@ class Figure:
         return {**self.spec, "datasets": dict(self.arrow)}
 
 
-def figure(chart: alt.TopLevelMixin) -> Figure:
-    """Finish an Altair chart: its spec, built and validated once, and its data as rows and as Arrow."""
-    spec = chart.to_dict()
+def figure(chart: dict[str, Any]) -> Figure:
+    """A chart's spec (from the functions below) as a Figure: its data apart, as rows and as Arrow."""
+    spec = dict(chart)
     rows = spec.pop("datasets", {})
     return Figure(spec, rows, {name: _arrow_bytes(values) for name, values in rows.items()})
 
@@ -104,7 +108,7 @@ def _arrow_bytes(rows: list[dict[str, Any]]) -> bytes:
 # --- monthly cases and the rolling Кч
 
 
-def monthly_chart(monthly_rows: list[dict[str, Any]], rolling_rows: list[dict[str, Any]], lang: str) -> alt.LayerChart:
+def monthly_chart(monthly_rows: list[dict[str, Any]], rolling_rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     """Cases per month stacked by kind · severity, with the rolling 12-month Кч as a line on the right-hand axis."""
     groups = _case_groups(monthly_rows)
     labels, colours = [g for g, _ in groups], [c for _, c in groups]
@@ -115,8 +119,9 @@ def monthly_chart(monthly_rows: list[dict[str, Any]], rolling_rows: list[dict[st
     month, cases, group = t("chart.month", lang), t("chart.cases", lang), t("chart.case_group", lang)
     kch_12m = t("chart.rolling_12m", lang, name=t("indicator.kch", lang))
     x = alt.X("month:T", timeUnit="yearmonth", title=month, axis=alt.Axis(format="%b %Y", labelAngle=-40))
-    bars = (
-        alt.Chart(_data(bars_data))
+    data = _Datasets()
+    bars = _unit(
+        alt.Chart()
         .mark_bar()
         .encode(
             x=x,
@@ -136,9 +141,10 @@ def monthly_chart(monthly_rows: list[dict[str, Any]], rolling_rows: list[dict[st
             ],
         )
     )
+    bars["data"] = data.add(bars_data)
     dots = alt.OverlayMarkDef(size=18, color=LINE_COLOUR)
-    line = (
-        alt.Chart(_data(line_data))
+    line = _unit(
+        alt.Chart()
         .mark_line(color=LINE_COLOUR, point=dots)
         .encode(
             x=x,
@@ -149,8 +155,15 @@ def monthly_chart(monthly_rows: list[dict[str, Any]], rolling_rows: list[dict[st
             ],
         )
     )
-    chart = alt.layer(bars, line).resolve_scale(y="independent")
-    return _finish(chart.properties(title=t("chart.monthly.title", lang), width=640, height=320), lang)
+    line["data"] = data.add(line_data)
+    chart = {
+        "layer": [bars, line],
+        "resolve": {"scale": {"y": "independent"}},
+        "title": t("chart.monthly.title", lang),
+        "width": 640,
+        "height": 320,
+    }
+    return _finish(chart, lang, data)
 
 
 def _case_groups(rows: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -169,7 +182,7 @@ def _month_label(month: dt.date, lang: str) -> str:
 # --- Кч and Кт by year
 
 
-def yearly_chart(yearly_rows: list[dict[str, Any]], lang: str) -> alt.HConcatChart:
+def yearly_chart(yearly_rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     """Bars of Кч and of Кт per year side by side, each bar with its year-on-year change written above it."""
     rows = [
         r
@@ -180,16 +193,17 @@ def yearly_chart(yearly_rows: list[dict[str, Any]], lang: str) -> alt.HConcatCha
         }
         for r in yearly_rows
     ]
-    chart = alt.hconcat(_year_panel(rows, "kch", lang), _year_panel(rows, "kt", lang))
-    return _finish(chart.properties(title=t("chart.yearly.title", lang)), lang)
+    data = _Datasets()
+    panels = [_year_panel(rows, indicator, lang) | {"data": data.add(rows)} for indicator in ("kch", "kt")]
+    return _finish({"hconcat": panels, "title": t("chart.yearly.title", lang)}, lang, data)
 
 
-def _year_panel(rows: list[dict[str, Any]], indicator: str, lang: str) -> alt.LayerChart:
+def _year_panel(rows: list[dict[str, Any]], indicator: str, lang: str) -> dict[str, Any]:
     """One indicator's bars per year with the change as text above each bar."""
     label = t(f"indicator.{indicator}", lang)
     year = t("chart.year", lang)
     top = max((r[indicator] for r in rows if r.get(indicator) is not None), default=0) or 1
-    base = alt.Chart(_data(rows)).encode(
+    base = alt.Chart().encode(
         x=alt.X("year_label:O", title=year, axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{indicator}:Q", title=label, scale=alt.Scale(domain=[0, top * 1.15], nice=False)),
         tooltip=[
@@ -200,9 +214,9 @@ def _year_panel(rows: list[dict[str, Any]], indicator: str, lang: str) -> alt.La
             alt.Tooltip("killed:Q", title=t("indicator.killed", lang), format=COUNT_FORMAT),
         ],
     )
-    bars = base.mark_bar(color=BAR_COLOUR)
-    text = base.mark_text(baseline="bottom", dy=-3, fontSize=11).encode(text=f"yoy_{indicator}_label:N")
-    return cast(alt.LayerChart, alt.layer(bars, text).properties(title=label, width=alt.Step(56), height=260))
+    bars = _unit(base.mark_bar(color=BAR_COLOUR))
+    text = _unit(base.mark_text(baseline="bottom", dy=-3, fontSize=11).encode(text=f"yoy_{indicator}_label:N"))
+    return {"layer": [bars, text], "title": label, "width": {"step": 56}, "height": 260}
 
 
 def _signed_percent(value: float | None, lang: str) -> str:
@@ -216,7 +230,7 @@ def _signed_percent(value: float | None, lang: str) -> str:
 # --- one indicator by district, industry or enterprise
 
 
-def group_chart(rows: list[dict[str, Any]], indicator: str, lang: str) -> alt.Chart:
+def group_chart(rows: list[dict[str, Any]], indicator: str, lang: str) -> dict[str, Any]:
     """Horizontal bars of one indicator by name, highest first; a name without a value keeps its row, no bar."""
     label = t(f"indicator.{indicator}", lang)
     ordered = sorted(rows, key=lambda r: (r.get(indicator) is None, -(r.get(indicator) or 0), str(r.get("name"))))
@@ -229,8 +243,9 @@ def group_chart(rows: list[dict[str, Any]], indicator: str, lang: str) -> alt.Ch
     tooltip += [alt.Tooltip(f"{k}:Q", title=title, format=fmt) for k, (title, fmt) in fields.items()]
     if any(change in r for r in rows):
         tooltip.append(alt.Tooltip("change_label:N", title=t("indicator.yoy", lang)))
-    chart = (
-        alt.Chart(_data(data))
+    datasets = _Datasets()
+    chart = _unit(
+        alt.Chart()
         .mark_bar(color=BAR_COLOUR)
         .encode(
             x=alt.X(f"{indicator}:Q", title=label),
@@ -238,13 +253,14 @@ def group_chart(rows: list[dict[str, Any]], indicator: str, lang: str) -> alt.Ch
             tooltip=tooltip,
         )
     )
-    return _finish(chart.properties(title=label, width=420, height=alt.Step(20)), lang)
+    chart |= {"data": datasets.add(data), "title": label, "width": 420, "height": {"step": 20}}
+    return _finish(chart, lang, datasets)
 
 
 # --- golden-rule heatmap
 
 
-def heatmap_chart(rows: list[dict[str, Any]], lang: str) -> alt.LayerChart:
+def heatmap_chart(rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     """Enterprises × golden rules: traffic-light cells by band with the score written in each, enterprises in the
     rows' order (`safety.indicators.dashboard.heatmap`: lowest overall score first). When the rows say more
     enterprises were assessed than they hold ("assessed"), the subtitle says these are the lowest n of them."""
@@ -265,13 +281,9 @@ def heatmap_chart(rows: list[dict[str, Any]], lang: str) -> alt.LayerChart:
     assessed = max((r.get("assessed") or 0 for r in rows), default=0)
     title: Any = t("chart.heatmap.title", lang)
     if assessed > shown:
-        title = alt.TitleParams(
-            title,
-            subtitle=[
-                t("chart.heatmap.lowest", lang, n=format_number(shown, lang), total=format_number(assessed, lang))
-            ],
-        )
-    base = alt.Chart().encode(  # the data goes on the layer (see scatter_chart)
+        subtitle = t("chart.heatmap.lowest", lang, n=format_number(shown, lang), total=format_number(assessed, lang))
+        title = {"text": title, "subtitle": [subtitle]}
+    base = alt.Chart().encode(
         x=alt.X("rule_label:O", title=t("chart.rule", lang), sort=rules, axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("name:N", title=None, sort=names, axis=alt.Axis(labelLimit=320)),
         tooltip=[
@@ -294,19 +306,24 @@ def heatmap_chart(rows: list[dict[str, Any]], lang: str) -> alt.LayerChart:
     text = base.mark_text(fontSize=11).encode(
         text="score_text:N", color=alt.when(light).then(alt.value("white")).otherwise(alt.value(LINE_COLOUR))
     )
-    chart = alt.layer(cells, text, data=_data(data)).properties(title=title, width=alt.Step(44), height=alt.Step(20))
-    return _finish(chart, lang)
+    datasets = _Datasets()
+    chart = {
+        "layer": [_unit(cells), _unit(text)],
+        "data": datasets.add(data),
+        "title": title,
+        "width": {"step": 44},
+        "height": {"step": 20},
+    }
+    return _finish(chart, lang, datasets)
 
 
 # --- leading against lagging
 
 
-def scatter_chart(points: list[dict[str, Any]], correlation: Correlation, lang: str) -> alt.LayerChart:
+def scatter_chart(points: list[dict[str, Any]], correlation: Correlation, lang: str) -> dict[str, Any]:
     """Each enterprise's score against its Кч, a least-squares line when r exists, and r and n in the subtitle."""
     score = t("chart.score", lang)
     kch = t("indicator.kch", lang)
-    # The data goes on the layer, not on the layers: Altair would deep-copy each layer's data to hoist it (0.5 s for
-    # 10,000 points); the spec is the same.
     base = alt.Chart().encode(
         x=alt.X("score:Q", title=score, scale=alt.Scale(zero=False)),
         y=alt.Y("kch:Q", title=kch),
@@ -319,13 +336,17 @@ def scatter_chart(points: list[dict[str, Any]], correlation: Correlation, lang: 
             alt.Tooltip("injured:Q", title=t("indicator.injured", lang), format=COUNT_FORMAT),
         ]
     )
-    layers: list[alt.Chart] = [dots]
+    layers = [_unit(dots)]
     if correlation.r is not None:
-        layers.append(base.transform_regression("score", "kch").mark_line(color=TREND_COLOUR, strokeDash=[6, 4]))
-    title = alt.TitleParams(
-        t("chart.scatter.title", lang), subtitle=[correlation_text(correlation, lang), t("chart.causation", lang)]
-    )
-    return _finish(alt.layer(*layers, data=_data(points)).properties(title=title, width=480, height=320), lang)
+        line = base.transform_regression("score", "kch").mark_line(color=TREND_COLOUR, strokeDash=[6, 4])
+        layers.append(_unit(line))
+    title = {
+        "text": t("chart.scatter.title", lang),
+        "subtitle": [correlation_text(correlation, lang), t("chart.causation", lang)],
+    }
+    datasets = _Datasets()
+    chart = {"layer": layers, "data": datasets.add(points), "title": title, "width": 480, "height": 320}
+    return _finish(chart, lang, datasets)
 
 
 def correlation_text(correlation: Correlation, lang: str) -> str:
@@ -341,12 +362,12 @@ def correlation_text(correlation: Correlation, lang: str) -> str:
 STATUS_COLOURS = {"green": "#2E7D32", "yellow": "#F9A825", "red": "#C62828", "na": "#9E9E9E"}
 
 
-def history_chart(points: list[dict[str, Any]], lang: str) -> alt.Chart:
+def history_chart(points: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     """The overall score (a thick line) and each rule's score over the assessments' dates; `points` are
     `checklists.assessments.history_points` with each series' name in the language."""
     when, score, series = t("export.assessed_on", lang), t("history.score", lang), t("history.series", lang)
-    chart = (
-        alt.Chart(_data(points))
+    chart = _unit(
+        alt.Chart()
         .mark_line(point=True)
         .encode(
             x=alt.X("assessed_on:T", title=when, axis=alt.Axis(format="%m.%Y")),
@@ -360,14 +381,15 @@ def history_chart(points: list[dict[str, Any]], lang: str) -> alt.Chart:
             ],
         )
     )
-    return _finish(chart, lang)
+    datasets = _Datasets()
+    return _finish(chart | {"data": datasets.add(points)}, lang, datasets)
 
 
-def profile_chart(rules: list[dict[str, Any]], lang: str) -> alt.Chart:
+def profile_chart(rules: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     """The latest assessment's score per rule as bars coloured by status, rules in their order."""
     score = t("history.score", lang)
-    chart = (
-        alt.Chart(_data(rules))
+    chart = _unit(
+        alt.Chart()
         .mark_bar()
         .encode(
             x=alt.X("score:Q", title=score, scale=alt.Scale(domain=[0, 100])),
@@ -380,17 +402,18 @@ def profile_chart(rules: list[dict[str, Any]], lang: str) -> alt.Chart:
             tooltip=[alt.Tooltip("rule:N", title=t("actions.rule", lang)), alt.Tooltip("score:Q", title=score)],
         )
     )
-    return _finish(chart, lang)
+    datasets = _Datasets()
+    return _finish(chart | {"data": datasets.add(rules)}, lang, datasets)
 
 
 # --- the home page's enterprises by district
 
 
-def district_chart(rows: list[dict[str, Any]], lang: str) -> alt.Chart:
+def district_chart(rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     """Horizontal bars of the Vision Zero enterprises in each district, most first."""
     enterprises = t("home.axis.enterprises", lang)
-    chart = (
-        alt.Chart(_data(rows))
+    chart = _unit(
+        alt.Chart()
         .mark_bar(color=BAR_COLOUR)
         .encode(
             x=alt.X("enterprises:Q", title=enterprises, axis=alt.Axis(tickMinStep=1)),
@@ -401,20 +424,33 @@ def district_chart(rows: list[dict[str, Any]], lang: str) -> alt.Chart:
             ],
         )
     )
-    return _finish(chart, lang)
+    datasets = _Datasets()
+    return _finish(chart | {"data": datasets.add(rows)}, lang, datasets)
 
 
 # --- shared pieces
 
 
-def _data(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Rows as inline chart data of plain JSON values (nothing is fetched).
+def _unit(chart: alt.Chart) -> dict[str, Any]:
+    """One mark and its encoding as Vega-Lite, written with Altair's typed API. Charts are put together from these
+    as dicts: composing Altair objects (layers, concatenation, configuration) deep-copies and validates them
+    again at each step, a tenth of a second per chart, which many sessions would pay over and over."""
+    spec = chart.to_dict(validate=False)
+    for key in ("$schema", "config", "data", "datasets"):  # a unit has no data of its own: Altair adds a stand-in
+        spec.pop(key, None)
+    return spec
 
-    A plain {"values": [...]} rather than alt.InlineData: Altair validates a schema object against the JSON
-    schema when it is built, row by row (seconds for thousands of rows), while this dict goes straight into the
-    spec's top-level "datasets" as the same named dataset, which `to_dict` does not validate.
-    """
-    return {"values": [{str(k): _plain(v) for k, v in r.items()} for r in rows]}
+
+class _Datasets(dict[str, list[dict[str, Any]]]):
+    """A chart's named datasets: rows of plain JSON values (nothing is fetched), named by a hash of their content
+    as Altair names them, so the same rows in two places are sent once."""
+
+    def add(self, rows: Iterable[dict[str, Any]]) -> dict[str, str]:
+        """Hold the rows; return the data reference a (sub)chart points at them with."""
+        values = [{str(k): _plain(v) for k, v in r.items()} for r in rows]
+        name = "data-" + hashlib.md5(json.dumps(values, sort_keys=True).encode(), usedforsecurity=False).hexdigest()
+        self[name] = values
+        return {"name": name}
 
 
 def _plain(value: Any) -> Any:
@@ -432,15 +468,26 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _finish(chart: Any, lang: str) -> Any:
-    """The chart configured with the bundled font and the language's number and date formats."""
-    padding = {"left": 5, "top": 5, "right": 16, "bottom": 5}  # room for the last letters of a legend
-    chart = chart.configure(font=FONT, locale=vega_locale(lang), padding=padding)
-    return chart.configure_title(anchor="start", subtitleColor="#555")
+def _finish(chart: dict[str, Any], lang: str, datasets: _Datasets) -> dict[str, Any]:
+    """The whole Vega-Lite spec: the chart, its datasets, the bundled font and the language's number and date
+    formats."""
+    config = {
+        "view": {"continuousWidth": 300, "continuousHeight": 300},
+        "font": FONT,
+        "locale": vega_locale(lang),
+        "padding": {"left": 5, "top": 5, "right": 16, "bottom": 5},  # room for the last letters of a legend
+        "title": {"anchor": "start", "subtitleColor": "#555"},
+    }
+    return {"$schema": alt.SCHEMA_URL, "config": config, **chart, "datasets": dict(datasets)}
 
 
 def vega_locale(lang: str) -> dict[str, Any]:
-    """d3 number and time formats of the language (decimal comma, month names), from Babel."""
+    """d3 number and time formats of the language (decimal comma, month names), from Babel (a new copy)."""
+    return copy.deepcopy(_vega_locale(normalise_language(lang)))
+
+
+@cache
+def _vega_locale(lang: str) -> dict[str, Any]:
     locale = BABEL_LOCALES[normalise_language(lang)]
     sunday_first = [6, 0, 1, 2, 3, 4, 5]  # Babel counts days from Monday, d3 from Sunday
     days = babel_dates.get_day_names("wide", context="stand-alone", locale=locale)
@@ -478,10 +525,10 @@ def _register_fonts() -> None:
     vl_convert.register_font_directory(str(FONT_DIR))
 
 
-def chart_png(chart: alt.TopLevelMixin | Figure, scale: float = 2.0) -> bytes:
+def chart_png(chart: dict[str, Any] | Figure, scale: float = 2.0) -> bytes:
     """The chart as a PNG image, drawn with the bundled DejaVu Sans and without any network access."""
     _register_fonts()
-    spec = chart.vega_lite() if isinstance(chart, Figure) else chart.to_dict()
+    spec = chart.vega_lite() if isinstance(chart, Figure) else chart
     return vl_convert.vegalite_to_png(spec, scale=scale, allowed_base_urls=[])
 
 

@@ -399,3 +399,22 @@ def enterprise_choices(store: Store, user: User, include_inactive: bool = False)
         EnterpriseChoice(*values)
         for values in zip(*(columns[f] for f in EnterpriseChoice.__dataclass_fields__), strict=True)
     ]
+
+
+@shared(private=dict)  # a new dict of the same strings is private enough
+def enterprise_labels(
+    store: Store,
+    user: User,
+    lang: str,
+    *,
+    include_inactive: bool = False,
+    district: str | None = None,
+    division: str | None = None,
+) -> dict[str, str]:
+    """BIN → «name · BIN» of `enterprise_choices`, of one district or OKED division when given: a picker's
+    options, made once for everyone who opens it (there may be thousands)."""
+    return {
+        e.bin: f"{e.name(lang)} · {e.bin}"
+        for e in enterprise_choices(store, user, include_inactive)
+        if district in (None, e.kato) and division in (None, e.division)
+    }

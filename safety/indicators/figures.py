@@ -53,10 +53,15 @@ def scatter(store: Store, scope: Scope, year: int, lang: str, years: int) -> cha
     return charts.figure(charts.scatter_chart(found.points(), found.correlation, lang))
 
 
-@shared()
 def districts(store: Store, user: User, lang: str) -> charts.Figure:
-    """The home page's enterprises by district (`charts.district_chart`)."""
-    return charts.figure(charts.district_chart(programme.enterprises_by_district(store, user, lang), lang))
+    """The home page's enterprises by district (`charts.district_chart`), the same for everyone who may see it."""
+    rows = programme.enterprises_by_district(store, user, lang)  # checks the user may
+    return _districts(store, lang, rows=rows)
+
+
+@shared(ignore=("rows",))
+def _districts(store: Store, lang: str, *, rows: list[dict[str, object]]) -> charts.Figure:
+    return charts.figure(charts.district_chart(rows, lang))
 
 
 @shared()
