@@ -18,7 +18,6 @@ from safety.incidents.model import KINDS
 from safety.indicators import figures
 from safety.indicators.charts import correlation_text, table_workbook
 from safety.indicators.dashboard import (
-    LEAGUE_ROWS,
     enterprise_choices,
     enterprise_labels,
     heatmap,
@@ -183,7 +182,7 @@ if not scoped:
         sheets[tr(tab)] = sheet(split[group], GROUPS)
 
 chart_block(figures.heatmap(store(), scope, lang()), "heatmap")
-sheets[tr("dashboard.sheet.heatmap")] = sheet(heatmap(store(), scope, lang()), HEATMAP)
+sheets[tr("dashboard.sheet.heatmap")] = sheet(partial(heatmap, store(), scope, lang()), HEATMAP)
 
 years = last - first + 1  # the league's trend; the scatter's points come from the same league
 ranked = league(store(), scope, last, lang(), years=years)
@@ -194,7 +193,7 @@ sheets[tr("dashboard.sheet.scatter")] = sheet(found.points, SCATTER)
 
 st.subheader(tr("dashboard.league", year=last))
 st.caption(tr("dashboard.league.help"))
-table = ranked.rows(LEAGUE_ROWS)
+table = ranked.shown
 if len(ranked) > len(table):
     st.caption(tr("dashboard.league.top", shown=len(table), total=len(ranked)))
 config = number_columns({k: v for k, v in LEAGUE.items() if k not in ("name", "bin", "district", "industry", "trend")})
@@ -217,7 +216,7 @@ event = st.dataframe(
 sheets[tr("dashboard.sheet.league")] = sheet(ranked.rows, {k: v for k, v in LEAGUE.items() if k != "trend"})
 picked = event.selection.rows if event and event.selection else []
 if picked:
-    st.session_state["enterprise_bin"] = table[picked[0]]["bin"]
+    st.session_state["enterprise_bin"] = table.column("bin")[picked[0]].as_py()
     st.switch_page("app_pages/enterprise.py")
 
 with st.expander(tr("dashboard.explained"), icon=":material/functions:"):

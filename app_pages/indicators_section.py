@@ -86,12 +86,10 @@ def yearly_table(rows: list[dict[str, Any]]) -> None:
 def sheet(
     rows: Sequence[dict[str, Any]] | Callable[[], Sequence[dict[str, Any]]], columns: dict[str, str]
 ) -> tuple[list[str], Any]:
-    """A workbook sheet: the headings in the language and the rows' values in the columns' order. When `rows` is a
-    function (a large table), it is called only when the workbook is built."""
+    """A workbook sheet: the headings in the language and a function giving the rows' values in the columns'
+    order, called only when the workbook is built. `rows` may be a function too (a large table made on demand)."""
     headings = [tr(key) for key in columns.values()]
-    if callable(rows):
-        return headings, lambda: [[row.get(name) for name in columns] for row in rows()]
-    return headings, [[row.get(name) for name in columns] for row in rows]
+    return headings, lambda: [[row.get(name) for name in columns] for row in (rows() if callable(rows) else rows)]
 
 
 def indicators_section(me: User, bin_: str) -> None:

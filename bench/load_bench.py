@@ -335,7 +335,8 @@ def report(results: dict[str, Any], counts: list[int]) -> None:
             print(f"{count:>4}  {step:<11} {figures['p50']:7.2f}s {figures['p95']:7.2f}s  {ratio}  {found['errors']}")
         if found.get("server_cpu_seconds") is not None:
             cpu = found["server_cpu_seconds"]
-            print(f"      level took {found['seconds']:.1f} s; the server used {cpu:.1f} s of CPU, {cpu / count:.2f} s each")
+            took = found["seconds"]
+            print(f"      level took {took:.1f} s; the server used {cpu:.1f} s of CPU, {cpu / count:.2f} s each")
         for problem in found["problems"][:5]:
             print(f"      ! {problem}")
     verdicts = []

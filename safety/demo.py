@@ -26,6 +26,7 @@ from safety.db import enterprises as sql
 from safety.db import incidents as incident_sql
 from safety.db import users as users_sql
 from safety.db.cursors import Cursor
+from safety.db.results import shared
 from safety.db.store import PROJECT_ROOT
 from safety.identifiers import check_digit
 from safety.incidents.fingerprints import refingerprint
@@ -487,6 +488,7 @@ def mark_initialised(store: Store) -> None:
             meta.put(cur, DEMO_STATE_KEY, "declined")
 
 
+@shared()  # asked on every page view
 def demo_loaded(store: Store) -> bool:
     """True while any demo record is in the database (the UI then shows the demo notice)."""
     with store.cursor() as cur:

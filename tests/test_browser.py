@@ -264,6 +264,9 @@ def test_regional_manager_reads_the_dashboard(page: Page):
         chart.scroll_into_view_if_needed()
         expect(chart.locator("canvas, svg").first).to_be_visible()  # drawn from the Arrow data it was sent
         chart.screenshot(path=ARTIFACTS / f"11_dashboard_kk_chart_{number + 1}.png")
+    league = page.get_by_test_id("stDataFrame").last
+    league.scroll_into_view_if_needed()
+    league.screenshot(path=ARTIFACTS / "11_dashboard_kk_league.png")
     _language_box(page, "kk").click()
     page.get_by_role("option", name="English", exact=True).click()
     _expect_page_loaded(page, "dashboard.title", "en")

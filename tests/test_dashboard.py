@@ -172,6 +172,18 @@ def test_league_equals_the_old_one_in_every_scope(demo_store, which):
     assert all(_same(n[k], o[k]) for o, n in zip(old, new, strict=True) for k in o)
 
 
+def test_the_league_shown_is_its_first_rows_as_one_arrow_table(demo_store, region, monkeypatch):
+    ranked = dash.league(demo_store, region, YEAR, "ru", years=5)
+    monkeypatch.setattr(dash, "LEAGUE_ROWS", 10)
+    shown = ranked.shown
+    assert shown is ranked.shown and shown.num_rows == 10  # made once per (shared) league
+    expected = ranked.rows(10)
+    for row, want in zip(shown.to_pylist(), expected, strict=True):
+        assert row.keys() == want.keys() and row["bin"] == want["bin"] and row["rank"] == want["rank"]
+        assert row["score"] is None or isinstance(row["score"], float)
+        assert row["score"] == (None if want["score"] is None else float(want["score"]))
+
+
 def test_league_runs_one_enterprise_query(demo_store, region, monkeypatch):
     calls = []
     lean, generic = sql.league, sql.indicators

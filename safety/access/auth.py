@@ -16,6 +16,7 @@ from safety.db import audit as audit_sql
 from safety.db import sessions as session_sql
 from safety.db import users as sql
 from safety.db.cursors import present
+from safety.db.results import shared
 from safety.errors import Conflict, PermissionDenied, ValidationFailed
 from safety.errors import Problem as _Problem
 
@@ -137,6 +138,7 @@ def authenticate(store: Store, username: str, password: str, at: dt.datetime | N
     raise SignInFailed()  # raised after the commit, so the count of failures is kept
 
 
+@shared()  # asked on every page view; a disabled account or a changed role is a write, which ends the sharing
 def current_user(store: Store, user_id: int) -> User | None:
     """Reload a signed-in user (None when the account was removed or disabled meanwhile)."""
     with store.cursor() as cur:

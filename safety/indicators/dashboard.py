@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pyarrow as pa
@@ -232,6 +233,16 @@ class League:
 
     def __deepcopy__(self, memo: dict[int, Any]) -> League:
         return self  # frozen, over an Arrow table that never changes: a shared result needs no copy
+
+    @cached_property
+    def shown(self) -> pa.Table:
+        """The first LEAGUE_ROWS enterprises of `rows` as one Arrow table (made once per league, which sessions
+        share, and sent to the browser as it is); scores and rates as floats."""
+        table = pa.Table.from_pylist(self.rows(LEAGUE_ROWS))
+        for number, column in enumerate(table.schema):
+            if pa.types.is_decimal(column.type):
+                table = table.set_column(number, column.name, table.column(number).cast(pa.float64()))
+        return table
 
     def rows(self, limit: int | None = None) -> list[dict[str, Any]]:
         """The first `limit` enterprises (all by default) as the page and the workbook show them: rank, BIN, name,
