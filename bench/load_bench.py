@@ -153,10 +153,22 @@ def _state(widget_id: str, **value: Any) -> Any:
     return state
 
 
-async def journey(base: str, username: str, start: asyncio.Event) -> dict[str, Any]:
-    """Sign in, open the dashboard, change the years, open the enterprise card; time each step."""
+async def journey(base: str, username: str, start: asyncio.Event, server: int | None = None) -> dict[str, Any]:
+    """Sign in, open the dashboard, change the years, open the enterprise card; time each step (and, given the
+    server's PID, the CPU the server spent on each: meaningful when this is the only session)."""
     session = Session(url=base.replace("http", "ws") + "/_stcore/stream")
     timings: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    used = cpu_seconds(server) if server else None
+
+    def step(name: str, began: float) -> None:
+        nonlocal used
+        timings[name] = time.perf_counter() - began
+        now_used = cpu_seconds(server) if server else None
+        if used is not None and now_used is not None:
+            cpu[name] = now_used - used
+        used = now_used
+
     await start.wait()
     try:
         began = time.perf_counter()
@@ -174,30 +186,36 @@ async def journey(base: str, username: str, start: asyncio.Event) -> dict[str, A
                     _state(submit.id, trigger_value=True),
                 ]
             )
-            timings["sign_in"] = time.perf_counter() - began
+            step("sign_in", began)
             if "dashboard" not in session.pages:
                 raise RuntimeError(f"{username} is not signed in: {session.messages[-1:]}")
             began = time.perf_counter()
             await session.run(page="dashboard")
-            timings["dashboard"] = time.perf_counter() - began
+            step("dashboard", began)
             years = session.widget("slider", 0)
             last = max(years.value) if years.value else max(years.default)
             began = time.perf_counter()
             await session.run([_state(years.id, double_array_value=[last - 1, last])], page="dashboard")
-            timings["years"] = time.perf_counter() - began
+            step("years", began)
             began = time.perf_counter()
             await session.run(page="enterprise")
-            timings["enterprise"] = time.perf_counter() - began
+            step("enterprise", began)
     except (OSError, RuntimeError, TimeoutError, websockets.WebSocketException) as exc:
         session.problems.append(f"{type(exc).__name__}: {exc}")
-    return {"user": username, "timings": timings, "problems": session.problems, "messages": session.messages}
+    return {
+        "user": username,
+        "timings": timings,
+        "server_cpu": cpu,
+        "problems": session.problems,
+        "messages": session.messages,
+    }
 
 
-async def level(base: str, users: list[str], count: int) -> list[dict[str, Any]]:
+async def level(base: str, users: list[str], count: int, server: int | None = None) -> list[dict[str, Any]]:
     """`count` sessions released at the same moment; half regional managers, half officers."""
     start = asyncio.Event()
     names = [users[0] if n % 2 == 0 else users[1 + n // 2 % (len(users) - 1)] for n in range(count)]
-    tasks = [asyncio.create_task(journey(base, name, start)) for name in names]
+    tasks = [asyncio.create_task(journey(base, name, start, server if count == 1 else None)) for name in names]
     await asyncio.sleep(0.1)
     start.set()
     return list(await asyncio.gather(*tasks))
@@ -292,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(level(base, users, 1))  # a warm-up: the first run imports and caches what every run needs
         for count in counts:
             started, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
-            sessions = asyncio.run(level(base, users, count))
+            sessions = asyncio.run(level(base, users, count, server.pid))
             cpu_after = cpu_seconds(server.pid)
             problems = [p for s in sessions for p in s["problems"]]
             steps = {step: [s["timings"][step] for s in sessions if step in s["timings"]] for step in STEPS}
@@ -302,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
                 "errors": len(problems),
                 "problems": problems[:20],
                 "messages_shown": sum(len(s["messages"]) for s in sessions),
+                "server_cpu_per_step": sessions[0]["server_cpu"] if count == 1 else None,
                 "steps": {
                     step: {"p50": statistics.median(v), "p95": percentile(v, 0.95), "n": len(v)}
                     for step, v in steps.items()
@@ -332,7 +351,10 @@ def report(results: dict[str, Any], counts: list[int]) -> None:
                 continue
             base = single.get(step, {}).get("p50")
             ratio = f"{figures['p95'] / base:8.1f}×" if base else "        –"
-            print(f"{count:>4}  {step:<11} {figures['p50']:7.2f}s {figures['p95']:7.2f}s  {ratio}  {found['errors']}")
+            alone = (found.get("server_cpu_per_step") or {}).get(step)
+            cpu = f"  server CPU {alone:.2f} s" if alone is not None else ""
+            times = f"{figures['p50']:7.2f}s {figures['p95']:7.2f}s"
+            print(f"{count:>4}  {step:<11} {times}  {ratio}  {found['errors']}{cpu}")
         if found.get("server_cpu_seconds") is not None:
             cpu = found["server_cpu_seconds"]
             took = found["seconds"]

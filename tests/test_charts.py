@@ -310,8 +310,8 @@ def test_a_figure_carries_its_data_as_rows_and_as_the_same_arrow(demo_store, sco
     chart = charts.heatmap_chart(dash.heatmap(demo_store, scope, "ru"), "ru")
     found = charts.figure(chart)
     assert found.vega_lite() == chart
-    assert "datasets" not in found.spec and found.rows.keys() == found.arrow.keys()
-    for name, rows in found.rows.items():
+    assert "datasets" not in found.spec and found.arrow.keys() == chart["datasets"].keys()
+    for name, rows in chart["datasets"].items():
         assert pa.ipc.open_stream(found.arrow[name]).read_all().to_pylist() == rows
     page = found.with_arrow_data()
     page.pop("datasets")  # what Streamlit does to the spec it is given: the shared one keeps its data
