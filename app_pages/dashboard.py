@@ -156,17 +156,17 @@ for row in range(0, len(shown), 4):
     for column, tile in zip(st.columns(4), shown[row : row + 4], strict=False):
         show_tile(column, tile, last)
 
-months, rolling = monthly_series(store(), scope, first, last, lang())
 chart_block(figures.monthly(store(), scope, first, last, lang()), "monthly")
 chart_block(figures.yearly(store(), scope, first, last, lang()), "yearly")
 yearly_table(by_year)
 
+series = partial(monthly_series, store(), scope, first, last, lang())  # for the workbook, when it is asked for
 summary = [{"name": tr(x.key), "value": x.value, "previous": x.previous, "change": x.change_pct} for x in shown]
 sheets = {
     tr("export.summary"): sheet(summary, SUMMARY),
     tr("dashboard.sheet.yearly"): sheet(by_year, YEARLY),
-    tr("dashboard.sheet.monthly"): sheet(months, MONTHLY),
-    tr("dashboard.col.kch_12m"): sheet(rolling, ROLLING),
+    tr("dashboard.sheet.monthly"): sheet(lambda: series()[0], MONTHLY),
+    tr("dashboard.col.kch_12m"): sheet(lambda: series()[1], ROLLING),
 }
 
 if not scoped:

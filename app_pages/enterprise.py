@@ -13,6 +13,7 @@ from safety.errors import SafetyError
 from safety.i18n import format_date
 from safety.incidents.log import investigations, list_incidents
 from safety.incidents.model import KINDS, SEVERITIES
+from safety.indicators.arrow import arrow_table
 from safety.indicators.dashboard import enterprise_labels
 from safety.register.enterprises import (
     delete_enterprise,
@@ -86,7 +87,7 @@ with tabs[1]:
         st.info(tr("enterprise.no_cases"))
     else:
         st.dataframe(
-            [{k: words.get(c[k], c[k]) for k in shown} for c in cases],
+            arrow_table({k: words.get(c[k], c[k]) for k in shown} for c in cases),
             hide_index=True,
             column_config={k: tr("incident.col." + k) for k in shown} | {"id": "№"} | dates,
         )
@@ -95,7 +96,7 @@ with tabs[2]:
         st.info(tr("enterprise.no_actions"))
     else:
         st.dataframe(
-            [
+            arrow_table(
                 {
                     "id": a["id"],
                     "rule": a["rule_id"],
@@ -107,7 +108,7 @@ with tabs[2]:
                     "overdue": a["overdue"],
                 }
                 for a in actions
-            ],
+            ),
             hide_index=True,
             column_config={
                 "id": "№",
@@ -124,12 +125,12 @@ with tabs[3]:
         st.info(tr("enterprise.no_investigations"))
     else:
         st.dataframe(
-            [
+            arrow_table(
                 {"occurred_on": a["occurred_on"], "severity": words[a["severity"]], "injured": a["injured"]}
                 | {step.name: step.due for step in a["steps"]}
                 | {"overdue": ", ".join(tr("investigation.step." + n) for n in a["overdue"])}
                 for a in serious
-            ],
+            ),
             hide_index=True,
             column_config={
                 "severity": tr("incident.col.severity"),

@@ -10,6 +10,7 @@ from safety.checklists.assessments import assessment_history, compare_assessment
 from safety.checklists.export import export_assessment
 from safety.i18n import format_date, format_number
 from safety.indicators import figures
+from safety.indicators.arrow import arrow_table
 
 
 def history_section(me: User, bin_: str) -> None:
@@ -45,7 +46,7 @@ def history_section(me: User, bin_: str) -> None:
     changes = [r for r in compare_assessments(store(), me, first, second, lang()) if r["change"] != "same"]
     signs = {"better": "▲", "worse": "▼", "changed": "•"}
     st.dataframe(
-        [r | {"change": signs[r["change"]] + " " + tr("history.change." + r["change"])} for r in changes],
+        arrow_table(r | {"change": signs[r["change"]] + " " + tr("history.change." + r["change"])} for r in changes),
         hide_index=True,
         column_config={
             "rule": tr("actions.rule"),

@@ -14,6 +14,7 @@ from app_pages.ui import draw, lang, show_error, store, tr
 from safety.access.roles import User
 from safety.errors import SafetyError
 from safety.indicators import figures
+from safety.indicators.arrow import arrow_table
 from safety.indicators.charts import Figure, chart_png
 from safety.indicators.formulas import scope_for, yearly
 from safety.register.enterprises import enterprise_years
@@ -79,7 +80,7 @@ def number_columns(columns: dict[str, str]) -> dict[str, Any]:
 def yearly_table(rows: list[dict[str, Any]]) -> None:
     """The indicators of each year, newest first."""
     st.dataframe(
-        list(reversed(rows)), hide_index=True, column_order=tuple(YEARLY), column_config=number_columns(YEARLY)
+        arrow_table(reversed(rows)), hide_index=True, column_order=tuple(YEARLY), column_config=number_columns(YEARLY)
     )
 
 

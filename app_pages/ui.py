@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -20,12 +21,23 @@ from safety.indicators.charts import Figure
 from safety.register.enterprises import VISION_ZERO_LAUNCH
 from safety.register.geography import DISTRICTS
 
+_STORES: dict[str, Store] = {}  # path -> the open Store: one per process, as st.cache_resource would keep it
+_OPENING = threading.Lock()
 
-@st.cache_resource(show_spinner=False)
+
 def _open_store(path: str) -> Store:
-    store = open_store(path)
-    ensure_demo(store)
-    return store
+    """The Store of `path`, opened (and the demo loaded into a new database) by the first session that asks.
+    A plain dict rather than st.cache_resource: a page asks for the store dozens of times per run, and Streamlit's
+    cache hashes the arguments at each call."""
+    found = _STORES.get(path)
+    if found is None:
+        with _OPENING:
+            found = _STORES.get(path)
+            if found is None:
+                found = open_store(path)
+                ensure_demo(found)
+                _STORES[path] = found
+    return found
 
 
 def store() -> Store:

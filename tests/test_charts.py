@@ -4,11 +4,13 @@ export with the bundled font, the tables workbook, and that the module stays hea
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import io
 import json
 import math
 import subprocess
 import sys
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
@@ -19,6 +21,7 @@ from safety.access.roles import SYSTEM
 from safety.i18n import LANGUAGES, t
 from safety.indicators import charts, figures
 from safety.indicators import dashboard as dash
+from safety.indicators.arrow import arrow_table
 from safety.indicators.dashboard import Correlation
 from safety.indicators.formulas import scope_for, yearly
 
@@ -328,6 +331,16 @@ def test_a_column_of_mixed_values_goes_to_arrow_as_text():
         {"district": "1", "enterprises": 2},
         {"district": "Б", "enterprises": None},
     ]
+
+
+def test_rows_become_one_arrow_table_with_decimals_as_floats_and_missing_values_null():
+    table = arrow_table([{"a": Decimal("1.5"), "b": "x"}, {"a": 2, "c": dt.date(2026, 1, 5)}])
+    assert table.column_names == ["a", "b", "c"]
+    assert table.to_pylist() == [
+        {"a": 1.5, "b": "x", "c": None},
+        {"a": 2.0, "b": None, "c": dt.date(2026, 1, 5)},
+    ]
+    assert arrow_table([]).num_rows == 0
 
 
 def test_figures_are_built_once_per_key_and_shared(demo_store, scope, monkeypatch):

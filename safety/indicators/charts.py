@@ -32,6 +32,7 @@ from openpyxl import Workbook
 from safety.files.writer import workbook_bytes, write_table
 from safety.i18n import BABEL_LOCALES, format_date, format_number, format_percent, normalise_language, t
 from safety.incidents.model import KINDS, SEVERITIES
+from safety.indicators.arrow import arrow_table, ipc_bytes
 from safety.indicators.dashboard import Correlation
 
 FONT = "DejaVu Sans"
@@ -85,24 +86,7 @@ def figure(chart: dict[str, Any]) -> Figure:
     """A chart's spec (from the functions below) as a Figure: its data apart, as Arrow."""
     spec = dict(chart)
     rows = spec.pop("datasets", {})
-    return Figure(spec, {name: _arrow_bytes(values) for name, values in rows.items()})
-
-
-def _arrow_bytes(rows: list[dict[str, Any]]) -> bytes:
-    """Rows of plain JSON values as an Arrow IPC stream; a column of mixed types is sent as text."""
-    names = list(dict.fromkeys(k for r in rows for k in r))
-    columns = {}
-    for name in names:
-        values = [r.get(name) for r in rows]
-        try:
-            columns[name] = pa.array(values)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            columns[name] = pa.array([None if v is None else str(v) for v in values], pa.string())
-    table = pa.table(columns) if columns else pa.table({})
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return bytes(sink.getvalue().to_pybytes())
+    return Figure(spec, {name: ipc_bytes(arrow_table(values)) for name, values in rows.items()})
 
 
 # --- monthly cases and the rolling Кч

@@ -25,6 +25,7 @@ from safety.db import indicators as sql
 from safety.db import scores as score_sql
 from safety.db.results import shared
 from safety.i18n import t
+from safety.indicators.arrow import arrow_table
 from safety.indicators.formulas import Scope, by_group, by_groups, change_pct, yearly
 from safety.register.geography import DISTRICTS_BY_KATO, division_name
 
@@ -238,11 +239,7 @@ class League:
     def shown(self) -> pa.Table:
         """The first LEAGUE_ROWS enterprises of `rows` as one Arrow table (made once per league, which sessions
         share, and sent to the browser as it is); scores and rates as floats."""
-        table = pa.Table.from_pylist(self.rows(LEAGUE_ROWS))
-        for number, column in enumerate(table.schema):
-            if pa.types.is_decimal(column.type):
-                table = table.set_column(number, column.name, table.column(number).cast(pa.float64()))
-        return table
+        return arrow_table(self.rows(LEAGUE_ROWS))
 
     def rows(self, limit: int | None = None) -> list[dict[str, Any]]:
         """The first `limit` enterprises (all by default) as the page and the workbook show them: rank, BIN, name,

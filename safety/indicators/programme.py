@@ -53,6 +53,11 @@ def _summary(store: Store, today: dt.date) -> ProgrammeSummary:
 def latest_year(store: Store, user: User) -> int | None:
     """The latest year with yearly figures (headcount) in the register: the year the dashboard opens on."""
     require(user, "programme.read")
+    return _latest_year(store)
+
+
+@shared()
+def _latest_year(store: Store) -> int | None:
     with store.cursor() as cur:
         return sql.latest_year(cur)
 
