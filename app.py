@@ -3,18 +3,10 @@ allows, draws the sidebar and runs the page."""
 
 import streamlit as st
 
-from app_pages.ui import keep_cookie, lang, sign_out, signed_in_user, store, tr
+from app_pages.ui import keep_cookie, lang, script_slot, sign_out, signed_in_user, store, tr
 from safety.access.roles import can
 from safety.demo import demo_loaded
 from safety.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
-
-st.set_page_config(page_title="Vision Zero Tracker", layout="wide")  # default favicon: no request leaves the host
-
-if "lang" not in st.session_state:
-    wanted = st.query_params.get("lang", DEFAULT_LANGUAGE)
-    st.session_state["lang"] = wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
-st.sidebar.selectbox(tr("sidebar.language"), LANGUAGES, key="lang", format_func=LANGUAGE_NAMES.get)
-st.query_params["lang"] = lang()  # page links drop the query string; this keeps reloads and shared links in it
 
 # (file, catalogue key of the title, url path, action the page needs); urls are the same in every language.
 # No page icons: Streamlit makes the current page's icon the favicon and fetches Material ones from outside.
@@ -32,32 +24,46 @@ PAGES = [
     ("app_pages/account.py", "page.account", "account", "programme.read"),
 ]
 
-user = signed_in_user()
-if user is None:
-    # Every address shows the sign-in form, so a link to any page asks for sign-in and then opens it.
-    pages = [
-        st.Page("app_pages/signin.py", title=tr("page.signin"), url_path=url, default=(url == "home"))
-        for _, _, url, _ in PAGES
-    ]
-    page = st.navigation(pages, position="hidden")
-elif user.must_change_password:
-    page = st.navigation(
-        [st.Page("app_pages/account.py", title=tr("page.account"), url_path="account", default=True)], position="hidden"
-    )
-else:
-    allowed = [(path, key, url) for path, key, url, action in PAGES if can(user, action)]
-    page = st.navigation(
-        [st.Page(path, title=tr(key), url_path=url, default=(url == "home")) for path, key, url in allowed]
-    )
 
-keep_cookie()
-if user is not None:
-    st.sidebar.divider()
-    st.sidebar.markdown(f"**{user.full_name}**  \n{tr('role.' + user.role.value)}")
-    if st.sidebar.button(tr("auth.sign_out"), key="sign_out"):
-        sign_out()
-        st.rerun()
-if demo_loaded(store()):
-    st.info(tr("demo.notice"), icon=":material/science:")
-st.sidebar.caption(tr("sidebar.footer"))
-page.run()
+def main() -> None:
+    """One run of the app for this session."""
+    st.set_page_config(page_title="Vision Zero Tracker", layout="wide")  # default favicon: no request leaves the host
+
+    if "lang" not in st.session_state:
+        wanted = st.query_params.get("lang", DEFAULT_LANGUAGE)
+        st.session_state["lang"] = wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
+    st.sidebar.selectbox(tr("sidebar.language"), LANGUAGES, key="lang", format_func=LANGUAGE_NAMES.get)
+    st.query_params["lang"] = lang()  # page links drop the query string; this keeps reloads and shared links in it
+
+    user = signed_in_user()
+    if user is None:
+        # Every address shows the sign-in form, so a link to any page asks for sign-in and then opens it.
+        pages = [
+            st.Page("app_pages/signin.py", title=tr("page.signin"), url_path=url, default=(url == "home"))
+            for _, _, url, _ in PAGES
+        ]
+        page = st.navigation(pages, position="hidden")
+    elif user.must_change_password:
+        account = st.Page("app_pages/account.py", title=tr("page.account"), url_path="account", default=True)
+        page = st.navigation([account], position="hidden")
+    else:
+        allowed = [(path, key, url) for path, key, url, action in PAGES if can(user, action)]
+        page = st.navigation(
+            [st.Page(path, title=tr(key), url_path=url, default=(url == "home")) for path, key, url in allowed]
+        )
+
+    keep_cookie()
+    if user is not None:
+        st.sidebar.divider()
+        st.sidebar.markdown(f"**{user.full_name}**  \n{tr('role.' + user.role.value)}")
+        if st.sidebar.button(tr("auth.sign_out"), key="sign_out"):
+            sign_out()
+            st.rerun()
+    if demo_loaded(store()):
+        st.info(tr("demo.notice"), icon=":material/science:")
+    st.sidebar.caption(tr("sidebar.footer"))
+    page.run()
+
+
+with script_slot():
+    main()

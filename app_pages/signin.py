@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.ui import act, lang, show_error, sign_in, sso_configured, store, tr
+from app_pages.ui import lang, show_error, sign_in, sso_configured, store, tr
 from safety.access.auth import authenticate, create_admin, has_users, user_for_email
 from safety.demo import demo_credentials
 from safety.errors import SafetyError, ValidationFailed
@@ -31,11 +31,25 @@ if not has_users(store()):
                 st.rerun()
     st.stop()
 
+
+def _submit() -> None:
+    """Sign in with the form's values before the run the button starts, so that run already opens the app (no
+    second run for the navigation to catch up); a refusal waits in the session for the page to show."""
+    username, password = st.session_state.get("signin_username", ""), st.session_state.get("signin_password", "")
+    st.session_state["signin_password"] = ""
+    try:
+        sign_in(authenticate(store(), username, password))
+    except SafetyError as exc:
+        st.session_state["signin_refused"] = exc.render(lang())
+
+
 with st.form("sign_in"):
-    username = st.text_input(tr("label.username"), key="signin_username")
-    password = st.text_input(tr("label.password"), type="password", key="signin_password")
-    if st.form_submit_button(tr("auth.sign_in"), type="primary"):
-        act(lambda: sign_in(authenticate(store(), username, password)))
+    st.text_input(tr("label.username"), key="signin_username")
+    st.text_input(tr("label.password"), type="password", key="signin_password")
+    st.form_submit_button(tr("auth.sign_in"), type="primary", on_click=_submit)
+refused = st.session_state.pop("signin_refused", None)
+if refused:
+    st.error(refused)
 
 if sso_configured():
     if st.user.is_logged_in:

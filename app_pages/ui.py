@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
@@ -38,6 +40,27 @@ def _open_store(path: str) -> Store:
                 ensure_demo(found)
                 _STORES[path] = found
     return found
+
+
+def _slots() -> threading.Semaphore:
+    """How many sessions' scripts may run at once in this process: $VZ_CONCURRENT_RUNS, default 3."""
+    try:
+        return threading.Semaphore(max(1, int(os.environ.get("VZ_CONCURRENT_RUNS", DEFAULT_CONCURRENT_RUNS))))
+    except ValueError:
+        return threading.Semaphore(DEFAULT_CONCURRENT_RUNS)
+
+
+DEFAULT_CONCURRENT_RUNS = 3
+_RUNS = _slots()
+
+
+@contextmanager
+def script_slot() -> Iterator[None]:
+    """Hold one of the process's script slots for a run. Sessions beyond the slots wait their turn, first come
+    first served, instead of all sharing the interpreter at once: with fifty sessions sharing it, each page took as
+    long as all fifty and the switching between them cost a third more CPU (bench/load_bench.py)."""
+    with _RUNS:
+        yield
 
 
 def store() -> Store:

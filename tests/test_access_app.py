@@ -74,6 +74,7 @@ def test_sign_in_with_the_form_and_out_again(demo_app):
     form.button[0].click().run()
     assert [e.value for e in at.error] == [t("auth.failed", "ru")]
     form = at.get("form")[0]
+    assert form.text_input[1].value == "" and form.text_input[0].value == "demo.region"  # the password is not kept
     _fill(form, {t("label.username", "ru"): "demo.region", t("label.password", "ru"): password})
     form.button[0].click().run()
     assert _titles(at) == [t("home.title", "ru")] and not at.exception

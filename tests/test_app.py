@@ -1,8 +1,12 @@
 """Every page in every language through AppTest (signed in as the demo admin), the language switch, forms."""
 
+import threading
+import time
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages import ui
 from safety.access.auth import create_admin
 from safety.access.roles import SYSTEM as ADMIN
 from safety.db import Store
@@ -10,7 +14,7 @@ from safety.demo import mark_initialised
 from safety.i18n import LANGUAGES, t
 from safety.register.enterprises import get_enterprise, list_enterprises
 
-from conftest import ROOT, held_by_another_process, signed_in
+from conftest import ROOT, at_once, held_by_another_process, signed_in
 
 PAGES = {
     "app_pages/home.py": "home.title",
@@ -133,3 +137,26 @@ def test_new_database_is_filled_with_the_demo_on_first_start(tmp_path, monkeypat
     assert not at.exception and t("demo.notice", "ru") in [i.value for i in at.info]
     with Store(path) as store:
         assert len(list_enterprises(store, ADMIN)) == 31
+
+
+def test_script_runs_beyond_the_slots_wait_their_turn_and_a_stopped_run_frees_its_slot():
+    inside, most = [], []
+    lock = threading.Lock()
+
+    def run(number: int) -> None:
+        with ui.script_slot():
+            with lock:
+                inside.append(number)
+                most.append(len(inside))
+            time.sleep(0.05)
+            with lock:
+                inside.remove(number)
+            if number % 2:
+                raise RuntimeError("st.stop and st.rerun end a run with an exception")
+
+    _, errors = at_once(12, run)
+    assert len(errors) == 6 and max(most) == ui.DEFAULT_CONCURRENT_RUNS
+    acquired = [ui._RUNS.acquire(blocking=False) for _ in range(ui.DEFAULT_CONCURRENT_RUNS)]
+    assert all(acquired)  # every slot came back, the failed runs' too
+    for _ in acquired:
+        ui._RUNS.release()
