@@ -2,7 +2,7 @@
 
 A benchmark, not a test: it prints figures and asserts nothing about speed.
 
-    /work/venv/bin/python bench/register_import_bench.py [--enterprises N] [--years Y] [--repeat R]
+    python bench/register_import_bench.py [--enterprises N] [--years Y] [--repeat R]
 
 Times are the median of --repeat runs (time.perf_counter); peak memory is measured in separate runs under
 tracemalloc, which sees Python allocations only (not calamine's Rust buffers nor DuckDB's C++ memory).
