@@ -1,4 +1,11 @@
-"""Small helpers for writing .xlsx reports with openpyxl."""
+"""The one way the project writes spreadsheets (.xlsx, with openpyxl): every report, export and template.
+
+Text is always written as text. A cell that begins with =, +, -, @, a tab or a carriage return is stored as a
+string with Excel's "quote prefix", so neither Excel nor LibreOffice evaluates it, even after an edit (OWASP's
+advice against formula injection); the value itself stays unchanged, so our exports import back as they were.
+Characters a worksheet cannot hold (control characters) are replaced with U+FFFD, visibly, instead of failing;
+line breaks are written as LF.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,12 @@ import io
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+REPLACEMENT = "\ufffd"
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
@@ -18,14 +29,44 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
+def put(sheet: Any, row: int, column: int, value: Any) -> Any:
+    """Write one value into a cell, safely (see the module's docstring); return the cell."""
+    cell = sheet.cell(row=row, column=column, value=_clean(value))
+    _as_text(cell)
+    return cell
+
+
+def append(sheet: Any, values: list[Any]) -> None:
+    """Write a row of values below the sheet's last row, safely."""
+    sheet.append([_clean(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        _as_text(cell)
+
+
+def _clean(value: Any) -> Any:
+    """Text without the characters a worksheet cannot hold (each replaced with U+FFFD) and with its line breaks as
+    LF (a file's XML reads a CR back as LF anyway); other values as they are."""
+    if not isinstance(value, str):
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _as_text(cell: Any) -> None:
+    """Keep a text cell text: never a formula, and quote-prefixed when it looks like one."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # openpyxl makes "=…" a formula
+        if cell.value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+
+
 def write_table(sheet: Any, headings: list[str], rows: list[list[Any]], text_columns: tuple[int, ...] = ()) -> None:
     """Write a header row (bold, filled, frozen) and rows; text_columns (1-based) stay text, dates get dd.mm.yyyy."""
-    sheet.append(headings)
+    append(sheet, headings)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in rows:
-        sheet.append(row)
+        append(sheet, row)
     for col in range(1, len(headings) + 1):
         letter = get_column_letter(col)
         width = max([len(str(headings[col - 1]))] + [len(str(r[col - 1] or "")) for r in rows]) + 2

@@ -8,7 +8,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from safety.files.writer import workbook_bytes, write_table
+from safety.files.writer import put, workbook_bytes, write_table
 from safety.i18n import t
 from safety.incidents.model import FIELDS, GENDERS, KINDS, SEVERITIES
 
@@ -33,9 +33,9 @@ def _lists_sheet(workbook: Workbook, lang: str) -> dict[str, str]:
     ranges = {}
     for col, (field, values) in enumerate(LISTS.items(), start=1):
         letter = get_column_letter(col)
-        sheet.cell(row=1, column=col, value=t("incident.col." + field, lang)).font = Font(bold=True)
+        put(sheet, 1, col, t("incident.col." + field, lang)).font = Font(bold=True)
         for row, value in enumerate(values, start=2):
-            sheet.cell(row=row, column=col, value=t(f"{field}.{value}", lang))
+            put(sheet, row, col, t(f"{field}.{value}", lang))
         sheet.column_dimensions[letter].width = 40
         ranges[field] = f"{quote_sheetname(sheet.title)}!${letter}$2:${letter}${len(values) + 1}"
     return ranges
@@ -63,10 +63,9 @@ def _validations(sheet: Worksheet, ranges: dict[str, str]) -> None:
 
 def _instructions(workbook: Workbook, lang: str) -> None:
     sheet = workbook.create_sheet(t("template.sheet.instructions", lang))
-    sheet["A1"] = t("template.title", lang)
-    sheet["A1"].font = Font(bold=True, size=14)
+    put(sheet, 1, 1, t("template.title", lang)).font = Font(bold=True, size=14)
     for number in range(1, INSTRUCTION_LINES + 1):
-        cell = sheet.cell(row=number + 2, column=1, value=t(f"template.line{number}", lang))
+        cell = put(sheet, number + 2, 1, t(f"template.line{number}", lang))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions["A"].width = 110
 

