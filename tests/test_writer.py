@@ -10,8 +10,12 @@ import zipfile
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from safety.access.audit import audit_entries, export_audit
 from safety.access.roles import SYSTEM as ADMIN
+from safety.checklists.assessments import open_draft, save_answer, submit_assessment
+from safety.checklists.export import export_assessment
 from safety.files.writer import REPLACEMENT, workbook_bytes, write_table
+from safety.incidents.imports import errors_workbook, import_incidents
 from safety.indicators.charts import table_workbook
 from safety.register.enterprises import add_enterprise, get_enterprise
 from safety.register.spreadsheets import export_register, import_register
@@ -85,3 +89,24 @@ def test_the_register_export_of_hostile_names_imports_back_unchanged(store, name
     assert (len(report.added), len(report.updated), report.unchanged) == (0, 0, 1)
     kept = get_enterprise(store, ADMIN, "210349000012")
     assert (kept.name_ru, kept.industry, kept.officer_name) == (name, "@industry", "=officer")
+
+
+def test_the_assessment_export_rejected_rows_and_audit_keep_hostile_text_as_text(world):
+    store, users, own, _ = world
+    officer = users["demo.officer"]
+    draft = open_draft(store, officer, own, "golden_rules")
+    for number, (_, item) in enumerate(draft.checklist.items()):
+        hostile = HOSTILE[number % len(HOSTILE)]
+        save_answer(store, officer, draft.id, item.id, rating="red", comment=hostile, evidence=hostile)
+    submit_assessment(store, officer, draft.id, "ru")
+    assessment = export_assessment(store, officer, draft.id, "ru")
+    log = "Дата;Вид;Описание\n" + "".join(f"=1+{n};{value.strip()};x\n" for n, value in enumerate(HOSTILE[:4]))
+    result = import_incidents(store, officer, log.encode("utf-8"), "log.csv", own, dry_run=True)
+    assert result.errors  # every row is refused, and the refused values go into the workbook
+    rejected = errors_workbook(result, "ru")
+    admin = users["demo.admin"]
+    audit = export_audit(store, admin, audit_entries(store, admin), "ru")
+    for data in (assessment, rejected, audit):
+        assert _formulas(data) == []
+    values = {c.value for sheet in load_workbook(io.BytesIO(rejected)).worksheets for row in sheet for c in row}
+    assert "=1+0" in values
