@@ -6,7 +6,7 @@ import streamlit as st
 from app_pages.ui import keep_cookie, lang, script_slot, sign_out, signed_in_user, store, tr
 from safety.access.roles import can
 from safety.demo import demo_loaded
-from safety.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
+from safety.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, plain
 
 # (file, catalogue key of the title, url path, action the page needs); urls are the same in every language.
 # No page icons: Streamlit makes the current page's icon the favicon and fetches Material ones from outside.
@@ -55,7 +55,7 @@ def main() -> None:
     keep_cookie()
     if user is not None:
         st.sidebar.divider()
-        st.sidebar.markdown(f"**{user.full_name}**  \n{tr('role.' + user.role.value)}")
+        st.sidebar.markdown(f"**{plain(user.full_name)}**  \n{tr('role.' + user.role.value)}")
         if st.sidebar.button(tr("auth.sign_out"), key="sign_out"):
             sign_out()
             st.rerun()

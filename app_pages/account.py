@@ -5,10 +5,11 @@ import streamlit as st
 from app_pages.ui import show_error, sign_in, store, tr, user
 from safety.access.auth import change_password, current_user
 from safety.errors import SafetyError, ValidationFailed
+from safety.i18n import plain
 
 me = user()
 st.title(tr("account.title"))
-st.markdown(f"**{me.full_name}** · {me.username} · {tr('role.' + me.role.value)}")
+st.markdown(f"**{plain(me.full_name)}** · {plain(me.username)} · {tr('role.' + me.role.value)}")
 if me.must_change_password:
     st.warning(tr("account.must_change"))
 

@@ -10,7 +10,7 @@ from app_pages.ui import enterprise_form, lang, show_error, store, tr, user
 from safety.access.roles import can
 from safety.checklists.actions import list_actions
 from safety.errors import SafetyError
-from safety.i18n import format_date
+from safety.i18n import format_date, plain
 from safety.incidents.log import investigations, list_incidents
 from safety.incidents.model import KINDS, SEVERITIES
 from safety.indicators.arrow import arrow_table
@@ -42,13 +42,11 @@ if not enterprise.active:
 card = st.columns(3)
 card[0].markdown(f"**{tr('label.bin')}**  \n{enterprise.bin}")
 card[0].markdown(f"**{tr('label.kato')}**  \n{enterprise.district_name(lang())} ({enterprise.kato})")
-card[1].markdown(f"**{tr('label.oked')}**  \n{enterprise.oked} · {enterprise.industry}")
+card[1].markdown(f"**{tr('label.oked')}**  \n{enterprise.oked} · {plain(enterprise.industry)}")
 card[1].markdown(f"**{tr('label.division')}**  \n{enterprise.division_name(lang())}")
 card[2].markdown(f"**{tr('label.joined_on')}**  \n{format_date(enterprise.joined_on, lang())}")
-card[2].markdown(
-    f"**{tr('label.officer_name')}**  \n{enterprise.officer_name or '–'} · {enterprise.officer_phone or '–'}"
-    f" · {enterprise.officer_email or '–'}"
-)
+contacts = (enterprise.officer_name, enterprise.officer_phone, enterprise.officer_email)
+card[2].markdown(f"**{tr('label.officer_name')}**  \n" + " · ".join(plain(v) if v else "–" for v in contacts))
 
 try:
     cases = list_incidents(store(), me, bin_=bin_)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,22 @@ LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English
 CATALOGUE_PATH = Path(__file__).with_name("locale") / "messages.yaml"
 
 
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # ASCII punctuation: what Markdown may take as syntax
+
+
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
     """Load the catalogue: key -> {language -> text}."""
     with CATALOGUE_PATH.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     return {str(key): {str(k): str(v) for k, v in texts.items()} for key, texts in data.items()}
+
+
+def plain(text: object) -> str:
+    """Text someone typed or imported, made safe to put inside Markdown: it shows as typed. Every ASCII punctuation
+    mark is backslash-escaped (so `![](http://…)` is no image to fetch, and `:red[…]`, `$…$` or `**` do nothing)
+    and line breaks become spaces."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).splitlines()))
 
 
 def normalise_language(lang: str | None) -> str:

@@ -5,11 +5,12 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages import ui
 from safety.access.roles import SYSTEM, Role
-from safety.access.users import create_user
+from safety.access.users import create_user, update_user
 from safety.db import Store
 from safety.demo import demo_credentials, mark_initialised
-from safety.i18n import t
+from safety.i18n import plain, t
 
 from conftest import ROOT, signed_in, user_id_of
 
@@ -174,3 +175,14 @@ def test_audit_page_lists_changes_and_filters(demo_app):
     at.selectbox(key="audit_action").set_value("demo.load").run()
     assert set(at.dataframe[0].value["action"]) == {"demo.load"}
     assert at.get("download_button")
+
+
+def test_names_people_typed_show_as_text_not_markdown(demo_app):
+    hostile = "![](http://host.example/x.png) **Boss** :red[x]"
+    at = demo_app("demo.admin")
+    update_user(ui.store(), SYSTEM, "demo.admin", {"full_name": hostile, "role": "admin"})  # the app's own store
+    at.run()
+    shown = [m.value for m in at.sidebar.markdown]
+    assert f"**{plain(hostile)}**  \n{t('role.admin', 'ru')}" in shown
+    at.switch_page("app_pages/account.py").run()
+    assert at.markdown[0].value.startswith(f"**{plain(hostile)}** · demo\\.admin")

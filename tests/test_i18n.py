@@ -5,7 +5,7 @@ import datetime as dt
 import re
 import string
 
-from safety.i18n import LANGUAGES, catalogue, format_date, format_number, format_percent, t
+from safety.i18n import LANGUAGES, catalogue, format_date, format_number, format_percent, plain, t
 
 from conftest import ROOT
 
@@ -119,3 +119,11 @@ def test_errors_raised_without_parameters_need_none():
             for lang, text in catalogue()[key].items():
                 assert not _placeholders(text), f"{path.name} raises {key} with no parameters, but {lang} needs some"
     assert found >= 5, "the scan found too few raise sites: it must be broken"
+
+
+def test_plain_text_shows_as_typed_inside_markdown():
+    hostile = "![](http://host.example/x.png) **bold** :red[x] $x$ <b>a_b</b>\nnext line"
+    escaped = plain(hostile)
+    assert "\n" not in escaped and "![" not in escaped and "](" not in escaped
+    assert re.sub(r"\\(.)", r"\1", escaped) == hostile.replace("\n", " ")  # only escapes were added
+    assert plain("Нурланова Г.") == "Нурланова Г\\." and plain("") == ""
