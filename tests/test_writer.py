@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 import pytest
@@ -19,6 +20,8 @@ from safety.incidents.imports import errors_workbook, import_incidents
 from safety.indicators.charts import table_workbook
 from safety.register.enterprises import add_enterprise, get_enterprise
 from safety.register.spreadsheets import export_register, import_register
+
+from conftest import ROOT
 
 # What an attacker (or an unlucky officer) types: formulas of every opening, DDE, and plain look-alikes.
 HOSTILE = [
@@ -110,3 +113,13 @@ def test_the_assessment_export_rejected_rows_and_audit_keep_hostile_text_as_text
         assert _formulas(data) == []
     values = {c.value for sheet in load_workbook(io.BytesIO(rejected)).worksheets for row in sheet for c in row}
     assert "=1+0" in values
+
+
+def test_only_the_writer_makes_workbooks():
+    made_elsewhere = [
+        str(path.relative_to(ROOT))
+        for folder in ("safety", "app_pages")
+        for path in (ROOT / folder).rglob("*.py")
+        if path != ROOT / "safety" / "files" / "writer.py" and re.search(r"Workbook\(|csv\.writer\(", path.read_text())
+    ]
+    assert made_elsewhere == []

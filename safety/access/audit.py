@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from openpyxl import Workbook
-
 from safety.access.roles import User, require
 from safety.db import Store
 from safety.db import audit as sql
 from safety.db import enterprises as enterprise_sql
-from safety.files.writer import workbook_bytes, write_table
+from safety.files.writer import new_workbook, workbook_bytes, write_table
 from safety.i18n import t
 from safety.identifiers import normalise_bin
 
@@ -60,7 +58,7 @@ def audit_actions(store: Store, user: User) -> list[str]:
 def export_audit(store: Store, user: User, rows: list[dict[str, Any]], lang: str) -> bytes:
     """Write audit rows (as returned by audit_entries) to .xlsx, headed in the language."""
     require(user, "audit.read")
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = t("audit.sheet", lang)
     write_table(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 
 from safety.access.roles import User
@@ -12,7 +11,7 @@ from safety.checklists.actions import list_actions
 from safety.checklists.assessments import get_assessment
 from safety.db import Store
 from safety.errors import Conflict
-from safety.files.writer import workbook_bytes, write_table
+from safety.files.writer import new_workbook, workbook_bytes, write_table
 from safety.i18n import t
 
 
@@ -24,7 +23,7 @@ def export_assessment(store: Store, user: User, assessment_id: int, lang: str) -
     checklist = assessment.checklist
     fills = {level.id: PatternFill("solid", fgColor=level.colour[1:]) for level in checklist.scale}
     labels = {level.id: level.label.get(lang) for level in checklist.scale}
-    workbook = Workbook()
+    workbook = new_workbook()
     summary = workbook.active
     summary.title = t("export.summary", lang)
     rows: list[list[Any]] = [

@@ -22,6 +22,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REPLACEMENT = "\ufffd"
 
 
+def new_workbook() -> Workbook:
+    """A new, empty workbook for an export (its one sheet is `.active`); fill it with `put`, `append` or
+    `write_table` and save it with `workbook_bytes`."""
+    return Workbook()
+
+
 def workbook_bytes(workbook: Workbook) -> bytes:
     """Return a workbook saved to bytes."""
     buffer = io.BytesIO()

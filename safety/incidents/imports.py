@@ -792,13 +792,11 @@ def profile_yaml(profile: MappingProfile) -> str:
 
 def errors_workbook(result: ImportResult, lang: str) -> bytes:
     """The rejected rows of an import as .xlsx: spreadsheet row, column, value and reason."""
-    from openpyxl import Workbook
-
-    from safety.files.writer import workbook_bytes, write_table
+    from safety.files.writer import new_workbook, workbook_bytes, write_table
     from safety.i18n import t
 
     report = import_report(result, lang)
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = t("import.errors_sheet", lang)
     write_table(

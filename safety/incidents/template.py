@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from safety.files.writer import put, workbook_bytes, write_table
+from safety.files.writer import new_workbook, put, workbook_bytes, write_table
 from safety.i18n import t
 from safety.incidents.model import FIELDS, GENDERS, KINDS, SEVERITIES
 
@@ -72,7 +72,7 @@ def _instructions(workbook: Workbook, lang: str) -> None:
 
 def incident_template(lang: str) -> bytes:
     """Return a blank incident log (.xlsx) headed and explained in the language, ready to fill and import."""
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = t("template.sheet.log", lang)
     write_table(sheet, [t("incident.col." + f, lang) for f in COLUMNS], [])

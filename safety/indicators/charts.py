@@ -27,9 +27,8 @@ import pyarrow as pa
 import vl_convert
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from openpyxl import Workbook
 
-from safety.files.writer import workbook_bytes, write_table
+from safety.files.writer import new_workbook, workbook_bytes, write_table
 from safety.i18n import BABEL_LOCALES, format_date, format_number, format_percent, normalise_language, t
 from safety.incidents.model import KINDS, SEVERITIES
 from safety.indicators.arrow import arrow_table, ipc_bytes
@@ -519,7 +518,7 @@ def chart_png(chart: dict[str, Any] | Figure, scale: float = 2.0) -> bytes:
 def table_workbook(sheets: dict[str, tuple[list[str], Any]]) -> bytes:
     """An .xlsx with one sheet per entry, title → (headings, rows), where rows may be a function giving them (called
     now); titles fit Excel's 31 characters, unique."""
-    book = Workbook()
+    book = new_workbook()
     book.remove(book.active)
     used: set[str] = set()
     for title, (headings, given) in sheets.items():

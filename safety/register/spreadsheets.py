@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook
 from pydantic import ValidationError
 
 from safety.access.roles import User, require
@@ -17,7 +16,7 @@ from safety.errors import FileUnreadable, Problem, ValidationFailed
 from safety.files.dates import parse_date
 from safety.files.reader import Sheet, fold, read_sheets
 from safety.files.validation import problems_from
-from safety.files.writer import workbook_bytes, write_table
+from safety.files.writer import new_workbook, workbook_bytes, write_table
 from safety.i18n import t, texts_for
 from safety.identifiers import normalise_bin
 from safety.register.enterprises import Enterprise, EnterpriseInput, YearInput, enterprise_years, list_enterprises
@@ -319,7 +318,7 @@ def export_register(store: Store, user: User, lang: str = "ru", *, include_inact
     enterprises = list_enterprises(store, user, include_inactive=include_inactive)
     exported = {e.bin for e in enterprises}
     years = [y for y in enterprise_years(store, user) if y.bin in exported]
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = t("register.sheet.enterprises", lang)
     rows = [
