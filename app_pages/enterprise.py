@@ -11,7 +11,7 @@ from safety.access.roles import can
 from safety.checklists.actions import list_actions
 from safety.errors import SafetyError
 from safety.i18n import format_date, plain
-from safety.incidents.log import investigations, list_incidents
+from safety.incidents.log import investigation_rows, investigations, list_incidents
 from safety.incidents.model import KINDS, SEVERITIES
 from safety.indicators.arrow import arrow_table
 from safety.indicators.dashboard import enterprise_labels
@@ -123,13 +123,9 @@ with tabs[3]:
         st.info(tr("enterprise.no_investigations"))
     else:
         st.dataframe(
-            arrow_table(
-                {"occurred_on": a["occurred_on"], "severity": words[a["severity"]], "injured": a["injured"]}
-                | {step.name: step.due for step in a["steps"]}
-                | {"overdue": ", ".join(tr("investigation.step." + n) for n in a["overdue"])}
-                for a in serious
-            ),
+            arrow_table(investigation_rows(serious, lang())),
             hide_index=True,
+            column_order=("occurred_on", "severity", "injured", "report", "investigation", "act", "overdue"),
             column_config={
                 "severity": tr("incident.col.severity"),
                 "injured": tr("incidents.injured"),

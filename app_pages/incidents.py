@@ -10,7 +10,13 @@ from safety.access.roles import can
 from safety.checklists.actions import PRIORITIES, actions_for_incident, create_action
 from safety.errors import SafetyError
 from safety.incidents.imports import list_imports, undo_import
-from safety.incidents.log import add_incident, investigations, list_incidents, set_investigation_dates
+from safety.incidents.log import (
+    add_incident,
+    investigation_rows,
+    investigations,
+    list_incidents,
+    set_investigation_dates,
+)
 from safety.incidents.model import GENDERS, KINDS, SEVERITIES
 from safety.incidents.template import incident_template
 from safety.register.enterprises import list_enterprises
@@ -127,12 +133,7 @@ st.subheader(tr("incidents.investigations"))
 serious = investigations(store(), me, bin_=bin_)
 steps = ("report", "investigation", "act")
 st.dataframe(
-    [
-        {"bin": a["bin"], "occurred_on": a["occurred_on"], "severity": labels[a["severity"]], "injured": a["injured"]}
-        | {s.name: s.due for s in a["steps"]}
-        | {"overdue": ", ".join(tr("investigation.step." + n) for n in a["overdue"])}
-        for a in serious
-    ],
+    investigation_rows(serious, lang()),
     hide_index=True,
     column_config={
         "bin": tr("label.bin"),

@@ -14,6 +14,7 @@ from safety.db import incidents as sql
 from safety.db.cursors import present
 from safety.errors import Problem, ValidationFailed
 from safety.files.validation import validate
+from safety.i18n import t
 from safety.incidents.fingerprints import next_fingerprint
 from safety.incidents.investigations import check_dates, investigation_steps, needs_investigation, overdue_steps
 from safety.incidents.model import FIELDS, IncidentInput
@@ -145,6 +146,18 @@ def investigations(
             }
         )
     return sorted(found, key=lambda a: a["occurred_on"], reverse=True)
+
+
+def investigation_rows(serious: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """`investigations` as a table shows them: BIN, date, severity in the language, injured, each step's due date
+    and the overdue steps named in the language."""
+    return [
+        {"bin": a["bin"], "occurred_on": a["occurred_on"], "severity": t(f"severity.{a['severity']}", lang)}
+        | {"injured": a["injured"]}
+        | {step.name: step.due for step in a["steps"]}
+        | {"overdue": ", ".join(t("investigation.step." + n, lang) for n in a["overdue"])}
+        for a in serious
+    ]
 
 
 @retry_conflicts
