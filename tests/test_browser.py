@@ -284,6 +284,8 @@ def test_a_reload_and_a_new_tab_keep_the_session_until_sign_out(page: Page):
     page.goto("/")
     _sign_in(page, "demo.region", "ru")
     _expect_page_loaded(page, "home.title", "ru")
+    # The cookie is set by a script in the page, a moment after the page appears: reload once it is there.
+    page.wait_for_function("document.cookie.includes('vz_session=')")
     page.reload()
     _expect_page_loaded(page, "home.title", "ru")  # still signed in: the cookie resumed the session
     _shot(page, "13_session_after_reload")
