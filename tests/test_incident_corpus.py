@@ -63,6 +63,16 @@ def _formula_text_kept_as_text(result: ImportResult) -> None:
     assert result.cases[0]["description"] == "=1+1"
 
 
+def _no_controls(result: ImportResult) -> None:
+    assert [c["description"] for c in result.cases] == [
+        "Ушиб руки при разгрузке",
+        "Падение[31m с лестницы",
+        "Падение груза рядом с рабочим",
+    ]
+    warning = next(w for w in result.warnings if w.key == "file.control_removed")
+    assert warning.params == {"chars": 6, "cells": 4}
+
+
 def _kazakh_values_mapped(result: ImportResult) -> None:
     assert [(c["kind"], c["severity"], c["gender"]) for c in result.cases] == [
         ("accident", "light", "male"),
@@ -86,7 +96,7 @@ EXPECTED: dict[str, Imports | Refuses] = {
     "pdf_renamed.xlsx": NOT_READ,
     "random_binary.xls": NOT_READ,
     "truncated.xlsx": NOT_READ,
-    "garbage_xml.xlsx": NOT_READ,
+    "garbage_xml.xlsx": Refuses(FileUnreadable, ("file.bad_sheet",)),  # the zip is sound, one sheet is not
     "encrypted_looking.xlsx": Refuses(FileUnreadable, ("file.encrypted",)),
     "html_table.xls": NOT_READ,
     "empty_sheet.xlsx": Refuses(FileUnreadable, ("file.empty",)),
@@ -134,6 +144,11 @@ EXPECTED: dict[str, Imports | Refuses] = {
     "utf8_bom_comma.csv": Imports(3, 0, (D1, D2, D3), check=lambda r: _header_at(r, 1)),
     "ragged_rows.csv": Imports(2, 1, (D1, D2)),
     "formula_text.csv": Imports(1, 1, (D1,), error_values=frozenset({"=1+1"}), check=_formula_text_kept_as_text),
+    "utf16_no_bom.csv": Imports(3, 0, (D1, D2, D3)),
+    "utf16be_no_bom.csv": Imports(3, 0, (D1, D2, D3)),
+    "utf16_no_bom_cut.csv": Refuses(FileUnreadable, ("file.utf16_no_bom",)),
+    "control_chars.csv": Imports(3, 0, (D1, D2, D3), warnings=frozenset({"file.control_removed"}), check=_no_controls),
+    "cr_line_ends.csv": Imports(3, 0, (D1, D2, D3)),
     # other languages and formats
     "kazakh_headings.xlsx": Imports(3, 0, (D1, D2, D3), check=_kazakh_values_mapped),
     "osha300.xlsx": Imports(0, 2, error_keys=frozenset({"incident.severity_needed"}), check=lambda r: _header_at(r, 4)),

@@ -9,13 +9,14 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from safety.errors import FileUnreadable, ValidationFailed
+from safety.files.text import Removed, strip_control
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -26,6 +27,11 @@ MAX_UNPACKED = 1536 * 1024 * 1024  # a million-row, 8-column log unpacks to abou
 MAX_RATIO = 100  # real xlsx text compresses about 10–15×; a hundredfold means a crafted file
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HEAD_ROWS = 30  # rows kept in memory for finding the header; the rest of a big sheet is streamed
+UTF16_PROBE = 1024  # bytes looked at to recognise UTF-16 text that has no byte-order mark
+
+# The csv module refuses a field over 128 Ki characters with an exception; no field can be longer than an upload,
+# and a long cell is the importers' to report (with its row and column), so the module's own limit is raised.
+csv.field_size_limit(MAX_BYTES)
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ class Sheet:
 
     name: str
     rows: list[list[Any]]
+    removed: Removed = field(default_factory=Removed)  # invisible characters taken out of its cells
 
     def is_empty(self) -> bool:
         """True when no cell holds a value."""
@@ -52,7 +59,9 @@ def read_sheets(data: bytes, filename: str) -> list[Sheet]:
     if _is_workbook(data, suffix):
         return _read_workbook(data, name)
     if suffix in TEXT_SUFFIXES or suffix == "":
-        return [Sheet(Path(filename).stem or "csv", _read_csv(data, name))]
+        removed = Removed()
+        rows = [[clean(c, removed) for c in row] for row in _read_csv(data, name)]
+        return [Sheet(Path(filename).stem or "csv", rows, removed)]
     raise FileUnreadable("file.not_spreadsheet", name=name)
 
 
@@ -60,8 +69,8 @@ def read_sheets(data: bytes, filename: str) -> list[Sheet]:
 class SheetStream:
     """One chosen sheet read row by row, so a million-row log never sits in memory twice.
 
-    `head` holds its first rows trimmed (for finding the header); `rows()` yields every row from the top, with
-    merged areas filled but text not trimmed (the importer trims the columns it uses).
+    `head` holds its first rows cleaned (for finding the header); `rows()` yields every row from the top, with
+    merged areas filled but text as the file holds it (the importer cleans the columns it uses, with `clean`).
     """
 
     name: str
@@ -111,7 +120,8 @@ def open_sheet(data: bytes, filename: str, wanted: str | int | None = None) -> S
                 row.extend([None] * (width - len(row)))
             stem = Path(filename).stem or "csv"
             _choose([stem], wanted, lambda _: True, name)
-            return SheetStream(stem, [stem], rows[:HEAD_ROWS], len(rows), rows, [])
+            head = [[clean(c) for c in row] for row in rows[:HEAD_ROWS]]
+            return SheetStream(stem, [stem], head, len(rows), rows, [])
         raise FileUnreadable("file.not_spreadsheet", name=name)
     _check_container(data, name)
     with _calamine_errors(name):
@@ -120,10 +130,12 @@ def open_sheet(data: bytes, filename: str, wanted: str | int | None = None) -> S
         loaded: dict[str, Any] = {}
 
         def has_data(sheet_name: str) -> bool:
-            loaded[sheet_name] = workbook.get_sheet_by_name(sheet_name)
-            return any(any(clean(c) is not None for c in r) for r in loaded[sheet_name].iter_rows())
+            with _calamine_errors(name, sheet_name):
+                loaded[sheet_name] = workbook.get_sheet_by_name(sheet_name)
+                return any(any(clean(c) is not None for c in r) for r in loaded[sheet_name].iter_rows())
 
         chosen = _choose(names, wanted, has_data, name)
+    with _calamine_errors(name, chosen):
         sheet = loaded.get(chosen) or workbook.get_sheet_by_name(chosen)
         head = []
         for row in sheet.iter_rows():
@@ -168,18 +180,25 @@ def _choose(names: list[str], wanted: str | int | None, has_data: Any, filename:
 
 
 @contextlib.contextmanager
-def _calamine_errors(name: str) -> Iterator[None]:
-    """Turn calamine's failures (including the Rust core's panics on garbage) into FileUnreadable."""
+def _calamine_errors(name: str, sheet: str | None = None) -> Iterator[None]:
+    """Turn calamine's failures (including the Rust core's panics on garbage) into FileUnreadable, naming the
+    sheet when one was being read."""
     try:
         yield
     except PasswordError as exc:
         raise FileUnreadable("file.encrypted", name=name) from exc
-    except (CalamineError, ValueError, OSError) as exc:
-        raise FileUnreadable("file.not_spreadsheet", name=name) from exc
+    except (CalamineError, ValueError, OSError, TypeError, OverflowError) as exc:
+        raise _unreadable(name, sheet) from exc
     except BaseException as exc:  # the Rust core's panic type is not an Exception
         if type(exc).__name__ == "PanicException":
-            raise FileUnreadable("file.not_spreadsheet", name=name) from exc
+            raise _unreadable(name, sheet) from exc
         raise
+
+
+def _unreadable(name: str, sheet: str | None) -> FileUnreadable:
+    if sheet is None:
+        return FileUnreadable("file.not_spreadsheet", name=name)
+    return FileUnreadable("file.bad_sheet", name=name, sheet=sheet)
 
 
 def _check_upload(data: bytes, filename: str) -> str:
@@ -216,16 +235,19 @@ def _read_workbook(data: bytes, name: str) -> list[Sheet]:
     _check_container(data, name)
     with _calamine_errors(name):
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
-        for sheet_name in workbook.sheet_names:
+        names = list(workbook.sheet_names)
+    sheets = []
+    for sheet_name in names:
+        with _calamine_errors(name, sheet_name):
             sheet = workbook.get_sheet_by_name(sheet_name)
             rows: list[list[Any]] = [list(r) for r in sheet.to_python(skip_empty_area=False)]
             _fill_merged(rows, sheet.merged_cell_ranges or [])
-            for row in rows:  # trim text cells in place; an empty text is no value
-                for index, cell in enumerate(row):
-                    if cell.__class__ is str:
-                        row[index] = cell.strip() or None
-            sheets.append(Sheet(sheet_name, rows))
+        removed = Removed()
+        for row in rows:  # clean text cells in place; an empty text is no value
+            for index, cell in enumerate(row):
+                if cell.__class__ is str:
+                    row[index] = clean(cell, removed)
+        sheets.append(Sheet(sheet_name, rows, removed))
     return sheets
 
 
@@ -244,15 +266,17 @@ def _fill_merged(rows: list[list[Any]], ranges: list[tuple[tuple[int, int], tupl
                     row[c] = value
 
 
-def clean(cell: Any) -> Any:
-    """Trim a text cell; an empty or blank cell is no value (None)."""
+def clean(cell: Any, removed: Removed | None = None) -> Any:
+    """Trim a text cell and take out its invisible characters (counted in `removed`, when given); an empty or
+    blank cell is no value (None)."""
     if isinstance(cell, str):
-        cell = cell.strip()
+        cell = (strip_control(cell) if removed is None else removed.strip(cell)).strip()
         return cell or None
     return cell
 
 
 def _read_csv(data: bytes, name: str) -> list[list[Any]]:
+    """A text file's rows as the csv module splits them (cells not yet cleaned); refuse one with no value."""
     text = decode_text(data, name)
     sample = text[:20000]
     try:
@@ -260,24 +284,51 @@ def _read_csv(data: bytes, name: str) -> list[list[Any]]:
     except csv.Error:  # too few lines to be sure: take the delimiter the first line uses most
         first = sample.splitlines()[0] if sample else ""
         dialect = type("Sniffed", (csv.excel,), {"delimiter": max(DELIMITERS, key=first.count)})
-    rows = [[clean(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
-    if not any(any(c is not None for c in row) for row in rows):
+    rows: list[list[Any]] = []
+    try:  # newline="" lets the csv module see every line break itself (CR alone, too) and keep those in quotes
+        rows.extend(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as exc:
+        raise FileUnreadable("file.bad_csv", name=name, row=len(rows) + 1) from exc
+    if not any(any(clean(c) is not None for c in row) for row in rows):
         raise FileUnreadable("file.empty", name=name)
     return rows
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Decode a text file as UTF-16 (by its BOM) or UTF-8 (with or without BOM), falling back to Windows-1251."""
+    """Decode a text file as UTF-16 (by its BOM, or by where its NUL bytes sit) or UTF-8 (with or without BOM),
+    falling back to Windows-1251."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" export
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise FileUnreadable("file.encoding", name=name) from exc
-    if b"\x00" in data[:4096]:
-        raise FileUnreadable("file.not_spreadsheet", name=name)
+    head = data[:4096]
+    if b"\x00" in head:
+        encoding = utf16_without_bom(data[:UTF16_PROBE])
+        if encoding:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise FileUnreadable("file.utf16_no_bom", name=name) from exc
+        if head.count(0) * 100 > len(head):  # text has no NUL bytes; a stray one is removed with the other controls
+            raise FileUnreadable("file.not_spreadsheet", name=name)
     for encoding in CSV_ENCODINGS:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
     raise FileUnreadable("file.encoding", name=name)
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when the bytes look like UTF-16 text with no byte-order mark, else None.
+
+    In UTF-16 every ASCII character (digits, delimiters, line breaks) has a NUL byte beside it, after it in
+    little-endian and before it in big-endian; Cyrillic letters have none. So NUL bytes on one side of the byte
+    pairs and (almost) none on the other mean UTF-16; binary data has them on both sides.
+    """
+    after, before = head[1::2].count(0), head[0::2].count(0)
+    for nuls, others, encoding in ((after, before, "utf-16-le"), (before, after, "utf-16-be")):
+        if nuls >= max(2, len(head) // 64) and others * 16 <= nuls:
+            return encoding
+    return None

@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from safety.files.dates import parse_date
 from safety.files.reader import clean, fold
+from safety.files.text import MAX_CELL_CHARS, Removed
 from safety.incidents.model import COMBINED, FIELD_TYPES, consistency_error
 
 INTEGER_FIELDS = ("lost_days", "restricted_days", "age", "rule")
@@ -28,20 +29,33 @@ _LIST = {name: TypeAdapter(list[kind]) for name, kind in FIELD_TYPES.items()}  #
 
 
 class ColumnReader:
-    """Collects one column's cells chunk by chunk, trimmed, with equal cells sharing one object (less memory)."""
+    """Collects one column's cells chunk by chunk, cleaned, with equal cells sharing one object (less memory);
+    `removed` counts the invisible characters taken out."""
 
     def __init__(self) -> None:
         self.values: list[Any] = []
+        self.removed = Removed()
         self._shared: dict[Any, Any] | None = {}
+        self._dirty: dict[Any, int] = {}  # shared cells that held invisible characters -> how many
 
     def clean(self, cells: tuple[Any, ...]) -> list[Any]:
-        """Trim a chunk of cells; return them (the caller keeps the rows it wants with `keep`)."""
+        """Clean a chunk of cells (see reader.clean); return them (the caller keeps the rows it wants with `keep`)."""
         shared = self._shared
         if shared is None:
-            return [c.strip() or None if c.__class__ is str else (None if c == "" else c) for c in cells]
-        for cell in dict.fromkeys(cells):
+            if "".join(c for c in cells if c.__class__ is str).isprintable():  # one check in C for the usual chunk
+                return [c.strip() or None if c.__class__ is str else (None if c == "" else c) for c in cells]
+            return [clean(c, self.removed) if c.__class__ is str else (None if c == "" else c) for c in cells]
+        distinct = dict.fromkeys(cells)
+        for cell in distinct:
             if cell not in shared:
-                shared[cell] = clean(cell)
+                tally = Removed()
+                shared[cell] = clean(cell, tally)
+                if tally.chars:
+                    self._dirty[cell] = tally.chars
+        if self._dirty and (hits := [cell for cell in distinct if cell in self._dirty]):
+            times = Counter(cells)
+            for cell in hits:
+                self.removed.add(self._dirty[cell] * times[cell], times[cell])
         out = list(map(shared.__getitem__, cells))
         if len(shared) > SHARE_LIMIT and len(shared) * 2 > len(self.values) + len(out):
             self._shared = None  # nearly every value differs: sharing only costs time and memory
@@ -127,8 +141,15 @@ def convert(
 ) -> Column:
     """Convert and check a whole column: each distinct cell once, through the field's pydantic type."""
     distinct = list(dict.fromkeys(cells))
+    too_long = {
+        cell: CellError("file.cell_too_long", {"length": len(cell), "limit": MAX_CELL_CHARS})
+        for cell in distinct
+        if cell.__class__ is str and len(cell) > MAX_CELL_CHARS
+    }
+    if too_long:
+        distinct = [cell for cell in distinct if cell not in too_long]
     if name in TEXT_FIELDS and words is None and default is None:
-        if not [cell for cell in distinct if cell is not None and cell.__class__ is not str]:
+        if not too_long and not [cell for cell in distinct if cell is not None and cell.__class__ is not str]:
             return Column(list(cells), {})  # trimmed, non-empty text or nothing: what OptionalText returns
         prepared = [cell if cell.__class__ is str else _prepare(name, cell, order, None) for cell in distinct]
     else:
@@ -147,7 +168,8 @@ def convert(
                 outcome[cell] = _ITEM[name].validate_python(value)
             except ValidationError as exc:
                 outcome[cell] = _pydantic_error(exc)
-    bad = {cell: value for cell, value in zip(distinct, prepared, strict=True) if value.__class__ is CellError}
+    bad: dict[Any, CellError] = dict(too_long)
+    bad.update((cell, value) for cell, value in zip(distinct, prepared, strict=True) if value.__class__ is CellError)
     bad.update((cell, value) for cell, value in outcome.items() if value.__class__ is CellError)
     if not bad:
         if len(outcome) == 1:  # a field the log lacks, or one value throughout

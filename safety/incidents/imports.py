@@ -35,6 +35,7 @@ from safety.files.reader import (
     read_head,
     release_unused_memory,
 )
+from safety.files.text import Removed
 from safety.i18n import texts_for
 from safety.identifiers import normalise_bin
 from safety.incidents.columns import CellError, Column, ColumnReader, check_combinations, convert
@@ -248,6 +249,7 @@ VALUE_SYNONYMS: dict[str, dict[str, str]] = {
     },
 }
 CHUNK_ROWS = 10_000  # rows streamed from the sheet at a time
+SHOWN_CHARS = 200  # a rejected value longer than this is shown cut short (a too-long cell would not fit a sheet)
 # Errors about the row as a whole, shown against the column they are most about.
 MODEL_ERROR_FIELDS = {
     "incident.near_miss_days": "lost_days",
@@ -425,7 +427,10 @@ def import_incidents(
     with _gc_paused():
         stream = open_sheet(data, filename, sheet if sheet is not None else profile.sheet)
         result, columns = _map_columns(stream, filename, profile)
-        cells, row_numbers = _read_columns(stream, result.header_row, columns, progress)
+        removed = Removed()
+        cells, row_numbers = _read_columns(stream, result.header_row, columns, progress, removed)
+        if removed.chars:
+            result.warnings.append(Problem("file.control_removed", {"chars": removed.chars, "cells": removed.cells}))
         del stream  # calamine's copy of every cell: a big log's largest allocation, no longer needed
         release_unused_memory()
         result.rows_read = len(row_numbers)
@@ -488,9 +493,14 @@ def _map_columns(stream: SheetStream, filename: str, profile: MappingProfile) ->
 
 
 def _read_columns(
-    stream: SheetStream, header_row: int, columns: dict[str, int], progress: Callable[[float], None] | None
+    stream: SheetStream,
+    header_row: int,
+    columns: dict[str, int],
+    progress: Callable[[float], None] | None,
+    removed: Removed,
 ) -> tuple[dict[str, list[Any]], list[int]]:
-    """Stream the rows below the header into one list per mapped field, leaving out rows with none of them."""
+    """Stream the rows below the header into one list per mapped field, leaving out rows with none of them;
+    count the invisible characters taken out of their cells in `removed`."""
     names = list(columns)
     readers = {name: ColumnReader() for name in names}
     indices = [columns[n] for n in names]
@@ -511,6 +521,8 @@ def _read_columns(
         first += len(chunk)
         if progress:
             progress(min(0.7, 0.7 * first / max(1, stream.height)))
+    for reader in readers.values():
+        removed.add(reader.removed.chars, reader.removed.cells)
     return {name: reader.values for name, reader in readers.items()}, row_numbers
 
 
@@ -572,11 +584,14 @@ def _check(
     problems.sort(key=lambda p: (p[0], p[1]))
     for index, _, name, error in problems:
         value = cells[name][index] if name in cells else None
+        shown = None if value is None else str(value)
+        if shown is not None and len(shown) > SHOWN_CHARS:
+            shown = shown[: SHOWN_CHARS - 1] + "…"
         result.errors.append(
             RowError(
                 row_numbers[index],
                 result.columns.get(name, name),
-                None if value is None else str(value),
+                shown,
                 error.key,
                 error.params,
             )

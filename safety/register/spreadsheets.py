@@ -15,6 +15,7 @@ from safety.db import enterprises as sql
 from safety.errors import FileUnreadable, Problem, ValidationFailed
 from safety.files.dates import parse_date
 from safety.files.reader import Sheet, fold, read_sheets
+from safety.files.text import MAX_CELL_CHARS, Removed
 from safety.files.validation import problems_from
 from safety.files.writer import new_workbook, workbook_bytes, write_table
 from safety.i18n import t, texts_for
@@ -106,13 +107,15 @@ def find_table(sheet: Sheet, wanted: Iterable[str], key_field: str = "bin") -> T
 
 @dataclass
 class RegisterImport:
-    """What an import would do: enterprises to add or update, yearly rows, and how many are unchanged."""
+    """What an import would do: enterprises to add or update, yearly rows, how many are unchanged, and warnings
+    about what was changed on the way in (render them with Problem.render)."""
 
     added: list[dict[str, Any]] = field(default_factory=list)
     updated: list[dict[str, Any]] = field(default_factory=list)
     unchanged: int = 0
     years: list[dict[str, Any]] = field(default_factory=list)
     activity: dict[str, bool] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 @retry_conflicts
@@ -157,6 +160,11 @@ def import_register(store: Store, user: User, data: bytes, filename: str, *, dry
         problems.append(Problem("register.no_rows", sheet=enterprise_table.sheet.name))
     if problems:
         raise ValidationFailed("register.rejected", problems=problems, count=len(problems))
+    removed = Removed()
+    for sheet in {id(tb.sheet): tb.sheet for tb in (enterprise_table, year_table) if tb is not None}.values():
+        removed.add(sheet.removed.chars, sheet.removed.cells)
+    if removed.chars:
+        plan.warnings.append(Problem("file.control_removed", {"chars": removed.chars, "cells": removed.cells}))
     if not dry_run:
         _apply(store, user, plan, existing)
     return plan
@@ -178,6 +186,8 @@ def _read_enterprises(table: Table, problems: list[Problem]) -> tuple[dict[str, 
     headings = dict(table.headings)
     headings.setdefault("kato", headings.get("district", ""))
     for row_no, values in table.records():
+        if _too_long(table, row_no, values, headings, problems):
+            continue
         values = dict(values)
         district = values.pop("district", None)
         if values.get("kato") in (None, ""):
@@ -231,6 +241,8 @@ def _read_years(table: Table, known_bins: set[str], problems: list[Problem]) -> 
     rows: list[dict[str, Any]] = []
     seen: dict[tuple[str, int], int] = {}
     for row_no, values in table.records():
+        if _too_long(table, row_no, values, table.headings, problems):
+            continue
         bin_ = normalise_bin(values.pop("bin"))
         try:
             year = YearInput.model_validate({k: _whole(v) for k, v in values.items()})
@@ -261,6 +273,26 @@ def _read_years(table: Table, known_bins: set[str], problems: list[Problem]) -> 
         seen[(bin_, year.year)] = row_no
         rows.append({"bin": bin_, **year.model_dump()})
     return rows
+
+
+def _too_long(
+    table: Table, row_no: int, values: dict[str, Any], headings: dict[str, str], problems: list[Problem]
+) -> bool:
+    """Report each cell of the row longer than a spreadsheet cell may be; True when there was one."""
+    found = False
+    for name, value in values.items():
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            found = True
+            problems.append(
+                Problem(
+                    "file.cell_too_long",
+                    {"length": len(value), "limit": MAX_CELL_CHARS},
+                    sheet=table.sheet.name,
+                    row=row_no,
+                    column=headings.get(name),
+                )
+            )
+    return found
 
 
 def _whole(value: Any) -> Any:

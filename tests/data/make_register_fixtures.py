@@ -69,6 +69,16 @@ def main():
     lines = ["БИН;Наименование (рус.);Наименование (каз.);Район;Код ОКЭД;Вид деятельности;Дата присоединения",
              "210349000062;ТОО «Тест Транс»;«Тест Колик» ЖШС;Шуский район;49410;Грузоперевозки;01.02.2024"]
     (HERE / "register_cp1251.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1251"))
+    text_cases()
+
+
+def text_cases():
+    """CSV registers with awkward text (run alone: python -c "import make_register_fixtures as m; m.text_cases()")."""
+    lines = ["БИН;Наименование (рус.);Наименование (каз.);Район;Код ОКЭД;Вид деятельности;Дата присоединения",
+             "210349000072;ТОО «Тест Юникод»;«Тест Юникод» ЖШС;Таласский район;49410;Склады;03.03.2025"]
+    (HERE / "register_utf16_no_bom.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-16-le"))
+    lines[1] = "210349000082;ТОО «Тест\x07 Скрытый»\u200b;«Тест Жасырын» ЖШС\x00;Таласский район;49410;Склады;03.03.2025"
+    (HERE / "register_control_chars.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode())
 
 
 if __name__ == "__main__":

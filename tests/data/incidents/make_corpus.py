@@ -197,6 +197,25 @@ def merged_group_accident() -> bytes:
                 merges=("A2:A3", "B2:B3"))
 
 
+def text_cases() -> dict[str, bytes]:
+    """CSV files whose text is awkward: UTF-16 without a byte-order mark, invisible characters, CR line ends.
+
+    Written alone with: python -c "import make_corpus as m; m.main(m.text_cases())" (from this folder).
+    """
+    files: dict[str, bytes] = {}
+    files["utf16_no_bom.csv"] = csv_text([HEADER, *ROWS], "\t").encode("utf-16-le")
+    files["utf16be_no_bom.csv"] = csv_text([HEADER, *ROWS]).encode("utf-16-be")
+    files["utf16_no_bom_cut.csv"] = csv_text([HEADER, *ROWS]).encode("utf-16-le")[:-1]  # half a character at the end
+    hidden = [
+        [ROWS[0][0], "15.03.2024\x00", *ROWS[0][2:6], "Ушиб\x07 руки\x0b при\u200b разгрузке", ROWS[0][7]],
+        [ROWS[1][0], ROWS[1][1], "\ufeffНесчастный случай", *ROWS[1][3:6], "Падение\x1b[31m с лестницы", ROWS[1][7]],
+        ROWS[2],
+    ]
+    files["control_chars.csv"] = csv_text([HEADER, *hidden]).encode()
+    files["cr_line_ends.csv"] = csv_text([HEADER, *ROWS]).replace("\r\n", "\r").encode()  # old Mac line ends
+    return files
+
+
 def build() -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     good = xlsx([HEADER, *ROWS])
@@ -287,11 +306,12 @@ def build() -> dict[str, bytes]:
                                              title="OSHA 300")
     files["valid.xls"] = valid_xls()
     files["valid.ods"] = valid_ods()
+    files.update(text_cases())
     return files
 
 
-def main() -> None:
-    for name, data in build().items():
+def main(files: dict[str, bytes] | None = None) -> None:
+    for name, data in (build() if files is None else files).items():
         (HERE / name).write_bytes(data)
         print(f"{name:32} {len(data):>8} bytes")
 
