@@ -20,6 +20,7 @@ KEY_HOLDERS = {
     "StoreError",
     "StoreLocked",
     "SchemaTooNew",
+    "StoreDamaged",
     "FileUnreadable",
     "PermissionDenied",
     "owned_row",

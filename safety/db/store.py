@@ -21,14 +21,26 @@ from typing import Any, ParamSpec, TypeVar
 import duckdb
 
 from safety.db.cursors import Cursor, fetch_dicts
+from safety.db.integrity import deep_check, quick_check
 from safety.db.migrations import migrate as run_migrations
 from safety.db.results import SharedResults
-from safety.errors import SafetyError, StoreConflict, StoreError, StoreLocked
+from safety.errors import SafetyError, StoreConflict, StoreDamaged, StoreError, StoreLocked
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "vision_zero.duckdb"
 ENV_DB_PATH = "VZ_DB_PATH"
 CONFLICT_RETRIES = 3  # further attempts of a write the database refused for a conflict
+# What DuckDB says about a file that is cut short, overwritten or of another kind (a SQLite file makes it look for
+# the sqlite extension, which it may not fetch).
+_DAMAGE = re.compile(
+    r"not a valid DuckDB database|Corrupt database file|Could not read enough bytes|checksum|extension .* not found",
+    re.IGNORECASE,
+)
+# Nothing is ever downloaded or loaded behind our back: a foreign file must not make DuckDB reach the internet.
+_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -47,7 +59,14 @@ def translate_error(exc: duckdb.Error, path: str) -> SafetyError:
     if isinstance(exc, duckdb.IOException) and ("lock" in text.lower()):
         pid = re.search(r"PID (\d+)", text)
         return StoreLocked(path=path, pid=pid.group(1) if pid else "?")
+    if _DAMAGE.search(text):
+        return StoreDamaged(path=_full(path), detail=text.splitlines()[0][:300])
     return StoreError(path=path, detail=text.splitlines()[0][:300])
+
+
+def _full(path: str) -> str:
+    """The file's full path, for a message that tells an administrator which file to move aside."""
+    return path if path == ":memory:" else str(Path(path).resolve())
 
 
 class Store:
@@ -61,9 +80,14 @@ class Store:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._conn = duckdb.connect(self.path)
+            self._conn = duckdb.connect(self.path, config=_CONFIG)
         except duckdb.Error as exc:
             raise translate_error(exc, self.path) from exc
+        try:
+            self.check()
+        except BaseException:
+            self.close()
+            raise
         if migrate:
             try:
                 run_migrations(self)
@@ -97,6 +121,17 @@ class Store:
             cur.commit()
             if changes_figures:
                 self.data_version += 1
+
+    def check(self, *, thorough: bool = False) -> None:
+        """Refuse a damaged file with StoreDamaged: the quick check (its length, every table's row count) always,
+        and with thorough=True a read of every stored value, which verifies every block's checksum."""
+        try:
+            with self._conn.cursor() as cur:
+                quick_check(cur, self.path)
+                if thorough:
+                    deep_check(cur)
+        except (duckdb.Error, ValueError) as exc:
+            raise StoreDamaged(path=_full(self.path), detail=str(exc).splitlines()[0][:300]) from exc
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         """Run one parameterised read and return all rows as tuples."""
