@@ -3,9 +3,11 @@ allows, draws the sidebar and runs the page."""
 
 import streamlit as st
 
-from app_pages.ui import keep_cookie, lang, script_slot, sign_out, signed_in_user, store, tr
+from app_pages.ui import keep_cookie, lang, script_slot, show_error, sign_out, signed_in_user, store, tr
 from safety.access.roles import can
+from safety.backup import start_daily_backup
 from safety.demo import demo_loaded
+from safety.errors import SafetyError
 from safety.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, plain
 
 # (file, catalogue key of the title, url path, action the page needs); urls are the same in every language.
@@ -53,6 +55,7 @@ def main() -> None:
         )
 
     keep_cookie()
+    start_daily_backup(store())  # with $VZ_BACKUP_DIR set: the day's first run starts its backup, in the background
     if user is not None:
         st.sidebar.divider()
         st.sidebar.markdown(f"**{plain(user.full_name)}**  \n{tr('role.' + user.role.value)}")
@@ -62,7 +65,10 @@ def main() -> None:
     if demo_loaded(store()):
         st.info(tr("demo.notice"), icon=":material/science:")
     st.sidebar.caption(tr("sidebar.footer"))
-    page.run()
+    try:
+        page.run()
+    except SafetyError as exc:  # one a page did not expect (a file damaged after opening): a message, no traceback
+        show_error(exc)
 
 
 with script_slot():

@@ -9,6 +9,7 @@ from safety.checklists.actions import PRIORITIES, confirm_action, update_action
 from safety.checklists.assessments import open_draft, save_answer, submit_assessment
 from safety.checklists.schema import load_checklists
 from safety.errors import SafetyError, ValidationFailed
+from safety.i18n import plain
 from safety.register.enterprises import list_enterprises
 
 me = user()
@@ -51,7 +52,7 @@ def _save(item_id: str) -> None:
             na_reason=state.get(f"{draft.id}:{item_id}:na"),
         )
     except SafetyError as exc:
-        state["assessment_error"] = exc.render(lang())
+        state["assessment_error"] = exc.render(lang(), quote=plain)
 
 
 answered, total = draft.progress()
@@ -109,7 +110,7 @@ if st.button(tr("assessment.submit"), type="primary", key="submit_assessment"):
     try:
         st.session_state["proposed"] = submit_assessment(store(), me, draft.id, lang())
     except ValidationFailed as exc:
-        st.error(exc.render(lang(), max_problems=10))
+        show_error(exc, max_problems=10)
     except SafetyError as exc:
         show_error(exc)
     else:

@@ -13,7 +13,7 @@ from app_pages.indicators_section import YEARLY, chart_block, number_columns, sh
 from app_pages.ui import lang, show_error, store, tr, user
 from safety.access.roles import enterprise_scope
 from safety.errors import SafetyError
-from safety.i18n import format_date, format_number, format_percent, plain
+from safety.i18n import format_date, format_number, format_percent
 from safety.incidents.model import KINDS
 from safety.indicators import figures
 from safety.indicators.charts import correlation_text, table_workbook
@@ -142,7 +142,7 @@ if not scoped:
     bin_ = cols[2].selectbox(tr("enterprise.choose"), list(names), format_func=names.get, key="dash_bin")
 else:
     own = enterprise_choices(store(), me)
-    st.caption(tr("dashboard.own", name=plain(own[0].name(lang())) if own else "–"))
+    st.caption(tr("dashboard.own", name=own[0].name(lang()) if own else "–"))
 try:
     scope = scope_for(store(), me, district=district, division=division, bin_=bin_, kinds=kinds)
 except SafetyError as exc:

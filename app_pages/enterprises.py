@@ -78,7 +78,7 @@ with st.expander(tr("register.io"), icon=":material/upload_file:"):
         try:
             plan = import_register(store(), me, data, upload.name, dry_run=True)
         except ValidationFailed as exc:
-            st.error(exc.render(lang(), max_problems=0))
+            show_error(exc, max_problems=0)
             st.dataframe(exc.problem_rows(lang()), hide_index=True)
         except SafetyError as exc:
             show_error(exc)

@@ -6,7 +6,7 @@ from app_pages.ui import lang, show_error, sign_in, sso_configured, store, tr
 from safety.access.auth import authenticate, create_admin, has_users, user_for_email
 from safety.demo import demo_credentials
 from safety.errors import SafetyError, ValidationFailed
-from safety.i18n import t
+from safety.i18n import plain, t
 
 st.title(tr("signin.title"))
 notice = st.session_state.pop("signin_notice", None)
@@ -40,7 +40,7 @@ def _submit() -> None:
     try:
         sign_in(authenticate(store(), username, password))
     except SafetyError as exc:
-        st.session_state["signin_refused"] = exc.render(lang())
+        st.session_state["signin_refused"] = exc.render(lang(), quote=plain)
 
 
 with st.form("sign_in"):

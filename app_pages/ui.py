@@ -18,7 +18,7 @@ from safety.access.sessions import COOKIE, TOUCH_EVERY, end_session, resume_sess
 from safety.db import Store, default_db_path, open_store
 from safety.demo import ensure_demo
 from safety.errors import SafetyError
-from safety.i18n import DEFAULT_LANGUAGE, normalise_language, t
+from safety.i18n import DEFAULT_LANGUAGE, normalise_language, plain, t
 from safety.indicators.charts import Figure
 from safety.register.enterprises import VISION_ZERO_LAUNCH
 from safety.register.geography import DISTRICTS
@@ -68,7 +68,8 @@ def store() -> Store:
     try:
         return _open_store(str(default_db_path()))
     except SafetyError as exc:
-        st.error(exc.render(lang()))
+        st.title(tr("store.damaged_title"))
+        show_error(exc)
         st.stop()
         raise  # st.stop() never returns; this keeps type checkers content
 
@@ -165,13 +166,14 @@ def lang() -> str:
 
 
 def tr(key: str, **params: Any) -> str:
-    """Translate a catalogue key into the current language."""
-    return t(key, lang(), **params)
+    """Translate a catalogue key into the current language. Pages show the result as Markdown (text, labels,
+    help), so every text parameter (a name, a value from a file) is escaped with plain and shows as typed."""
+    return t(key, lang(), **{k: plain(v) if isinstance(v, str) else v for k, v in params.items()})
 
 
-def show_error(exc: SafetyError) -> None:
-    """Show a library error in the user's language."""
-    st.error(exc.render(lang()))
+def show_error(exc: SafetyError, max_problems: int = 20) -> None:
+    """Show a library error in the user's language, the values people typed escaped (st.error reads Markdown)."""
+    st.error(exc.render(lang(), max_problems, quote=plain))
 
 
 def act(action: Callable[..., Any], *args: Any, **kwargs: Any) -> None:

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+Quote = Callable[[str], str]  # makes a value someone typed safe where the message goes (i18n.plain for Markdown)
+
+
+def _quoted(params: dict[str, Any], quote: Quote | None) -> dict[str, Any]:
+    """The parameters with every text passed through quote (numbers stay numbers, for their format)."""
+    if quote is None:
+        return params
+    return {k: quote(v) if isinstance(v, str) else v for k, v in params.items()}
 
 
 @dataclass(frozen=True)
@@ -17,20 +27,20 @@ class Problem:
     column: str | None = None
     field: str | None = None
 
-    def render(self, lang: str = "en") -> str:
+    def render(self, lang: str = "en", quote: Quote | None = None) -> str:
         """Return the problem as one line in the given language, place first."""
         from safety.i18n import t
 
         where = []
         if self.sheet:
-            where.append(t("where.sheet", lang, sheet=self.sheet))
+            where.append(t("where.sheet", lang, **_quoted({"sheet": self.sheet}, quote)))
         if self.row is not None:
             where.append(t("where.row", lang, row=self.row))
         if self.column:
-            where.append(t("where.column", lang, column=self.column))
+            where.append(t("where.column", lang, **_quoted({"column": self.column}, quote)))
         elif self.field:
             where.append(t("label." + self.field, lang))
-        text = t(self.key, lang, **self.params)
+        text = t(self.key, lang, **_quoted(self.params, quote))
         return f"{', '.join(where)}: {text}" if where else text
 
 
@@ -45,13 +55,14 @@ class SafetyError(Exception):
         self.problems = list(problems or [])
         super().__init__(self.render("en"))
 
-    def render(self, lang: str = "en", max_problems: int = 20) -> str:
-        """Return the message (and the first problems, one per line) in the given language."""
+    def render(self, lang: str = "en", max_problems: int = 20, quote: Quote | None = None) -> str:
+        """Return the message (and the first problems, one per line) in the given language; quote, when given,
+        is applied to every text parameter (a name, a value, a sheet) someone typed."""
         from safety.i18n import t
 
-        lines = [t(self.key, lang, **self.params)]
+        lines = [t(self.key, lang, **_quoted(self.params, quote))]
         for problem in self.problems[:max_problems]:
-            lines.append("• " + problem.render(lang))
+            lines.append("• " + problem.render(lang, quote))
         if len(self.problems) > max_problems:
             lines.append(t("error.more_problems", lang, count=len(self.problems) - max_problems))
         return "\n".join(lines)
@@ -107,6 +118,12 @@ class StoreLocked(StoreError):
     default_key = "error.store_locked"
 
 
+class StoreDamaged(StoreError):
+    """The database file is damaged, cut short, or not a database of this application."""
+
+    default_key = "error.store_damaged"
+
+
 class SchemaTooNew(StoreError):
     """The database was written by a newer version of the application."""
 
@@ -123,3 +140,15 @@ class PermissionDenied(SafetyError):
     """The acting user may not do this."""
 
     default_key = "error.permission_denied"
+
+
+class BackupDamaged(SafetyError):
+    """A backup archive is not whole: not an archive, a file missing or altered, a count that does not match."""
+
+    default_key = "error.backup_damaged"
+
+
+class BackupTooNew(SafetyError):
+    """A backup archive holds a database of a newer schema (or format) than this version of the app knows."""
+
+    default_key = "backup.too_new"
