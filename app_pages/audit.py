@@ -1,4 +1,4 @@
-"""Audit trail (admins): who changed what and when, with filters and an .xlsx export."""
+"""Audit trail (admins): who changed what and when, with filters and an .xlsx export; and the database backup."""
 
 import datetime as dt
 from functools import partial
@@ -7,7 +7,9 @@ import streamlit as st
 
 from app_pages.ui import lang, store, tr, user
 from safety.access.audit import audit_actions, audit_entries, export_audit
+from safety.access.roles import can
 from safety.access.users import list_users
+from safety.backup import SUFFIX, backup_bytes
 from safety.register.enterprises import list_enterprises
 
 me = user()
@@ -41,3 +43,15 @@ st.download_button(
     file_name="vision_zero_audit.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
+
+if can(me, "database.maintain"):
+    # The app holds the database file, so this is the way to back it up while it runs; made only on a click.
+    st.subheader(tr("backup.title"))
+    st.caption(tr("backup.help"))
+    st.download_button(
+        tr("backup.download"),
+        data=partial(backup_bytes, store(), me),
+        file_name=f"vision_zero_{dt.datetime.now():%Y-%m-%d_%H%M}{SUFFIX}",
+        mime="application/zip",
+        key="backup_download",
+    )

@@ -13,7 +13,8 @@ from pathlib import Path
 from safety.access.auth import create_admin
 from safety.access.roles import SYSTEM
 from safety.access.users import unlock_user
-from safety.db import Store, open_store, summaries
+from safety.backup import restore_backup, write_backup
+from safety.db import Store, default_db_path, open_store, summaries
 from safety.demo import load_demo, mark_initialised, remove_demo
 from safety.errors import SafetyError, ValidationFailed
 from safety.i18n import LANGUAGES, format_number, format_percent, normalise_language, t
@@ -65,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--json", action="store_true")
     undo = commands.add_parser("undo-import", help="remove every case an import wrote")
     undo.add_argument("id", type=int)
+    backup = commands.add_parser("backup", help="write a backup archive of the whole database (zip, .vzbackup)")
+    backup.add_argument("file", type=Path)
+    restore = commands.add_parser("restore", help="restore a backup archive into an empty database (--db)")
+    restore.add_argument("file", type=Path)
 
     figures = commands.add_parser(
         "metrics", help="injury indicators of a year (Кч, Кт, Кп, LTIFR, TRIR, DART) against the year before"
@@ -91,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with open_store(args.db) as store:
             return COMMANDS[args.command](store, args, lang)
+        if args.command == "restore":  # builds the target beside it and moves it in, so it must not hold it open
+            return _restore(args, lang)
     except SafetyError as exc:
         if args.debug:
             raise
@@ -342,7 +349,32 @@ def _unlock(store: Store, args: argparse.Namespace, lang: str) -> int:
 COMMANDS = {
     "unlock": _unlock,
     "check": _check,
+def _backup(store: Store, args: argparse.Namespace, lang: str) -> int:
+    report = write_backup(store, SYSTEM, args.file)
+    size = format_number(report.size / 1024, lang, 0)
+    print(t("cli.backup_done", lang, path=str(args.file), tables=report.tables, rows=report.rows, size=size))
+    return 0
+
+
+def _restore(args: argparse.Namespace, lang: str) -> int:
+    target = Path(args.db) if args.db else default_db_path()
+    report = restore_backup(SYSTEM, args.file, target)
+    print(
+        t(
+            "cli.restore_done",
+            lang,
+            path=str(target),
+            created_at=report.created_at,
+            version=report.schema_version,
+            tables=report.tables,
+            rows=report.rows,
+        )
+    )
+    return 0
+
+
     "rebuild-summaries": _rebuild_summaries,
+    "backup": _backup,
     "metrics": _metrics,
     "import-incidents": _import_incidents,
     "imports": _imports,
