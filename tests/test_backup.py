@@ -19,7 +19,7 @@ import pytest
 import streamlit
 
 from safety.access.audit import audit_entries
-from safety.access.auth import create_admin
+from safety.access.auth import create_admin, current_user
 from safety.access.roles import SYSTEM
 from safety.backup import (
     DAILY_BACKUP,
@@ -42,7 +42,7 @@ from safety.i18n import t
 from safety.incidents.log import add_incident
 from safety.incidents.summaries import check_summaries
 
-from conftest import PASSWORD, run
+from conftest import PASSWORD, run, user_id_of
 
 DEMO_INCIDENTS = 1433  # cases the demo loads without an audit row each
 
@@ -138,16 +138,20 @@ def test_cli_backup_then_restore_keeps_every_table_the_figures_and_the_audit_tra
 def test_new_rows_after_a_restore_take_new_ids(demo_archive, tmp_path):
     target = tmp_path / "restored.duckdb"
     restore_backup(SYSTEM, demo_archive, target)
-    sequences = _manifest(demo_archive)["sequences"]
+    saved = _manifest(demo_archive)["sequences"]
     with Store(target) as store:
-        old_ids = {r[0] for r in store.query("SELECT id FROM users")}
-        with store.cursor() as cur:
-            assert backup_sql.sequences(cur)["incident_id_seq"] == sequences["incident_id_seq"]
-        admin = create_admin(store, "after.restore", PASSWORD, "Новый Администратор", first_only=False)
-        assert admin.id is not None and admin.id > max(old_ids)
-        assert len(store.query("SELECT DISTINCT id FROM audit_log")) == len(store.query("SELECT id FROM audit_log"))
+        with store.cursor() as cur:  # as the backup left them; the audit's moved on by the restore's own entry
+            assert backup_sql.sequences(cur) == saved | {"audit_id_seq": saved["audit_id_seq"] + 1}
+        old = {r[0] for r in store.query("SELECT id FROM incidents")}
+        officer = current_user(store, user_id_of(store, "demo.officer"))
+        assert officer is not None and officer.enterprise_id is not None
+        [(bin_,)] = store.query("SELECT bin FROM enterprises WHERE id = ?", [officer.enterprise_id])
+        case = add_incident(store, officer, bin_, {"occurred_on": dt.date(2026, 3, 2), "kind": "near_miss"})
+        assert case["id"] == max(old) + 1
+        [(rows, ids)] = store.query("SELECT count(*), count(DISTINCT id) FROM audit_log")
+        assert rows == ids
     with Store(target) as store, store.cursor() as cur:  # the sequences' new places were written to the file
-        assert backup_sql.sequences(cur)["user_id_seq"] == admin.id
+        assert backup_sql.sequences(cur)["incident_id_seq"] == case["id"]
 
 
 def test_an_initialised_empty_database_may_be_the_target(demo_archive, tmp_path):
@@ -357,7 +361,8 @@ def test_the_daily_backup_is_written_once_a_day_and_restores(store, admin, tmp_p
     assert keep_daily_backup(store, folder, day) == folder / daily_name(day)
     assert keep_daily_backup(store, folder, day) is None
     restore_backup(SYSTEM, folder / daily_name(day), tmp_path / "restored.duckdb")
-    assert _counts(tmp_path / "restored.duckdb")["users"] == 1
+    with Store(tmp_path / "restored.duckdb") as restored:
+        assert create_admin(restored, "second", PASSWORD, "Второй Администратор", first_only=False).id == admin.id + 1
     entries = [e for e in audit_entries(store, SYSTEM) if e["action"] == "database.backup"]
     assert [e["username"] for e in entries] == [DAILY_BACKUP.username]
 
