@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from app_pages.ui import lang, show_error, store, tr, user
+from app_pages.ui import lang, show_error, sign_out, store, tr, user
 from safety.access.roles import Role
 from safety.access.users import create_user, list_users, reset_password, update_user
+from safety.demo import demo_loaded, remove_demo
 from safety.errors import SafetyError
 from safety.register.enterprises import list_enterprises
 
@@ -103,3 +104,17 @@ with st.expander(tr("users.edit"), icon=":material/manage_accounts:"):
             else:
                 st.success(tr("users.reset_done", username=chosen))
                 st.code(password, language=None)
+
+if demo_loaded(store()):
+    with st.expander(tr("users.demo_remove"), icon=":material/delete_sweep:"):
+        st.caption(tr("users.demo_remove_help"))
+        sure = st.checkbox(tr("users.demo_remove_confirm"), key="demo_remove_sure")
+        if st.button(tr("users.demo_remove"), disabled=not sure, key="demo_remove"):
+            try:
+                remove_demo(store(), me)
+            except SafetyError as exc:
+                show_error(exc)
+            else:
+                if me.is_demo:
+                    sign_out()
+                st.rerun()

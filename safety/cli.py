@@ -83,7 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     unlock.add_argument("username")
 
     commands.add_parser(
-        "check", help="compare every summary table with a fresh count of the cases (exit 1 when one differs)"
+        "check",
+        help="read every stored value (exit 2 when the file is damaged), then compare every summary table with a "
+        "fresh count of the cases (exit 1 when one differs)",
     )
     commands.add_parser("rebuild-summaries", help="rebuild every summary table from the cases, in one transaction")
     return parser
@@ -94,10 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = normalise_language(args.lang)
     try:
-        with open_store(args.db) as store:
-            return COMMANDS[args.command](store, args, lang)
         if args.command == "restore":  # builds the target beside it and moves it in, so it must not hold it open
             return _restore(args, lang)
+        with open_store(args.db) as store:
+            return COMMANDS[args.command](store, args, lang)
     except SafetyError as exc:
         if args.debug:
             raise
@@ -134,7 +136,7 @@ def _create_admin(store: Store, args: argparse.Namespace, lang: str) -> int:
 
 def _demo(store: Store, args: argparse.Namespace, lang: str) -> int:
     if args.remove:
-        remove_demo(store)
+        remove_demo(store, SYSTEM)
         print(t("cli.demo_removed", lang))
         return 0
     report = load_demo(store)
@@ -184,6 +186,8 @@ def _import(store: Store, args: argparse.Namespace, lang: str) -> int:
             years=len(report.years),
         )
     )
+    for warning in report.warnings:
+        print("  ! " + warning.render(lang))
     return 0
 
 
@@ -316,6 +320,7 @@ def _metrics(store: Store, args: argparse.Namespace, lang: str) -> int:
 
 
 def _check(store: Store, args: argparse.Namespace, lang: str) -> int:
+    store.check(thorough=True)
     found = check_summaries(store, SYSTEM)
     for d in found:
         print(
@@ -346,9 +351,6 @@ def _unlock(store: Store, args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
-COMMANDS = {
-    "unlock": _unlock,
-    "check": _check,
 def _backup(store: Store, args: argparse.Namespace, lang: str) -> int:
     report = write_backup(store, SYSTEM, args.file)
     size = format_number(report.size / 1024, lang, 0)
@@ -373,8 +375,11 @@ def _restore(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
-    "rebuild-summaries": _rebuild_summaries,
+COMMANDS = {
     "backup": _backup,
+    "unlock": _unlock,
+    "check": _check,
+    "rebuild-summaries": _rebuild_summaries,
     "metrics": _metrics,
     "import-incidents": _import_incidents,
     "imports": _imports,

@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from safety.access.auth import hash_password, one_time_password
-from safety.access.roles import Role, User
+from safety.access.roles import Role, User, require
 from safety.checklists.assessments import checklist_version
 from safety.checklists.schema import load_checklists
 from safety.checklists.scoring import overall_score, score_rules
@@ -28,6 +28,7 @@ from safety.db import users as users_sql
 from safety.db.cursors import Cursor
 from safety.db.results import shared
 from safety.db.store import PROJECT_ROOT
+from safety.errors import Conflict
 from safety.identifiers import check_digit
 from safety.incidents.fingerprints import refingerprint
 from safety.incidents.investigations import add_working_days
@@ -161,13 +162,17 @@ def build_demo() -> tuple[list[EnterpriseInput], list[tuple[str, YearInput]]]:
 
 @retry_conflicts
 def load_demo(store: Store) -> DemoReport:
-    """Replace any earlier demo data with a fresh copy of the demo set; real records are left alone."""
+    """Replace any earlier demo data with a fresh copy of the demo set; a database holding real records (an
+    enterprise or an account that is not the demo's) is refused, since the demo's published passwords would reach
+    them."""
     enterprises, years = build_demo()
     credentials = tuple(
         {"username": name, "role": role.value, "password": one_time_password()} for name, _, role in DEMO_ACCOUNTS
     )
     hashes = {c["username"]: hash_password(c["password"]) for c in credentials}
     with store.transaction() as cur:
+        if sql.real_present(cur):
+            raise Conflict("demo.real_data")
         users_sql.delete_demo(cur)
         sql.delete_demo(cur)
         # a real record that happens to hold a demo BIN wins
@@ -459,14 +464,15 @@ def demo_credentials(store: Store) -> list[dict[str, str]]:
 
 
 @retry_conflicts
-def remove_demo(store: Store) -> None:
-    """Delete every demo record and remember not to load the demo again."""
+def remove_demo(store: Store, actor: User) -> None:
+    """Delete every demo record, its accounts too, and remember not to load the demo again (administrators)."""
+    require(actor, "users.manage")
     with store.transaction() as cur:
         users_sql.delete_demo(cur)
         sql.delete_demo(cur)
         meta.put(cur, DEMO_STATE_KEY, "removed")
         meta.put(cur, DEMO_CREDENTIALS_KEY, "[]")
-        audit_sql.write(cur, [audit_sql.entry(DEMO_ACTOR, "demo.remove", "demo", None, None)])
+        audit_sql.write(cur, [audit_sql.entry(actor, "demo.remove", "demo", None, None)])
 
 
 def ensure_demo(store: Store) -> bool:

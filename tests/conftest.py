@@ -62,9 +62,20 @@ def demo_store(demo_db_file: Path, tmp_path: Path):
         yield s
 
 
+def made_real(store: Store) -> Store:
+    """Keep the demo's records as if they were real ones (no demo flag, no published passwords), for tests that add
+    real records to a populated database: beside the demo itself the library refuses them."""
+    with store.transaction() as cur:
+        cur.execute("UPDATE enterprises SET is_demo = FALSE")
+        cur.execute("UPDATE users SET is_demo = FALSE")
+        cur.execute("UPDATE meta SET value = '[]' WHERE key = 'demo_credentials'")
+    return store
+
+
 @pytest.fixture
 def world(demo_store):
-    """The demo store, its four demo users, their own enterprise's BIN and another enterprise's BIN."""
+    """The demo store made real, its four former demo users, their own enterprise's BIN and another one's."""
+    made_real(demo_store)
     with demo_store.cursor() as cur:
         users = {
             name: user_from_row(users_sql.by_username(cur, name))
@@ -126,9 +137,12 @@ def demo_app(demo_db_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     shutil.copy(demo_db_file, path)
     monkeypatch.setenv("VZ_DB_PATH", str(path))
 
-    def open_app(username: str | None = None):
+    def open_app(username: str | None = None, *, real: bool = False):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.db_path = path
+        if real:
+            with Store(path) as store:
+                made_real(store)
         if username:
             with Store(path) as store:
                 signed_in(at, user_id_of(store, username))

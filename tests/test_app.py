@@ -69,7 +69,8 @@ def test_switching_language_keeps_the_page_and_its_state(app):
     assert _titles(app) == [t("register.title", "en")]
 
 
-def test_add_enterprise_through_the_form(app):
+def test_add_enterprise_through_the_form(demo_app):
+    app = demo_app("demo.admin", real=True)
     app.switch_page("app_pages/enterprises.py").run()
     form = app.get("form")[0]
     fields = {w.label: w for w in form.text_input}

@@ -12,7 +12,7 @@ from safety.access.audit import COLUMNS, audit_entries, export_audit
 from safety.access.roles import SYSTEM
 from safety.register.enterprises import add_enterprise, update_enterprise
 
-from conftest import ROOT
+from conftest import ROOT, made_real
 from test_register import GOOD
 
 
@@ -34,7 +34,7 @@ def test_a_change_is_recorded_with_before_and_after(store):
 
 
 def test_filters(demo_store):
-    add_enterprise(demo_store, SYSTEM, GOOD)
+    add_enterprise(made_real(demo_store), SYSTEM, GOOD)
     assert {r["action"] for r in audit_entries(demo_store, SYSTEM, username="demo")} == {"demo.load"}
     assert [r["action"] for r in audit_entries(demo_store, SYSTEM, enterprise_bin=GOOD["bin"])] == ["enterprise.create"]
     assert audit_entries(demo_store, SYSTEM, action="enterprise.create")[0]["entity_id"] == GOOD["bin"]

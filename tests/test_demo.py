@@ -1,7 +1,10 @@
 """The demo data: fictional, deterministic, spread over the region, loaded only into a database never used."""
 
+import pytest
+
 from safety.access.roles import SYSTEM as ADMIN
 from safety.demo import build_demo, demo_inputs, demo_loaded, ensure_demo, load_demo, mark_initialised, remove_demo
+from safety.errors import Conflict
 from safety.identifiers import is_valid_bin
 from safety.register.enterprises import add_enterprise, enterprise_years, list_enterprises
 from safety.register.geography import DISTRICTS_BY_KATO
@@ -32,17 +35,24 @@ def test_demo_has_five_years_of_headcount_and_some_unknown_hours(demo_store):
     assert all(1500 < y.hours_worked / y.avg_headcount < 2000 for y in years if y.hours_worked)
 
 
-def test_reloading_the_demo_replaces_it_and_leaves_real_records(demo_store):
-    add_enterprise(demo_store, ADMIN, GOOD)
+def test_reloading_the_demo_replaces_it(demo_store):
+    before = {e.bin for e in list_enterprises(demo_store, ADMIN)}
     report = load_demo(demo_store)
-    assert report.enterprises == 31
-    assert len(list_enterprises(demo_store, ADMIN)) == 32
+    assert report.enterprises == 31 and {e.bin for e in list_enterprises(demo_store, ADMIN)} == before
+
+
+def test_the_demo_is_never_loaded_beside_real_records(store):
+    add_enterprise(store, ADMIN, GOOD)
+    with pytest.raises(Conflict) as info:
+        load_demo(store)
+    assert info.value.key == "demo.real_data"
+    assert not demo_loaded(store) and len(list_enterprises(store, ADMIN)) == 1
 
 
 def test_ensure_demo_fills_only_a_database_never_used(store):
     assert ensure_demo(store) and demo_loaded(store)
     assert not ensure_demo(store)
-    remove_demo(store)
+    remove_demo(store, ADMIN)
     assert not demo_loaded(store) and list_enterprises(store, ADMIN, include_inactive=True) == []
     assert not ensure_demo(store), "a removed demo must not come back on the next start"
 
@@ -53,7 +63,6 @@ def test_init_declines_the_demo(store):
 
 
 def test_demo_inputs_are_checked_strictly():
-    import pytest
     from pydantic import ValidationError
 
     from safety.demo import DemoInputs
@@ -78,5 +87,5 @@ def test_demo_accounts_one_per_role_shown_only_while_the_demo_is_loaded(store):
     assert officer.enterprise_id is not None
     again = load_demo(store)  # a reload makes new passwords
     assert again.credentials[0]["password"] != accounts[0]["password"]
-    remove_demo(store)
+    remove_demo(store, ADMIN)
     assert demo_credentials(store) == []

@@ -83,9 +83,9 @@ def test_every_write_keeps_the_summary_right(world):
     assert _stale(store) == 0
 
 
-def test_removing_the_demo_removes_its_counts(world):
-    store = world[0]
-    remove_demo(store)
+def test_removing_the_demo_removes_its_counts(demo_store):
+    store = demo_store
+    remove_demo(store, SYSTEM)
     assert _stale(store) == 0
     assert store.query("SELECT count(*) FROM incident_counts") == [(0,)]
     assert store.query("SELECT count(*) FROM serious_accidents") == [(0,)]

@@ -10,6 +10,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from safety.access.demo_guard import refuse_while_demo
 from safety.access.roles import Role, User
 from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
@@ -195,6 +196,7 @@ def create_admin(store: Store, username: str, password: str, full_name: str, *, 
     with store.transaction() as cur:
         if first_only and sql.count(cur) > 0:
             raise Conflict("auth.admin_exists")
+        refuse_while_demo(cur)
         if sql.by_username(cur, username) is not None:
             raise Conflict("user.duplicate", username=username)
         record = {

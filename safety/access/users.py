@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from safety.access.auth import hash_password, one_time_password, user_from_row
+from safety.access.demo_guard import refuse_while_demo
 from safety.access.roles import Role, User, require
 from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
@@ -96,6 +97,7 @@ def create_user(store: Store, actor: User, data: Mapping[str, Any]) -> tuple[Use
     password = one_time_password()
     hashed = hash_password(password)  # the slow part, outside the write lock
     with store.transaction() as cur:
+        refuse_while_demo(cur)
         if sql.by_username(cur, checked.username) is not None:
             raise Conflict("user.duplicate", username=checked.username)
         record = _record(cur, checked) | {"password_hash": hashed, "must_change_password": True}

@@ -160,6 +160,22 @@ def count(cur: Cursor, *, demo_only: bool = False) -> int:
     return int(cur.execute("SELECT count(*) FROM enterprises WHERE NOT ? OR is_demo", [demo_only]).fetchall()[0][0])
 
 
+def demo_present(cur: Cursor) -> bool:
+    """True while any demo enterprise or demo account is stored."""
+    rows = cur.execute(
+        "SELECT EXISTS (SELECT 1 FROM enterprises WHERE is_demo) OR EXISTS (SELECT 1 FROM users WHERE is_demo)"
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+def real_present(cur: Cursor) -> bool:
+    """True when any enterprise or account that is not demo data is stored."""
+    rows = cur.execute(
+        "SELECT EXISTS (SELECT 1 FROM enterprises WHERE NOT is_demo) OR EXISTS (SELECT 1 FROM users WHERE NOT is_demo)"
+    ).fetchall()
+    return bool(rows[0][0])
+
+
 def delete_demo(cur: Cursor) -> int:
     """Delete every demo enterprise with all rows that belong to it; return how many enterprises went."""
     ids = [r[0] for r in cur.execute("SELECT id FROM enterprises WHERE is_demo").fetchall()]

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from safety.access.demo_guard import refuse_while_demo
 from safety.access.roles import User, enterprise_scope, require
 from safety.access.scope import enterprise_row
 from safety.db import Store, retry_conflicts
@@ -223,6 +224,7 @@ def add_enterprise(store: Store, user: User, data: Mapping[str, Any]) -> Enterpr
     require(user, "register.write")
     record = validate(EnterpriseInput, data).model_dump()
     with store.transaction() as cur:
+        refuse_while_demo(cur)
         if sql.by_bin(cur, record["bin"]) is not None:
             raise Conflict("enterprise.duplicate_bin", bin=record["bin"])
         enterprise_id = sql.insert(cur, record)

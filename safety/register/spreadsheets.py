@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from safety.access.demo_guard import refuse_while_demo
 from safety.access.roles import User, require
 from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
@@ -165,6 +166,9 @@ def import_register(store: Store, user: User, data: bytes, filename: str, *, dry
         removed.add(sheet.removed.chars, sheet.removed.cells)
     if removed.chars:
         plan.warnings.append(Problem("file.control_removed", {"chars": removed.chars, "cells": removed.cells}))
+    if plan.added:  # said at the check already, not only when the import is confirmed
+        with store.cursor() as cur:
+            refuse_while_demo(cur)
     if not dry_run:
         _apply(store, user, plan, existing)
     return plan
@@ -316,6 +320,8 @@ def _flag(value: Any) -> bool | None:
 
 def _apply(store: Store, user: User, plan: RegisterImport, existing: dict[str, Enterprise]) -> None:
     with store.transaction() as cur:
+        if plan.added:
+            refuse_while_demo(cur)
         sql.insert_many(cur, plan.added)
         sql.update_many(cur, plan.updated)
         sql.set_active_many(cur, plan.activity)
