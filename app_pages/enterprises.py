@@ -92,6 +92,8 @@ with st.expander(tr("register.io"), icon=":material/upload_file:"):
                     years=len(plan.years),
                 )
             )
+            for warning in plan.warnings:  # numbers only: nothing to escape for Markdown
+                st.warning(warning.render(lang()))
             if st.button(tr("register.import.confirm"), type="primary"):
                 try:
                     import_register(store(), me, data, upload.name)
