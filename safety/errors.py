@@ -27,6 +27,12 @@ class Problem:
     column: str | None = None
     field: str | None = None
 
+    @property
+    def field_key(self) -> str:
+        """The catalogue key naming the form field: `label.<field>`, or the field itself when it is a whole key."""
+        field = self.field or ""
+        return field if "." in field else "label." + field
+
     def render(self, lang: str = "en", quote: Quote | None = None) -> str:
         """Return the problem as one line in the given language, place first."""
         from safety.i18n import t
@@ -39,7 +45,7 @@ class Problem:
         if self.column:
             where.append(t("where.column", lang, **_quoted({"column": self.column}, quote)))
         elif self.field:
-            where.append(t("label." + self.field, lang))
+            where.append(t(self.field_key, lang))
         text = t(self.key, lang, **_quoted(self.params, quote))
         return f"{', '.join(where)}: {text}" if where else text
 
@@ -75,7 +81,7 @@ class SafetyError(Exception):
             {
                 "sheet": p.sheet,
                 "row": p.row,
-                "column": p.column or (t("label." + p.field, lang) if p.field else None),
+                "column": p.column or (t(p.field_key, lang) if p.field else None),
                 "message": t(p.key, lang, **p.params),
             }
             for p in self.problems

@@ -20,6 +20,7 @@ from safety.db.cursors import present
 from safety.db.results import shared
 from safety.errors import Conflict, PermissionDenied, ValidationFailed
 from safety.errors import Problem as _Problem
+from safety.files.validation import refuse_control
 
 MIN_PASSWORD_LENGTH = 12
 MAX_FAILURES = 5
@@ -182,6 +183,7 @@ def has_users(store: Store) -> bool:
 @retry_conflicts
 def create_admin(store: Store, username: str, password: str, full_name: str, *, first_only: bool = True) -> User:
     """Create an administrator with a chosen password: the app's first-start form (first_only) or the CLI."""
+    refuse_control({"username": username, "full_name": full_name})
     username = (username or "").strip()
     problems = []
     if not username:

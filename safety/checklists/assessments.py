@@ -18,6 +18,7 @@ from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
 from safety.db.cursors import present
 from safety.errors import Conflict, NotFound, Problem, ValidationFailed
+from safety.files.validation import refuse_control
 
 RED_DUE_DAYS = 30
 YELLOW_DUE_DAYS = 90
@@ -149,6 +150,7 @@ def save_answer(
     """Save one item's answer into a draft (the page calls this on every change, so nothing is lost)."""
     if rating is not None and rating not in RATINGS:
         raise ValidationFailed(problems=[Problem("assessment.bad_rating", {"value": rating}, field="rating")])
+    refuse_control({"comment": comment, "evidence": evidence, "na_reason": na_reason}, labels="assessment.")
     with store.transaction() as cur:
         row = _draft_row(cur, user, assessment_id)
         checklist = from_snapshot(present(sql.frozen_version(cur, row["checklist_id"], row["version"]))["definition"])

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
 from safety.errors import Problem, ValidationFailed
+from safety.files.text import control_chars
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -45,8 +46,10 @@ def problems_from(
     sheet: str | None = None,
     row: int | None = None,
     columns: Mapping[str, str] | None = None,
+    labels: str = "label.",
 ) -> list[Problem]:
-    """Translate a pydantic ValidationError into Problems; `columns` maps a field to the file's heading."""
+    """Translate a pydantic ValidationError into Problems; `columns` maps a field to the file's heading, `labels`
+    is the catalogue prefix of the fields' names."""
     problems = []
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
@@ -58,16 +61,37 @@ def problems_from(
         if key == "field.invalid":
             params = {"value": _short(error.get("input"))}
         column = columns.get(name) if (columns and name) else None
-        problems.append(Problem(key, params, sheet=sheet, row=row, column=column, field=None if column else name))
+        problems.append(
+            Problem(key, params, sheet=sheet, row=row, column=column, field=None if column else _field(name, labels))
+        )
     return problems
 
 
-def validate(model: type[M], data: Mapping[str, Any]) -> M:
-    """Validate a form's data into a model, raising ValidationFailed with one Problem per field."""
+def _field(name: str | None, labels: str) -> str | None:
+    """A Problem's field: the bare name for the usual `label.` prefix, else the whole catalogue key."""
+    return name if name is None or labels == "label." else labels + name
+
+
+def refuse_control(data: Mapping[str, Any], labels: str = "label.") -> None:
+    """Raise ValidationFailed naming every text field that holds invisible control or format characters (a form
+    never stores them; an import strips them and says so)."""
+    problems = [
+        Problem("field.control_chars", {"count": count}, field=_field(name, labels))
+        for name, value in data.items()
+        if isinstance(value, str) and (count := control_chars(value))
+    ]
+    if problems:
+        raise ValidationFailed(problems=problems)
+
+
+def validate(model: type[M], data: Mapping[str, Any], labels: str = "label.") -> M:
+    """Validate a form's data into a model, raising ValidationFailed with one Problem per field; `labels` is the
+    catalogue prefix that names the fields."""
+    refuse_control(data, labels)
     try:
         return model.model_validate(dict(data))
     except ValidationError as exc:
-        raise ValidationFailed(problems=problems_from(exc)) from None
+        raise ValidationFailed(problems=problems_from(exc, labels=labels)) from None
 
 
 def _short(value: Any) -> str:

@@ -36,6 +36,7 @@ from safety.files.reader import (
     release_unused_memory,
 )
 from safety.files.text import Removed
+from safety.files.validation import refuse_control
 from safety.i18n import texts_for
 from safety.identifiers import normalise_bin
 from safety.incidents.columns import CellError, Column, ColumnReader, check_combinations, convert
@@ -773,6 +774,7 @@ def import_report(result: ImportResult, lang: str) -> dict[str, Any]:
 @retry_conflicts
 def save_mapping_profile(store: Store, user: User, bin_: str, profile: MappingProfile) -> None:
     """Save a mapping under its name for the enterprise (replacing one of the same name)."""
+    refuse_control({"name": profile.name})
     with store.transaction() as cur:
         enterprise = enterprise_row(cur, user, bin_, "incidents.write")
         sql.save_profile(cur, enterprise["id"], profile.name, profile.model_dump_json(), user.username)

@@ -24,7 +24,7 @@ from safety.incidents.summaries import writing_cases
 @retry_conflicts
 def add_incident(store: Store, user: User, bin_: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """Log one case by hand (the enterprise's safety officer), with the same checks as an import."""
-    record = validate(IncidentInput, data).model_dump()
+    record = validate(IncidentInput, data, labels="incident.col.").model_dump()
     with writing_cases(store) as writes:
         cur = writes.cursor
         enterprise = enterprise_row(cur, user, bin_, "incidents.write")
@@ -46,7 +46,7 @@ def update_incident(store: Store, user: User, incident_id: int, data: Mapping[st
     with writing_cases(store) as writes:
         cur = writes.cursor
         old = _case(cur, user, incident_id, "incidents.write")
-        record = validate(IncidentInput, {k: old[k] for k in FIELDS} | dict(data)).model_dump()
+        record = validate(IncidentInput, {k: old[k] for k in FIELDS} | dict(data), labels="incident.col.").model_dump()
         record["fingerprint"] = next_fingerprint(cur, old["enterprise_id"], record, skip_id=incident_id)
         sql.update(writes, incident_id, record)
         audit_sql.write(
