@@ -20,6 +20,12 @@ CATALOGUE_PATH = Path(__file__).with_name("locale") / "messages.yaml"
 
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # ASCII punctuation: what Markdown may take as syntax
+# The GFM renderer turns a bare http://…, www.… or name@host into a link after escapes and character references
+# are read, so only a change to the text itself stops it: an invisible word joiner (U+2060) after each colon,
+# before each at sign and after `www`.
+_JOINER = "\u2060"
+_NO_LINK = {":": "\\:" + _JOINER, "@": _JOINER + "\\@"}
+_WWW = re.compile(r"(www)(\\\.)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -33,8 +39,10 @@ def catalogue() -> dict[str, dict[str, str]]:
 def plain(text: object) -> str:
     """Text someone typed or imported, made safe to put inside Markdown: it shows as typed. Every ASCII punctuation
     mark is backslash-escaped (so `![](http://…)` is no image to fetch, and `:red[…]`, `$…$` or `**` do nothing)
-    and line breaks become spaces."""
-    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).splitlines()))
+    and line breaks become spaces. A word joiner after a colon, before an at sign and after `www` keeps a bare
+    address from becoming a link."""
+    escaped = _PUNCTUATION.sub(lambda m: _NO_LINK.get(m[1], "\\" + m[1]), " ".join(str(text).splitlines()))
+    return _WWW.sub(r"\1" + _JOINER + r"\2", escaped)
 
 
 def normalise_language(lang: str | None) -> str:

@@ -21,9 +21,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from safety.access.roles import SYSTEM
+from safety.access.users import list_users, update_user
 from safety.db import Store
 from safety.demo import demo_credentials, load_demo
 from safety.i18n import t
+from safety.register.enterprises import get_enterprise, update_enterprise
 
 from conftest import ROOT
 
@@ -71,6 +74,26 @@ def _healthy(url: str) -> bool:
         return False
 
 
+# Names as an attacker would type them: Markdown and HTML that, rendered, would fetch from outside or add elements.
+OUTSIDE = "203.0.113.7"  # TEST-NET-3: never a real host
+HOSTILE_NAME = (
+    f"Иван ![x](http://{OUTSIDE}/name.png) <img src='http://{OUTSIDE}/tag.png' id='injected-name'> **жирный** "
+    ":red[красный] $x^2$"
+)
+HOSTILE_ENTERPRISE = (
+    f"ТОО [ссылка](http://{OUTSIDE}/link) ![y](http://{OUTSIDE}/enterprise.png) <b id='injected-bin'>x</b>"
+)
+
+
+def _make_names_hostile(store: Store) -> None:
+    """Give the demo officer and their enterprise the hostile names (through the library, as a form would)."""
+    officer = next(u for u in list_users(store, SYSTEM) if u["username"] == "demo.officer")
+    fields = ("full_name", "email", "role", "enterprise_bin", "active")
+    update_user(store, SYSTEM, "demo.officer", {k: officer[k] for k in fields} | {"full_name": HOSTILE_NAME})
+    own = get_enterprise(store, SYSTEM, officer["enterprise_bin"])
+    update_enterprise(store, SYSTEM, own.bin, own.as_input() | {"name_ru": HOSTILE_ENTERPRISE})
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Start `streamlit run app.py` on a fresh database; yield its base URL; stop it afterwards."""
@@ -80,6 +103,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with Store(db_path) as store:  # the demo is built here, so the test knows the demo accounts' passwords
         load_demo(store)
         PASSWORDS.update({c["username"]: c["password"] for c in demo_credentials(store)})
+        _make_names_hostile(store)
     env = os.environ | {"VZ_DB_PATH": str(db_path)}
     log_path = tmp / "streamlit.log"
     command = [
@@ -157,7 +181,8 @@ def _title(page: Page, key: str, language: str):
 def _expect_page_loaded(page: Page, title_key: str, language: str) -> None:
     """The page's title is shown in `language`, with the demo notice, and no "Page not found" dialog."""
     expect(_title(page, title_key, language)).to_be_visible()
-    expect(page.get_by_test_id("stAlert").filter(has_text=t("demo.notice", language))).to_be_visible()
+    notice = t("demo.notice", language).split(":")[0]  # its start: the rest holds a command drawn as code
+    expect(page.get_by_test_id("stAlert").filter(has_text=notice)).to_be_visible()
     expect(page.get_by_role("dialog")).to_have_count(0)
 
 
@@ -329,3 +354,37 @@ def test_two_browsers_fill_one_self_assessment_at_once(page: Page, browser: Brow
         _shot(page, "15_one_draft_two_browsers")
     finally:
         second.close()
+
+
+def _shown(text: str) -> str:
+    """Text as a reader sees it: without the invisible word joiners that keep addresses from becoming links."""
+    return text.replace("\u2060", "")
+
+
+def test_names_people_typed_show_as_text_and_fetch_nothing(page: Page):
+    """A full name and an enterprise name full of Markdown and HTML show as typed on every page that shows them;
+    no element is injected, and no request leaves the machine (the page fixture fails the test on one)."""
+    page.goto("/")
+    _sign_in(page, "demo.officer", "ru")
+    _expect_page_loaded(page, "home.title", "ru")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("Иван", exact=False)).to_be_visible()
+    assert HOSTILE_NAME in _shown(sidebar.inner_text())  # literally, brackets and all
+    for key, path in (
+        ("enterprise.title", "/enterprise"),
+        ("dashboard.title", "/dashboard"),
+        ("assessment.title", "/assessment"),
+        ("incidents.title", "/incidents"),
+        ("account.title", "/account"),
+    ):
+        page.goto(path)
+        _expect_page_loaded(page, key, "ru")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("#injected-name, #injected-bin").count() == 0, path
+        leaks = page.locator(f"img[src*='{OUTSIDE}'], a[href*='{OUTSIDE}']")
+        found = leaks.evaluate_all(
+            "els => els.map(e => (e.closest('[data-testid]') || {}).dataset?.testid + ' ' + e.outerHTML)"
+        )
+        assert not found, f"{path}: {found}"
+    assert HOSTILE_NAME in _shown(page.get_by_test_id("stMain").inner_text())  # the account page, as typed
+    _shot(page, "16_hostile_names_account")

@@ -126,5 +126,9 @@ def test_plain_text_shows_as_typed_inside_markdown():
     hostile = "![](http://host.example/x.png) **bold** :red[x] $x$ <b>a_b</b>\nnext line"
     escaped = plain(hostile)
     assert "\n" not in escaped and "![" not in escaped and "](" not in escaped
-    assert re.sub(r"\\(.)", r"\1", escaped) == hostile.replace("\n", " ")  # only escapes were added
+    shown = re.sub(r"\\(.)", r"\1", escaped).replace("\u2060", "")
+    assert shown == hostile.replace("\n", " ")  # only escapes and invisible word joiners were added
+    for address in ("http://x.example/a", "see www.x.example", "mail me: a.b@x.example"):
+        linked = re.sub(r"\\(.)", r"\1", plain(address))  # as the renderer reads it, escapes gone
+        assert not re.search(r"https?://|www\.|\w@\w", linked), linked  # no bare address left to link
     assert plain("Нурланова Г.") == "Нурланова Г\\." and plain("") == ""
