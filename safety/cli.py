@@ -113,6 +113,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(t("error.os", lang, detail=str(exc)), file=sys.stderr)
         return 2
+    except Exception as exc:  # a bug of ours: still one line and exit 2; --debug shows where
+        if args.debug:
+            raise
+        print(t("error.unexpected", lang, detail=f"{type(exc).__name__}: {exc}"[:300]), file=sys.stderr)
+        return 2
 
 
 def _init(store: Store, args: argparse.Namespace, lang: str) -> int:
