@@ -10,13 +10,18 @@ import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from safety.access.audit import audit_entries, export_audit
 from safety.access.roles import SYSTEM as ADMIN
 from safety.checklists.assessments import open_draft, save_answer, submit_assessment
 from safety.checklists.export import export_assessment
+from safety.files.reader import read_sheets
 from safety.files.writer import REPLACEMENT, workbook_bytes, write_table
+from safety.i18n import t
 from safety.incidents.imports import errors_workbook, import_incidents
+from safety.incidents.log import list_incidents
+from safety.incidents.template import COLUMNS, incident_template
 from safety.indicators.charts import table_workbook
 from safety.register.enterprises import add_enterprise, get_enterprise
 from safety.register.spreadsheets import export_register, import_register
@@ -35,6 +40,11 @@ HOSTILE = [
     "=cmd|' /C notepad'!'A1'",
 ]
 WRITTEN = [value.replace("\r\n", "\n") for value in HOSTILE]  # line breaks are written as LF
+
+
+def _template_column(field: str) -> str:
+    """The template's column letter of a field."""
+    return get_column_letter(COLUMNS.index(field) + 1)
 
 
 def _formulas(data: bytes) -> list[str]:
@@ -123,3 +133,46 @@ def test_only_the_writer_makes_workbooks():
         if path != ROOT / "safety" / "files" / "writer.py" and re.search(r"Workbook\(|csv\.writer\(", path.read_text())
     ]
     assert made_elsewhere == []
+
+
+def _as_text(sheet, row: int, column: str, value: str) -> None:
+    """Put text into a cell as an officer's spreadsheet would hold it: text, even when it starts with `=`."""
+    cell = sheet[f"{column}{row}"]
+    cell.value = value
+    cell.data_type = "s"
+
+
+def test_the_incident_template_filled_with_hostile_text_imports_back_unchanged(world):
+    store, users, own, _ = world
+    officer = users["demo.officer"]
+    workbook = load_workbook(io.BytesIO(incident_template("ru")))
+    sheet = workbook.worksheets[0]
+    for number, value in enumerate(HOSTILE, start=2):
+        sheet[f"{_template_column('occurred_on')}{number}"] = dt.date(2024, 3, number)
+        sheet[f"{_template_column('kind')}{number}"] = t("kind.near_miss", "ru")
+        _as_text(sheet, number, _template_column("external_id"), f"H-{number}")
+        _as_text(sheet, number, _template_column("description"), value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = import_incidents(store, officer, buffer.getvalue(), "template.xlsx", own)
+    assert result.imported == len(HOSTILE) and not result.errors
+    stored = {c["external_id"]: c["description"] for c in list_incidents(store, officer, bin_=own)}
+    assert [stored[f"H-{n}"] for n in range(2, len(HOSTILE) + 2)] == [v.strip() for v in WRITTEN]
+
+
+def test_the_rejected_rows_read_back_as_the_values_the_log_held(world):
+    store, users, own, _ = world
+    officer = users["demo.officer"]
+    workbook = load_workbook(io.BytesIO(incident_template("ru")))
+    sheet = workbook.worksheets[0]
+    for number, value in enumerate(HOSTILE, start=2):  # a formula-like date: each row is refused, its value kept
+        _as_text(sheet, number, _template_column("occurred_on"), value)
+        sheet[f"{_template_column('kind')}{number}"] = t("kind.near_miss", "ru")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = import_incidents(store, officer, buffer.getvalue(), "template.xlsx", own, dry_run=True)
+    rejected = errors_workbook(result, "ru")
+    assert _formulas(rejected) == []
+    [back] = read_sheets(rejected, "rejected.xlsx")
+    values = [row[2] for row in back.rows[1:]]
+    assert values == [v.strip() for v in WRITTEN]
