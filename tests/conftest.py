@@ -74,8 +74,7 @@ def made_real(store: Store) -> Store:
 
 @pytest.fixture
 def world(demo_store):
-    """The demo store made real, its four former demo users, their own enterprise's BIN and another one's."""
-    made_real(demo_store)
+    """The demo store, its four demo users, their own enterprise's BIN and another enterprise's BIN."""
     with demo_store.cursor() as cur:
         users = {
             name: user_from_row(users_sql.by_username(cur, name))

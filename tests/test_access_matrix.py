@@ -28,7 +28,7 @@ from safety.register.enterprises import (
 )
 from safety.register.spreadsheets import export_register, import_register
 
-from conftest import DATA
+from conftest import DATA, made_real
 
 TABLES = ("enterprises", "enterprise_years", "users", "audit_log", "meta")
 NEW = {
@@ -85,6 +85,7 @@ def _admin(store):
 @pytest.mark.parametrize("username", ["demo.admin", "demo.region", "demo.head", "demo.officer"])
 def test_write_matrix(world, username, write, where):
     store, users, own, other = world
+    made_real(store)  # new enterprises and accounts go beside the demo's records only once they are real
     user = users[username]
     target = own if where == "own" else other
     if write in ALLOWED_WRITES.get(user.role, set()):
@@ -165,6 +166,7 @@ def test_disabled_or_missing_user_is_denied(world):
 
 def test_failed_writes_leave_no_audit_row(world):
     store, users, own, _ = world
+    made_real(store)  # each write fails for its own reason, not for the demo beside it
     admin = users["demo.admin"]
     before = snapshot(store)
     with pytest.raises(ValidationFailed):
