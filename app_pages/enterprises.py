@@ -7,6 +7,7 @@ import streamlit as st
 from app_pages.ui import enterprise_form, lang, show_error, store, tr, user
 from safety.access.roles import can
 from safety.errors import SafetyError, ValidationFailed
+from safety.i18n import plain
 from safety.register.enterprises import add_enterprise, register_rows
 from safety.register.geography import DISTRICTS
 from safety.register.spreadsheets import export_register, import_register
@@ -92,8 +93,8 @@ with st.expander(tr("register.io"), icon=":material/upload_file:"):
                     years=len(plan.years),
                 )
             )
-            for warning in plan.warnings:  # numbers only: nothing to escape for Markdown
-                st.warning(warning.render(lang()))
+            for warning in plan.warnings:
+                st.warning(warning.render(lang(), quote=plain))
             if st.button(tr("register.import.confirm"), type="primary"):
                 try:
                     import_register(store(), me, data, upload.name)

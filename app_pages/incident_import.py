@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages.ui import lang, show_error, store, tr, user
 from safety.errors import SafetyError
+from safety.i18n import plain
 from safety.incidents.imports import (
     CATEGORICAL,
     MappingProfile,
@@ -55,7 +56,7 @@ for number, heading in enumerate(overview.headings):
     guess = base.columns and next((f for f, h in base.columns.items() if h == heading), None)
     guess = guess or overview.guessed.get(heading)
     mapping[heading] = grid[number % 3].selectbox(
-        heading,
+        plain(heading),  # the file's own heading: a label reads Markdown
         list(fields),
         format_func=fields.get,
         index=list(fields).index(guess) if guess in fields else 0,
@@ -103,8 +104,8 @@ for column, key in zip(
     counts, ("rows_read", "imported", "duplicates", "identical_in_file", "skipped", "rejected"), strict=True
 ):
     column.metric(tr("import.count." + key), report[key])
-for warning in report["warnings"][:10]:
-    st.warning(warning)
+for warning in result.warnings[:10]:
+    st.warning(warning.render(lang(), quote=plain))
 st.dataframe(
     [
         {k: c.get(k) for k in ("source_row", "occurred_on", "kind", "severity", "lost_days", "description")}
