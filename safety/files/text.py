@@ -11,8 +11,8 @@ and is not counted as removed. Importers strip cells with `strip_control`; forms
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
 
@@ -26,7 +26,7 @@ def _invisible() -> tuple[re.Pattern[str], re.Pattern[str]]:
     Unicode database). Two patterns, because a class that reaches above the BMP makes `re` about five times
     slower on every character."""
     ranges: list[tuple[int, int]] = []
-    for code in range(sys.maxunicode + 1):
+    for code in itertools.chain(range(0x20000), range(0xE0000, 0xE1000)):  # no other plane holds Cc, Cf or Cs
         if unicodedata.category(chr(code)) in ("Cc", "Cf", "Cs") and chr(code) not in _KEPT:
             if ranges and ranges[-1][1] == code - 1:
                 ranges[-1] = (ranges[-1][0], code)
