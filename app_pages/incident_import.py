@@ -81,10 +81,12 @@ if result.unmapped:
             v: tr(f"{field_name}.{v}") for v in CATEGORICAL[field_name]
         }
         for value, count in counts.items():
+            proposed = result.proposals.get(field_name, {}).get(value)  # by the words it holds: to confirm
             target = st.selectbox(
                 tr("import.value_of", field=tr("incident.col." + field_name), value=value, count=count),
                 list(targets),
                 format_func=targets.get,
+                index=list(targets).index(proposed) if proposed in targets else 0,
                 key=f"val:{field_name}:{value}",
             )
             if target == "__skip__":

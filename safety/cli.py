@@ -244,6 +244,10 @@ def _import_incidents(store: Store, args: argparse.Namespace, lang: str) -> int:
         print(f"  {t('where.row', lang, row=error['row'])}, {error['column']}: {error['value']!r} — {error['message']}")
     for warning in report["warnings"][:20]:
         print("  ! " + warning)
+    for name, proposals in report["proposed_values"].items():
+        for value, category in proposals.items():
+            shown = t(f"{name}.{category}", lang)
+            print("  ? " + t("cli.proposed", lang, field=t("incident.col." + name, lang), value=value, category=shown))
     return 0
 
 

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from pydantic import ValidationError
 
 from safety.files.reader import clean, fold
-from safety.incidents.columns import _prepare
+from safety.incidents.columns import SEVERITY_FREE, _prepare
 from safety.incidents.fingerprints import base_fingerprints, refingerprint
 from safety.incidents.imports import CATEGORICAL, VALUE_SYNONYMS, _catalogue_values, import_incidents
 from safety.incidents.log import add_incident, list_incidents
@@ -130,9 +130,11 @@ def _oracle(row: list) -> dict | None:
         f: {fold(k): v for k, v in {**_catalogue_values(f), **VALUE_SYNONYMS.get(f, {})}.items()} for f in CATEGORICAL
     }
     record = {}
+    kind_cell = clean(row[NAMES.index("kind")])
+    kind = "accident" if kind_cell is None else _prepare("kind", kind_cell, "dmy", words["kind"])
     for name, cell in zip(NAMES, row, strict=True):
         cell = clean(cell)
-        if cell is None:
+        if cell is None or (name == "severity" and kind in SEVERITY_FREE):  # the import drops it, with a warning
             continue
         value = _prepare(name, cell, "dmy", words.get(name))
         if type(value).__name__ == "CellError":

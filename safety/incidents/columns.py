@@ -20,6 +20,8 @@ from safety.files.reader import clean, fold
 from safety.files.text import MAX_CELL_CHARS, Removed
 from safety.incidents.model import COMBINED, FIELD_TYPES, consistency_error
 
+SEVERITY_FREE = ("micro_injury", "occupational_disease")  # kinds whose severity column a log may fill regardless
+
 INTEGER_FIELDS = ("lost_days", "restricted_days", "age", "rule")
 TEXT_FIELDS = ("accident_no", "place", "description", "cause", "job_title", "external_id", "person_name")
 SHARE_LIMIT = 5000  # past this many distinct values, a column (a description) stops sharing equal cells
@@ -188,6 +190,24 @@ def convert(
         if problem.key == "import.unmapped_value":
             unmapped[str(cell)] += 1
     return Column(values, errors, unmapped)
+
+
+def drop_severity_of_non_accidents(columns: dict[str, Column]) -> int:
+    """Clear the severity officers write against a micro-injury (light by definition) or an occupational disease,
+    which has none here; return how many rows had one, for a warning. Such a row imports; it is never refused."""
+    kinds, severity = columns["kind"].values, columns["severity"]
+    rows = [
+        index
+        for index, (kind, value) in enumerate(zip(kinds, severity.values, strict=True))
+        if kind in SEVERITY_FREE and (value is not None or index in severity.errors)  # even a word not mapped
+    ]
+    if rows:
+        values, errors = list(severity.values), dict(severity.errors)
+        for index in rows:
+            values[index] = None
+            errors.pop(index, None)
+        columns["severity"] = Column(values, errors, severity.unmapped)
+    return len(rows)
 
 
 def check_combinations(columns: dict[str, Column]) -> dict[int, CellError]:

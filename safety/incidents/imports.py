@@ -39,10 +39,18 @@ from safety.files.text import Removed
 from safety.files.validation import refuse_control
 from safety.i18n import texts_for
 from safety.identifiers import normalise_bin
-from safety.incidents.columns import CellError, Column, ColumnReader, check_combinations, convert
+from safety.incidents.columns import (
+    CellError,
+    Column,
+    ColumnReader,
+    check_combinations,
+    convert,
+    drop_severity_of_non_accidents,
+)
 from safety.incidents.fingerprints import base_fingerprints
 from safety.incidents.model import FIELDS, GENDERS, KINDS, SEVERITIES, case_array
 from safety.incidents.summaries import writing_cases
+from safety.incidents.vocabulary import propose
 
 HEADER_SEARCH_ROWS = 30
 CATEGORICAL = {"kind": KINDS, "severity": SEVERITIES, "gender": GENDERS}
@@ -344,6 +352,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     unmapped: dict[str, dict[str, int]] = field(default_factory=dict)
+    proposals: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> value -> proposed category
     unmapped_columns: list[str] = field(default_factory=list)
     table: Any = None  # the new cases as an Arrow table (fields, source_row, fingerprint)
     import_id: int | None = None
@@ -573,12 +582,17 @@ def _check(
         )
         for name in FIELDS
     }
+    dropped = drop_severity_of_non_accidents(checked)
+    if dropped:
+        result.warnings.append(Problem("import.severity_dropped", {"count": dropped}))
     combined = check_combinations(checked)
     problems: list[tuple[int, int, str, CellError]] = []
     for position, name in enumerate(FIELDS):
         problems.extend((index, position, name, error) for index, error in checked[name].errors.items())
         if checked[name].unmapped:
             result.unmapped[name] = dict(checked[name].unmapped)
+            found = {value: propose(name, value) for value in checked[name].unmapped}
+            result.proposals[name] = {value: category for value, category in found.items() if category}
     for index, error in combined.items():
         name = MODEL_ERROR_FIELDS.get(error.key, "kind")
         problems.append((index, FIELDS.index(name), name, error))
@@ -767,6 +781,7 @@ def import_report(result: ImportResult, lang: str) -> dict[str, Any]:
         ],
         "warnings": [w.render(lang) for w in result.warnings],
         "unmapped_values": result.unmapped,
+        "proposed_values": result.proposals,
         "import_id": result.import_id,
     }
 

@@ -60,6 +60,14 @@ def csv_files() -> None:
             "2024-06-11,FATALITY,0,Struck by falling rock,M1",
             "2024-06-12,NO VALUE FOUND,0,Unknown,M1"]
     (HERE / "log_msha.csv").write_text("\n".join(msha) + "\n", encoding="utf-8")
+    own_words = ["Дата;Вид происшествия;Тяжесть;Дни нетрудоспособности;Описание",
+                 "03.02.2025;Несчастный случай;лёгкая;5;Порез руки",
+                 "10.02.2025;Микротравма;лёгкая;0;Ушиб пальца",
+                 "17.02.2025;Инцидент (без травмы);;0;Падение груза рядом с рабочим",
+                 "24.02.2025;Профзаболевание;средней тяжести;0;Шум",
+                 "03.03.2025;НС со смертельным исходом;смертельный;0;Падение с высоты",
+                 "10.03.2025;ПОП;;0;Искра у ёмкости"]
+    (HERE / "log_officer_words.csv").write_text("\n".join(own_words) + "\n", encoding="utf-8")
     (HERE / "msha_profile.yaml").write_text(
         "name: MSHA export\nsheet: null\nheader_row: null\ndate_order: auto\n"
         "columns:\n  occurred_on: ACCIDENT_DT\n  severity: DEGREE_INJURY\n  lost_days: DAYS_LOST\n"

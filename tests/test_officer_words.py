@@ -1,0 +1,49 @@
+"""A small log in an officer's own words: values are proposed by meaning for the person to confirm, and a severity
+written against a micro-injury or an occupational disease imports with a warning instead of refusing the row."""
+
+from safety.i18n import t
+from safety.incidents.imports import MappingProfile, import_incidents, import_report
+
+from conftest import DATA
+
+LOG = (DATA / "logs" / "log_officer_words.csv").read_bytes()
+
+
+def _import(world, profile=None, dry_run=True):
+    store, users, own, _ = world
+    return import_incidents(store, users["demo.officer"], LOG, "log.csv", own, profile=profile, dry_run=dry_run)
+
+
+def test_words_not_known_exactly_are_proposed_not_applied(world):
+    result = _import(world)
+    assert result.proposals["kind"] == {
+        "Инцидент (без травмы)": "near_miss",
+        "НС со смертельным исходом": "accident",
+    }
+    assert "средней тяжести" not in result.proposals.get("severity", {})  # no category means that
+    assert result.rejected == 2  # until the person confirms, the two rows wait
+    assert import_report(result, "ru")["proposed_values"] == result.proposals
+
+
+def test_confirmed_proposals_import_every_row_and_a_stray_severity_is_a_warning(world):
+    profile = MappingProfile(values={"kind": _import(world).proposals["kind"]})
+    result = _import(world, profile, dry_run=False)
+    assert (result.imported, result.rejected) == (6, 0), result.errors
+    assert [w.key for w in result.warnings] == ["import.severity_dropped"]
+    assert result.warnings[0].params == {"count": 2}  # the micro-injury's and the disease's
+    kinds = [c["kind"] for c in result.cases]
+    severities = [c["severity"] for c in result.cases]
+    assert kinds == ["accident", "micro_injury", "near_miss", "occupational_disease", "accident", "near_miss"]
+    assert severities == ["light", None, None, None, "fatal", None]
+
+
+def test_the_import_page_preselects_the_proposals_for_the_person_to_confirm(demo_app):
+    at = demo_app("demo.officer")
+    at.switch_page("app_pages/incident_import.py").run()
+    at.file_uploader(key="inc_file").set_value(("log.csv", LOG, "text/csv")).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.selectbox(key="val:kind:Инцидент (без травмы)").value == "near_miss"
+    assert at.selectbox(key="val:kind:НС со смертельным исходом").value == "accident"
+    counts = {m.label: m.value for m in at.metric}
+    assert counts[t("import.count.imported", "ru")] == "6" and counts[t("import.count.rejected", "ru")] == "0"
+    assert t("import.severity_dropped", "ru", count=2) in [w.value for w in at.warning]
