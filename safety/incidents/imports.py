@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import compress, islice
+from itertools import compress, islice, pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -172,8 +172,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "experience_years": ("стаж", "стаж работы", "стаж лет", "experience", "years of experience", "еңбек өтілі"),
     "rule": ("золотое правило", "правило", "golden rule", "rule", "алтын ереже", "ереже"),
     "external_id": (
-        "№",
-        "№ п/п",
         "номер",
         "рег номер",
         "регистрационный номер",
@@ -181,7 +179,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "case number",
         "(a) case no",
         "тіркеу нөмірі",
-        "реттік нөмір",
     ),
     "person_name": (
         "фио",
@@ -316,6 +313,26 @@ def load_profile(path: Path) -> MappingProfile:
     return parse_profile(path.read_text(encoding="utf-8"), path.name)
 
 
+# Headings of a row counter: a row's place in the log, which re-sorting changes, so never a field of its own and
+# never part of a case's identity (compared folded: «№» and «#» fold to nothing, like a blank heading).
+SEQUENCE_HEADINGS = frozenset(
+    fold(h) for h in ("№", "№ п/п", "п/п", "No.", "#", "nn", "порядковый номер", "реттік нөмір", "row", "s/n")
+)
+
+
+def counts_up(values: list[Any]) -> bool:
+    """True when the values (blanks aside) are whole numbers going up by one, as a row counter's do."""
+    numbers = []
+    for value in values:
+        if value in (None, ""):
+            continue
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip().rstrip(".")
+        if not text.isdigit():
+            return False
+        numbers.append(int(text))
+    return len(numbers) >= 2 and all(b == a + 1 for a, b in pairwise(numbers))
+
+
 def _heading_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for name, words in SYNONYMS.items():
@@ -382,7 +399,9 @@ def find_header(sheet: Sheet, header_row: int | None = None) -> tuple[int, dict[
         headings: dict[str, str] = {}
         others = []
         for c, cell in enumerate(sheet.rows[r]):
-            name = index.get(fold(cell))
+            name = None if fold(cell) in SEQUENCE_HEADINGS else index.get(fold(cell))
+            if name == "external_id" and counts_up([row[c] if c < len(row) else None for row in sheet.rows[r + 1 :]]):
+                name = None  # a «Номер» column that only counts rows is a row counter too
             if name and name not in columns:
                 columns[name] = c
                 headings[name] = str(cell)

@@ -68,6 +68,15 @@ def csv_files() -> None:
                  "03.03.2025;НС со смертельным исходом;смертельный;0;Падение с высоты",
                  "10.03.2025;ПОП;;0;Искра у ёмкости"]
     (HERE / "log_officer_words.csv").write_text("\n".join(own_words) + "\n", encoding="utf-8")
+    counted = ["№ п/п;Дата;Вид происшествия;Тяжесть;Дни нетрудоспособности;Описание",
+               "1;03.02.2025;несчастный случай;лёгкий;5;Порез руки",
+               "2;10.02.2025;микротравма;;0;Ушиб пальца",
+               "3;10.02.2025;микротравма;;0;Ушиб пальца",
+               "4;17.02.2025;потенциально опасное происшествие;;0;Груз рядом с рабочим",
+               "5;24.02.2025;несчастный случай;тяжёлый;30;Падение с лестницы"]
+    (HERE / "log_row_counter.csv").write_text("\n".join(counted) + "\n", encoding="utf-8")
+    blank = [";" + counted[0].split(";", 1)[1]] + counted[1:]  # a pandas index: a column without a heading
+    (HERE / "log_blank_first_heading.csv").write_text("\n".join(blank) + "\n", encoding="utf-8")
     (HERE / "msha_profile.yaml").write_text(
         "name: MSHA export\nsheet: null\nheader_row: null\ndate_order: auto\n"
         "columns:\n  occurred_on: ACCIDENT_DT\n  severity: DEGREE_INJURY\n  lost_days: DAYS_LOST\n"
