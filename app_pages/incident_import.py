@@ -18,6 +18,7 @@ from safety.incidents.imports import (
     save_mapping_profile,
 )
 from safety.incidents.model import FIELDS
+from safety.incidents.template import incident_template
 from safety.register.enterprises import list_enterprises
 
 me = user()
@@ -25,8 +26,20 @@ st.title(tr("import.title"))
 st.caption(tr("import.help"))
 own = list_enterprises(store(), me)[0].bin
 saved = mapping_profiles(store(), me, own)
+st.download_button(
+    tr("incidents.template"),
+    data=partial(incident_template, lang()),
+    file_name="incident_log_template.xlsx",
+    key="inc_template",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 upload = st.file_uploader(tr("import.upload"), type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"], key="inc_file")
 if upload is None:
+    st.stop()
+finished = st.session_state.get("inc_done")
+if finished and finished["upload"] == upload.file_id:  # this upload is imported: its result, and no second import
+    st.success(tr("import.done", count=finished["imported"], id=finished["id"]))
+    st.page_link("app_pages/incidents.py", label=tr("import.to_log"), icon=":material/list:")
     st.stop()
 data = upload.getvalue()
 left, middle, right = st.columns(3)
@@ -157,4 +170,5 @@ if st.button(
     except SafetyError as exc:
         show_error(exc)
     else:
-        st.success(tr("import.done", count=done.imported, id=done.import_id))
+        st.session_state["inc_done"] = {"upload": upload.file_id, "imported": done.imported, "id": done.import_id}
+        st.rerun()

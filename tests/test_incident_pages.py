@@ -15,6 +15,7 @@ def _upload(at, name):
 def test_whole_import_through_the_page(demo_app):
     at = demo_app("demo.officer")
     at.switch_page("app_pages/incident_import.py").run()
+    assert at.get("download_button")  # the incident template, on the import page itself
     _upload(at, "log_ru_titles.xlsx")
     assert not at.exception and not at.error, [e.value for e in at.error]
     counts = {m.label: m.value for m in at.metric}
@@ -22,6 +23,8 @@ def test_whole_import_through_the_page(demo_app):
     assert t("import.identical_row", "ru", row=11) in [w.value for w in at.warning]
     at.button(key="inc_confirm").click().run()
     assert any(t("import.done", "ru", count=7, id=1)[:12] in s.value for s in at.success), [s.value for s in at.success]
+    assert not [b for b in at.button if b.key == "inc_confirm"]  # the result, and no second import of it
+    assert not at.metric  # no stale preview either
     _upload(at, "log_ru_titles.xlsx")  # the same file again: nothing new
     counts = {m.label: m.value for m in at.metric}
     assert counts[t("import.count.imported", "ru")] == "0" and counts[t("import.count.duplicates", "ru")] == "7"
