@@ -15,6 +15,8 @@ from safety.incidents.imports import (
     import_report,
     inspect_file,
     mapping_profiles,
+    preview_rows,
+    rejected_rows,
     save_mapping_profile,
 )
 from safety.incidents.model import FIELDS
@@ -121,16 +123,10 @@ for column, key in zip(
     column.metric(tr("import.count." + key), report[key])
 for warning in result.warnings[:10]:
     st.warning(warning.render(lang(), quote=plain))
-st.dataframe(
-    [
-        {k: c.get(k) for k in ("source_row", "occurred_on", "kind", "severity", "lost_days", "description")}
-        for c in result.preview(500)
-    ],
-    hide_index=True,
-)
+st.dataframe(preview_rows(result, lang()), hide_index=True)
 if report["errors"]:
     st.error(tr("import.rejected", count=result.rejected))
-    st.dataframe(report["errors"], hide_index=True)
+    st.dataframe(rejected_rows(result, lang()), hide_index=True)
     st.download_button(
         tr("import.errors_download"),
         data=partial(errors_workbook, result, lang()),

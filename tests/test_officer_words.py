@@ -1,8 +1,17 @@
 """A small log in an officer's own words: values are proposed by meaning for the person to confirm, and a severity
 written against a micro-injury or an occupational disease imports with a warning instead of refusing the row."""
 
-from safety.i18n import t
-from safety.incidents.imports import MappingProfile, import_incidents, import_report
+import datetime as dt
+
+from safety.i18n import format_date, t
+from safety.incidents.imports import (
+    PREVIEW_FIELDS,
+    MappingProfile,
+    import_incidents,
+    import_report,
+    preview_rows,
+    rejected_rows,
+)
 
 from conftest import DATA
 
@@ -47,3 +56,15 @@ def test_the_import_page_preselects_the_proposals_for_the_person_to_confirm(demo
     counts = {m.label: m.value for m in at.metric}
     assert counts[t("import.count.imported", "ru")] == "6" and counts[t("import.count.rejected", "ru")] == "0"
     assert t("import.severity_dropped", "ru", count=2) in [w.value for w in at.warning]
+
+
+def test_the_preview_and_the_rejected_rows_read_in_the_language(world):
+    result = _import(world)
+    kk = preview_rows(result, "kk")
+    assert list(kk[0]) == [t("import.col.row", "kk")] + [t("incident.col." + f, "kk") for f in PREVIEW_FIELDS]
+    assert kk[0][t("incident.col.kind", "kk")] == t("kind.accident", "kk")
+    assert kk[0][t("incident.col.occurred_on", "kk")] == format_date(dt.date(2025, 2, 3), "kk")
+    assert kk[0][t("incident.col.place", "kk")] == ""  # a blank is empty, never None
+    assert all(None not in row.values() for row in kk)
+    en = rejected_rows(result, "en")
+    assert [row["Row"] for row in en] == [4, 6] and set(en[0]) == {"Row", "Column", "Value", "Reason"}

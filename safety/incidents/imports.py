@@ -3,6 +3,7 @@ row, then write all new cases in one transaction (re-imports add nothing; any im
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import re
@@ -37,7 +38,7 @@ from safety.files.reader import (
 )
 from safety.files.text import Removed
 from safety.files.validation import refuse_control
-from safety.i18n import texts_for
+from safety.i18n import format_date, t, texts_for
 from safety.identifiers import normalise_bin
 from safety.incidents.columns import (
     CellError,
@@ -781,10 +782,40 @@ def undo_import(store: Store, user: User, import_id: int) -> int:
         return removed
 
 
+PREVIEW_FIELDS = ("occurred_on", "kind", "severity", "lost_days", "place", "description")
+
+
+def preview_rows(result: ImportResult, lang: str, limit: int = 500) -> list[dict[str, Any]]:
+    """The first cases to import as a person reads them: headings, categories and dates in the language, the
+    spreadsheet row first, and a blank as an empty cell (never None)."""
+    rows = []
+    for case in result.preview(limit):
+        row: dict[str, Any] = {t("import.col.row", lang): case["source_row"]}
+        for name in PREVIEW_FIELDS:
+            value = case.get(name)
+            if value is None:
+                value = ""
+            elif name in CATEGORICAL:
+                value = t(f"{name}.{value}", lang)
+            elif isinstance(value, dt.date):
+                value = format_date(value, lang)
+            row[t("incident.col." + name, lang)] = value
+        rows.append(row)
+    return rows
+
+
+def rejected_rows(result: ImportResult, lang: str) -> list[dict[str, Any]]:
+    """The rejected rows as a table with headings in the language (row, column, value, reason; blanks empty)."""
+    keys = {"row": "import.col.row", "column": "import.col.column", "value": "import.col.value"}
+    return [
+        {t(key, lang): "" if error[name] is None else error[name] for name, key in keys.items()}
+        | {t("import.col.reason", lang): error["message"]}
+        for error in import_report(result, lang)["errors"]
+    ]
+
+
 def import_report(result: ImportResult, lang: str) -> dict[str, Any]:
     """The import's outcome as plain data (the CLI's --json shape), messages in the language."""
-    from safety.i18n import t
-
     return {
         "file": result.file,
         "sheet": result.sheet,
@@ -844,7 +875,6 @@ def profile_yaml(profile: MappingProfile) -> str:
 def errors_workbook(result: ImportResult, lang: str) -> bytes:
     """The rejected rows of an import as .xlsx: spreadsheet row, column, value and reason."""
     from safety.files.writer import new_workbook, workbook_bytes, write_table
-    from safety.i18n import t
 
     report = import_report(result, lang)
     workbook = new_workbook()
