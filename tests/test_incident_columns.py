@@ -28,7 +28,7 @@ HEADER = [
     "Возраст",
     "Стаж",
     "Золотое правило",
-    "№",
+    "Номер в журнале",  # a case number; a bare «№» is a row counter and is never mapped by itself
 ]
 NAMES = [
     "occurred_on",
