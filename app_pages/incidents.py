@@ -205,6 +205,17 @@ with st.expander(tr("incidents.imports"), icon=":material/history:"):
             "rejected",
             "undone_at",
         ),
+        column_config={  # headings in the person's language, times as they read them
+            "id": tr("import.history.id"),
+            "bin": tr("label.bin"),
+            "file_name": tr("import.history.file"),
+            "imported_at": st.column_config.DatetimeColumn(tr("import.history.at"), format="DD.MM.YYYY HH:mm"),
+            "username": tr("import.history.by"),
+            "imported": tr("import.count.imported"),
+            "duplicates": tr("import.count.duplicates"),
+            "rejected": tr("import.count.rejected"),
+            "undone_at": st.column_config.DatetimeColumn(tr("import.history.undone"), format="DD.MM.YYYY HH:mm"),
+        },
     )
     undoable = {r["id"]: f"№{r['id']} · {r['file_name']}" for r in history if r["undone_at"] is None}
     if officer and undoable:

@@ -1,5 +1,7 @@
 """The incident pages through AppTest: a whole import with a fixture log, value mapping, undo; the log."""
 
+import json
+
 from safety.i18n import t
 
 from conftest import DATA
@@ -49,6 +51,9 @@ def test_incident_log_and_investigations_show_for_every_role(demo_app):
         assert not at.exception and not at.error, (username, [e.value for e in at.error])
         assert [title.value for title in at.title] == [t("incidents.title", "ru")]
         assert len(at.dataframe) >= 3  # the log, the investigations and the import history
+        history = json.loads(at.dataframe[2].proto.columns)  # headings in the person's language
+        assert history["file_name"]["label"] == t("import.history.file", "ru")
+        assert history["imported_at"]["type_config"]["format"] == "DD.MM.YYYY HH:mm"
 
 
 def test_enterprise_page_shows_overdue_investigations(demo_app):
