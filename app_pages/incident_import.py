@@ -4,11 +4,13 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.ui import lang, show_error, store, tr, user
+from app_pages.ui import kept, lang, show_error, store, tr, user
 from safety.errors import SafetyError
 from safety.i18n import plain
 from safety.incidents.imports import (
     CATEGORICAL,
+    FileOverview,
+    ImportResult,
     MappingProfile,
     errors_workbook,
     import_incidents,
@@ -44,6 +46,19 @@ if finished and finished["upload"] == upload.file_id:  # this upload is imported
     st.page_link("app_pages/incidents.py", label=tr("import.to_log"), icon=":material/list:")
     st.stop()
 data = upload.getvalue()
+
+
+def overview_of(sheet: str | int | None, header_row: int | None) -> FileOverview:
+    """The upload's sheets and header for the mapping step, kept for the session."""
+    return kept("inspect", (upload.file_id, sheet, header_row), inspect_file, data, upload.name, sheet, header_row)
+
+
+def checked(profile: MappingProfile) -> ImportResult:
+    """The dry run of this upload with this mapping, kept for the session until the data changes."""
+    key = (upload.file_id, profile.model_dump_json(), store().data_version)
+    return kept("check", key, import_incidents, store(), me, data, upload.name, own, profile=profile, dry_run=True)
+
+
 left, middle, right = st.columns(3)
 profile_names = {"": tr("import.profile_auto")} | {n: n for n in saved}
 chosen_profile = left.selectbox(
@@ -51,14 +66,14 @@ chosen_profile = left.selectbox(
 )
 base = saved.get(chosen_profile, MappingProfile())
 try:
-    overview = inspect_file(data, upload.name, base.sheet, base.header_row)
+    overview = overview_of(base.sheet, base.header_row)
     sheet = middle.selectbox(
         tr("import.sheet"), overview.sheets, index=overview.sheets.index(overview.sheet), key="inc_sheet"
     )
     header_row = right.number_input(
         tr("import.header_row"), min_value=1, step=1, key="inc_header", value=overview.header_row or 1
     )
-    overview = inspect_file(data, upload.name, sheet, int(header_row))
+    overview = overview_of(sheet, int(header_row))
 except SafetyError as exc:
     show_error(exc)
     st.stop()
@@ -82,7 +97,7 @@ profile = base.model_copy(
     update={"sheet": sheet, "header_row": int(header_row), "columns": columns, "keep_names": "person_name" in columns}
 )
 try:
-    result = import_incidents(store(), me, data, upload.name, own, profile=profile, dry_run=True)
+    result = checked(profile)
 except SafetyError as exc:
     show_error(exc)
     st.stop()
@@ -111,7 +126,7 @@ if result.unmapped:
     profile = profile.model_copy(
         update={"values": {f: v for f, v in values.items() if v}, "skip_values": {f: v for f, v in skips.items() if v}}
     )
-    result = import_incidents(store(), me, data, upload.name, own, profile=profile, dry_run=True)
+    result = checked(profile)
 
 drop = st.checkbox(tr("import.drop_identical"), key="inc_drop")
 report = import_report(result, lang())

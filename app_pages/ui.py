@@ -8,7 +8,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -23,6 +23,7 @@ from safety.indicators.charts import Figure
 from safety.register.enterprises import VISION_ZERO_LAUNCH
 from safety.register.geography import DISTRICTS
 
+T = TypeVar("T")
 _STORES: dict[str, Store] = {}  # path -> the open Store: one per process, as st.cache_resource would keep it
 _OPENING = threading.Lock()
 
@@ -169,6 +170,17 @@ def tr(key: str, **params: Any) -> str:
     """Translate a catalogue key into the current language. Pages show the result as Markdown (text, labels,
     help), so every text parameter (a name, a value from a file) is escaped with plain and shows as typed."""
     return t(key, lang(), **{k: plain(v) if isinstance(v, str) else v for k, v in params.items()})
+
+
+def kept(name: str, key: tuple, compute: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """compute(*args, **kwargs), kept in this session under (name, key): a rerun with the same key (a click, a
+    language switch) reuses it instead of reading an uploaded file again. The last two keys per name are kept."""
+    shelf = st.session_state.setdefault("kept:" + name, {})
+    if key not in shelf:
+        while len(shelf) >= 2:
+            shelf.pop(next(iter(shelf)))
+        shelf[key] = compute(*args, **kwargs)
+    return shelf[key]
 
 
 def show_error(exc: SafetyError, max_problems: int = 20) -> None:

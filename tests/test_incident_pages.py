@@ -101,3 +101,22 @@ def test_officer_creates_an_action_from_a_case_and_sees_it_there(demo_app):
     assert _open_first_case(head) == case_id
     assert [v for df in head.dataframe if "title" in df.value.columns for v in df.value["title"]] == titles
     assert not [b for b in head.button if b.label == t("incidents.create_action", "ru")]
+
+
+def test_the_upload_is_read_once_for_reruns_and_a_language_switch(demo_app, monkeypatch):
+    import safety.incidents.imports as imports
+
+    reads = []
+    real = imports.open_sheet
+    monkeypatch.setattr(imports, "open_sheet", lambda *a, **k: reads.append(1) or real(*a, **k))
+    at = demo_app("demo.officer")
+    at.switch_page("app_pages/incident_import.py").run()
+    _upload(at, "log_bad_rows.csv")
+    first = len(reads)
+    at.checkbox(key="inc_drop").check().run()  # a rerun that changes nothing the reading depends on
+    at.sidebar.selectbox(key="lang").set_value("en").run()
+    assert len(reads) == first and not at.exception
+    at.selectbox(key="val:severity:средний").set_value("light").run()  # a new mapping: checked once more
+    assert len(reads) == first + 1
+    counts = {m.label: m.value for m in at.metric}
+    assert counts[t("import.count.imported", "en")] == "3"
