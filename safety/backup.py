@@ -27,7 +27,7 @@ from typing import IO, Any
 
 from safety import __version__
 from safety.access.roles import Role, User, require
-from safety.db import Store
+from safety.db import Store, catalog
 from safety.db import audit as audit_sql
 from safety.db import backup as sql
 from safety.db.migrations import LATEST
@@ -255,7 +255,7 @@ def _build(path: Path, manifest: dict[str, Any], files: dict[str, Path], user: U
     name = archive.name
     with sql.new_database(path, manifest["schema_version"]) as store:
         with store.transaction() as cur:
-            here, there = set(sql.tables(cur)), set(manifest["tables"])
+            here, there = set(catalog.tables(cur)), set(manifest["tables"])
             if here != there:
                 differ = ", ".join(sorted(here ^ there))
                 raise BackupDamaged(
@@ -269,7 +269,7 @@ def _build(path: Path, manifest: dict[str, Any], files: dict[str, Path], user: U
                     raise BackupDamaged(
                         "backup.unreadable", file=name, member=f"{FOLDER}{table}.parquet", detail=detail
                     ) from exc
-            counts = sql.row_counts(cur)
+            counts = catalog.row_counts(cur)
             for table in sorted(there):
                 expected = manifest["tables"][table]["rows"]
                 if counts[table] != expected:

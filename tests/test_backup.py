@@ -33,7 +33,7 @@ from safety.backup import (
     start_daily_backup,
     write_backup,
 )
-from safety.db import Store
+from safety.db import Store, catalog
 from safety.db import backup as backup_sql
 from safety.db.migrations import LATEST
 from safety.demo import mark_initialised
@@ -60,7 +60,7 @@ def demo_archive(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 def _counts(path: Path) -> dict[str, int]:
     with Store(path) as store, store.cursor() as cur:
-        return backup_sql.row_counts(cur)
+        return catalog.row_counts(cur)
 
 
 def _audit(path: Path) -> list[dict]:

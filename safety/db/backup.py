@@ -7,13 +7,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from safety.db.catalog import checked, row_counts, tables
 from safety.db.cursors import Cursor
 from safety.db.migrations import migrate
 from safety.db.store import Store
 
 # Tables an empty database may already fill by itself: the migrations' record and small facts such as the demo state.
 BOOKKEEPING = frozenset({"schema_migrations", "meta"})
-_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 _NEXTVAL = re.compile(r"nextval\('([a-z_][a-z0-9_]*)'\)")
 
 
@@ -49,27 +49,13 @@ def _path_literal(path: Path) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def tables(cur: Cursor) -> list[str]:
-    """Return the names of the database's own tables."""
-    rows = cur.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' "
-        "AND NOT internal ORDER BY table_name"
-    ).fetchall()
-    return [_checked(name) for (name,) in rows]
-
-
-def row_counts(cur: Cursor) -> dict[str, int]:
-    """Count the rows of every table."""
-    return {table: int(cur.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]) for table in tables(cur)}
-
-
 def sequences(cur: Cursor) -> dict[str, int | None]:
     """Return the last value each sequence handed out (None for one never used)."""
     rows = cur.execute(
         "SELECT sequence_name, last_value FROM duckdb_sequences() WHERE database_name = current_database() "
         "ORDER BY sequence_name"
     ).fetchall()
-    return {_checked(name): None if last is None else int(last) for name, last in rows}
+    return {checked(name): None if last is None else int(last) for name, last in rows}
 
 
 def schema_version(cur: Cursor) -> int:
@@ -118,16 +104,9 @@ def continue_sequences(cur: Cursor, last_values: dict[str, int | None]) -> None:
         found = _NEXTVAL.fullmatch(default)
         if found is None:
             continue
-        top = cur.execute(f'SELECT max("{_checked(column)}") FROM "{_checked(table)}"').fetchall()[0][0]
+        top = cur.execute(f'SELECT max("{checked(column)}") FROM "{checked(table)}"').fetchall()[0][0]
         highest[found.group(1)] = max(highest.get(found.group(1), 0), int(top or 0))
     for name in sequences(cur):
         last = max(last_values.get(name) or 0, highest.get(name, 0))
         if last > 0:
             cur.execute("SELECT setval(?, ?)", [name, last])
-
-
-def _checked(name: str) -> str:
-    """A table, column or sequence name from the catalogue, checked before it is quoted into SQL."""
-    if not _NAME.fullmatch(name):
-        raise ValueError(f"unexpected name in the catalogue: {name!r}")
-    return name

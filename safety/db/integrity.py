@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 
+from safety.db import catalog
 from safety.db.cursors import Cursor
 
 HEADER_BYTES = 3 * 4096  # DuckDB's main header and its two alternating database headers, before the first block
@@ -19,15 +20,14 @@ HEADER_BYTES = 3 * 4096  # DuckDB's main header and its two alternating database
 def quick_check(cur: Cursor, path: str) -> dict[str, int]:
     """Raise (a duckdb.Error or ValueError) when the file is too short for the blocks it uses, or a table's row
     count cannot be read; return the row count of each table."""
-    tables = [t for (t,) in cur.execute("SELECT table_name FROM duckdb_tables() ORDER BY table_name").fetchall()]
     if path != ":memory:" and os.path.exists(path):
-        block_size, used = _one(cur, "SELECT block_size, used_blocks FROM pragma_database_size()")
+        block_size, used = cur.execute("SELECT block_size, used_blocks FROM pragma_database_size()").fetchall()[0]
         # DuckDB cuts free blocks off the end of the file, so the file need only hold the blocks in use and the
         # last block any table's data sits in.
         last = max(
             (
-                _one(cur, f"SELECT coalesce(max(block_id), -1) FROM pragma_storage_info('{_name(table)}')")[0]
-                for table in tables
+                cur.execute(f"SELECT coalesce(max(block_id), -1) FROM pragma_storage_info('{table}')").fetchall()[0][0]
+                for table in catalog.tables(cur)
             ),
             default=-1,
         )
@@ -35,34 +35,13 @@ def quick_check(cur: Cursor, path: str) -> dict[str, int]:
         found = os.path.getsize(path)
         if found < needed:
             raise ValueError(f"the file is {found} bytes long, though its blocks need {needed}")
-    return {table: _one(cur, f'SELECT count(*) FROM "{_name(table)}"')[0] for table in tables}
+    return catalog.row_counts(cur)
 
 
 def deep_check(cur: Cursor) -> int:
     """Read every stored value of every table, so DuckDB verifies each block's checksum; return the tables read."""
-    tables = cur.execute("SELECT table_name FROM duckdb_tables() ORDER BY table_name").fetchall()
-    for (table,) in tables:
-        columns = [
-            c
-            for (c,) in cur.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]
-            ).fetchall()
-        ]
-        lengths = ", ".join(f'sum(length(CAST("{_name(c)}" AS VARCHAR)))' for c in columns)
-        cur.execute(f'SELECT count(*), {lengths} FROM "{_name(table)}"').fetchone()
+    tables = catalog.tables(cur)
+    for table in tables:
+        lengths = ", ".join(f'sum(length(CAST("{c}" AS VARCHAR)))' for c in catalog.columns(cur, table))
+        cur.execute(f'SELECT count(*), {lengths} FROM "{table}"').fetchall()
     return len(tables)
-
-
-def _one(cur: Cursor, sql: str) -> tuple:
-    """The one row a catalogue query returns."""
-    row = cur.execute(sql).fetchone()
-    if row is None:
-        raise ValueError(f"no row from: {sql}")
-    return row
-
-
-def _name(identifier: str) -> str:
-    """A table or column name from the catalogue, checked before it is quoted into SQL (they are our own names)."""
-    if not identifier.replace("_", "").isalnum():
-        raise ValueError(f"unexpected name in the catalogue: {identifier!r}")
-    return identifier
