@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.ui import kept, lang, show_error, store, tr, user
+from app_pages.ui import kept, lang, show_error, store, template_button, tr, user
 from safety.errors import SafetyError
 from safety.i18n import plain
 from safety.incidents.imports import (
@@ -22,7 +22,6 @@ from safety.incidents.imports import (
     save_mapping_profile,
 )
 from safety.incidents.model import FIELDS
-from safety.incidents.template import incident_template
 from safety.register.enterprises import list_enterprises
 
 me = user()
@@ -30,13 +29,7 @@ st.title(tr("import.title"))
 st.caption(tr("import.help"))
 own = list_enterprises(store(), me)[0].bin
 saved = mapping_profiles(store(), me, own)
-st.download_button(
-    tr("incidents.template"),
-    data=partial(incident_template, lang()),
-    file_name="incident_log_template.xlsx",
-    key="inc_template",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
+template_button("inc_template")
 upload = st.file_uploader(tr("import.upload"), type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"], key="inc_file")
 if upload is None:
     st.stop()

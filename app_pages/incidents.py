@@ -1,11 +1,10 @@
 """Incidents: the log of cases, manual entry, investigations of serious accidents, imports and the template."""
 
 import datetime as dt
-from functools import partial
 
 import streamlit as st
 
-from app_pages.ui import act, lang, show_error, store, tr, user
+from app_pages.ui import act, lang, show_error, store, template_button, tr, user
 from safety.access.roles import can
 from safety.checklists.actions import PRIORITIES, actions_for_incident, create_action
 from safety.errors import SafetyError
@@ -18,7 +17,6 @@ from safety.incidents.log import (
     set_investigation_dates,
 )
 from safety.incidents.model import GENDERS, KINDS, SEVERITIES
-from safety.incidents.template import incident_template
 from safety.register.enterprises import list_enterprises
 
 me = user()
@@ -183,13 +181,7 @@ if officer:
                 act(add_incident, store(), me, own, values)
 
 with st.expander(tr("incidents.imports"), icon=":material/history:"):
-    st.download_button(
-        tr("incidents.template"),
-        data=partial(incident_template, lang()),
-        file_name="incident_log_template.xlsx",
-        key="template",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    template_button("template")
     history = list_imports(store(), me, bin_)
     st.dataframe(
         history,

@@ -8,6 +8,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -19,6 +20,7 @@ from safety.db import Store, default_db_path, open_store
 from safety.demo import ensure_demo
 from safety.errors import SafetyError
 from safety.i18n import DEFAULT_LANGUAGE, normalise_language, plain, t
+from safety.incidents.template import incident_template
 from safety.indicators.charts import Figure
 from safety.register.enterprises import VISION_ZERO_LAUNCH
 from safety.register.geography import DISTRICTS
@@ -181,6 +183,17 @@ def kept(name: str, key: tuple, compute: Callable[..., T], *args: Any, **kwargs:
             shelf.pop(next(iter(shelf)))
         shelf[key] = compute(*args, **kwargs)
     return shelf[key]
+
+
+def template_button(key: str) -> None:
+    """The button that downloads the incident-log template in the current language (built only on a click)."""
+    st.download_button(
+        tr("incidents.template"),
+        data=partial(incident_template, lang()),
+        file_name="incident_log_template.xlsx",
+        key=key,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def show_error(exc: SafetyError, max_problems: int = 20) -> None:
