@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import streamlit
 from streamlit.testing.v1 import AppTest
 
 from safety.access.auth import create_admin, now, user_from_row
@@ -183,3 +185,33 @@ def at_once(count: int, work: Callable[[int], Any]) -> tuple[list[Any], list[Bas
         else:
             errors.append(error)
     return results, errors
+
+
+@contextmanager
+def time_limit(seconds: int, what: str = "the call") -> Iterator[None]:
+    """Fail with TimeoutError, instead of hanging the run, when the block takes longer than `seconds`."""
+
+    def stop(*_: object) -> None:
+        raise TimeoutError(f"{what} took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def recorded_downloads(monkeypatch: pytest.MonkeyPatch, by: str = "file_name") -> dict:
+    """The data (or the function giving it) of every download button a page shows from now on, by its `by`
+    argument (its file name, or its key when the name holds a time)."""
+    captured: dict = {}
+    original = streamlit.download_button
+
+    def recording(label, data, *args, **kwargs):
+        captured[kwargs.get(by)] = data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recording)
+    return captured

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import streamlit
 
 from safety.access.audit import audit_entries
 from safety.access.auth import create_admin, current_user
@@ -42,7 +41,7 @@ from safety.i18n import t
 from safety.incidents.log import add_incident
 from safety.incidents.summaries import check_summaries
 
-from conftest import PASSWORD, run, user_id_of
+from conftest import PASSWORD, recorded_downloads, run, user_id_of
 
 DEMO_INCIDENTS = 1433  # cases the demo loads without an audit row each
 
@@ -380,14 +379,7 @@ def test_the_daily_backup_is_written_once_a_day_and_restores(store, admin, tmp_p
 
 
 def test_an_administrator_downloads_a_backup_from_the_audit_page(demo_app, monkeypatch, tmp_path):
-    captured = {}
-    original = streamlit.download_button
-
-    def recording(label, data, *args, **kwargs):
-        captured[kwargs.get("key")] = data
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "download_button", recording)
+    captured = recorded_downloads(monkeypatch, by="key")  # the file name holds the time
     at = demo_app("demo.admin")
     at.switch_page("app_pages/audit.py").run()
     assert not at.exception and not at.error, [e.value for e in at.error]

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 
 import pytest
-import streamlit
 from openpyxl import load_workbook
 
 from safety.access.auth import current_user
@@ -16,7 +15,7 @@ from safety.i18n import LANGUAGES, format_date, format_number, plain, t
 from safety.indicators.formulas import scope_for, yearly
 from safety.register.enterprises import list_enterprises
 
-from conftest import user_id_of
+from conftest import recorded_downloads, user_id_of
 
 DASHBOARD = "app_pages/dashboard.py"
 ENTERPRISE = "app_pages/enterprise.py"
@@ -38,19 +37,6 @@ def _tiles(at):
 
 def _league(at):
     return next(d for d in at.dataframe if d.key == "dash_league").value
-
-
-def _downloads(monkeypatch) -> dict:
-    """File name -> the data (or the function giving it) of every download button the page shows from now on."""
-    captured = {}
-    original = streamlit.download_button
-
-    def recording(label, data, *args, **kwargs):
-        captured[kwargs.get("file_name")] = data
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "download_button", recording)
-    return captured
 
 
 def _dashboard(demo_app, username):
@@ -87,7 +73,7 @@ def test_dashboard_in_every_language_shows_the_region_figures(demo_app):
 
 
 def test_filters_narrow_the_figures_and_the_downloads_hold_them(demo_app, monkeypatch):
-    captured = _downloads(monkeypatch)
+    captured = recorded_downloads(monkeypatch)
     at = _dashboard(demo_app, "demo.region")
     first, last = at.slider(key="dash_years").value
     assert {f"{name}.png" for name in CHARTS} <= set(captured)
@@ -157,7 +143,7 @@ def test_selecting_a_league_row_opens_that_enterprise(demo_app):
 def test_a_long_league_shows_its_top_and_the_workbook_holds_all(demo_app, monkeypatch):
     import safety.indicators.dashboard
 
-    captured = _downloads(monkeypatch)
+    captured = recorded_downloads(monkeypatch)
     monkeypatch.setattr(safety.indicators.dashboard, "LEAGUE_ROWS", 10)
     at = _dashboard(demo_app, "demo.region")
     shown = _league(at)

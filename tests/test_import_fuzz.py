@@ -11,12 +11,10 @@ A failure lists every case that broke; `mutated(batch, index)` replays one.
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 
 import pytest
@@ -27,7 +25,7 @@ from safety.errors import SafetyError
 from safety.incidents.imports import import_incidents, import_report
 from safety.register.spreadsheets import import_register
 
-from conftest import ROOT
+from conftest import ROOT, time_limit
 
 SECONDS_PER_IMPORT = 20
 TABLES = (
@@ -78,22 +76,6 @@ def test_reading_stays_within_memory(reading_survives):
     assert reading_survives is None, reading_survives
 
 
-@contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
-    """Fail one import that takes too long instead of hanging the run."""
-
-    def stop(*_: object) -> None:
-        raise TimeoutError(f"the import took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def counts(store) -> dict[str, int]:
     """The row count of every table an import may write (one UNION: scalar subqueries take DuckDB 20× longer)."""
     return dict(store.query(" UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in TABLES)))
@@ -113,7 +95,7 @@ def _attempt(store, run: Callable[[], object], report: Callable[[object], object
     """Run one import; None when it imported or was refused cleanly (and the refusal wrote nothing)."""
     before = counts(store)
     try:
-        with time_limit(SECONDS_PER_IMPORT):
+        with time_limit(SECONDS_PER_IMPORT, "the import"):
             result = run()
     except SafetyError as exc:
         if counts(store) != before:

@@ -8,9 +8,7 @@ should are marked xfail(strict=True): the test states the right behaviour, and t
 from __future__ import annotations
 
 import datetime as dt
-import signal
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -19,7 +17,7 @@ from safety.errors import FileUnreadable, SafetyError, ValidationFailed
 from safety.i18n import t
 from safety.incidents.imports import ImportResult, import_incidents
 
-from conftest import DATA
+from conftest import DATA, time_limit
 
 CORPUS = DATA / "incidents"
 GENERATOR = "make_corpus.py"
@@ -187,22 +185,6 @@ def counts(store) -> tuple[int, int]:
     )
 
 
-@contextmanager
-def time_limit(seconds: int):
-    """Fail (instead of hanging the run) when reading one file takes too long."""
-
-    def stop(*_):
-        raise TimeoutError(f"reading took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def test_corpus_is_big_enough_small_and_fully_expected():
     names = corpus_files()
     assert len(names) >= 30
@@ -238,7 +220,7 @@ def test_corpus_file_imports_or_is_refused_clearly(world, name):
     data = (CORPUS / name).read_bytes()
     before = counts(store)
     try:
-        with time_limit(SECONDS_PER_FILE):
+        with time_limit(SECONDS_PER_FILE, "reading"):
             result = import_incidents(store, users["demo.officer"], data, name, own)
     except SafetyError as exc:
         assert counts(store) == before, "a refused file changed the database"
