@@ -11,9 +11,10 @@ from pydantic import ValidationError
 from safety.files.reader import clean, fold
 from safety.incidents.columns import SEVERITY_FREE, _prepare
 from safety.incidents.fingerprints import base_fingerprints, refingerprint
-from safety.incidents.imports import CATEGORICAL, VALUE_SYNONYMS, _catalogue_values, import_incidents
+from safety.incidents.imports import CATEGORICAL, _catalogue_values, import_incidents
 from safety.incidents.log import add_incident, list_incidents
 from safety.incidents.model import FIELDS, IncidentInput, case_table
+from safety.incidents.vocabulary import VALUE_SYNONYMS
 
 HEADER = [
     "Дата",

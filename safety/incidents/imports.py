@@ -51,7 +51,7 @@ from safety.incidents.columns import (
 from safety.incidents.fingerprints import base_fingerprints
 from safety.incidents.model import FIELDS, GENDERS, KINDS, SEVERITIES, case_array
 from safety.incidents.summaries import writing_cases
-from safety.incidents.vocabulary import propose
+from safety.incidents.vocabulary import VALUE_SYNONYMS, propose
 
 HEADER_SEARCH_ROWS = 30
 CATEGORICAL = {"kind": KINDS, "severity": SEVERITIES, "gender": GENDERS}
@@ -191,69 +191,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "аты-жөні",
         "зардап шегуші",
     ),
-}
-VALUE_SYNONYMS: dict[str, dict[str, str]] = {
-    "kind": {
-        "несчастный случай": "accident",
-        "нс": "accident",
-        "травма": "accident",
-        "accident": "accident",
-        "injury": "accident",
-        "жазатайым оқиға": "accident",
-        "микротравма": "micro_injury",
-        "micro injury": "micro_injury",
-        "микрожарақат": "micro_injury",
-        "near miss": "near_miss",
-        "потенциально опасное происшествие": "near_miss",
-        "поп": "near_miss",
-        "опасное происшествие": "near_miss",
-        "инцидент": "near_miss",
-        "қауіпті оқиға": "near_miss",
-        "профзаболевание": "occupational_disease",
-        "профессиональное заболевание": "occupational_disease",
-        "occupational disease": "occupational_disease",
-        "illness": "occupational_disease",
-        "кәсіптік ауру": "occupational_disease",
-    },
-    "severity": {
-        "легкий": "light",
-        "лёгкий": "light",
-        "легкая": "light",
-        "лёгкая": "light",
-        "легкая травма": "light",
-        "light": "light",
-        "minor": "light",
-        "жеңіл": "light",
-        "тяжелый": "severe",
-        "тяжёлый": "severe",
-        "тяжелая": "severe",
-        "тяжёлая": "severe",
-        "severe": "severe",
-        "serious": "severe",
-        "ауыр": "severe",
-        "смертельный": "fatal",
-        "со смертельным исходом": "fatal",
-        "смерть": "fatal",
-        "fatal": "fatal",
-        "death": "fatal",
-        "fatality": "fatal",
-        "өліммен аяқталған": "fatal",
-        "өлім": "fatal",
-    },
-    "gender": {
-        "м": "male",
-        "муж": "male",
-        "мужской": "male",
-        "male": "male",
-        "m": "male",
-        "ер": "male",
-        "ж": "female",
-        "жен": "female",
-        "женский": "female",
-        "female": "female",
-        "f": "female",
-        "әйел": "female",
-    },
 }
 CHUNK_ROWS = 10_000  # rows streamed from the sheet at a time
 SHOWN_CHARS = 200  # a rejected value longer than this is shown cut short (a too-long cell would not fit a sheet)

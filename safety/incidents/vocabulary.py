@@ -2,12 +2,77 @@
 when it equals a known synonym ("Инцидент (без травмы)" is a near miss, "лёгкая степень" is light).
 
 A proposal is only a proposal: the import page shows it preselected for the user to confirm, and a saved mapping
-profile remembers the confirmation. Exact synonyms (imports.VALUE_SYNONYMS and the catalogue's own words) need none.
+profile remembers the confirmation. Exact synonyms (VALUE_SYNONYMS, and the catalogue's own words) need none.
 """
 
 from __future__ import annotations
 
 import re
+
+# Values seen in real logs that mean one category exactly, compared without case, spaces or punctuation.
+VALUE_SYNONYMS: dict[str, dict[str, str]] = {
+    "kind": {
+        "несчастный случай": "accident",
+        "нс": "accident",
+        "травма": "accident",
+        "accident": "accident",
+        "injury": "accident",
+        "жазатайым оқиға": "accident",
+        "микротравма": "micro_injury",
+        "micro injury": "micro_injury",
+        "микрожарақат": "micro_injury",
+        "near miss": "near_miss",
+        "потенциально опасное происшествие": "near_miss",
+        "поп": "near_miss",
+        "опасное происшествие": "near_miss",
+        "инцидент": "near_miss",
+        "қауіпті оқиға": "near_miss",
+        "профзаболевание": "occupational_disease",
+        "профессиональное заболевание": "occupational_disease",
+        "occupational disease": "occupational_disease",
+        "illness": "occupational_disease",
+        "кәсіптік ауру": "occupational_disease",
+    },
+    "severity": {
+        "легкий": "light",
+        "лёгкий": "light",
+        "легкая": "light",
+        "лёгкая": "light",
+        "легкая травма": "light",
+        "light": "light",
+        "minor": "light",
+        "жеңіл": "light",
+        "тяжелый": "severe",
+        "тяжёлый": "severe",
+        "тяжелая": "severe",
+        "тяжёлая": "severe",
+        "severe": "severe",
+        "serious": "severe",
+        "ауыр": "severe",
+        "смертельный": "fatal",
+        "со смертельным исходом": "fatal",
+        "смерть": "fatal",
+        "fatal": "fatal",
+        "death": "fatal",
+        "fatality": "fatal",
+        "өліммен аяқталған": "fatal",
+        "өлім": "fatal",
+    },
+    "gender": {
+        "м": "male",
+        "муж": "male",
+        "мужской": "male",
+        "male": "male",
+        "m": "male",
+        "ер": "male",
+        "ж": "female",
+        "жен": "female",
+        "женский": "female",
+        "female": "female",
+        "f": "female",
+        "әйел": "female",
+    },
+}
 
 # Per field, (stems, category) in the order they are tried: the first whose pattern occurs in the value wins, so a
 # more specific meaning comes before a broader one ("без травмы" before "травма", "микротравма" before "травма").
@@ -85,17 +150,14 @@ def normal(text: object) -> str:
 
 
 def _pattern(stem: str) -> re.Pattern[str]:
-    """A stem found at the start of a word; a stem ending in a space must be a whole word."""
-    if stem.endswith(" "):  # an abbreviation (нс, поп, lti): the whole word only
-        return re.compile(" " + re.escape(stem.strip()) + " ")
-    return re.compile(" " + re.escape(stem))
+    """A stem, read as values are (normal), found at the start of a word; one ending in a space (an abbreviation:
+    нс, поп, lti) only as a whole word. normal() puts a space at each end, so its own form does both at once."""
+    read = normal(stem) if stem.endswith(" ") else normal(stem).rstrip()
+    return re.compile(re.escape(read))
 
 
 _COMPILED = {
-    field: tuple(
-        (tuple(_pattern(normal(s)[1:-1] + (" " if s.endswith(" ") else "")) for s in stems), category)
-        for stems, category in meanings
-    )
+    field: tuple((tuple(map(_pattern, stems)), category) for stems, category in meanings)
     for field, meanings in _MEANINGS.items()
 }
 
