@@ -19,7 +19,7 @@ from safety.access.sessions import COOKIE, TOUCH_EVERY, end_session, resume_sess
 from safety.db import Store, default_db_path, open_store
 from safety.demo import ensure_demo
 from safety.errors import SafetyError
-from safety.i18n import DEFAULT_LANGUAGE, normalise_language, plain, t
+from safety.i18n import DEFAULT_LANGUAGE, normalise_language, plain, quoted, t
 from safety.incidents.template import incident_template
 from safety.indicators.charts import Figure
 from safety.register.enterprises import VISION_ZERO_LAUNCH
@@ -171,7 +171,7 @@ def lang() -> str:
 def tr(key: str, **params: Any) -> str:
     """Translate a catalogue key into the current language. Pages show the result as Markdown (text, labels,
     help), so every text parameter (a name, a value from a file) is escaped with plain and shows as typed."""
-    return t(key, lang(), **{k: plain(v) if isinstance(v, str) else v for k, v in params.items()})
+    return t(key, lang(), **quoted(params))
 
 
 def kept(name: str, key: tuple, compute: Callable[..., T], *args: Any, **kwargs: Any) -> T:

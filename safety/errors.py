@@ -9,13 +9,6 @@ from typing import Any
 Quote = Callable[[str], str]  # makes a value someone typed safe where the message goes (i18n.plain for Markdown)
 
 
-def _quoted(params: dict[str, Any], quote: Quote | None) -> dict[str, Any]:
-    """The parameters with every text passed through quote (numbers stay numbers, for their format)."""
-    if quote is None:
-        return params
-    return {k: quote(v) if isinstance(v, str) else v for k, v in params.items()}
-
-
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input, and where it is: sheet, row and column of a file, or a form field."""
@@ -35,18 +28,18 @@ class Problem:
 
     def render(self, lang: str = "en", quote: Quote | None = None) -> str:
         """Return the problem as one line in the given language, place first."""
-        from safety.i18n import t
+        from safety.i18n import quoted, t
 
         where = []
         if self.sheet:
-            where.append(t("where.sheet", lang, **_quoted({"sheet": self.sheet}, quote)))
+            where.append(t("where.sheet", lang, **quoted({"sheet": self.sheet}, quote)))
         if self.row is not None:
             where.append(t("where.row", lang, row=self.row))
         if self.column:
-            where.append(t("where.column", lang, **_quoted({"column": self.column}, quote)))
+            where.append(t("where.column", lang, **quoted({"column": self.column}, quote)))
         elif self.field:
             where.append(t(self.field_key, lang))
-        text = t(self.key, lang, **_quoted(self.params, quote))
+        text = t(self.key, lang, **quoted(self.params, quote))
         return f"{', '.join(where)}: {text}" if where else text
 
 
@@ -64,9 +57,9 @@ class SafetyError(Exception):
     def render(self, lang: str = "en", max_problems: int = 20, quote: Quote | None = None) -> str:
         """Return the message (and the first problems, one per line) in the given language; quote, when given,
         is applied to every text parameter (a name, a value, a sheet) someone typed."""
-        from safety.i18n import t
+        from safety.i18n import quoted, t
 
-        lines = [t(self.key, lang, **_quoted(self.params, quote))]
+        lines = [t(self.key, lang, **quoted(self.params, quote))]
         for problem in self.problems[:max_problems]:
             lines.append("• " + problem.render(lang, quote))
         if len(self.problems) > max_problems:

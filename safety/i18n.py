@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,14 @@ def plain(text: object) -> str:
     address from becoming a link."""
     escaped = _PUNCTUATION.sub(lambda m: _NO_LINK.get(m[1], "\\" + m[1]), " ".join(str(text).splitlines()))
     return _WWW.sub(r"\1" + _JOINER + r"\2", escaped)
+
+
+def quoted(params: dict[str, Any], quote: Callable[[str], str] | None = plain) -> dict[str, Any]:
+    """The parameters with every text passed through quote (plain, for Markdown); numbers stay numbers, for their
+    format, and no quote leaves them all as they are."""
+    if quote is None:
+        return params
+    return {k: quote(v) if isinstance(v, str) else v for k, v in params.items()}
 
 
 def normalise_language(lang: str | None) -> str:
