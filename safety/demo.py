@@ -171,7 +171,7 @@ def load_demo(store: Store) -> DemoReport:
     )
     hashes = {c["username"]: hash_password(c["password"]) for c in credentials}
     with store.transaction() as cur:
-        if sql.real_present(cur):
+        if sql.any_stored(cur, demo=False):
             raise Conflict("demo.real_data")
         users_sql.delete_demo(cur)
         sql.delete_demo(cur)

@@ -10,5 +10,5 @@ from safety.errors import Conflict
 
 def refuse_while_demo(cur: Cursor) -> None:
     """Raise Conflict (saying how to remove the demo) while any demo record is stored; call it inside the write."""
-    if enterprise_sql.demo_present(cur):
+    if enterprise_sql.any_stored(cur, demo=True):
         raise Conflict("demo.remove_first")

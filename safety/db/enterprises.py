@@ -160,18 +160,11 @@ def count(cur: Cursor, *, demo_only: bool = False) -> int:
     return int(cur.execute("SELECT count(*) FROM enterprises WHERE NOT ? OR is_demo", [demo_only]).fetchall()[0][0])
 
 
-def demo_present(cur: Cursor) -> bool:
-    """True while any demo enterprise or demo account is stored."""
+def any_stored(cur: Cursor, *, demo: bool) -> bool:
+    """True when any enterprise or account is stored that is demo data (demo=True) or real (demo=False)."""
     rows = cur.execute(
-        "SELECT EXISTS (SELECT 1 FROM enterprises WHERE is_demo) OR EXISTS (SELECT 1 FROM users WHERE is_demo)"
-    ).fetchall()
-    return bool(rows[0][0])
-
-
-def real_present(cur: Cursor) -> bool:
-    """True when any enterprise or account that is not demo data is stored."""
-    rows = cur.execute(
-        "SELECT EXISTS (SELECT 1 FROM enterprises WHERE NOT is_demo) OR EXISTS (SELECT 1 FROM users WHERE NOT is_demo)"
+        "SELECT EXISTS (SELECT 1 FROM enterprises WHERE is_demo = ?) OR EXISTS (SELECT 1 FROM users WHERE is_demo = ?)",
+        [demo, demo],
     ).fetchall()
     return bool(rows[0][0])
 
