@@ -7,20 +7,10 @@ import streamlit as st
 from app_pages.ui import kept, lang, show_error, store, template_button, tr, user
 from safety.errors import SafetyError
 from safety.i18n import plain
-from safety.incidents.imports import (
-    CATEGORICAL,
-    FileOverview,
-    ImportResult,
-    MappingProfile,
-    errors_workbook,
-    import_incidents,
-    import_report,
-    inspect_file,
-    mapping_profiles,
-    preview_rows,
-    rejected_rows,
-    save_mapping_profile,
-)
+from safety.incidents.imports.history import mapping_profiles, save_mapping_profile
+from safety.incidents.imports.mapping import CATEGORICAL, FileOverview, MappingProfile, inspect_file
+from safety.incidents.imports.pipeline import import_incidents
+from safety.incidents.imports.report import ImportResult, errors_workbook, import_report, preview_rows, rejected_rows
 from safety.incidents.model import FIELDS
 from safety.register.enterprises import list_enterprises
 

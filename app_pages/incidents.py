@@ -8,7 +8,7 @@ from app_pages.ui import act, lang, show_error, store, template_button, tr, user
 from safety.access.roles import can
 from safety.checklists.actions import PRIORITIES, actions_for_incident, create_action
 from safety.errors import SafetyError
-from safety.incidents.imports import list_imports, undo_import
+from safety.incidents.imports.history import list_imports, undo_import
 from safety.incidents.log import (
     add_incident,
     investigation_rows,

@@ -18,7 +18,10 @@ from safety.db import Store, default_db_path, open_store, summaries
 from safety.demo import load_demo, mark_initialised, remove_demo
 from safety.errors import SafetyError, ValidationFailed
 from safety.i18n import LANGUAGES, format_number, format_percent, normalise_language, t
-from safety.incidents.imports import import_incidents, import_report, list_imports, load_profile, undo_import
+from safety.incidents.imports.history import list_imports, undo_import
+from safety.incidents.imports.mapping import load_profile
+from safety.incidents.imports.pipeline import import_incidents
+from safety.incidents.imports.report import import_report
 from safety.incidents.summaries import check_summaries, rebuild_summaries
 from safety.indicators.formulas import KEYS, change_pct, metrics
 from safety.register.enterprises import get_enterprise, list_enterprises

@@ -11,7 +11,9 @@ Quote = Callable[[str], str]  # makes a value someone typed safe where the messa
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input, and where it is: sheet, row and column of a file, or a form field."""
+    """One thing wrong with the input (a catalogue key and its parameters), and where: the file, sheet, row and
+    column, with the value found there, or a form field. A check that does not know the place yet returns only
+    the key and parameters; its caller adds the place."""
 
     key: str
     params: dict[str, Any] = field(default_factory=dict)
@@ -19,6 +21,8 @@ class Problem:
     row: int | None = None
     column: str | None = None
     field: str | None = None
+    file: str | None = None
+    value: str | None = None
 
     @property
     def field_key(self) -> str:

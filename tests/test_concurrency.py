@@ -21,7 +21,7 @@ from safety.checklists.schema import load_checklists
 from safety.db import Store, retry_conflicts
 from safety.demo import demo_credentials
 from safety.errors import StoreConflict
-from safety.incidents.imports import import_incidents
+from safety.incidents.imports.pipeline import import_incidents
 from safety.incidents.log import add_incident, list_incidents
 from safety.incidents.summaries import check_summaries
 

@@ -9,7 +9,8 @@ from safety.access.users import create_user
 from safety.checklists.actions import create_action
 from safety.checklists.assessments import open_draft, save_answer
 from safety.errors import ValidationFailed
-from safety.incidents.imports import MappingProfile, save_mapping_profile
+from safety.incidents.imports.history import save_mapping_profile
+from safety.incidents.imports.mapping import MappingProfile
 from safety.incidents.log import add_incident
 from safety.register.enterprises import add_enterprise, update_enterprise
 

@@ -17,7 +17,7 @@ SCRIPT = textwrap.dedent("""
     import safety.db.incidents as incident_sql
     from safety.access.roles import SYSTEM
     from safety.db import Store
-    from safety.incidents.imports import import_incidents
+    from safety.incidents.imports.pipeline import import_incidents
     from safety.register.enterprises import list_enterprises
 
     book = Workbook(write_only=True)

@@ -22,7 +22,8 @@ from fuzz_mutations import ALL_BATCHES, BATCHES, BYTE_CHANGES, FILES, PER_BATCH,
 
 from safety.access.roles import SYSTEM
 from safety.errors import SafetyError
-from safety.incidents.imports import import_incidents, import_report
+from safety.incidents.imports.pipeline import import_incidents
+from safety.incidents.imports.report import import_report
 from safety.register.spreadsheets import import_register
 
 from conftest import ROOT, time_limit

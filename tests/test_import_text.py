@@ -14,7 +14,8 @@ from safety.access.roles import SYSTEM as ADMIN
 from safety.errors import FileUnreadable, ValidationFailed
 from safety.files.reader import decode_text, open_sheet, read_sheets, utf16_without_bom
 from safety.files.text import MAX_CELL_CHARS, Removed, control_chars, strip_control
-from safety.incidents.imports import SHOWN_CHARS, errors_workbook, import_incidents, import_report
+from safety.incidents.imports.pipeline import SHOWN_CHARS, import_incidents
+from safety.incidents.imports.report import errors_workbook, import_report
 from safety.register.enterprises import get_enterprise, list_enterprises
 from safety.register.spreadsheets import import_register
 

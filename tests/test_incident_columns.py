@@ -8,13 +8,13 @@ import pytest
 from openpyxl import Workbook
 from pydantic import ValidationError
 
-from safety.files.reader import clean, fold
+from safety.files.reader import clean
 from safety.incidents.columns import SEVERITY_FREE, _prepare
 from safety.incidents.fingerprints import base_fingerprints, refingerprint
-from safety.incidents.imports import CATEGORICAL, _catalogue_values, import_incidents
+from safety.incidents.imports.mapping import MappingProfile, value_words
+from safety.incidents.imports.pipeline import import_incidents
 from safety.incidents.log import add_incident, list_incidents
 from safety.incidents.model import FIELDS, IncidentInput, case_table
-from safety.incidents.vocabulary import VALUE_SYNONYMS
 
 HEADER = [
     "Дата",
@@ -127,9 +127,7 @@ def _log(rows: list[list]) -> bytes:
 
 def _oracle(row: list) -> dict | None:
     """What the case model makes of one row, cell by cell and row by row (None: the row is refused)."""
-    words = {
-        f: {fold(k): v for k, v in {**_catalogue_values(f), **VALUE_SYNONYMS.get(f, {})}.items()} for f in CATEGORICAL
-    }
+    words = value_words(MappingProfile())
     record = {}
     kind_cell = clean(row[NAMES.index("kind")])
     kind = "accident" if kind_cell is None else _prepare("kind", kind_cell, "dmy", words["kind"])

@@ -15,7 +15,8 @@ import pytest
 
 from safety.errors import FileUnreadable, SafetyError, ValidationFailed
 from safety.i18n import t
-from safety.incidents.imports import ImportResult, import_incidents
+from safety.incidents.imports.pipeline import import_incidents
+from safety.incidents.imports.report import ImportResult
 
 from conftest import DATA, time_limit
 

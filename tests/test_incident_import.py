@@ -6,7 +6,9 @@ import datetime as dt
 import pytest
 
 from safety.errors import PermissionDenied, ValidationFailed
-from safety.incidents.imports import import_incidents, list_imports, load_profile, parse_profile, undo_import
+from safety.incidents.imports.history import list_imports, undo_import
+from safety.incidents.imports.mapping import load_profile, parse_profile
+from safety.incidents.imports.pipeline import import_incidents
 from safety.incidents.log import list_incidents
 
 from conftest import DATA

@@ -104,11 +104,12 @@ def test_officer_creates_an_action_from_a_case_and_sees_it_there(demo_app):
 
 
 def test_the_upload_is_read_once_for_reruns_and_a_language_switch(demo_app, monkeypatch):
-    import safety.incidents.imports as imports
+    from safety.incidents.imports import mapping, pipeline
 
     reads = []
-    real = imports.open_sheet
-    monkeypatch.setattr(imports, "open_sheet", lambda *a, **k: reads.append(1) or real(*a, **k))
+    real = mapping.open_sheet
+    for module in (mapping, pipeline):
+        monkeypatch.setattr(module, "open_sheet", lambda *a, **k: reads.append(1) or real(*a, **k))
     at = demo_app("demo.officer")
     at.switch_page("app_pages/incident_import.py").run()
     _upload(at, "log_bad_rows.csv")

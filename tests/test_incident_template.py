@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from safety.access.auth import user_from_row
 from safety.db import users as users_sql
 from safety.i18n import LANGUAGES, t
-from safety.incidents.imports import import_incidents
+from safety.incidents.imports.pipeline import import_incidents
 from safety.incidents.model import FIELDS, KINDS, SEVERITIES
 from safety.incidents.template import INSTRUCTION_LINES, LAST_ROW, incident_template
 from safety.register.enterprises import list_enterprises

@@ -4,14 +4,9 @@ written against a micro-injury or an occupational disease imports with a warning
 import datetime as dt
 
 from safety.i18n import format_date, t
-from safety.incidents.imports import (
-    PREVIEW_FIELDS,
-    MappingProfile,
-    import_incidents,
-    import_report,
-    preview_rows,
-    rejected_rows,
-)
+from safety.incidents.imports.mapping import MappingProfile
+from safety.incidents.imports.pipeline import import_incidents
+from safety.incidents.imports.report import PREVIEW_FIELDS, import_report, preview_rows, rejected_rows
 
 from conftest import DATA
 

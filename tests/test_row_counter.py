@@ -3,7 +3,8 @@
 
 import pytest
 
-from safety.incidents.imports import counts_up, import_incidents
+from safety.files.tables import counts_up
+from safety.incidents.imports.pipeline import import_incidents
 
 from conftest import DATA
 

@@ -11,7 +11,8 @@ from safety.access.roles import SYSTEM
 from safety.db import summaries
 from safety.demo import remove_demo
 from safety.errors import PermissionDenied
-from safety.incidents.imports import import_incidents, undo_import
+from safety.incidents.imports.history import undo_import
+from safety.incidents.imports.pipeline import import_incidents
 from safety.incidents.log import add_incident, delete_incident, set_investigation_dates, update_incident
 from safety.incidents.summaries import check_summaries, rebuild_summaries
 

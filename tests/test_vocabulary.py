@@ -2,7 +2,7 @@
 
 import pytest
 
-from safety.incidents.vocabulary import propose
+from safety.incidents.imports.mapping import SOURCE
 
 SPELLINGS = [
     # kind: near misses
@@ -92,4 +92,4 @@ def test_the_table_is_big_enough():
 
 @pytest.mark.parametrize(("field", "value", "category"), SPELLINGS, ids=lambda v: str(v))
 def test_a_spelling_gives_its_category(field, value, category):
-    assert propose(field, value) == category
+    assert SOURCE.propose(field, value) == category

@@ -19,7 +19,8 @@ from safety.checklists.export import export_assessment
 from safety.files.reader import read_sheets
 from safety.files.writer import REPLACEMENT, workbook_bytes, write_table
 from safety.i18n import t
-from safety.incidents.imports import errors_workbook, import_incidents
+from safety.incidents.imports.pipeline import import_incidents
+from safety.incidents.imports.report import errors_workbook
 from safety.incidents.log import list_incidents
 from safety.incidents.template import COLUMNS, incident_template
 from safety.indicators.charts import table_workbook

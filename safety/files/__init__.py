@@ -1,4 +1,5 @@
-"""Files in and out: reading any spreadsheet a user uploads, the one .xlsx writer, the dates real sheets hold, the
-text a cell may hold, and validation that names the place of every problem."""
+"""Files in and out: reading any spreadsheet a user uploads, the import core every source shares (tables), the
+one .xlsx writer, the dates real sheets hold, the text a cell may hold, and validation that names the place of
+every problem."""
 
-__all__ = ["dates", "reader", "text", "validation", "writer"]
+__all__ = ["dates", "reader", "tables", "text", "validation", "writer"]

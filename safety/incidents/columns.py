@@ -15,8 +15,10 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from safety.errors import Problem
 from safety.files.dates import parse_date
-from safety.files.reader import clean, fold
+from safety.files.reader import clean
+from safety.files.tables import word_key
 from safety.files.text import MAX_CELL_CHARS, Removed
 from safety.incidents.model import COMBINED, FIELD_TYPES, consistency_error
 
@@ -69,19 +71,11 @@ class ColumnReader:
 
 
 @dataclass
-class CellError:
-    """Why one cell (or the row's combination of fields) was refused: a catalogue key and its parameters."""
-
-    key: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
 class Column:
-    """A converted column: a value per row, and the rows refused with why (row index -> CellError)."""
+    """A converted column: a value per row, and the rows refused with why (row index -> Problem)."""
 
     values: list[Any]
-    errors: dict[int, CellError]
+    errors: dict[int, Problem]
     unmapped: Counter = field(default_factory=Counter)
 
 
@@ -110,15 +104,15 @@ def excel_time(value: Any) -> dt.time | None:
 
 
 def _prepare(name: str, value: Any, order: str, words: dict[str, str] | None) -> Any:
-    """Turn a trimmed cell into what the field's type expects, or a CellError when it cannot mean anything."""
+    """Turn a trimmed cell into what the field's type expects, or a Problem when it cannot mean anything."""
     if name == "occurred_on":
         parsed = parse_date(value, order)  # type: ignore[arg-type]
-        return CellError("import.bad_date") if parsed is None else parsed
+        return Problem("import.bad_date") if parsed is None else parsed
     if name == "occurred_at":
         return excel_time(value)
     if words is not None:
-        mapped = words.get(fold(value))
-        return CellError("import.unmapped_value", {"field": name}) if mapped is None else mapped
+        mapped = words.get(word_key(value))
+        return Problem("import.unmapped_value", {"field": name}) if mapped is None else mapped
     if name in INTEGER_FIELDS:
         return _integer(value)
     if name == "experience_years" and isinstance(value, str):
@@ -128,12 +122,12 @@ def _prepare(name: str, value: Any, order: str, words: dict[str, str] | None) ->
     return value
 
 
-def _pydantic_error(exc: ValidationError) -> CellError:
+def _pydantic_error(exc: ValidationError) -> Problem:
     error = exc.errors()[0]
     kind = error["type"]
     if "." in kind:  # our own checks raise catalogue keys
-        return CellError(kind, {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, (str, int, float))})
-    return CellError(
+        return Problem(kind, {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, (str, int, float))})
+    return Problem(
         "import.invalid", {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, (str, int, float))}
     )
 
@@ -144,7 +138,7 @@ def convert(
     """Convert and check a whole column: each distinct cell once, through the field's pydantic type."""
     distinct = list(dict.fromkeys(cells))
     too_long = {
-        cell: CellError("file.cell_too_long", {"length": len(cell), "limit": MAX_CELL_CHARS})
+        cell: Problem("file.cell_too_long", {"length": len(cell), "limit": MAX_CELL_CHARS})
         for cell in distinct
         if cell.__class__ is str and len(cell) > MAX_CELL_CHARS
     }
@@ -157,7 +151,7 @@ def convert(
     else:
         prepared = [default if cell is None else _prepare(name, cell, order, words) for cell in distinct]
     outcome: dict[Any, Any] = {}
-    good = [(cell, value) for cell, value in zip(distinct, prepared, strict=True) if value.__class__ is not CellError]
+    good = [(cell, value) for cell, value in zip(distinct, prepared, strict=True) if value.__class__ is not Problem]
     try:  # one call for the whole column; only a column with a bad value is checked value by value
         if name in TEXT_FIELDS and all(value is None or value.__class__ is str for _, value in good):
             checked = [value for _, value in good]  # trimmed, non-empty text: what OptionalText would return
@@ -170,15 +164,15 @@ def convert(
                 outcome[cell] = _ITEM[name].validate_python(value)
             except ValidationError as exc:
                 outcome[cell] = _pydantic_error(exc)
-    bad: dict[Any, CellError] = dict(too_long)
-    bad.update((cell, value) for cell, value in zip(distinct, prepared, strict=True) if value.__class__ is CellError)
-    bad.update((cell, value) for cell, value in outcome.items() if value.__class__ is CellError)
+    bad: dict[Any, Problem] = dict(too_long)
+    bad.update((cell, value) for cell, value in zip(distinct, prepared, strict=True) if value.__class__ is Problem)
+    bad.update((cell, value) for cell, value in outcome.items() if value.__class__ is Problem)
     if not bad:
         if len(outcome) == 1:  # a field the log lacks, or one value throughout
             return Column([next(iter(outcome.values()))] * len(cells), {})
         return Column(list(map(outcome.__getitem__, cells)), {})
     values: list[Any] = []
-    errors: dict[int, CellError] = {}
+    errors: dict[int, Problem] = {}
     unmapped: Counter = Counter()
     for index, cell in enumerate(cells):
         problem = bad.get(cell)
@@ -210,17 +204,17 @@ def drop_severity_of_non_accidents(columns: dict[str, Column]) -> int:
     return len(rows)
 
 
-def check_combinations(columns: dict[str, Column]) -> dict[int, CellError]:
+def check_combinations(columns: dict[str, Column]) -> dict[int, Problem]:
     """Rows whose kind, severity and days do not go together (rows with a bad one of them are skipped)."""
     refused = set().union(*(columns[name].errors for name in COMBINED))
-    seen: dict[tuple[Any, ...], CellError | None] = {}
-    errors: dict[int, CellError] = {}
+    seen: dict[tuple[Any, ...], Problem | None] = {}
+    errors: dict[int, Problem] = {}
     for index, combo in enumerate(zip(*(columns[name].values for name in COMBINED), strict=True)):
         if index in refused:
             continue
         if combo not in seen:
             error = consistency_error(*combo)
-            seen[combo] = None if error is None else CellError(error.type, dict(error.context or {}))
+            seen[combo] = None if error is None else Problem(error.type, dict(error.context or {}))
         problem = seen[combo]
         if problem is not None:
             errors[index] = problem
