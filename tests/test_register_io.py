@@ -161,3 +161,10 @@ def test_reimport_updates_changed_fields_and_years(store, data_file):
     hours = {(y.bin, y.year): y.hours_worked for y in enterprise_years(store, ADMIN)}
     assert hours[("210349000012", 2024)] == 2_200_000 and hours[("210349000042", 2025)] is None
     assert len(hours) == 4
+
+
+def test_month_first_dates_are_read_per_column_beside_a_row_counter(store, data_file):
+    """One date past the 12th says the whole column is month-first; the «№» counter is no field."""
+    import_register(store, ADMIN, data_file("register_month_first.csv"), "register_month_first.csv")
+    assert get_enterprise(store, ADMIN, "210349000101").joined_on == dt.date(2020, 3, 25)
+    assert get_enterprise(store, ADMIN, "210349000111").joined_on == dt.date(2021, 4, 5)  # not 4 May

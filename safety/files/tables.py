@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from safety.files.dates import DateOrder
 from safety.files.reader import HEAD_ROWS, SheetStream, clean, fold, read_head
 from safety.files.text import Removed
 from safety.i18n import texts_for
@@ -223,7 +224,7 @@ def records(stream: SheetStream, header: Header, removed: Removed | None = None)
             yield number, values
 
 
-def date_order_of(values: Iterable[Any], preferred: str = "auto") -> tuple[str, bool]:
+def date_order_of(values: Iterable[Any], preferred: DateOrder = "auto") -> tuple[DateOrder, bool]:
     """Decide day-first or month-first for a whole column of dates; return (order, ambiguous)."""
     day_first = month_first = False
     for value in values:

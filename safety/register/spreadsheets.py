@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -13,13 +13,14 @@ from safety.access.roles import User, require
 from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
 from safety.db import enterprises as sql
-from safety.errors import FileUnreadable, Problem, ValidationFailed
+from safety.errors import Problem, ValidationFailed
 from safety.files.dates import parse_date
-from safety.files.reader import Sheet, fold, read_sheets
+from safety.files.reader import open_sheet
+from safety.files.tables import Header, date_order_of, find_header, head_of, load_source, records, word_key
 from safety.files.text import MAX_CELL_CHARS, Removed
 from safety.files.validation import problems_from
 from safety.files.writer import new_workbook, workbook_bytes, write_table
-from safety.i18n import t, texts_for
+from safety.i18n import t
 from safety.identifiers import normalise_bin
 from safety.register.enterprises import Enterprise, EnterpriseInput, YearInput, enterprise_years, list_enterprises
 from safety.register.geography import DISTRICTS_BY_KATO
@@ -39,71 +40,41 @@ ENTERPRISE_COLUMNS = (
     "active",
 )
 YEAR_COLUMNS = ("bin", "year", "avg_headcount", "hours_worked")
-# Short forms seen in real registers, beside the catalogue's headings in all three languages.
-SYNONYMS = {
-    "bin": ("бин", "bin", "бсн", "биннөмірі"),
-    "kato": ("като", "kato", "кодкато"),
-    "oked": ("окэд", "oked", "экд", "кодокэд"),
-    "joined_on": ("датаприсоединения", "датавступления", "joined"),
-    "avg_headcount": ("среднесписочнаячисленность", "численность", "headcount"),
-    "hours_worked": ("часы", "отработанныечасы", "hours"),
-    "year": ("год", "жыл", "year"),
-}
+SOURCE = load_source(Path(__file__).with_name("register_source.yaml"))  # the words for both sheets' fields
 REQUIRED_ENTERPRISE = ("bin", "name_ru", "name_kk", "oked", "industry", "joined_on")
 REQUIRED_YEAR = ("bin", "year", "avg_headcount")
-HEADER_SEARCH_ROWS = 15
-_TRUE = {"1", "да", "yes", "true", "иә", "ия", "active", "активно", "+"}
-_FALSE = {"0", "нет", "no", "false", "жоқ", "inactive", "неактивно", "-"}
-
-
-def _heading(name: str) -> str:
-    """Return a column's heading in all three languages, since a file may be headed in any of them."""
-    return " / ".join(dict.fromkeys(texts_for("register.col." + name).values()))
-
-
-def _heading_index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for name in set(ENTERPRISE_COLUMNS) | set(YEAR_COLUMNS):
-        for text in texts_for("register.col." + name).values():
-            index[fold(text)] = name
-        for text in SYNONYMS.get(name, ()):
-            index[fold(text)] = name
-    return index
 
 
 @dataclass
 class Table:
-    """A sheet's header row found and its columns mapped to our field names."""
+    """A sheet of the register, its header found and its rows read (spreadsheet row, field -> cleaned value)."""
 
-    sheet: Sheet
-    header_row: int  # 1-based
-    columns: dict[str, int]  # field -> 0-based column index
-    headings: dict[str, str]  # field -> the heading as written in the file
-
-    def records(self) -> Iterable[tuple[int, dict[str, Any]]]:
-        """Yield (spreadsheet row number, field -> value) for each non-empty data row."""
-        for index in range(self.header_row, len(self.sheet.rows)):
-            row = self.sheet.rows[index]
-            values = {f: (row[c] if c < len(row) else None) for f, c in self.columns.items()}
-            if any(v not in (None, "") for v in values.values()):
-                yield index + 1, values
+    sheet: str
+    header: Header
+    rows: list[tuple[int, dict[str, Any]]]
 
 
-def find_table(sheet: Sheet, wanted: Iterable[str], key_field: str = "bin") -> Table | None:
-    """Find the header row (it may sit below title rows) and map its headings to fields."""
-    index = _heading_index()
-    wanted = set(wanted)
-    for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        columns: dict[str, int] = {}
-        headings: dict[str, str] = {}
-        for c, cell in enumerate(row):
-            name = index.get(fold(cell))
-            if name in wanted and name not in columns:
-                columns[name] = c
-                headings[name] = str(cell)
-        if key_field in columns and len(columns) >= 2:
-            return Table(sheet, r + 1, columns, headings)
-    return None
+def find_tables(data: bytes, filename: str, removed: Removed) -> tuple[Table | None, Table | None, str]:
+    """The enterprise table (the first sheet headed with a BIN and a Russian name) and the yearly one (the first
+    other sheet headed with a BIN and a year), read from the file's sheets in order; and the first sheet's name."""
+    first = open_sheet(data, filename)  # the first sheet with data; an empty file is refused here
+    names = first.sheet_names[first.sheet_names.index(first.name) :]
+    enterprises = years = None
+    for name in names:
+        stream = first if name == first.name else open_sheet(data, filename, name)
+        head = head_of(stream, None)
+        if enterprises is None:
+            header = find_header(SOURCE, head, wanted=ENTERPRISE_COLUMNS, needs=("bin", "name_ru"))
+            if header is not None:
+                enterprises = Table(name, header, list(records(stream, header, removed)))
+                continue
+        if years is None:
+            header = find_header(SOURCE, head, wanted=YEAR_COLUMNS, needs=("bin", "year"))
+            if header is not None:
+                years = Table(name, header, list(records(stream, header, removed)))
+        if enterprises is not None and years is not None:
+            break
+    return enterprises, years, first.name
 
 
 @dataclass
@@ -123,23 +94,11 @@ class RegisterImport:
 def import_register(store: Store, user: User, data: bytes, filename: str, *, dry_run: bool = False) -> RegisterImport:
     """Check a register file row by row, then write all of it in one transaction (or nothing, on any error)."""
     require(user, "register.write")
-    sheets = [s for s in read_sheets(data, filename) if not s.is_empty()]
-    if not sheets:
-        raise FileUnreadable("file.empty", name=filename)
-    enterprise_table = next(
-        (tb for s in sheets if (tb := find_table(s, ENTERPRISE_COLUMNS)) and "name_ru" in tb.columns), None
-    )
+    removed = Removed()
+    enterprise_table, year_table, first_sheet = find_tables(data, filename, removed)
     if enterprise_table is None:
-        expected = "; ".join(_heading(c) for c in REQUIRED_ENTERPRISE)
-        raise ValidationFailed("register.no_header", expected=expected, sheet=sheets[0].name)
-    year_table = next(
-        (
-            tb
-            for s in sheets
-            if s is not enterprise_table.sheet and (tb := find_table(s, YEAR_COLUMNS)) and "year" in tb.columns
-        ),
-        None,
-    )
+        expected = "; ".join(SOURCE.heading(c) for c in REQUIRED_ENTERPRISE)
+        raise ValidationFailed("register.no_header", expected=expected, sheet=first_sheet)
 
     problems: list[Problem] = []
     records, activity = _read_enterprises(enterprise_table, problems)
@@ -155,15 +114,12 @@ def import_register(store: Store, user: User, data: bytes, filename: str, *, dry
         else:
             plan.unchanged += 1
     if year_table is not None and not columns_missing:
-        mentioned = {normalise_bin(values.get("bin")) for _, values in enterprise_table.records()}
+        mentioned = {normalise_bin(values.get("bin")) for _, values in enterprise_table.rows}
         plan.years = _read_years(year_table, mentioned | set(existing), problems)
     if not records and not problems:
-        problems.append(Problem("register.no_rows", sheet=enterprise_table.sheet.name))
+        problems.append(Problem("register.no_rows", sheet=enterprise_table.sheet))
     if problems:
         raise ValidationFailed("register.rejected", problems=problems, count=len(problems))
-    removed = Removed()
-    for sheet in {id(tb.sheet): tb.sheet for tb in (enterprise_table, year_table) if tb is not None}.values():
-        removed.add(sheet.removed.chars, sheet.removed.cells)
     if removed.chars:
         plan.warnings.append(Problem("file.control_removed", {"chars": removed.chars, "cells": removed.cells}))
     if plan.added:  # said at the check already, not only when the import is confirmed
@@ -175,21 +131,24 @@ def import_register(store: Store, user: User, data: bytes, filename: str, *, dry
 
 
 def _read_enterprises(table: Table, problems: list[Problem]) -> tuple[dict[str, dict[str, Any]], dict[str, bool]]:
-    missing = [c for c in REQUIRED_ENTERPRISE if c not in table.columns]
-    if "kato" not in table.columns and "district" not in table.columns:
+    missing = [c for c in REQUIRED_ENTERPRISE if c not in table.header.columns]
+    if "kato" not in table.header.columns and "district" not in table.header.columns:
         missing.append("kato")
     for name in missing:
         problems.append(
-            Problem("register.missing_column", {"column": _heading(name)}, sheet=table.sheet.name, row=table.header_row)
+            Problem(
+                "register.missing_column", {"column": SOURCE.heading(name)}, sheet=table.sheet, row=table.header.row
+            )
         )
     if missing:
         return {}, {}
     records: dict[str, dict[str, Any]] = {}
     first_row: dict[str, int] = {}
     activity: dict[str, bool] = {}
-    headings = dict(table.headings)
+    headings = dict(table.header.headings)
     headings.setdefault("kato", headings.get("district", ""))
-    for row_no, values in table.records():
+    order, _ = date_order_of(values.get("joined_on") for _, values in table.rows)
+    for row_no, values in table.rows:
         if _too_long(table, row_no, values, headings, problems):
             continue
         values = dict(values)
@@ -197,11 +156,11 @@ def _read_enterprises(table: Table, problems: list[Problem]) -> tuple[dict[str, 
         if values.get("kato") in (None, ""):
             values["kato"] = district
         active = values.pop("active", None)
-        values["joined_on"] = parse_date(values.get("joined_on")) or values.get("joined_on")
+        values["joined_on"] = parse_date(values.get("joined_on"), order) or values.get("joined_on")
         try:
             record = EnterpriseInput.model_validate(values).model_dump()
         except ValidationError as exc:
-            problems += problems_from(exc, sheet=table.sheet.name, row=row_no, columns=headings)
+            problems += problems_from(exc, sheet=table.sheet, row=row_no, columns=headings)
             continue
         bin_ = record["bin"]
         if bin_ in records:
@@ -209,7 +168,7 @@ def _read_enterprises(table: Table, problems: list[Problem]) -> tuple[dict[str, 
                 Problem(
                     "register.duplicate_bin",
                     {"bin": bin_, "first": first_row[bin_]},
-                    sheet=table.sheet.name,
+                    sheet=table.sheet,
                     row=row_no,
                     column=headings["bin"],
                 )
@@ -222,7 +181,7 @@ def _read_enterprises(table: Table, problems: list[Problem]) -> tuple[dict[str, 
                     Problem(
                         "register.bad_flag",
                         {"value": str(active)},
-                        sheet=table.sheet.name,
+                        sheet=table.sheet,
                         row=row_no,
                         column=headings.get("active"),
                     )
@@ -235,32 +194,34 @@ def _read_enterprises(table: Table, problems: list[Problem]) -> tuple[dict[str, 
 
 
 def _read_years(table: Table, known_bins: set[str], problems: list[Problem]) -> list[dict[str, Any]]:
-    missing = [c for c in REQUIRED_YEAR if c not in table.columns]
+    missing = [c for c in REQUIRED_YEAR if c not in table.header.columns]
     for name in missing:
         problems.append(
-            Problem("register.missing_column", {"column": _heading(name)}, sheet=table.sheet.name, row=table.header_row)
+            Problem(
+                "register.missing_column", {"column": SOURCE.heading(name)}, sheet=table.sheet, row=table.header.row
+            )
         )
     if missing:
         return []
     rows: list[dict[str, Any]] = []
     seen: dict[tuple[str, int], int] = {}
-    for row_no, values in table.records():
-        if _too_long(table, row_no, values, table.headings, problems):
+    for row_no, values in table.rows:
+        if _too_long(table, row_no, values, table.header.headings, problems):
             continue
         bin_ = normalise_bin(values.pop("bin"))
         try:
             year = YearInput.model_validate({k: _whole(v) for k, v in values.items()})
         except ValidationError as exc:
-            problems += problems_from(exc, sheet=table.sheet.name, row=row_no, columns=table.headings)
+            problems += problems_from(exc, sheet=table.sheet, row=row_no, columns=table.header.headings)
             continue
         if bin_ not in known_bins:
             problems.append(
                 Problem(
                     "register.unknown_bin",
                     {"bin": bin_},
-                    sheet=table.sheet.name,
+                    sheet=table.sheet,
                     row=row_no,
-                    column=table.headings["bin"],
+                    column=table.header.headings["bin"],
                 )
             )
             continue
@@ -269,7 +230,7 @@ def _read_years(table: Table, known_bins: set[str], problems: list[Problem]) -> 
                 Problem(
                     "register.duplicate_year",
                     {"bin": bin_, "year": year.year, "first": seen[(bin_, year.year)]},
-                    sheet=table.sheet.name,
+                    sheet=table.sheet,
                     row=row_no,
                 )
             )
@@ -291,7 +252,7 @@ def _too_long(
                 Problem(
                     "file.cell_too_long",
                     {"length": len(value), "limit": MAX_CELL_CHARS},
-                    sheet=table.sheet.name,
+                    sheet=table.sheet,
                     row=row_no,
                     column=headings.get(name),
                 )
@@ -310,12 +271,13 @@ def _whole(value: Any) -> Any:
 
 
 def _flag(value: Any) -> bool | None:
-    text = str(value).strip().casefold()
+    """An "active" cell as a flag (yes, нет, иә, 1, +, ...), or None when it is no word for one."""
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
-    return True if text in _TRUE else False if text in _FALSE else None
+    word = SOURCE.value_words("active").get(word_key(value))
+    return None if word is None else word == "yes"
 
 
 def _apply(store: Store, user: User, plan: RegisterImport, existing: dict[str, Enterprise]) -> None:

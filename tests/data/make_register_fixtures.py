@@ -70,6 +70,15 @@ def main():
              "210349000062;ТОО «Тест Транс»;«Тест Колик» ЖШС;Шуский район;49410;Грузоперевозки;01.02.2024"]
     (HERE / "register_cp1251.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1251"))
     text_cases()
+    month_first()
+
+
+def month_first():
+    """A register saved by Excel in a US locale: month-first dates, read per column, and a row counter."""
+    lines = ["№;БИН;Наименование (рус.);Наименование (каз.);Район;Код ОКЭД;Вид деятельности;Дата присоединения",
+             "1;210349000101;ТОО «Тест Американ»;«Тест Американ» ЖШС;Шуский район;49410;Склады;03/25/2020",
+             "2;210349000111;ТОО «Тест Апрель»;«Тест Сәуір» ЖШС;Шуский район;49410;Склады;04/05/2021"]
+    (HERE / "register_month_first.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode())
 
 
 def text_cases():
