@@ -7,6 +7,7 @@ tests/artifacts/ (git-ignored).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import socket
@@ -39,7 +40,8 @@ if not CHROMIUM.exists():
     pytest.skip(reason, allow_module_level=True)
 if not REQUIRED:
     pytest.importorskip("playwright", reason="playwright is not installed")
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -152,7 +154,12 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
     context = browser.new_context(base_url=server, viewport={"width": 1400, "height": 1000}, locale="ru-RU")
     context.set_default_timeout(TIMEOUT)
     foreign: list[str] = []
-    context.route(_is_foreign, lambda route: (foreign.append(route.request.url), route.abort()))
+
+    def refuse(route: Route) -> None:
+        foreign.append(route.request.url)
+        route.abort()
+
+    context.route(_is_foreign, refuse)
     page = context.new_page()
     errors: list[str] = []
     page.on("websocket", lambda socket_: foreign.append(socket_.url) if _is_foreign(socket_.url) else None)
@@ -388,3 +395,140 @@ def test_names_people_typed_show_as_text_and_fetch_nothing(page: Page):
         assert not found, f"{path}: {found}"
     assert HOSTILE_NAME in _shown(page.get_by_test_id("stMain").inner_text())  # the account page, as typed
     _shot(page, "16_hostile_names_account")
+
+
+IMPORTED_POISONING = "Отравление при прогреве двигателя в боксе"
+IMPORT_FILE = "журнал_браузер.csv"
+
+
+def _import_log() -> bytes:
+    """A small Russian log of this season: a kind the catalogue knows, one proposed by its words ("без травмы"), and
+    one no word points to ("Отравление…"), which the officer maps by hand. Dates a month or more back, so they are in
+    the Incidents page's default period and none is in the future."""
+    today = dt.date.today()
+    rows = [
+        ("Несчастный случай", "лёгкая", 4, "Порез ладони о кромку листа"),
+        ("Инцидент (без травмы)", "", 0, "Обрыв стропа при подъёме поддона"),
+        ("Отравление угарным газом", "тяжёлая", 21, IMPORTED_POISONING),
+    ]
+    lines = ["Дата;Вид происшествия;Тяжесть;Дни нетрудоспособности;Описание"] + [
+        f"{today - dt.timedelta(days=30 * (3 - n)):%d.%m.%Y};{kind};{severity};{days};{text}"
+        for n, (kind, severity, days, text) in enumerate(rows)
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _value_box(page: Page, value: str) -> Locator:
+    """The import page's selectbox mapping a log's value, found by the value in its label as shown."""
+    boxes = page.get_by_test_id("stSelectbox")
+    return boxes.filter(has_text=f"«{value}»").or_(boxes.filter(has_text=f"“{value}”"))
+
+
+def _pattern(key: str, language: str, *numbers: str, **params: object) -> re.Pattern[str]:
+    """A catalogue message as a pattern: the parameters named in `numbers` match any number, as a group each."""
+    marked = t(key, language, **params | {name: f"\x00{name}\x00" for name in numbers})
+    text = re.escape(marked)
+    for name in numbers:
+        text = text.replace(f"\x00{name}\x00", r"(\d+)")
+    return re.compile(text)
+
+
+def _idle(page: Page) -> None:
+    """Wait for the app's run to end: a click while it draws may land on an element about to be replaced."""
+    expect(page.locator("[data-test-script-state]")).to_have_attribute("data-test-script-state", "notRunning")
+
+
+def _choose(box: Locator, option: str) -> None:
+    """Open a selectbox by its arrow once the page is idle and pick one of its options by its text. The first press
+    on a selectbox at times only focuses it, so the arrow is pressed again until the list shows."""
+    _idle(box.page)
+    wanted = box.page.get_by_role("option", name=option, exact=True)
+    for _ in range(5):
+        box.get_by_role("button", name="Open").click()
+        try:
+            wanted.wait_for(timeout=1500)
+        except PlaywrightTimeout:
+            continue
+        wanted.click()
+        return
+    pytest.fail(f"the selectbox did not open its list: {box}")  # not an AssertionError: never an expected failure
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="Streamlit keeps a keyed selectbox's old-language label after a language switch (English shows "
+    "'несчастный случай'), and the switch back drops the officer's mapping, so the row is rejected again",
+)
+def test_officer_imports_a_log_mapping_a_value_across_a_language_switch(page: Page):
+    """The officer uploads a Russian log, maps a value by hand, switches language and back, imports once, sees it."""
+    page.goto("/incidents")
+    _sign_in(page, "demo.officer", "ru")
+    _expect_page_loaded(page, "incidents.title", "ru")
+    count = page.get_by_text(_pattern("incidents.count", "ru", "count"))
+    expect(count).to_be_visible()
+    before = int(re.sub(r"\D", "", count.inner_text()))
+
+    # 1. The Import page: the file is read, one value is proposed, one waits for the officer.
+    _nav_link(page, "page.incident_import", "ru").click()
+    _expect_page_loaded(page, "import.title", "ru")
+    page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(
+        {"name": IMPORT_FILE, "mimeType": "text/csv", "buffer": _import_log()}
+    )
+    expect(page.get_by_role("heading", name=t("import.values", "ru"))).to_be_visible()
+    expect(_value_box(page, "Инцидент (без травмы)").get_by_role("combobox")).to_have_value(t("kind.near_miss", "ru"))
+    poisoning = "Отравление угарным газом"
+    expect(_value_box(page, poisoning).get_by_role("combobox")).to_have_value("—")
+    confirm = page.locator(".st-key-inc_confirm").get_by_role("button")
+    expect(confirm).to_have_text(t("import.confirm", "ru", count=2))  # the unmapped row waits
+    _shot(page, "17_import_uploaded_ru")
+
+    # 2. The officer maps the value no word pointed to: the row joins the import.
+    _choose(_value_box(page, poisoning), t("kind.accident", "ru"))
+    expect(_value_box(page, poisoning).get_by_role("combobox")).to_have_value(t("kind.accident", "ru"))
+    expect(confirm).to_have_text(t("import.confirm", "ru", count=3))
+    _shot(page, "18_import_value_mapped_ru")
+
+    # 3. English and back to Russian: the file, the confirmed proposal and the officer's choice stay, in the words of
+    #    the language now chosen.
+    for new, name in (("en", "English"), ("ru", "Русский")):
+        _choose(page.get_by_test_id("stSidebar").locator(".st-key-lang"), name)
+        _expect_page_loaded(page, "import.title", new)
+        _value_box(page, poisoning).scroll_into_view_if_needed()
+        _shot(page, f"19_import_after_switch_to_{new}")
+        expect(_value_box(page, poisoning).get_by_role("combobox")).to_have_value(t("kind.accident", new))
+        expect(_value_box(page, "Инцидент (без травмы)").get_by_role("combobox")).to_have_value(
+            t("kind.near_miss", new)
+        )
+        expect(confirm).to_have_text(t("import.confirm", new, count=3))
+
+    # 4. Import: the number, a link to the log, and no second import of the same file.
+    confirm.click()
+    done = page.get_by_test_id("stAlert").filter(has_text=_pattern("import.done", "ru", "id", count=3))
+    expect(done).to_be_visible()
+    match = _pattern("import.done", "ru", "id", count=3).search(done.inner_text())
+    assert match is not None
+    import_id = match.group(1)
+    to_log = page.get_by_test_id("stMain").get_by_role("link", name=t("import.to_log", "ru"))
+    expect(to_log).to_be_visible()
+    expect(page.locator(".st-key-inc_confirm")).to_have_count(0)
+    expect(page.get_by_role("button", name=_pattern("import.confirm", "ru", "count"))).to_have_count(0)
+    _shot(page, "20_import_done_ru")
+
+    # 5. The log: three more cases, the hand-mapped one as an accident, and the import listed under its number.
+    to_log.click()
+    _expect_page_loaded(page, "incidents.title", "ru")
+    expect(page.get_by_text(t("incidents.count", "ru", count=before + 3), exact=True)).to_be_visible()
+    _idle(page)
+    case_box = page.locator(".st-key-inc_case").get_by_role("combobox")
+    case_box.fill(IMPORTED_POISONING[:20])  # typing filters the cases
+    option = page.get_by_role("option").filter(has_text=IMPORTED_POISONING)
+    expect(option).to_have_count(1)
+    expect(option).to_contain_text(t("kind.accident", "ru"))
+    _shot(page, "21_incidents_imported_case_ru")
+    page.keyboard.press("Escape")
+    page.get_by_test_id("stExpander").filter(has_text=t("incidents.imports", "ru")).locator("summary").click()
+    undo = page.locator(".st-key-undo_id").get_by_role("combobox")
+    expect(undo).to_have_value(f"№{import_id} · {IMPORT_FILE}")
+    undo.scroll_into_view_if_needed()
+    _shot(page, "22_incidents_imports_ru")
