@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.ui import kept, lang, show_error, store, template_button, tr, user
+from app_pages.ui import choose, kept, lang, show_error, store, template_button, tr, user
 from safety.errors import SafetyError
 from safety.i18n import plain
 from safety.incidents.imports.history import mapping_profiles, save_mapping_profile
@@ -44,9 +44,7 @@ def checked(profile: MappingProfile) -> ImportResult:
 
 left, middle, right = st.columns(3)
 profile_names = {"": tr("import.profile_auto")} | {n: n for n in saved}
-chosen_profile = left.selectbox(
-    tr("import.profile"), list(profile_names), key="inc_profile", format_func=profile_names.get
-)
+chosen_profile = choose(left, tr("import.profile"), list(profile_names), "inc_profile", profile_names.__getitem__)
 base = saved.get(chosen_profile, MappingProfile())
 try:
     overview = overview_of(base.sheet, base.header_row)
@@ -68,12 +66,9 @@ grid = st.columns(3)
 for number, heading in enumerate(overview.headings):
     guess = base.columns and next((f for f, h in base.columns.items() if h == heading), None)
     guess = guess or overview.guessed.get(heading)
-    mapping[heading] = grid[number % 3].selectbox(
-        plain(heading),  # the file's own heading: a label reads Markdown
-        list(fields),
-        format_func=fields.get,
-        index=list(fields).index(guess) if guess in fields else 0,
-        key=f"map:{sheet}:{heading}",
+    # the file's own heading is the label, escaped: a label reads Markdown
+    mapping[heading] = choose(
+        grid[number % 3], plain(heading), list(fields), f"map:{sheet}:{heading}", fields.__getitem__, guess
     )
 columns = {f: h for h, f in mapping.items() if f}
 profile = base.model_copy(
@@ -95,13 +90,8 @@ if result.unmapped:
         }
         for value, count in counts.items():
             proposed = result.proposals.get(field_name, {}).get(value)  # by the words it holds: to confirm
-            target = st.selectbox(
-                tr("import.value_of", field=tr("incident.col." + field_name), value=value, count=count),
-                list(targets),
-                format_func=targets.get,
-                index=list(targets).index(proposed) if proposed in targets else 0,
-                key=f"val:{field_name}:{value}",
-            )
+            label = tr("import.value_of", field=tr("incident.col." + field_name), value=value, count=count)
+            target = choose(st, label, list(targets), f"val:{field_name}:{value}", targets.__getitem__, proposed)
             if target == "__skip__":
                 skips[field_name].append(value)
             elif target:

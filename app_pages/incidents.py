@@ -203,7 +203,7 @@ with st.expander(tr("incidents.imports"), icon=":material/history:"):
             "file_name": tr("import.history.file"),
             "imported_at": st.column_config.DatetimeColumn(tr("import.history.at"), format="DD.MM.YYYY HH:mm"),
             "username": tr("import.history.by"),
-            "imported": tr("import.count.imported"),
+            "imported": tr("import.history.imported"),
             "duplicates": tr("import.count.duplicates"),
             "rejected": tr("import.count.rejected"),
             "undone_at": st.column_config.DatetimeColumn(tr("import.history.undone"), format="DD.MM.YYYY HH:mm"),

@@ -185,6 +185,19 @@ def kept(name: str, key: tuple, compute: Callable[..., T], *args: Any, **kwargs:
     return shelf[key]
 
 
+def choose(
+    where: Any, label: str, options: list[Any], key: str, names: Callable[[Any], str], default: Any = None
+) -> Any:
+    """A selectbox whose choice outlives a language switch. Streamlit remembers a keyed selectbox's choice by the
+    text it showed, which the same option in another language no longer matches; so the widget is keyed per
+    language (`<key>@<lang>`) and the choice itself is kept in the session under `key`."""
+    remembered = st.session_state.get("chosen:" + key, default)
+    index = options.index(remembered) if remembered in options else 0
+    value = where.selectbox(label, options, index=index, format_func=names, key=f"{key}@{lang()}")
+    st.session_state["chosen:" + key] = value
+    return value
+
+
 def template_button(key: str) -> None:
     """The button that downloads the incident-log template in the current language (built only on a click)."""
     st.download_button(

@@ -454,12 +454,6 @@ def _choose(box: Locator, option: str) -> None:
     pytest.fail(f"the selectbox did not open its list: {box}")  # not an AssertionError: never an expected failure
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Streamlit keeps a keyed selectbox's old-language label after a language switch (English shows "
-    "'несчастный случай'), and the switch back drops the officer's mapping, so the row is rejected again",
-)
 def test_officer_imports_a_log_mapping_a_value_across_a_language_switch(page: Page):
     """The officer uploads a Russian log, maps a value by hand, switches language and back, imports once, sees it."""
     page.goto("/incidents")

@@ -38,10 +38,26 @@ def test_unmapped_values_are_mapped_on_the_page(demo_app):
     _upload(at, "log_bad_rows.csv")
     counts = {m.label: m.value for m in at.metric}
     assert counts[t("import.count.rejected", "ru")] == "5"
-    at.selectbox(key="val:severity:средний").set_value("light").run()
+    at.selectbox(key="val:severity:средний@ru").set_value("light").run()
     counts = {m.label: m.value for m in at.metric}
     assert counts[t("import.count.rejected", "ru")] == "3" and counts[t("import.count.imported", "ru")] == "3"
     assert at.get("download_button")  # the rejected rows as .xlsx
+
+
+def test_mapped_values_and_columns_survive_a_language_switch(demo_app):
+    """Each choice is kept apart from its widget, which is keyed per language: Streamlit remembers a keyed
+    selectbox's choice by the text it showed, and that text changes with the language."""
+    at = demo_app("demo.officer")
+    at.switch_page("app_pages/incident_import.py").run()
+    _upload(at, "log_bad_rows.csv")
+    at.selectbox(key="val:severity:средний@ru").set_value("light").run()
+    mapped = {s.key: s.value for s in at.selectbox if s.key.startswith("map:")}
+    for lang in ("en", "kk", "ru"):
+        at.sidebar.selectbox(key="lang").set_value(lang).run()
+        assert not at.exception
+        assert at.selectbox(key=f"val:severity:средний@{lang}").value == "light"
+        assert {s.key.replace(f"@{lang}", "@ru"): s.value for s in at.selectbox if s.key.startswith("map:")} == mapped
+        assert {m.label: m.value for m in at.metric}[t("import.count.imported", lang)] == "3"
 
 
 def test_incident_log_and_investigations_show_for_every_role(demo_app):
@@ -117,7 +133,7 @@ def test_the_upload_is_read_once_for_reruns_and_a_language_switch(demo_app, monk
     at.checkbox(key="inc_drop").check().run()  # a rerun that changes nothing the reading depends on
     at.sidebar.selectbox(key="lang").set_value("en").run()
     assert len(reads) == first and not at.exception
-    at.selectbox(key="val:severity:средний").set_value("light").run()  # a new mapping: checked once more
+    at.selectbox(key="val:severity:средний@en").set_value("light").run()  # a new mapping: checked once more
     assert len(reads) == first + 1
     counts = {m.label: m.value for m in at.metric}
     assert counts[t("import.count.imported", "en")] == "3"

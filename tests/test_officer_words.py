@@ -46,8 +46,8 @@ def test_the_import_page_preselects_the_proposals_for_the_person_to_confirm(demo
     at.switch_page("app_pages/incident_import.py").run()
     at.file_uploader(key="inc_file").set_value(("log.csv", LOG, "text/csv")).run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert at.selectbox(key="val:kind:Инцидент (без травмы)").value == "near_miss"
-    assert at.selectbox(key="val:kind:НС со смертельным исходом").value == "accident"
+    assert at.selectbox(key="val:kind:Инцидент (без травмы)@ru").value == "near_miss"
+    assert at.selectbox(key="val:kind:НС со смертельным исходом@ru").value == "accident"
     counts = {m.label: m.value for m in at.metric}
     assert counts[t("import.count.imported", "ru")] == "6" and counts[t("import.count.rejected", "ru")] == "0"
     assert t("import.severity_dropped", "ru", count=2) in [w.value for w in at.warning]

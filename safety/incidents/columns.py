@@ -112,7 +112,7 @@ def _prepare(name: str, value: Any, order: str, words: dict[str, str] | None) ->
         return excel_time(value)
     if words is not None:
         mapped = words.get(word_key(value))
-        return Problem("import.unmapped_value", {"field": name}) if mapped is None else mapped
+        return Problem("import.unmapped_value") if mapped is None else mapped
     if name in INTEGER_FIELDS:
         return _integer(value)
     if name == "experience_years" and isinstance(value, str):
