@@ -9,6 +9,7 @@ from safety.access.roles import can
 from safety.checklists.actions import PRIORITIES, actions_for_incident, create_action
 from safety.errors import SafetyError
 from safety.incidents.imports.history import list_imports, undo_import
+from safety.incidents.imports.report import history_rows
 from safety.incidents.log import (
     add_incident,
     investigation_rows,
@@ -183,32 +184,10 @@ if officer:
 with st.expander(tr("incidents.imports"), icon=":material/history:"):
     template_button("template")
     history = list_imports(store(), me, bin_)
-    st.dataframe(
-        history,
-        hide_index=True,
-        column_order=(
-            "id",
-            "bin",
-            "file_name",
-            "imported_at",
-            "username",
-            "imported",
-            "duplicates",
-            "rejected",
-            "undone_at",
-        ),
-        column_config={  # headings in the person's language, times as they read them
-            "id": tr("import.history.id"),
-            "bin": tr("label.bin"),
-            "file_name": tr("import.history.file"),
-            "imported_at": st.column_config.DatetimeColumn(tr("import.history.at"), format="DD.MM.YYYY HH:mm"),
-            "username": tr("import.history.by"),
-            "imported": tr("import.history.imported"),
-            "duplicates": tr("import.count.duplicates"),
-            "rejected": tr("import.count.rejected"),
-            "undone_at": st.column_config.DatetimeColumn(tr("import.history.undone"), format="DD.MM.YYYY HH:mm"),
-        },
-    )
+    if history:
+        st.dataframe(history_rows(history, lang()), hide_index=True)
+    else:
+        st.caption(tr("import.history.none"))
     undoable = {r["id"]: f"№{r['id']} · {r['file_name']}" for r in history if r["undone_at"] is None}
     if officer and undoable:
         target = st.selectbox(tr("incidents.undo_which"), list(undoable), format_func=undoable.get, key="undo_id")

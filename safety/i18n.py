@@ -88,6 +88,13 @@ def format_percent(value: float | None, lang: str, digits: int = 1) -> str:
     return format_number(value, lang, digits) + "\u00a0%"
 
 
+def format_datetime(value: dt.datetime | None, lang: str) -> str:
+    """Format a moment (date and time to the minute) for the language; None shows empty."""
+    if value is None:
+        return ""
+    return babel_dates.format_datetime(value, format="short", locale=BABEL_LOCALES[normalise_language(lang)])
+
+
 def format_date(value: dt.date | None, lang: str, fmt: str = "medium") -> str:
     """Format a date for the language; None shows as an en dash."""
     if value is None:

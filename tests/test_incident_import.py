@@ -2,13 +2,16 @@
 month-first dates, identical rows, re-import and overlap, profiles, undo, and nothing half written."""
 
 import datetime as dt
+import re
 
 import pytest
 
 from safety.errors import PermissionDenied, ValidationFailed
+from safety.i18n import t
 from safety.incidents.imports.history import list_imports, undo_import
 from safety.incidents.imports.mapping import load_profile, parse_profile
 from safety.incidents.imports.pipeline import import_incidents
+from safety.incidents.imports.report import HISTORY_COLUMNS, history_rows
 from safety.incidents.log import list_incidents
 
 from conftest import DATA
@@ -99,6 +102,7 @@ def test_bad_rows_are_listed_with_row_column_value_and_reason(world):
     assert any(e.row == 6 and e.key == "incident.too_old" for e in result.errors)
     assert any(e.row == 7 and e.key == "incident.near_miss_days" for e in result.errors)
     assert result.unmapped == {"severity": {"средний": 2}}
+    assert {(e.file, e.sheet) for e in result.errors} == {("log_bad_rows.csv", "log_bad_rows")}  # one Problem type
 
 
 def test_profile_maps_columns_values_defaults_and_skips(world):
@@ -148,6 +152,21 @@ def test_history_and_undo(world):
         undo_import(store, officer, result.import_id)
     assert _import(world, "log_cp1251.csv").imported == 3  # after an undo the file imports again
     assert len(list_incidents(store, officer, bin_=own)) >= 3
+
+
+def test_the_history_reads_in_the_language_with_empty_cells_empty(world):
+    """Headings in the language, times as it writes them, and an import not undone shows an empty cell."""
+    store, users, own, _ = world
+    officer = users["demo.officer"]
+    kept, undone = _import(world, "log_cp1251.csv"), _import(world, "log_ru_titles.xlsx")
+    undo_import(store, officer, undone.import_id)
+    for lang in ("ru", "kk", "en"):
+        rows = {r[t("import.history.id", lang)]: r for r in history_rows(list_imports(store, officer, own), lang)}
+        assert set(rows[kept.import_id]) == {t(key, lang) for key in HISTORY_COLUMNS.values()}
+        assert rows[kept.import_id][t("import.history.undone", lang)] == ""
+        assert None not in rows[kept.import_id].values()
+        when = rows[undone.import_id][t("import.history.undone", lang)]
+        assert when and (re.fullmatch(r"\d\d\.\d\d\.\d{4}, \d\d:\d\d", when) if lang == "ru" else True)
 
 
 def test_only_the_own_officer_imports(world):

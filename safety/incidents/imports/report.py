@@ -9,7 +9,7 @@ from typing import Any
 
 from safety.errors import Problem
 from safety.files.writer import new_workbook, workbook_bytes, write_table
-from safety.i18n import format_date, t
+from safety.i18n import format_date, format_datetime, t
 from safety.incidents.imports.mapping import CATEGORICAL
 
 
@@ -68,6 +68,31 @@ def preview_rows(result: ImportResult, lang: str, limit: int = 500) -> list[dict
             row[t("incident.col." + name, lang)] = value
         rows.append(row)
     return rows
+
+
+HISTORY_COLUMNS = {
+    "id": "import.history.id",
+    "bin": "label.bin",
+    "file_name": "import.history.file",
+    "imported_at": "import.history.at",
+    "username": "import.history.by",
+    "imported": "import.history.imported",
+    "duplicates": "import.count.duplicates",
+    "rejected": "import.count.rejected",
+    "undone_at": "import.history.undone",
+}
+
+
+def history_rows(imports: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The import history (of `history.list_imports`) as a person reads it: headings in the language, times as
+    the language writes them, and an import not undone with an empty cell, not None."""
+    return [
+        {
+            t(key, lang): format_datetime(record[name], lang) if name.endswith("_at") else record[name]
+            for name, key in HISTORY_COLUMNS.items()
+        }
+        for record in imports
+    ]
 
 
 def rejected_rows(result: ImportResult, lang: str) -> list[dict[str, Any]]:
