@@ -93,6 +93,16 @@ def test_merged_header_cells(world):
     assert [(c["severity"], c["lost_days"]) for c in result.cases] == [("light", 7), (None, 0)]
 
 
+def test_merged_cells_of_a_log_drawn_from_column_b_fill_their_own_columns(world):
+    """A log with an empty column A: a date and a kind merged over two rows belong to both rows."""
+    result = _import(world, "log_column_b_merged.xlsx", dry_run=True)
+    assert (result.imported, result.rejected) == (2, 0), result.errors
+    assert [(c["occurred_on"], c["kind"], c["severity"], c["lost_days"]) for c in result.cases] == [
+        (dt.date(2025, 3, 4), "accident", "light", 5),
+        (dt.date(2025, 3, 4), "accident", "severe", 12),
+    ]
+
+
 def test_bad_rows_are_listed_with_row_column_value_and_reason(world):
     result = _import(world, "log_bad_rows.csv", dry_run=True)
     assert result.imported == 1 and result.rejected == 5

@@ -139,13 +139,8 @@ def open_sheet(data: bytes, filename: str, wanted: str | int | None = None) -> S
         chosen = _choose(names, wanted, has_data, name)
     with _calamine_errors(name, chosen):
         sheet = loaded.get(chosen) or workbook.get_sheet_by_name(chosen)
-        head = []
-        for row in sheet.iter_rows():
-            head.append([clean(c) for c in row])
-            if len(head) >= HEAD_ROWS:
-                break
-        stream = SheetStream(chosen, names, head, sheet.height, sheet.iter_rows, list(sheet.merged_cell_ranges or []))
-        _fill_merged(stream.head, stream._merged)
+        stream = SheetStream(chosen, names, [], sheet.height, sheet.iter_rows, _merged_areas(sheet))
+        stream.head = read_head(stream, HEAD_ROWS)
     return stream
 
 
@@ -252,8 +247,9 @@ def _read_workbook(data: bytes, name: str) -> list[Sheet]:
     for sheet_name in names:
         with _calamine_errors(name, sheet_name):
             sheet = workbook.get_sheet_by_name(sheet_name)
-            rows: list[list[Any]] = [list(r) for r in sheet.to_python(skip_empty_area=False)]
-            _fill_merged(rows, sheet.merged_cell_ranges or [])
+            areas = sheet.merged_cell_ranges or []  # these rows start at column A, as the areas do
+            whole = SheetStream(sheet_name, names, [], sheet.height, sheet.to_python(skip_empty_area=False), areas)
+            rows: list[list[Any]] = [list(r) for r in whole.rows()]
         removed = Removed()
         for row in rows:  # clean text cells in place; an empty text is no value
             for index, cell in enumerate(row):
@@ -263,19 +259,16 @@ def _read_workbook(data: bytes, name: str) -> list[Sheet]:
     return sheets
 
 
-def _fill_merged(rows: list[list[Any]], ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
-    """Copy each merged area's top-left value into all of its cells, as a reader of the sheet sees it."""
-    for (top, left), (bottom, right) in ranges:
-        if top >= len(rows):
-            continue
-        value = rows[top][left] if left < len(rows[top]) else None
-        for r in range(top, min(bottom, len(rows) - 1) + 1):
-            row = rows[r]
-            if len(row) <= right:
-                row.extend([None] * (right + 1 - len(row)))
-            for c in range(left, right + 1):
-                if row[c] in (None, ""):
-                    row[c] = value
+def _merged_areas(sheet: Any) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """A calamine sheet's merged areas placed on the rows it yields. Its rows start at row 1 but at the first
+    column holding anything, while merged areas count columns from A: a log drawn from column B would otherwise
+    have its merged cells filled one column to the left."""
+    first = sheet.start[1] if sheet.start else 0
+    return [
+        ((top, max(left - first, 0)), (bottom, right - first))
+        for (top, left), (bottom, right) in sheet.merged_cell_ranges or []
+        if right >= first
+    ]
 
 
 def clean(cell: Any, removed: Removed | None = None) -> Any:

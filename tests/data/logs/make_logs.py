@@ -101,7 +101,24 @@ def merged_header() -> None:
     wb.save(HERE / "log_merged_header.xlsx")
 
 
+def column_b_merged() -> None:
+    """A log drawn from column B (column A left as a margin): a merged title, and a date and a kind merged down
+    over two rows, as officers write two people hurt in one event."""
+    wb = Workbook()
+    ws = wb.active
+    ws["B1"] = "Журнал учёта несчастных случаев"
+    ws.merge_cells("B1:F1")
+    for column, heading in zip("BCDEF", ("Дата", "Вид происшествия", "Тяжесть", "Дни нетрудоспособности", "Описание")):
+        ws[f"{column}2"] = heading
+    ws["B3"], ws["C3"], ws["D3"], ws["E3"], ws["F3"] = dt.date(2025, 3, 4), "несчастный случай", "лёгкий", 5, "Ожог"
+    ws["D4"], ws["E4"], ws["F4"] = "тяжёлый", 12, "Перелом пальца"
+    ws.merge_cells("B3:B4")
+    ws.merge_cells("C3:C4")
+    wb.save(HERE / "log_column_b_merged.xlsx")
+
+
 if __name__ == "__main__":
     ru_titles()
     csv_files()
     merged_header()
+    column_b_merged()
