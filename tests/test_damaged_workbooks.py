@@ -87,8 +87,9 @@ def damaged_xls() -> dict[str, bytes]:
     }
 
 
-def _xlsx(refs: dict[str, str], strings: str | None = None, space: str = " ") -> bytes:
-    """A small workbook whose cell references are rewritten in the sheet's XML (openpyxl would refuse them)."""
+def _xlsx(refs: dict[str, str], strings: str | None = None, written: str = ' r="{}"') -> bytes:
+    """A small workbook whose cell references are rewritten in the sheet's XML (openpyxl would refuse them), each
+    attribute written as `written` says (XML also allows single quotes, blanks around "=", a line break before)."""
     book = Workbook()
     book.active.append(["Дата", "Описание"])
     book.active.append(["15.03.2024", "Порез"])
@@ -99,7 +100,7 @@ def _xlsx(refs: dict[str, str], strings: str | None = None, space: str = " ") ->
             data = src.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 for old, new in refs.items():
-                    data = data.replace(f' r="{old}"'.encode(), f'{space}r="{new}"'.encode())
+                    data = data.replace(f' r="{old}"'.encode(), written.format(new).encode())
             dst.writestr(item.filename, data)
         if strings is not None:
             dst.writestr("xl/sharedStrings.xml", strings)
@@ -113,7 +114,10 @@ def damaged_xlsx() -> dict[str, bytes]:
         "corner_cells.xlsx": _xlsx({"B2": "XFD1048576"}),
         "long_lowercase_column.xlsx": _xlsx({"B2": "x" * 40 + "2"}),
         "far_row.xlsx": _xlsx({"B2": "B4000000000"}),
-        "line_break_before_ref.xlsx": _xlsx({"B2": "XFD1048576"}, space="\n"),
+        "line_break_before_ref.xlsx": _xlsx({"B2": "XFD1048576"}, written='\nr="{}"'),
+        "single_quoted_ref.xlsx": _xlsx({"B2": "XFD1048576"}, written=" r='{}'"),
+        "blanks_around_equals.xlsx": _xlsx({"B2": "XFD1048576"}, written=' r = "{}"'),
+        "tab_after_equals.xlsx": _xlsx({"B2": "XFD1048576"}, written=' r=\t"{}"'),
         "string_count.xlsx": _xlsx({}, sst + 'count="1" uniqueCount="4000000000"><si><t>x</t></si></sst>'),
     }
 
