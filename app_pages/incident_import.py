@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.ui import choose, kept, lang, show_error, store, template_button, tr, user
+from app_pages.ui import choose, kept, lang, set_choice, show_error, store, template_button, tr, user
 from safety.errors import SafetyError
 from safety.i18n import plain
 from safety.incidents.imports.history import mapping_profiles, save_mapping_profile
@@ -123,6 +123,8 @@ if report["errors"]:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
+if saved_now := st.session_state.pop("inc_profile_saved", None):
+    st.success(tr("import.profile_saved", name=saved_now))
 with st.form("save_profile"):
     name = st.text_input(tr("import.profile_name"), value=chosen_profile or upload.name.rsplit(".", 1)[0])
     if st.form_submit_button(tr("import.profile_save")):
@@ -130,8 +132,10 @@ with st.form("save_profile"):
             save_mapping_profile(store(), me, own, profile.model_copy(update={"name": name}))
         except SafetyError as exc:
             show_error(exc)
-        else:
-            st.success(tr("import.profile_saved", name=name))
+        else:  # the saved profile becomes the one in use, and the profile box offers it
+            st.session_state["inc_profile_saved"] = name
+            set_choice("inc_profile", name)
+            st.rerun()
 
 if st.button(
     tr("import.confirm", count=result.imported - (result.identical_in_file if drop else 0)),

@@ -198,6 +198,12 @@ def choose(
     return value
 
 
+def set_choice(key: str, value: Any) -> None:
+    """Make `value` the choice of the `choose` box `key` from the next run on (its widget starts afresh)."""
+    st.session_state["chosen:" + key] = value
+    st.session_state.pop(f"{key}@{lang()}", None)
+
+
 def template_button(key: str) -> None:
     """The button that downloads the incident-log template in the current language (built only on a click)."""
     st.download_button(

@@ -169,7 +169,8 @@ def test_every_refused_row_says_which_column_and_why(world):
     assert by_row[16] == ("Дата", "incident.future")
     assert by_row[17] == ("Дата", "incident.too_old")
     assert by_row[18] == ("Дата", "import.bad_date")
-    assert result.unmapped == {"kind": {"Пожар": 1}, "severity": {"средний": 1}, "gender": {"x": 1}}
+    # «средний» stands against a micro-injury, whose severity is dropped: it is not asked about
+    assert result.unmapped == {"kind": {"Пожар": 1}, "gender": {"x": 1}}
 
 
 def test_an_imported_case_and_the_same_case_typed_by_hand_match(world):

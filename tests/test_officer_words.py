@@ -63,3 +63,18 @@ def test_the_preview_and_the_rejected_rows_read_in_the_language(world):
     assert all(None not in row.values() for row in kk)
     en = rejected_rows(result, "en")
     assert [row["Row"] for row in en] == [4, 6] and set(en[0]) == {"Row", "Column", "Value", "Reason"}
+
+
+def test_a_saved_profile_remembers_the_confirmed_proposals(demo_app):
+    """Saved with the proposals confirmed, the profile maps those words itself: nothing is left to confirm."""
+    at = demo_app("demo.officer")
+    at.switch_page("app_pages/incident_import.py").run()
+    at.file_uploader(key="inc_file").set_value(("log.csv", LOG, "text/csv")).run()
+    at.text_input[0].set_value("Журнал цеха")
+    next(b for b in at.button if b.label == t("import.profile_save", "ru")).click().run()
+    assert t("import.profile_saved", "ru", name="Журнал цеха") in [s.value for s in at.success]
+    assert at.selectbox(key="inc_profile@ru").value == "Журнал цеха"  # the saved profile is now the one in use
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not [s for s in at.selectbox if s.key.startswith("val:")]  # every word is the profile's now
+    counts = {m.label: m.value for m in at.metric}
+    assert counts[t("import.count.imported", "ru")] == "6" and counts[t("import.count.rejected", "ru")] == "0"

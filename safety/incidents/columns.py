@@ -186,9 +186,10 @@ def convert(
     return Column(values, errors, unmapped)
 
 
-def drop_severity_of_non_accidents(columns: dict[str, Column]) -> int:
+def drop_severity_of_non_accidents(columns: dict[str, Column], cells: list[Any] | None) -> int:
     """Clear the severity officers write against a micro-injury (light by definition) or an occupational disease,
-    which has none here; return how many rows had one, for a warning. Such a row imports; it is never refused."""
+    which has none here; return how many rows had one, for a warning. Such a row imports; it is never refused, and
+    a word of it that is not mapped (`cells`: the column as read) is no longer asked about."""
     kinds, severity = columns["kind"].values, columns["severity"]
     rows = [
         index
@@ -196,11 +197,13 @@ def drop_severity_of_non_accidents(columns: dict[str, Column]) -> int:
         if kind in SEVERITY_FREE and (value is not None or index in severity.errors)  # even a word not mapped
     ]
     if rows:
-        values, errors = list(severity.values), dict(severity.errors)
+        values, errors, unmapped = list(severity.values), dict(severity.errors), Counter(severity.unmapped)
         for index in rows:
             values[index] = None
-            errors.pop(index, None)
-        columns["severity"] = Column(values, errors, severity.unmapped)
+            problem = errors.pop(index, None)
+            if problem is not None and problem.key == "import.unmapped_value" and cells is not None:
+                unmapped[str(cells[index])] -= 1
+        columns["severity"] = Column(values, errors, +unmapped)  # unary plus drops the words counted down to 0
     return len(rows)
 
 

@@ -186,7 +186,7 @@ def _check(
         )
         for name in FIELDS
     }
-    dropped = drop_severity_of_non_accidents(checked)
+    dropped = drop_severity_of_non_accidents(checked, cells.get("severity"))
     if dropped:
         result.warnings.append(Problem("import.severity_dropped", {"count": dropped}))
     combined = check_combinations(checked)
