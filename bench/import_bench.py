@@ -52,7 +52,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-PACKAGES = ("python-calamine", "openpyxl", "pandas", "duckdb", "pyarrow", "fastexcel")  # recorded with the figures
+PACKAGES = ("python-calamine", "openpyxl", "pandas", "duckdb", "pyarrow")  # versions recorded with the figures
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
