@@ -1,12 +1,13 @@
 """The spreadsheet reader: workbooks and CSVs of any common encoding, merged cells, and files it refuses."""
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook
 
 from safety.errors import FileUnreadable
-from safety.files.reader import read_sheets
+from safety.files.reader import open_sheet, read_sheets
 
 
 def _xlsx(build) -> bytes:
@@ -28,7 +29,7 @@ def test_rows_keep_their_spreadsheet_numbers_and_merged_cells_are_filled():
 
     [sheet] = read_sheets(_xlsx(build), "log.xlsx")
     assert sheet.name == "Журнал"
-    assert sheet.rows[1][1:4] == ["Заголовок"] * 3  # row 2, columns B..D
+    assert sheet.rows[1][1:] == ["Заголовок"] * 2  # row 2, columns B..C: the merged area is cut at the last cells
     assert sheet.rows[3][1] == "Дата" and sheet.rows[3][2] == 5  # trimmed; row 4 stays row 4
     assert sheet.rows[0] == [None] * len(sheet.rows[0])
 
@@ -64,3 +65,27 @@ def test_refused_files(data, name, key):
     with pytest.raises(FileUnreadable) as info:
         read_sheets(data, name)
     assert info.value.key == key and name in info.value.render("ru")
+
+
+def test_a_merged_area_past_the_data_is_cut_to_it():
+    """C1:XFD1048576 merged over a few rows fills only the columns and rows that hold cells (not 16,384 a row)."""
+    book = Workbook()
+    for row in range(1, 4):
+        book.active.append([f"a{row}", f"b{row}", None if row > 1 else "title"])
+    book.active.merge_cells("C1:D2")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b'ref="C1:D2"', b'ref="C1:XFD1048576"')
+    patched = io.BytesIO()
+    with zipfile.ZipFile(patched, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    for rows in (
+        list(open_sheet(patched.getvalue(), "x.xlsx").rows()),
+        read_sheets(patched.getvalue(), "x.xlsx")[0].rows,
+    ):
+        assert [len(row) for row in rows] == [3, 3, 3]
+        assert [row[2] for row in rows] == ["title"] * 3

@@ -247,8 +247,8 @@ def _read_workbook(data: bytes, name: str) -> list[Sheet]:
     for sheet_name in names:
         with _calamine_errors(name, sheet_name):
             sheet = workbook.get_sheet_by_name(sheet_name)
-            areas = sheet.merged_cell_ranges or []  # these rows start at column A, as the areas do
-            whole = SheetStream(sheet_name, names, [], sheet.height, sheet.to_python(skip_empty_area=False), areas)
+            rows_from_a = sheet.to_python(skip_empty_area=False)
+            whole = SheetStream(sheet_name, names, [], sheet.height, rows_from_a, _merged_areas(sheet, from_a=True))
             rows: list[list[Any]] = [list(r) for r in whole.rows()]
         removed = Removed()
         for row in rows:  # clean text cells in place; an empty text is no value
@@ -259,15 +259,21 @@ def _read_workbook(data: bytes, name: str) -> list[Sheet]:
     return sheets
 
 
-def _merged_areas(sheet: Any) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """A calamine sheet's merged areas placed on the rows it yields. Its rows start at row 1 but at the first
-    column holding anything, while merged areas count columns from A: a log drawn from column B would otherwise
-    have its merged cells filled one column to the left."""
-    first = sheet.start[1] if sheet.start else 0
+def _merged_areas(sheet: Any, *, from_a: bool = False) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """A calamine sheet's merged areas placed on the rows it yields, and cut to the cells it holds.
+
+    Its rows (iter_rows) start at row 1 but at the first column holding anything, while merged areas count
+    columns from A: a log drawn from column B would otherwise have its merged cells filled one column to the left.
+    `from_a` is for rows that do start at column A (to_python). An area reaching past the last column or row is
+    cut there: C1:XFD1048576 in a file of a few kilobytes would otherwise pad every row to 16,384 cells.
+    """
+    top_row, left_column = sheet.start or (0, 0)
+    first = 0 if from_a else left_column
+    last_column, last_row = left_column + sheet.width - 1 - first, top_row + sheet.height - 1
     return [
-        ((top, max(left - first, 0)), (bottom, right - first))
+        ((top, max(left - first, 0)), (min(bottom, last_row), min(right - first, last_column)))
         for (top, left), (bottom, right) in sheet.merged_cell_ranges or []
-        if right >= first
+        if right >= first and top <= last_row and left - first <= last_column
     ]
 
 
