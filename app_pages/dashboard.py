@@ -10,7 +10,7 @@ from functools import partial
 import streamlit as st
 
 from app_pages.indicators_section import YEARLY, chart_block, number_columns, sheet, yearly_table
-from app_pages.ui import lang, show_error, store, tr, user
+from app_pages.ui import choose, choose_many, lang, show_error, store, tr, user
 from safety.access.roles import enterprise_scope
 from safety.errors import SafetyError
 from safety.i18n import format_date, format_number, format_percent
@@ -129,17 +129,17 @@ first, last = st.slider(
     key="dash_years",
 )
 kind_names = {k: tr("kind." + k) for k in KINDS}
-kinds = st.multiselect(tr("dashboard.kinds"), KINDS, default=["accident"], format_func=kind_names.get, key="dash_kinds")
+kinds = choose_many(st, tr("dashboard.kinds"), list(KINDS), "dash_kinds", kind_names.__getitem__, ["accident"])
 district = division = bin_ = None
 if not scoped:
     cols = st.columns(3)
     everyone = {None: tr("common.all")}
     districts = everyone | {d.kato: d.name(lang()) for d in DISTRICTS}
-    district = cols[0].selectbox(tr("label.kato"), list(districts), format_func=districts.get, key="dash_district")
+    district = choose(cols[0], tr("label.kato"), list(districts), "dash_district", districts.__getitem__)
     divisions = everyone | {d.code: f"{d.code} · {d.name(lang())}" for d in DIVISIONS}
-    division = cols[1].selectbox(tr("label.division"), list(divisions), format_func=divisions.get, key="dash_division")
+    division = choose(cols[1], tr("label.division"), list(divisions), "dash_division", divisions.__getitem__)
     names = everyone | enterprise_labels(store(), me, lang(), district=district, division=division)
-    bin_ = cols[2].selectbox(tr("enterprise.choose"), list(names), format_func=names.get, key="dash_bin")
+    bin_ = choose(cols[2], tr("enterprise.choose"), list(names), "dash_bin", names.__getitem__)
 else:
     own = enterprise_choices(store(), me)
     st.caption(tr("dashboard.own", name=own[0].name(lang()) if own else "–"))
@@ -171,7 +171,7 @@ sheets = {
 
 if not scoped:
     indicators = {k: tr("indicator." + k) for k in COMPARED}
-    compared = st.selectbox(tr("dashboard.indicator"), COMPARED, format_func=indicators.get, key="dash_indicator")
+    compared = choose(st, tr("dashboard.indicator"), list(COMPARED), "dash_indicator", indicators.__getitem__)
     left, right = st.columns(2)
     groupings = tuple(group for group, *_ in SPLITS)
     split = splits(store(), scope, last, lang(), groupings)

@@ -198,6 +198,16 @@ def choose(
     return value
 
 
+def choose_many(
+    where: Any, label: str, options: list[Any], key: str, names: Callable[[Any], str], default: list[Any]
+) -> list[Any]:
+    """A multiselect whose choices outlive a language switch, kept as `choose` keeps its one choice."""
+    remembered = [v for v in st.session_state.get("chosen:" + key, default) if v in options]
+    value = where.multiselect(label, options, default=remembered, format_func=names, key=f"{key}@{lang()}")
+    st.session_state["chosen:" + key] = value
+    return value
+
+
 def set_choice(key: str, value: Any) -> None:
     """Make `value` the choice of the `choose` box `key` from the next run on (its widget starts afresh)."""
     st.session_state["chosen:" + key] = value

@@ -26,8 +26,9 @@ from safety.access.roles import SYSTEM
 from safety.access.users import list_users, update_user
 from safety.db import Store
 from safety.demo import demo_credentials, load_demo
-from safety.i18n import t
+from safety.i18n import LANGUAGE_NAMES, t
 from safety.register.enterprises import get_enterprise, update_enterprise
+from safety.register.geography import DISTRICTS
 
 from conftest import ROOT
 
@@ -305,6 +306,32 @@ def test_regional_manager_reads_the_dashboard(page: Page):
     _expect_page_loaded(page, "dashboard.title", "en")
     expect(page.get_by_test_id("stMetric").filter(has_text=t("dashboard.tile.injured", "en"))).to_be_visible()
     _shot(page, "12_dashboard_en")
+
+
+def test_dashboard_filters_survive_switching_the_language_twice(page: Page):
+    """Kinds and district chosen, the language switched there and back: no error, and the choices stay, shown in
+    the new language (Streamlit keeps a keyed box's choice by the text it showed, which a switch changes)."""
+    page.goto("/dashboard")
+    _sign_in(page, "demo.region", "ru")
+    _expect_page_loaded(page, "dashboard.title", "ru")
+    district = DISTRICTS[0]
+    _choose(page.get_by_test_id("stSelectbox").filter(has_text=t("label.kato", "ru")), district.name("ru"))
+    kinds = page.get_by_test_id("stMultiSelect")
+    _choose(kinds, t("kind.near_miss", "ru"))
+    page.keyboard.press("Escape")  # the multiselect keeps its list open for another pick
+    _shot(page, "23_dashboard_filters_chosen_ru")
+    for language, before in (("en", "ru"), ("ru", "en"), ("kk", "ru"), ("ru", "kk")):
+        _idle(page)
+        _language_box(page, before).click()
+        page.get_by_role("option", name=LANGUAGE_NAMES[language], exact=True).click()
+        _expect_page_loaded(page, "dashboard.title", language)
+        _idle(page)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        for kind in ("accident", "near_miss"):
+            expect(kinds.get_by_text(t("kind." + kind, language), exact=True)).to_be_visible()
+        area = page.get_by_test_id("stSelectbox").filter(has_text=t("label.kato", language))
+        expect(area.get_by_role("combobox")).to_have_value(district.name(language))
+    _shot(page, "23_dashboard_filters_after_switches")
 
 
 def _sign_out(page: Page, language: str) -> None:

@@ -19,7 +19,7 @@ from conftest import recorded_downloads, user_id_of
 
 DASHBOARD = "app_pages/dashboard.py"
 ENTERPRISE = "app_pages/enterprise.py"
-FILTERS = ("dash_district", "dash_division", "dash_bin")
+FILTERS = ("dash_district", "dash_division", "dash_bin")  # each keyed <name>@<language> (ui.choose)
 CHARTS = ("monthly", "yearly", "districts", "industries", "heatmap", "scatter")
 
 
@@ -65,7 +65,7 @@ def test_dashboard_in_every_language_shows_the_region_figures(demo_app):
         overdue = next(m for m in at.metric if m.label == t("dashboard.tile.overdue_actions", lang))
         assert overdue.delta  # compared with the end of the year before, like the other tiles
         assert plain(format_date(dt.date(last - 1, 12, 31), lang)) in overdue.proto.help  # escaped for Markdown
-        assert {s.key for s in at.selectbox} >= set(FILTERS)
+        assert {s.key for s in at.selectbox} >= {f"{name}@{lang}" for name in FILTERS}
         assert len(at.get("vega_lite_chart")) == len(CHARTS)
         assert len(_league(at)) == 31
         explained = " ".join(m.value for m in at.expander[0].markdown)
@@ -95,18 +95,18 @@ def test_filters_narrow_the_figures_and_the_downloads_hold_them(demo_app, monkey
     assert len(list(book[t("dashboard.sheet.heatmap", "ru")].iter_rows())) == 1 + 31 * 7  # the heatmap's cells
     assert captured["yearly.png"]().startswith(b"\x89PNG")  # drawn only now, as on a click
 
-    at.selectbox(key="dash_district").set_value("311000000").run()
+    at.selectbox(key="dash_district@ru").set_value("311000000").run()
     assert not at.exception and not at.error
     taraz = _figures(at, "demo.region", last, district="311000000")
     assert _tiles(at)[t("dashboard.tile.injured", "ru")] == format_number(taraz["injured"], "ru")
-    assert 1 < len(at.selectbox(key="dash_bin").options) < 32  # only Taraz's enterprises (and "all")
-    assert len(_league(at)) == len(at.selectbox(key="dash_bin").options) - 1
+    assert 1 < len(at.selectbox(key="dash_bin@ru").options) < 32  # only Taraz's enterprises (and "all")
+    assert len(_league(at)) == len(at.selectbox(key="dash_bin@ru").options) - 1
 
 
 @pytest.mark.parametrize("username", ["demo.head", "demo.officer"])
 def test_an_enterprise_user_sees_only_their_enterprise(demo_app, username):
     at = _dashboard(demo_app, username)
-    assert not [s for s in at.selectbox if s.key in FILTERS]
+    assert not [s for s in at.selectbox if s.key.partition("@")[0] in FILTERS]
     assert len(at.get("vega_lite_chart")) == len(CHARTS) - 2  # no charts by district and by industry
     at.slider(key="dash_years").set_value((2020, 2024)).run()
     own, region = _figures(at, username, 2024), _figures(at, "demo.region", 2024)
@@ -117,9 +117,9 @@ def test_an_enterprise_user_sees_only_their_enterprise(demo_app, username):
     before = _tiles(at)
     with Store(at.db_path) as store:
         other = next(e.bin for e in list_enterprises(store, SYSTEM) if e.bin != own_bin)
-    at.session_state["dash_bin"] = other  # what a crafted session or link could ask for
-    at.session_state["dash_district"] = "311000000"
-    at.session_state["dash_division"] = "10"
+    at.session_state["chosen:dash_bin"] = other  # what a crafted session or link could ask for
+    at.session_state["chosen:dash_district"] = "311000000"
+    at.session_state["chosen:dash_division"] = "10"
     at.query_params["bin"] = other
     at.run()
     assert not at.exception and not at.error
