@@ -10,7 +10,9 @@ from safety.i18n import plain
 me = user()
 st.title(tr("account.title"))
 st.markdown(f"**{plain(me.full_name)}** · {plain(me.username)} · {tr('role.' + me.role.value)}")
-if me.must_change_password:
+if st.session_state.pop("account_changed", False):  # said after the rerun a first change needs
+    st.success(tr("account.changed"))
+elif me.must_change_password:
     st.warning(tr("account.must_change"))
 
 with st.form("change_password", clear_on_submit=True):
@@ -28,6 +30,7 @@ with st.form("change_password", clear_on_submit=True):
             fresh = current_user(store(), me.id)
             if fresh is not None:
                 sign_in(fresh)  # the change ended every session of the account, this one too
-            st.success(tr("account.changed"))
-            if me.must_change_password:
+            if me.must_change_password:  # the pages the change unlocks appear after a rerun
+                st.session_state["account_changed"] = True
                 st.rerun()
+            st.success(tr("account.changed"))

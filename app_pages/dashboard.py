@@ -101,6 +101,7 @@ def show_tile(column, tile, year: int) -> None:
         else ("+" if tile.change_pct > 0 else "") + format_percent(tile.change_pct, lang())
     )
     colour = {"down": "inverse", "up": "normal"}.get(tile.better, "off")
+    unchanged = tile.change_pct is not None and round(tile.change_pct, 1) == 0  # no arrow, no colour for «0,0 %»
     previous = format_number(tile.previous, lang(), tile.digits)
     helper = (
         tr(
@@ -112,7 +113,15 @@ def show_tile(column, tile, year: int) -> None:
         if tile.as_of
         else tr("dashboard.tile.previous", year=year - 1, value=previous)
     )
-    column.metric(tr(tile.key), value, delta, delta_color=colour, help=helper, border=True)
+    column.metric(
+        tr(tile.key),
+        value,
+        delta,
+        delta_color="off" if unchanged else colour,
+        delta_arrow="off" if unchanged else "auto",
+        help=helper,
+        border=True,
+    )
 
 
 me = user()

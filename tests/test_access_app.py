@@ -187,3 +187,20 @@ def test_names_people_typed_show_as_text_not_markdown(demo_app):
     assert f"**{plain(hostile)}**  \n{t('role.admin', 'ru')}" in shown
     at.switch_page("app_pages/account.py").run()
     assert at.markdown[0].value.startswith(f"**{plain(hostile)}** · demo\\.admin")
+
+
+def test_the_first_password_change_says_it_is_done(demo_app):
+    """After a one-time password the change reruns the app to unlock its pages, and still says «Пароль изменён.»."""
+    at = demo_app("demo.admin", real=True)
+    created, otp = create_user(
+        ui.store(), SYSTEM, {"username": "new.officer", "full_name": "Новый Сотрудник", "role": "admin"}
+    )
+    signed_in(at, created.id).run()
+    at.switch_page("app_pages/account.py").run()
+    assert t("account.must_change", "ru") in [w.value for w in at.warning]
+    for box, text in zip(at.text_input, (otp, "a brand new password", "a brand new password"), strict=True):
+        box.set_value(text)
+    next(b for b in at.button if b.label == t("account.change", "ru")).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert t("account.changed", "ru") in [s.value for s in at.success]
+    assert t("account.must_change", "ru") not in [w.value for w in at.warning]

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from safety.access.auth import current_user
 from safety.access.roles import SYSTEM
 from safety.db import Store
-from safety.i18n import LANGUAGES, format_date, format_number, plain, t
+from safety.i18n import LANGUAGES, format_date, format_number, format_percent, plain, t
 from safety.indicators.formulas import scope_for, yearly
 from safety.register.enterprises import list_enterprises
 
@@ -214,3 +214,16 @@ def test_one_view_runs_the_enterprise_query_once(demo_app, monkeypatch):
     assert not at.exception and not at.error
     # the yearly figures (the tiles reuse them), the districts with the industries, and the league (the scatter's)
     assert sorted(groups) == ["district+division", "league", "total"]
+
+
+def test_a_tile_with_no_change_shows_neither_arrow_nor_colour(demo_app):
+    """«0,0 %» is no rise: the tile of a figure that did not move is grey and has no arrow."""
+    at = _dashboard(demo_app, "demo.region")
+    at.selectbox(key="dash_district@ru").set_value("311000000").run()
+    tiles = {m.label: m.proto for m in at.metric}
+    still = [label for label, proto in tiles.items() if proto.delta.lstrip("+").startswith(format_percent(0, "ru"))]
+    assert still, "the demo's Taraz has a tile that did not change"
+    for label in still:
+        assert (tiles[label].direction, tiles[label].color) == (tiles[label].NONE, tiles[label].GRAY), label
+    moved = [proto for proto in tiles.values() if proto.delta and proto.delta.lstrip("+")[0] != "0"]
+    assert moved and all(proto.direction != proto.NONE for proto in moved)
