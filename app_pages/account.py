@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.ui import show_error, sign_in, store, tr, user
+from app_pages.ui import flash, show_error, show_flashes, sign_in, store, tr, user
 from safety.access.auth import change_password, current_user
 from safety.errors import SafetyError, ValidationFailed
 from safety.i18n import plain
@@ -10,9 +10,8 @@ from safety.i18n import plain
 me = user()
 st.title(tr("account.title"))
 st.markdown(f"**{plain(me.full_name)}** · {plain(me.username)} · {tr('role.' + me.role.value)}")
-if st.session_state.pop("account_changed", False):  # said after the rerun a first change needs
-    st.success(tr("account.changed"))
-elif me.must_change_password:
+show_flashes()
+if me.must_change_password:
     st.warning(tr("account.must_change"))
 
 with st.form("change_password", clear_on_submit=True):
@@ -31,6 +30,6 @@ with st.form("change_password", clear_on_submit=True):
             if fresh is not None:
                 sign_in(fresh)  # the change ended every session of the account, this one too
             if me.must_change_password:  # the pages the change unlocks appear after a rerun
-                st.session_state["account_changed"] = True
+                flash("account.changed")
                 st.rerun()
             st.success(tr("account.changed"))

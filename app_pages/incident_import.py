@@ -4,7 +4,19 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.ui import choose, kept, lang, set_choice, show_error, store, template_button, tr, user
+from app_pages.ui import (
+    choose,
+    flash,
+    kept,
+    lang,
+    set_choice,
+    show_error,
+    show_flashes,
+    store,
+    template_button,
+    tr,
+    user,
+)
 from safety.errors import SafetyError
 from safety.i18n import plain
 from safety.incidents.imports.history import mapping_profiles, save_mapping_profile
@@ -123,8 +135,7 @@ if report["errors"]:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
-if saved_now := st.session_state.pop("inc_profile_saved", None):
-    st.success(tr("import.profile_saved", name=saved_now))
+show_flashes()
 with st.form("save_profile"):
     name = st.text_input(tr("import.profile_name"), value=chosen_profile or upload.name.rsplit(".", 1)[0])
     if st.form_submit_button(tr("import.profile_save")):
@@ -133,7 +144,7 @@ with st.form("save_profile"):
         except SafetyError as exc:
             show_error(exc)
         else:  # the saved profile becomes the one in use, and the profile box offers it
-            st.session_state["inc_profile_saved"] = name
+            flash("import.profile_saved", name=name)
             set_choice("inc_profile", name)
             st.rerun()
 

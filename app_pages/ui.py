@@ -214,6 +214,20 @@ def set_choice(key: str, value: Any) -> None:
     st.session_state.pop(f"{key}@{lang()}", None)
 
 
+def flash(key: str, code: str | None = None, **params: Any) -> None:
+    """Keep a success message (a catalogue key), and a text to copy such as a one-time password, for the run that
+    comes after st.rerun(): a page reruns after a change so that its tables show it."""
+    st.session_state.setdefault("flashes", []).append((key, code, params))
+
+
+def show_flashes() -> None:
+    """Show, once, the success messages kept by `flash`."""
+    for key, code, params in st.session_state.pop("flashes", []):
+        st.success(tr(key, **params))
+        if code is not None:
+            st.code(code, language=None)
+
+
 def template_button(key: str) -> None:
     """The button that downloads the incident-log template in the current language (built only on a click)."""
     st.download_button(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.ui import lang, show_error, sign_out, store, tr, user
+from app_pages.ui import flash, lang, show_error, show_flashes, sign_out, store, tr, user
 from safety.access.roles import Role
 from safety.access.users import create_user, list_users, reset_password, update_user
 from safety.demo import demo_loaded, remove_demo
@@ -11,6 +11,7 @@ from safety.register.enterprises import list_enterprises
 
 me = user()
 st.title(tr("users.title"))
+show_flashes()  # what the last change did, above the table that now shows it
 accounts = list_users(store(), me)
 st.dataframe(
     [a | {"role": tr("role." + a["role"])} for a in accounts],
@@ -73,15 +74,17 @@ def account_form(key: str, initial: dict | None = None) -> dict | None:
 
 
 with st.expander(tr("users.add"), icon=":material/person_add:"):
-    values = account_form("add_user")
+    added = st.session_state.get("users_added", 0)  # a new form after each account added: an empty one
+    values = account_form(f"add_user_{added}")
     if values is not None:
         try:
             created, password = create_user(store(), me, values)
         except SafetyError as exc:
-            show_error(exc)
+            show_error(exc)  # the form keeps what was typed, to be put right
         else:
-            st.success(tr("users.created", username=created.username))
-            st.code(password, language=None)
+            st.session_state["users_added"] = added + 1
+            flash("users.created", password, username=created.username)
+            st.rerun()
 
 with st.expander(tr("users.edit"), icon=":material/manage_accounts:"):
     names = [a["username"] for a in accounts]
@@ -95,7 +98,8 @@ with st.expander(tr("users.edit"), icon=":material/manage_accounts:"):
             except SafetyError as exc:
                 show_error(exc)
             else:
-                st.success(tr("users.saved"))
+                flash("users.saved")
+                st.rerun()
         if st.button(tr("users.reset"), key="reset_password"):
             try:
                 password = reset_password(store(), me, chosen)

@@ -204,3 +204,21 @@ def test_the_first_password_change_says_it_is_done(demo_app):
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert t("account.changed", "ru") in [s.value for s in at.success]
     assert t("account.must_change", "ru") not in [w.value for w in at.warning]
+
+
+def test_an_added_user_shows_in_the_table_and_the_form_is_empty_again(demo_app):
+    """Adding an account reruns the page: the table lists it, its one-time password shows once, the form is new."""
+    at = demo_app("demo.admin", real=True)
+    at.switch_page("app_pages/users.py").run()
+    form = [box for box in at.text_input if box.label in (t("label.username", "ru"), t("label.full_name", "ru"))]
+    form[0].set_value("new.head")
+    form[1].set_value("Новый Руководитель")
+    next(box for box in at.selectbox if box.label == t("label.role", "ru")).set_value(Role.REGIONAL_MANAGER)
+    next(b for b in at.button if b.label == t("action.add", "ru")).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert t("users.created", "ru", username="new\\.head") in [s.value for s in at.success]
+    assert len(at.code) == 1 and len(at.code[0].value) >= 12  # the one-time password, shown once
+    assert "new.head" in list(at.dataframe[0].value["username"])
+    assert next(box.value for box in at.text_input if box.label == t("label.username", "ru")) == ""
+    at.run()
+    assert not at.code and t("users.created", "ru", username="new\\.head") not in [s.value for s in at.success]
