@@ -62,6 +62,7 @@ def test_submit_refuses_unrated_items_and_na_without_reason(world, mini):
     draft = open_draft(store, officer, own, "mini")
     _fill(store, officer, draft, {"1.1": "green", "1.2": "yellow", "2.1": "green"})
     save_answer(store, officer, draft.id, "1.3", rating="na")
+    assert get_assessment(store, officer, draft.id).progress() == (3, 5)  # the N/A waits for its reason
     with pytest.raises(ValidationFailed) as info:
         submit_assessment(store, officer, draft.id, today=TODAY)
     assert {(p.key, p.params["item"]) for p in info.value.problems} == {
@@ -69,6 +70,8 @@ def test_submit_refuses_unrated_items_and_na_without_reason(world, mini):
         ("assessment.na_reason_missing", "1.3"),
     }
     assert get_assessment(store, officer, draft.id).status == "draft"
+    save_answer(store, officer, draft.id, "1.3", rating="na", na_reason="нет такого оборудования")
+    assert get_assessment(store, officer, draft.id).progress() == (4, 5)
 
 
 def test_submit_scores_proposes_actions_and_locks(world, mini):

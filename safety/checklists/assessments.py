@@ -49,9 +49,18 @@ class Assessment:
         return score_rules(self.checklist, self.ratings())
 
     def progress(self) -> tuple[int, int]:
-        """(answered, total) items."""
-        total = len(self.checklist.items())
-        return sum(1 for r in self.ratings().values() if r), total
+        """(answered, total) items; an N/A still waiting for its reason is not answered yet."""
+        items = self.checklist.items()
+        return sum(1 for _, item in items if unanswered(self.answers.get(item.id)) is None), len(items)
+
+
+def unanswered(answer: dict[str, Any] | None) -> str | None:
+    """Why an item's answer is not complete (a catalogue key: no rating, or N/A without its reason), or None."""
+    if not answer or not answer.get("rating"):
+        return "assessment.unrated"
+    if answer["rating"] == "na" and not answer.get("na_reason"):
+        return "assessment.na_reason_missing"
+    return None
 
 
 def checklist_version(cur: Any, checklist: Checklist) -> Checklist:
@@ -186,11 +195,9 @@ def submit_assessment(
         assessment = _load(cur, row)
         problems = []
         for rule, item in assessment.checklist.items():
-            answer = assessment.answers.get(item.id, {})
-            if not answer.get("rating"):
-                problems.append(Problem("assessment.unrated", {"item": item.id, "rule": rule.id}))
-            elif answer["rating"] == "na" and not answer.get("na_reason"):
-                problems.append(Problem("assessment.na_reason_missing", {"item": item.id, "rule": rule.id}))
+            missing = unanswered(assessment.answers.get(item.id))
+            if missing:
+                problems.append(Problem(missing, {"item": item.id, "rule": rule.id}))
         if problems:
             raise ValidationFailed("assessment.incomplete", problems=problems, count=len(problems))
         rules = assessment.rule_scores()
