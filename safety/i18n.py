@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
@@ -27,6 +29,10 @@ _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # ASCII punctuation: what Markd
 _JOINER = "\u2060"
 _NO_LINK = {":": "\\:" + _JOINER, "@": _JOINER + "\\@"}
 _WWW = re.compile(r"(www)(\\\.)", re.IGNORECASE)
+# A plural in a catalogue text, in ICU's notation: {count, plural, one {# строка} few {# строки} many {# строк}
+# other {# строки}}. The branch is chosen by the language's plural rules (CLDR, through Babel); # is the number.
+_PLURAL = re.compile(r"\{(\w+), plural,((?:\s*(?:zero|one|two|few|many|other)\s*\{[^{}]*\})+)\s*\}")
+_BRANCH = re.compile(r"(zero|one|two|few|many|other)\s*\{([^{}]*)\}")
 
 
 @lru_cache(maxsize=1)
@@ -64,8 +70,26 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     texts = catalogue().get(key)
     if texts is None:
         return key
-    text = texts.get(normalise_language(lang)) or texts.get("en") or key
+    lang = normalise_language(lang)
+    text = texts.get(lang) or texts.get("en") or key
+    if "plural," in text:
+        text = _PLURAL.sub(lambda match: _plural_branch(match, lang, params), text)
     return text.format(**params) if params else text
+
+
+def _plural_branch(match: re.Match[str], lang: str, params: dict[str, Any]) -> str:
+    """The branch of a plural that the number in params takes in the language, its # made the placeholder."""
+    name, branches = match[1], {str(form): str(text) for form, text in _BRANCH.findall(match[2])}
+    number = params.get(name)
+    locale = Locale.parse(BABEL_LOCALES[lang])
+    form = locale.plural_form(number) if isinstance(number, (int, float)) and locale is not None else "other"
+    return branches.get(str(form), branches["other"]).replace("#", "{" + name + "}")
+
+
+def placeholders(text: str) -> set[str]:
+    """The names a catalogue text takes ({name}, and the number of each plural)."""
+    plain_text = _PLURAL.sub(lambda match: "{" + match[1] + "}", text)
+    return {name for _, name, _, _ in string.Formatter().parse(plain_text) if name}
 
 
 def texts_for(key: str) -> dict[str, str]:

@@ -3,9 +3,8 @@
 import ast
 import datetime as dt
 import re
-import string
 
-from safety.i18n import LANGUAGES, catalogue, format_date, format_number, format_percent, plain, t
+from safety.i18n import LANGUAGES, catalogue, format_date, format_number, format_percent, placeholders, plain, t
 
 from conftest import ROOT
 
@@ -29,7 +28,7 @@ KEY_POSITION = {"owned_row": 3}  # owned_row(row, user, action, missing_key, …
 
 
 def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    return placeholders(text)
 
 
 def test_every_key_has_every_language_and_no_empty_text():
@@ -90,6 +89,35 @@ def test_the_scan_would_catch_a_missing_key(tmp_path):
     calls = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call)]
     keys = {c.args[0].value for c in calls}
     assert keys == {"no.such.key", "also.missing"} and not keys & set(catalogue())
+
+
+def test_plurals_follow_each_language_rules():
+    """«1 ошибка, 2 ошибки, 5 ошибок, 21 ошибка» in Russian, "1 more problem" in English, one form in Kazakh."""
+    said = {n: t("error.more_problems", "ru", count=n) for n in (1, 2, 5, 11, 21, 22)}
+    assert [said[n].split()[-1] for n in (1, 2, 5, 11, 21, 22)] == [
+        "ошибка.",
+        "ошибки.",
+        "ошибок.",
+        "ошибок.",
+        "ошибка.",
+        "ошибки.",
+    ]
+    assert (t("error.more_problems", "en", count=1), t("error.more_problems", "en", count=3)) == (
+        "…and 1 more problem.",
+        "…and 3 more problems.",
+    )
+    assert t("error.more_problems", "kk", count=1) == "…тағы 1 қате бар."
+
+
+def test_every_plural_is_well_formed_with_an_other_branch():
+    """A text that uses the plural notation uses it whole (nothing of it left after the choice), with `other`."""
+    for key, texts in catalogue().items():
+        for lang, text in texts.items():
+            if "plural," in text:
+                names = placeholders(text)
+                shown = t(key, lang, **dict.fromkeys(names, 7))
+                assert "plural," not in shown and "#" not in shown, (key, lang, shown)
+                assert "other {" in text, (key, lang)
 
 
 def test_translation_fills_placeholders_and_falls_back_to_russian():
