@@ -6,7 +6,15 @@ import streamlit as st
 
 from app_pages.ui import act, lang, show_error, store, tr, user
 from safety.access.roles import can
-from safety.checklists.actions import PRIORITIES, STATES, confirm_action, create_action, list_actions, update_action
+from safety.checklists.actions import (
+    PRIORITIES,
+    STATES,
+    confirm_action,
+    create_action,
+    list_actions,
+    shortened,
+    update_action,
+)
 from safety.errors import SafetyError
 from safety.register.enterprises import list_enterprises
 
@@ -25,18 +33,19 @@ overdue = cols[3].checkbox(tr("actions.overdue_only"), key="act_overdue")
 
 rows = list_actions(store(), me, bin_=bin_, rule_id=rule, state=state, overdue=overdue)
 st.caption(tr("actions.count", count=len(rows), overdue=sum(r["overdue"] for r in rows)))
-table = [
+names = {e.bin: e.name(lang()) for e in list_enterprises(store(), me)}
+table = [  # what is due and where first, so the columns that matter fit the page
     {
         "id": r["id"],
-        "bin": r["bin"],
-        "rule": r["rule_id"],
-        "item": r["item_id"],
-        "title": r["title"],
-        "owner": r["owner"],
+        "enterprise": names.get(r["bin"], r["bin"]),
         "due_on": r["due_on"],
-        "priority": priorities[r["priority"]],
         "state": tr("state." + r["state"]),
         "overdue": r["overdue"],
+        "title": shortened(r["title"]),
+        "rule": r["rule_id"],
+        "item": r["item_id"],
+        "owner": r["owner"],
+        "priority": priorities[r["priority"]],
     }
     for r in rows
 ]
@@ -45,19 +54,19 @@ st.dataframe(
     hide_index=True,
     column_config={
         "id": "№",
-        "bin": tr("label.bin"),
-        "rule": tr("actions.rule"),
-        "item": tr("export.item"),
-        "title": tr("label.action_title"),
-        "owner": tr("label.owner"),
+        "enterprise": tr("enterprise.choose"),
         "due_on": st.column_config.DateColumn(tr("label.due_on"), format="DD.MM.YYYY"),
-        "priority": tr("label.priority"),
         "state": tr("label.state"),
         "overdue": st.column_config.CheckboxColumn(tr("actions.overdue")),
+        "title": st.column_config.TextColumn(tr("label.action_title"), help=tr("actions.title_help")),
+        "rule": tr("actions.rule"),
+        "item": tr("export.item"),
+        "owner": tr("label.owner"),
+        "priority": tr("label.priority"),
     },
 )
 
-ids = {r["id"]: f"№{r['id']} · {r['title'][:80]}" for r in rows}
+ids = {r["id"]: f"№{r['id']} · {r['title']}" for r in rows}
 if ids and (can(me, "actions.confirm", me.enterprise_id) or can(me, "actions.manage", me.enterprise_id)):
     chosen = st.selectbox(tr("actions.choose"), list(ids), format_func=ids.get, key="act_chosen")
     action = next(r for r in rows if r["id"] == chosen)

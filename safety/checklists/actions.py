@@ -79,6 +79,17 @@ def actions_for_incident(
     return [r | {"overdue": is_overdue(r, today)} for r in rows]
 
 
+SHORT_TITLE = 70  # characters of an action's title a list shows; the card and the export hold it whole
+
+
+def shortened(title: str, limit: int = SHORT_TITLE) -> str:
+    """An action's title cut at a word to fit a list (a title taken from a checklist question is long)."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:—-")
+    return cut + "…"
+
+
 def list_actions(
     store: Store,
     user: User,
