@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from app_pages.ui import lang, show_error, store, tr, user
-from safety.checklists.actions import PRIORITIES, confirm_action, update_action
+from safety.checklists.actions import PRIORITIES, confirm_action, shortened, update_action
 from safety.checklists.assessments import open_draft, save_answer, submit_assessment
 from safety.checklists.schema import load_checklists
 from safety.errors import SafetyError, ValidationFailed
@@ -33,6 +33,7 @@ except SafetyError as exc:
     show_error(exc)
     st.stop()
 checklist = draft.checklist
+TAB_TITLE = 24  # characters of a rule's name on its tab
 levels = [level.id for level in checklist.scale]
 labels = {level.id: level.label.get(lang()) for level in checklist.scale}
 
@@ -60,7 +61,13 @@ st.progress(answered / total, text=tr("assessment.progress", answered=answered, 
 if "assessment_error" in st.session_state:
     st.error(st.session_state.pop("assessment_error"))
 scores = {score.rule_id: score for score in draft.rule_scores()}
-tabs = st.tabs([f"{rule.id} · {scores[rule.id].answered}/{scores[rule.id].total}" for rule in checklist.rules])
+st.caption(tr("assessment.autosave"))
+tabs = st.tabs(  # the rule's number and short name, and how many of its items are answered
+    [
+        f"{r.id} · {shortened(r.title.get(lang()), TAB_TITLE)} · {scores[r.id].answered}/{scores[r.id].total}"
+        for r in checklist.rules
+    ]
+)
 for tab, rule in zip(tabs, checklist.rules, strict=True):
     with tab:
         st.subheader(f"{rule.id}. {rule.title.get(lang())}")

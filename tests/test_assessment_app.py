@@ -62,3 +62,17 @@ def test_submit_with_unrated_items_is_refused_on_the_page(demo_app):
 def test_only_officers_see_the_assessment_page(demo_app, username):
     with pytest.raises(ValueError):
         demo_app(username).switch_page("app_pages/assessment.py")
+
+
+def test_tabs_name_their_rule_and_the_page_says_answers_save_themselves(demo_app):
+    """Each tab: the rule's number, its name (shortened) and its answered items; a caption tells of saving."""
+    at = demo_app("demo.officer")
+    at.switch_page("app_pages/assessment.py").run()
+    rules = load_checklists()["golden_rules"].rules
+    labels = [tab.label for tab in at.tabs]
+    assert len(labels) == len(rules) == 7
+    for label, rule in zip(labels, rules, strict=True):
+        number, name, count = label.split(" · ")
+        assert number == str(rule.id) and rule.title.get("ru").startswith(name.rstrip("…"))
+        assert count.endswith(f"/{len(rule.items)}")
+    assert t("assessment.autosave", "ru") in [c.value for c in at.caption]
