@@ -33,7 +33,7 @@ except SafetyError as exc:
     show_error(exc)
     st.stop()
 checklist = draft.checklist
-TAB_TITLE = 24  # characters of a rule's name on its tab
+TAB_TITLE = 32  # characters of a rule's name on its tab (the part before its dash)
 levels = [level.id for level in checklist.scale]
 labels = {level.id: level.label.get(lang()) for level in checklist.scale}
 
@@ -62,11 +62,9 @@ if "assessment_error" in st.session_state:
     st.error(st.session_state.pop("assessment_error"))
 scores = {score.rule_id: score for score in draft.rule_scores()}
 st.caption(tr("assessment.autosave"))
+rule_names = {r.id: shortened(r.title.get(lang()).split(" – ")[0], TAB_TITLE) for r in checklist.rules}
 tabs = st.tabs(  # the rule's number and short name, and how many of its items are answered
-    [
-        f"{r.id} · {shortened(r.title.get(lang()), TAB_TITLE)} · {scores[r.id].answered}/{scores[r.id].total}"
-        for r in checklist.rules
-    ]
+    [f"{r.id} · {rule_names[r.id]} · {scores[r.id].answered}/{scores[r.id].total}" for r in checklist.rules]
 )
 for tab, rule in zip(tabs, checklist.rules, strict=True):
     with tab:

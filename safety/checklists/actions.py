@@ -86,7 +86,7 @@ def shortened(title: str, limit: int = SHORT_TITLE) -> str:
     """An action's title cut at a word to fit a list (a title taken from a checklist question is long)."""
     if len(title) <= limit:
         return title
-    cut = title[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:—-")
+    cut = title[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:—–-")
     return cut + "…"
 
 
