@@ -108,7 +108,8 @@ def _inside_zip(rnd: random.Random, data: bytes, change: Callable[[random.Random
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for i, (info, content) in enumerate(members):
-            target.writestr(info.filename, change(rnd, content) if i == chosen else content)
+            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)  # not the clock's: deterministic
+            target.writestr(member, change(rnd, content) if i == chosen else content, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
