@@ -22,7 +22,14 @@ from safety.i18n import plain
 from safety.incidents.imports.history import mapping_profiles, save_mapping_profile
 from safety.incidents.imports.mapping import CATEGORICAL, FileOverview, MappingProfile, inspect_file
 from safety.incidents.imports.pipeline import import_incidents
-from safety.incidents.imports.report import ImportResult, errors_workbook, import_report, preview_rows, rejected_rows
+from safety.incidents.imports.report import (
+    COUNTS,
+    ImportResult,
+    errors_workbook,
+    import_report,
+    preview_rows,
+    rejected_rows,
+)
 from safety.incidents.model import FIELDS
 from safety.register.enterprises import list_enterprises
 
@@ -116,10 +123,7 @@ if result.unmapped:
 drop = st.checkbox(tr("import.drop_identical"), key="inc_drop")
 report = import_report(result, lang())
 st.subheader(tr("import.preview"))
-counts = st.columns(6)
-for column, key in zip(
-    counts, ("rows_read", "imported", "duplicates", "identical_in_file", "skipped", "rejected"), strict=True
-):
+for column, key in zip(st.columns(len(COUNTS)), COUNTS, strict=True):
     column.metric(tr("import.count." + key), report[key])
 for warning in result.warnings[:10]:
     st.warning(warning.render(lang(), quote=plain))

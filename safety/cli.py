@@ -21,7 +21,7 @@ from safety.i18n import LANGUAGES, format_number, format_percent, normalise_lang
 from safety.incidents.imports.history import list_imports, undo_import
 from safety.incidents.imports.mapping import load_profile
 from safety.incidents.imports.pipeline import import_incidents
-from safety.incidents.imports.report import import_report
+from safety.incidents.imports.report import COUNTS, import_report
 from safety.incidents.summaries import check_summaries, rebuild_summaries
 from safety.indicators.formulas import KEYS, change_pct, metrics
 from safety.register.enterprises import get_enterprise, list_enterprises
@@ -228,19 +228,7 @@ def _import_incidents(store: Store, args: argparse.Namespace, lang: str) -> int:
         t(
             key,
             lang,
-            **{
-                k: report[k]
-                for k in (
-                    "file",
-                    "sheet",
-                    "rows_read",
-                    "imported",
-                    "duplicates",
-                    "identical_in_file",
-                    "skipped",
-                    "rejected",
-                )
-            },
+            **{k: report[k] for k in ("file", "sheet", *COUNTS)},
         )
     )
     for error in report["errors"][:50]:

@@ -41,6 +41,7 @@ ENTERPRISE_COLUMNS = (
 )
 YEAR_COLUMNS = ("bin", "year", "avg_headcount", "hours_worked")
 SOURCE = load_source(Path(__file__).with_name("register_source.yaml"))  # the words for both sheets' fields
+ACTIVE_WORDS = SOURCE.value_words("active")  # "да", "иә", "+" … -> "yes" or "no"
 REQUIRED_ENTERPRISE = ("bin", "name_ru", "name_kk", "oked", "industry", "joined_on")
 REQUIRED_YEAR = ("bin", "year", "avg_headcount")
 
@@ -276,7 +277,7 @@ def _flag(value: Any) -> bool | None:
         return value
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
-    word = SOURCE.value_words("active").get(word_key(value))
+    word = ACTIVE_WORDS.get(word_key(value))
     return None if word is None else word == "yes"
 
 

@@ -285,12 +285,7 @@ def _write(
             "sheet": result.sheet,
             "profile": profile.name,
             "username": user.username,
-            "rows_read": result.rows_read,
-            "imported": result.imported,
-            "duplicates": result.duplicates,
-            "identical_in_file": result.identical_in_file,
-            "skipped": result.skipped,
-            "rejected": result.rejected,
+            **result.counts(),
         },
     )
     sql.insert_staged(writes, result.table, enterprise_id, import_id, user.username)

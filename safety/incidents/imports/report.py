@@ -12,6 +12,9 @@ from safety.files.writer import new_workbook, workbook_bytes, write_table
 from safety.i18n import format_date, format_datetime, t
 from safety.incidents.imports.mapping import CATEGORICAL
 
+# What an import counts, in the order the page, the CLI, the report and the import record give them.
+COUNTS = ("rows_read", "imported", "duplicates", "identical_in_file", "skipped", "rejected")
+
 
 @dataclass
 class ImportResult:
@@ -35,6 +38,10 @@ class ImportResult:
     table: Any = None  # the new cases as an Arrow table (fields, source_row, fingerprint)
     import_id: int | None = None
     date_order: str = "dmy"
+
+    def counts(self) -> dict[str, int]:
+        """The import's counts by name (COUNTS)."""
+        return {name: getattr(self, name) for name in COUNTS}
 
     @property
     def cases(self) -> list[dict[str, Any]]:
@@ -110,12 +117,7 @@ def import_report(result: ImportResult, lang: str) -> dict[str, Any]:
     return {
         "file": result.file,
         "sheet": result.sheet,
-        "rows_read": result.rows_read,
-        "imported": result.imported,
-        "duplicates": result.duplicates,
-        "identical_in_file": result.identical_in_file,
-        "skipped": result.skipped,
-        "rejected": result.rejected,
+        **result.counts(),
         "errors": [
             {"row": e.row, "column": e.column, "value": e.value, "message": t(e.key, lang, **e.params)}
             for e in result.errors

@@ -34,6 +34,11 @@ def ru_titles() -> None:
     wb.save(HERE / "log_ru_titles.xlsx")
 
 
+def _csv(name: str, lines: list[str]) -> None:
+    """Write a UTF-8 CSV fixture, one line per row."""
+    (HERE / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def csv_files() -> None:
     lines = ["Дата;Вид происшествия;Тяжесть;Дни нетрудоспособности;Цех;Описание",
              "05.03.2024;несчастный случай;лёгкий;3;Цех 1;Ожог",
@@ -44,9 +49,9 @@ def csv_files() -> None:
            "3/25/2024,accident,light,2,Slipped on oil",
            "4/5/2024,near miss,,0,Unsecured load",
            "12/1/2024,accident,severe,40,Fall from ladder"]
-    (HERE / "log_mdy.csv").write_text("\n".join(mdy) + "\n", encoding="utf-8")
+    _csv("log_mdy.csv", mdy)
     ambiguous = ["Дата;Вид происшествия;Тяжесть", "05.03.2024;микротравма;", "04.02.2024;микротравма;"]
-    (HERE / "log_ambiguous_dates.csv").write_text("\n".join(ambiguous) + "\n", encoding="utf-8")
+    _csv("log_ambiguous_dates.csv", ambiguous)
     bad = ["Дата;Вид происшествия;Тяжесть;Дни нетрудоспособности",
            "05.03.2024;несчастный случай;средний;3",
            "06.03.2024;несчастный случай;средний;1",
@@ -54,12 +59,12 @@ def csv_files() -> None:
            "01.01.2199;микротравма;;0",
            "01.01.1949;микротравма;;0",
            "08.03.2024;потенциально опасное происшествие;;4"]
-    (HERE / "log_bad_rows.csv").write_text("\n".join(bad) + "\n", encoding="utf-8")
+    _csv("log_bad_rows.csv", bad)
     msha = ["ACCIDENT_DT,DEGREE_INJURY,DAYS_LOST,NARRATIVE,MINE_ID",
             "2024-05-02,DAYS AWAY FROM WORK ONLY,4,Caught hand in conveyor,M1",
             "2024-06-11,FATALITY,0,Struck by falling rock,M1",
             "2024-06-12,NO VALUE FOUND,0,Unknown,M1"]
-    (HERE / "log_msha.csv").write_text("\n".join(msha) + "\n", encoding="utf-8")
+    _csv("log_msha.csv", msha)
     own_words = ["Дата;Вид происшествия;Тяжесть;Дни нетрудоспособности;Описание",
                  "03.02.2025;Несчастный случай;лёгкая;5;Порез руки",
                  "10.02.2025;Микротравма;лёгкая;0;Ушиб пальца",
@@ -67,16 +72,16 @@ def csv_files() -> None:
                  "24.02.2025;Профзаболевание;средней тяжести;0;Шум",
                  "03.03.2025;НС со смертельным исходом;смертельный;0;Падение с высоты",
                  "10.03.2025;ПОП;;0;Искра у ёмкости"]
-    (HERE / "log_officer_words.csv").write_text("\n".join(own_words) + "\n", encoding="utf-8")
+    _csv("log_officer_words.csv", own_words)
     counted = ["№ п/п;Дата;Вид происшествия;Тяжесть;Дни нетрудоспособности;Описание",
                "1;03.02.2025;несчастный случай;лёгкий;5;Порез руки",
                "2;10.02.2025;микротравма;;0;Ушиб пальца",
                "3;10.02.2025;микротравма;;0;Ушиб пальца",
                "4;17.02.2025;потенциально опасное происшествие;;0;Груз рядом с рабочим",
                "5;24.02.2025;несчастный случай;тяжёлый;30;Падение с лестницы"]
-    (HERE / "log_row_counter.csv").write_text("\n".join(counted) + "\n", encoding="utf-8")
+    _csv("log_row_counter.csv", counted)
     blank = [";" + counted[0].split(";", 1)[1]] + counted[1:]  # a pandas index: a column without a heading
-    (HERE / "log_blank_first_heading.csv").write_text("\n".join(blank) + "\n", encoding="utf-8")
+    _csv("log_blank_first_heading.csv", blank)
     (HERE / "msha_profile.yaml").write_text(
         "name: MSHA export\nsheet: null\nheader_row: null\ndate_order: auto\n"
         "columns:\n  occurred_on: ACCIDENT_DT\n  severity: DEGREE_INJURY\n  lost_days: DAYS_LOST\n"
