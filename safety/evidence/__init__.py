@@ -1,0 +1,1 @@
+"""Evidence files: photos and documents attached to an answer, an incident or a corrective action."""
