@@ -44,6 +44,14 @@ def add_working_days(start: date, count: int) -> date:
     return day
 
 
+def working_days_left(due: date, today: date) -> int:
+    """Working days from today to a deadline (0 on the day itself); negative once it has passed, at least -1 even
+    when no working day has gone by since (a deadline on Friday is one day late on Saturday)."""
+    if due >= today:
+        return sum(is_working_day(today + timedelta(days=n)) for n in range(1, (due - today).days + 1))
+    return -max(1, sum(is_working_day(due + timedelta(days=n)) for n in range(1, (today - due).days + 1)))
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of an investigation: its deadline and the day it was done."""
