@@ -1,14 +1,17 @@
 """Vision Zero Tracker: the Streamlit entrypoint. It signs the user in, builds the navigation the user's role
 allows, draws the sidebar and runs the page."""
 
+import datetime as dt
+
 import streamlit as st
 
 from app_pages.ui import keep_cookie, lang, script_slot, show_error, sign_out, signed_in_user, store, tr
-from safety.access.roles import can
+from safety.access.roles import Role, User, can
 from safety.backup import start_daily_backup
 from safety.demo import demo_loaded
 from safety.errors import SafetyError
 from safety.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, plain
+from safety.work.items import due_items
 
 # (file, catalogue key of the title, url path, action the page needs); urls are the same in every language.
 # No page icons: Streamlit makes the current page's icon the favicon and fetches Material ones from outside.
@@ -25,6 +28,26 @@ PAGES = [
     ("app_pages/audit.py", "page.audit", "audit", "audit.read"),
     ("app_pages/account.py", "page.account", "account", "programme.read"),
 ]
+
+
+def due_count(user: User) -> None:
+    """How many of the person's items are overdue or due within 14 days, linked to the home page that lists them
+    (administrators have no items)."""
+    if user.must_change_password or user.role is Role.ADMIN:
+        return
+    try:
+        count = len(due_items(store(), user, dt.date.today(), lang()))
+    except SafetyError:  # the page itself shows what is wrong
+        return
+    if count:
+        st.sidebar.page_link(
+            "app_pages/home.py",
+            label=tr("sidebar.due", count=count),
+            icon=":material/notifications:",
+            help=tr("sidebar.due.help"),
+        )
+    else:
+        st.sidebar.caption(tr("sidebar.due.none"))
 
 
 def main() -> None:
@@ -59,6 +82,7 @@ def main() -> None:
     if user is not None:
         st.sidebar.divider()
         st.sidebar.markdown(f"**{plain(user.full_name)}**  \n{tr('role.' + user.role.value)}")
+        due_count(user)
         if st.sidebar.button(tr("auth.sign_out"), key="sign_out"):
             sign_out()
             st.rerun()

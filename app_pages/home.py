@@ -1,35 +1,21 @@
-"""Home: what the tracker is for, the programme's figures and where to go next."""
+"""Home: each role's own view. The officer and the enterprise manager see their work with its deadlines, the
+regional manager the enterprises that need attention above the programme's figures, the administrator the
+accounts, the last backup and the database size."""
 
 import streamlit as st
 
-from app_pages.ui import draw, lang, store, tr, user
-from safety.access.roles import can
-from safety.i18n import format_number, format_percent
-from safety.indicators import figures
-from safety.indicators.programme import programme_summary
+from app_pages import home_sections
+from app_pages.ui import tr, user
+from safety.access.roles import Role
 
+me = user()
 st.title(tr("home.title"))
-st.write(tr("home.intro"))
-
-summary = programme_summary(store(), user())
-cols = st.columns(4)
-cols[0].metric(tr("home.metric.enterprises"), format_number(summary.enterprises, lang()))
-cols[1].metric(tr("home.metric.districts"), format_number(summary.districts, lang()))
-cols[2].metric(tr("home.metric.industries"), format_number(summary.industries, lang()))
-cols[3].metric(tr("home.metric.headcount", year=summary.latest_year or "–"), format_number(summary.headcount, lang()))
-cols = st.columns(4)
-cols[0].metric(
-    tr("home.metric.score"),
-    format_percent(summary.average_score, lang()),
-    help=tr("home.metric.score_help", count=summary.assessed),
-)
-cols[1].metric(tr("home.metric.assessed"), format_number(summary.assessed, lang()))
-cols[2].metric(tr("home.metric.overdue_actions"), format_number(summary.overdue_actions, lang()))
-
-st.subheader(tr("home.by_district"))
-draw(figures.districts(store(), user(), lang()))
-
-st.subheader(tr("home.next"))
-if can(user(), "register.list"):
-    st.page_link("app_pages/enterprises.py", label=tr("home.next.register"), icon=":material/factory:")
-st.page_link("app_pages/enterprise.py", label=tr("home.next.enterprise"), icon=":material/badge:")
+if me.role.scoped:
+    home_sections.own_work(me)
+else:
+    if me.role is Role.REGIONAL_MANAGER:
+        home_sections.attention(me)
+    else:
+        home_sections.admin(me)
+    st.subheader(tr("home.programme"))
+    home_sections.programme(me)
