@@ -30,6 +30,7 @@ DEPENDENT_TABLES = (
     "incidents",
     "incident_imports",
     "mapping_profiles",
+    "evidence_files",
 )
 # Tables whose rows belong to an assessment (deleted with the demo's assessments).
 ASSESSMENT_TABLES = ("assessment_answers", "assessment_rule_scores")

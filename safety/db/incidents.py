@@ -7,6 +7,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from safety.db import evidence
 from safety.db.cursors import Cursor, fetch_arrow, fetch_dicts, insert_frame, registered
 from safety.db.summaries import CaseWrites
 
@@ -88,6 +89,7 @@ def set_investigation(writes: CaseWrites, enterprise_id: int, incident_ids: list
 def delete(writes: CaseWrites, incident_id: int) -> None:
     """Delete one case."""
     writes.changed(_owner(writes.cursor, "SELECT enterprise_id FROM incidents WHERE id = ?", incident_id))
+    evidence.delete_of_incident(writes.cursor, incident_id)
     writes.cursor.execute("DELETE FROM incidents WHERE id = ?", [incident_id])
 
 
@@ -180,6 +182,7 @@ def undo_import(writes: CaseWrites, import_id: int, username: str) -> int:
     """Delete an import's cases and mark it undone; return how many cases went."""
     cur = writes.cursor
     count = cur.execute("SELECT count(*) FROM incidents WHERE import_id = ?", [import_id]).fetchall()[0][0]
+    evidence.delete_of_import(cur, import_id)
     cur.execute("DELETE FROM incidents WHERE import_id = ?", [import_id])
     writes.changed(_owner(cur, "SELECT enterprise_id FROM incident_imports WHERE id = ?", import_id))
     cur.execute(

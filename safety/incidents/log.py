@@ -10,6 +10,7 @@ from safety.access.roles import User, enterprise_scope, require
 from safety.access.scope import enterprise_row, owned_row
 from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
+from safety.db import evidence as evidence_sql
 from safety.db import incidents as sql
 from safety.db.cursors import present
 from safety.errors import Problem, ValidationFailed
@@ -68,10 +69,11 @@ def update_incident(store: Store, user: User, incident_id: int, data: Mapping[st
 
 @retry_conflicts
 def delete_incident(store: Store, user: User, incident_id: int) -> None:
-    """Delete a case of the officer's own enterprise."""
+    """Delete a case of the officer's own enterprise, with its evidence files (named in the audit entry)."""
     with writing_cases(store) as writes:
         cur = writes.cursor
         old = _case(cur, user, incident_id, "incidents.write")
+        files = evidence_sql.names_of_incident(cur, incident_id)  # they go with the case
         sql.delete(writes, incident_id)
         audit_sql.write(
             cur,
@@ -82,7 +84,7 @@ def delete_incident(store: Store, user: User, incident_id: int) -> None:
                     "incident",
                     incident_id,
                     old["enterprise_id"],
-                    before={k: old[k] for k in FIELDS},
+                    before={k: old[k] for k in FIELDS} | ({"evidence_files": files} if files else {}),
                 )
             ],
         )

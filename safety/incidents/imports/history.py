@@ -11,6 +11,7 @@ from safety.access.scope import enterprise_row, owned_row
 from safety.db import Store, retry_conflicts
 from safety.db import audit as audit_sql
 from safety.db import enterprises as enterprise_sql
+from safety.db import evidence as evidence_sql
 from safety.db import incidents as sql
 from safety.errors import ValidationFailed
 from safety.files.validation import refuse_control
@@ -34,12 +35,13 @@ def list_imports(store: Store, user: User, bin_: str | None = None) -> list[dict
 
 @retry_conflicts
 def undo_import(store: Store, user: User, import_id: int) -> int:
-    """Remove every case an import wrote (audited); return how many were removed."""
+    """Remove every case an import wrote, with their evidence files (audited); return how many cases went."""
     with writing_cases(store) as writes:
         cur = writes.cursor
         record = owned_row(sql.import_by_id(cur, import_id), user, "incidents.write", "import.not_found", id=import_id)
         if record["undone_at"] is not None:
             raise ValidationFailed("import.already_undone", id=import_id)
+        files = evidence_sql.names_of_import(cur, import_id)  # they go with the cases
         removed = sql.undo_import(writes, import_id, user.username)
         audit_sql.write(
             cur,
@@ -50,7 +52,7 @@ def undo_import(store: Store, user: User, import_id: int) -> int:
                     "import",
                     import_id,
                     record["enterprise_id"],
-                    before={"cases": removed},
+                    before={"cases": removed} | ({"evidence_files": files} if files else {}),
                 )
             ],
         )
