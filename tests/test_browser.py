@@ -8,19 +8,28 @@ tests/artifacts/ (git-ignored).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from browser_kit import (
+    ARTIFACTS,
+    TIMEOUT,
+    VIEWPORT,
+    choose,
+    chromium,
+    expect_page_loaded,
+    guarded_page,
+    idle,
+    language_box,
+    nav_link,
+    pattern,
+    serve,
+    shot,
+    title,
+)
+from browser_kit import sign_in as sign_in_with
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from safety.access.roles import SYSTEM
 from safety.access.users import list_users, update_user
@@ -30,51 +39,10 @@ from safety.i18n import LANGUAGE_NAMES, t
 from safety.register.enterprises import get_enterprise, update_enterprise
 from safety.register.geography import DISTRICTS
 
-from conftest import ROOT
-
-REQUIRED = os.environ.get("VZ_REQUIRE_BROWSER") == "1"  # CI sets it: there a missing browser is a failure
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    reason = f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)"
-    if REQUIRED:
-        raise RuntimeError(reason)
-    pytest.skip(reason, allow_module_level=True)
-if not REQUIRED:
-    pytest.importorskip("playwright", reason="playwright is not installed")
-from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright  # noqa: E402
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORDS: dict[str, str] = {}
-STARTUP_TIMEOUT = 60  # seconds for `streamlit run` to answer on its port
-TIMEOUT = 20_000  # milliseconds for every expect() and page action: a busy machine draws a long page slowly
-expect.set_options(timeout=TIMEOUT)  # expect() has its own default of 5 s, apart from the page's
 DEMO_ENTERPRISES = "31"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 # Names as an attacker would type them: Markdown and HTML that, rendered, would fetch from outside or add elements.
@@ -99,117 +67,33 @@ def _make_names_hostile(store: Store) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start `streamlit run app.py` on a fresh database; yield its base URL; stop it afterwards."""
+    """Start `streamlit run app.py` on a fresh demo database with hostile names; yield its base URL."""
     tmp = tmp_path_factory.mktemp("browser")
-    port = _free_port()
     db_path = tmp / "browser.duckdb"
     with Store(db_path) as store:  # the demo is built here, so the test knows the demo accounts' passwords
         load_demo(store)
         PASSWORDS.update({c["username"]: c["password"] for c in demo_credentials(store)})
         _make_names_hostile(store)
-    env = os.environ | {"VZ_DB_PATH": str(db_path)}
-    log_path = tmp / "streamlit.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-        # Others may edit the sources while the journey runs: no watcher, so no "source changed" banner.
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT
-            while not _healthy(f"{base}/_stcore/health"):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    state = f"exited with {process.returncode}" if process.poll() is not None else "did not answer"
-                    pytest.fail(f"streamlit {state} within {STARTUP_TIMEOUT} s:\n{log_path.read_text()}")
-                time.sleep(0.2)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    with serve(db_path, tmp / "streamlit.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as each:
+        yield each
 
 
 @pytest.fixture
 def page(browser: Browser, server: str) -> Iterator[Page]:
-    """A fresh browser context (own cookies, own Streamlit session) that fails on uncaught JavaScript errors.
-
-    Requests beyond the loopback are aborted, so nothing leaves the machine, and fail the test.
-    """
-    context = browser.new_context(base_url=server, viewport={"width": 1400, "height": 1000}, locale="ru-RU")
-    context.set_default_timeout(TIMEOUT)
-    foreign: list[str] = []
-
-    def refuse(route: Route) -> None:
-        foreign.append(route.request.url)
-        route.abort()
-
-    context.route(_is_foreign, refuse)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("websocket", lambda socket_: foreign.append(socket_.url) if _is_foreign(socket_.url) else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not foreign, f"the page asked for off-loopback URLs (aborted): {sorted(set(foreign))}"
-    assert not errors, f"uncaught JavaScript errors: {errors}"
-
-
-def _is_foreign(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname != "127.0.0.1"
-
-
-def _shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
-
-
-def _title(page: Page, key: str, language: str):
-    """The page's h1 holding the catalogue text of `key`."""
-    return page.get_by_role("heading", level=1, name=t(key, language), exact=True)
-
-
-def _expect_page_loaded(page: Page, title_key: str, language: str) -> None:
-    """The page's title is shown in `language`, with the demo notice, and no "Page not found" dialog."""
-    expect(_title(page, title_key, language)).to_be_visible()
-    notice = t("demo.notice", language).split(":")[0]  # its start: the rest holds a command drawn as code
-    expect(page.get_by_test_id("stAlert").filter(has_text=notice)).to_be_visible()
-    expect(page.get_by_role("dialog")).to_have_count(0)
-
-
-def _language_box(page: Page, language: str):
-    """The sidebar's language selectbox, found by its label in `language` (with or without a leading icon)."""
-    return page.get_by_test_id("stSidebar").get_by_role("combobox", name=t("sidebar.language", language))
-
-
-def _nav_link(page: Page, key: str, language: str):
-    return page.get_by_test_id("stSidebarNav").get_by_role("link", name=t(key, language))
+    """A fresh, guarded browser context: see browser_kit.guarded_page."""
+    with guarded_page(browser, server) as each:
+        yield each
 
 
 def _sign_in(page: Page, username: str, language: str) -> None:
-    """Fill the sign-in form (shown at every address while signed out) with a demo account."""
-    expect(_title(page, "signin.title", language)).to_be_visible()
-    page.get_by_label(t("label.username", language), exact=True).fill(username)
-    page.get_by_label(t("label.password", language), exact=True).fill(PASSWORDS[username])
-    _shot(page, f"00_signin_{username}_{language}")
-    page.get_by_role("button", name=t("auth.sign_in", language), exact=True).click()
+    """Sign in with a demo account."""
+    sign_in_with(page, username, PASSWORDS[username], language)
 
 
 def test_home_language_switch_and_register(page: Page):
@@ -217,83 +101,83 @@ def test_home_language_switch_and_register(page: Page):
     #    ignores url_path="home", so /home answers with a "Page not found" dialog.
     page.goto("/")
     _sign_in(page, "demo.admin", "ru")
-    _expect_page_loaded(page, "home.title", "ru")
+    expect_page_loaded(page, "home.title", "ru")
     metric = page.get_by_test_id("stMetric").filter(has_text=t("home.metric.enterprises", "ru"))
     expect(metric.get_by_test_id("stMetricValue")).to_have_text(DEMO_ENTERPRISES)
     expect(page.get_by_test_id("stVegaLiteChart")).to_be_visible()
-    _shot(page, "01_home_ru")
+    shot(page, "01_home_ru")
 
     # 2. Switch to English in the sidebar: the same (home) page, now in English, and ?lang=en in the URL.
-    _language_box(page, "ru").click()
+    language_box(page, "ru").click()
     page.get_by_role("option", name="English", exact=True).click()
-    _expect_page_loaded(page, "home.title", "en")
+    expect_page_loaded(page, "home.title", "en")
     expect(page).to_have_url(re.compile(r"/\?lang=en$"))
-    expect(_nav_link(page, "page.home", "en")).to_have_attribute("aria-current", "page")
+    expect(nav_link(page, "page.home", "en")).to_have_attribute("aria-current", "page")
     metric = page.get_by_test_id("stMetric").filter(has_text=t("home.metric.enterprises", "en"))
     expect(metric.get_by_test_id("stMetricValue")).to_have_text(DEMO_ENTERPRISES)
-    expect(_language_box(page, "en")).to_have_value("English")
-    _shot(page, "02_home_en")
+    expect(language_box(page, "en")).to_have_value("English")
+    shot(page, "02_home_en")
 
     # 3. The register through the sidebar navigation: the session keeps English; the table is drawn.
-    _nav_link(page, "page.enterprises", "en").click()
+    nav_link(page, "page.enterprises", "en").click()
     expect(page).to_have_url(re.compile(r"/enterprises(\?.*)?$"))
-    _expect_page_loaded(page, "register.title", "en")
+    expect_page_loaded(page, "register.title", "en")
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
     expect(page.get_by_text(t("register.count", "en", count=int(DEMO_ENTERPRISES)))).to_be_visible()
-    _shot(page, "03_register_en")
+    shot(page, "03_register_en")
 
     # 4. Reload: a new Streamlit session, which the session cookie keeps signed in, and whose language comes from
     #    ?lang= alone. Page links drop the query string; the app writes it back on every run, so the address's
     #    page (the register) opens again in English.
     expect(page).to_have_url(re.compile(r"/enterprises\?lang=en$"))
     page.reload()
-    _expect_page_loaded(page, "register.title", "en")
+    expect_page_loaded(page, "register.title", "en")
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
-    _shot(page, "04_register_reloaded")
+    shot(page, "04_register_reloaded")
 
 
 def test_deep_link_keeps_language_across_pages(page: Page):
     # A link with ?lang=en opens a page in English, and the sidebar navigation then stays in English.
     page.goto("/enterprises?lang=en")
     _sign_in(page, "demo.region", "en")
-    _expect_page_loaded(page, "register.title", "en")
+    expect_page_loaded(page, "register.title", "en")
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
-    _shot(page, "05_register_deep_link_en")
+    shot(page, "05_register_deep_link_en")
 
-    _nav_link(page, "page.enterprise", "en").click()
-    _expect_page_loaded(page, "enterprise.title", "en")
-    _shot(page, "06_enterprise_en")
+    nav_link(page, "page.enterprise", "en").click()
+    expect_page_loaded(page, "enterprise.title", "en")
+    shot(page, "06_enterprise_en")
 
-    _nav_link(page, "page.home", "en").click()
-    _expect_page_loaded(page, "home.title", "en")
-    _shot(page, "07_home_en")
+    nav_link(page, "page.home", "en").click()
+    expect_page_loaded(page, "home.title", "en")
+    shot(page, "07_home_en")
 
 
 def test_officer_sees_the_assessment_and_the_history(page: Page):
     page.goto("/assessment")
     _sign_in(page, "demo.officer", "ru")
-    _expect_page_loaded(page, "assessment.title", "ru")
+    expect_page_loaded(page, "assessment.title", "ru")
     expect(page.get_by_role("tab").first).to_be_visible()
-    _shot(page, "08_assessment_ru")
-    _nav_link(page, "page.enterprise", "ru").click()
-    _expect_page_loaded(page, "enterprise.title", "ru")
+    shot(page, "08_assessment_ru")
+    nav_link(page, "page.enterprise", "ru").click()
+    expect_page_loaded(page, "enterprise.title", "ru")
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
-    _shot(page, "09_enterprise_history_ru")
-    _nav_link(page, "page.actions", "ru").click()
-    _expect_page_loaded(page, "actions.title", "ru")
+    shot(page, "09_enterprise_history_ru")
+    nav_link(page, "page.actions", "ru").click()
+    expect_page_loaded(page, "actions.title", "ru")
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
-    _shot(page, "10_actions_ru")
+    shot(page, "10_actions_ru")
 
 
 def test_regional_manager_reads_the_dashboard(page: Page):
     page.goto("/dashboard?lang=kk")
     _sign_in(page, "demo.region", "kk")
-    _expect_page_loaded(page, "dashboard.title", "kk")
+    expect_page_loaded(page, "dashboard.title", "kk")
     tile = page.get_by_test_id("stMetric").filter(has_text=t("indicator.kch", "kk"))
     expect(tile.get_by_test_id("stMetricValue")).to_be_visible()
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(6)
     expect(page.get_by_test_id("stDataFrame").last).to_be_visible()
-    _shot(page, "11_dashboard_kk")
+    shot(page, "11_dashboard_kk")
     for number, chart in enumerate(page.get_by_test_id("stVegaLiteChart").all()):
         chart.scroll_into_view_if_needed()
         expect(chart.locator("canvas, svg").first).to_be_visible()  # drawn from the Arrow data it was sent
@@ -301,11 +185,11 @@ def test_regional_manager_reads_the_dashboard(page: Page):
     league = page.get_by_test_id("stDataFrame").last
     league.scroll_into_view_if_needed()
     league.screenshot(path=ARTIFACTS / "11_dashboard_kk_league.png")
-    _language_box(page, "kk").click()
+    language_box(page, "kk").click()
     page.get_by_role("option", name="English", exact=True).click()
-    _expect_page_loaded(page, "dashboard.title", "en")
+    expect_page_loaded(page, "dashboard.title", "en")
     expect(page.get_by_test_id("stMetric").filter(has_text=t("dashboard.tile.injured", "en"))).to_be_visible()
-    _shot(page, "12_dashboard_en")
+    shot(page, "12_dashboard_en")
 
 
 def test_dashboard_filters_survive_switching_the_language_twice(page: Page):
@@ -313,62 +197,62 @@ def test_dashboard_filters_survive_switching_the_language_twice(page: Page):
     the new language (Streamlit keeps a keyed box's choice by the text it showed, which a switch changes)."""
     page.goto("/dashboard")
     _sign_in(page, "demo.region", "ru")
-    _expect_page_loaded(page, "dashboard.title", "ru")
+    expect_page_loaded(page, "dashboard.title", "ru")
     district = DISTRICTS[0]
-    _choose(page.get_by_test_id("stSelectbox").filter(has_text=t("label.kato", "ru")), district.name("ru"))
+    choose(page.get_by_test_id("stSelectbox").filter(has_text=t("label.kato", "ru")), district.name("ru"))
     kinds = page.get_by_test_id("stMultiSelect")
-    _choose(kinds, t("kind.near_miss", "ru"))
+    choose(kinds, t("kind.near_miss", "ru"))
     page.keyboard.press("Escape")  # the multiselect keeps its list open for another pick
-    _shot(page, "23_dashboard_filters_chosen_ru")
+    shot(page, "23_dashboard_filters_chosen_ru")
     for language, before in (("en", "ru"), ("ru", "en"), ("kk", "ru"), ("ru", "kk")):
-        _idle(page)
-        _language_box(page, before).click()
+        idle(page)
+        language_box(page, before).click()
         page.get_by_role("option", name=LANGUAGE_NAMES[language], exact=True).click()
-        _expect_page_loaded(page, "dashboard.title", language)
-        _idle(page)
+        expect_page_loaded(page, "dashboard.title", language)
+        idle(page)
         expect(page.get_by_test_id("stException")).to_have_count(0)
         for kind in ("accident", "near_miss"):
             expect(kinds.get_by_text(t("kind." + kind, language), exact=True)).to_be_visible()
         area = page.get_by_test_id("stSelectbox").filter(has_text=t("label.kato", language))
         expect(area.get_by_role("combobox")).to_have_value(district.name(language))
-    _shot(page, "23_dashboard_filters_after_switches")
+    shot(page, "23_dashboard_filters_after_switches")
 
 
 def _sign_out(page: Page, language: str) -> None:
     page.get_by_test_id("stSidebar").get_by_role("button", name=t("auth.sign_out", language), exact=True).click()
-    expect(_title(page, "signin.title", language)).to_be_visible()
+    expect(title(page, "signin.title", language)).to_be_visible()
 
 
 def test_a_reload_and_a_new_tab_keep_the_session_until_sign_out(page: Page):
     page.goto("/")
     _sign_in(page, "demo.region", "ru")
-    _expect_page_loaded(page, "home.title", "ru")
+    expect_page_loaded(page, "home.title", "ru")
     # The cookie is set by a script in the page, a moment after the page appears: reload once it is there.
     page.wait_for_function("document.cookie.includes('vz_session=')")
     page.reload()
-    _expect_page_loaded(page, "home.title", "ru")  # still signed in: the cookie resumed the session
-    _shot(page, "13_session_after_reload")
+    expect_page_loaded(page, "home.title", "ru")  # still signed in: the cookie resumed the session
+    shot(page, "13_session_after_reload")
     [cookie] = [c for c in page.context.cookies() if c["name"] == "vz_session"]
     assert len(cookie["value"]) >= 40 and cookie["sameSite"] == "Strict" and cookie["value"] not in page.url
     other = page.context.new_page()
     other.goto("/dashboard")
-    _expect_page_loaded(other, "dashboard.title", "ru")
+    expect_page_loaded(other, "dashboard.title", "ru")
     other.close()
     _sign_out(page, "ru")
     page.reload()
-    expect(_title(page, "signin.title", "ru")).to_be_visible()  # signed out for good
-    _shot(page, "14_session_after_sign_out")
+    expect(title(page, "signin.title", "ru")).to_be_visible()  # signed out for good
+    shot(page, "14_session_after_sign_out")
 
 
 def test_two_browsers_fill_one_self_assessment_at_once(page: Page, browser: Browser, server: str):
-    second = browser.new_context(base_url=server, viewport={"width": 1400, "height": 1000}, locale="ru-RU")
+    second = browser.new_context(base_url=server, viewport=VIEWPORT, locale="ru-RU")
     second.set_default_timeout(TIMEOUT)
     other = second.new_page()
     try:
         for each in (page, other):
             each.goto("/assessment")
             _sign_in(each, "demo.officer", "ru")
-            _expect_page_loaded(each, "assessment.title", "ru")
+            expect_page_loaded(each, "assessment.title", "ru")
         groups = [each.get_by_role("radiogroup") for each in (page, other)]
         progress = [each.get_by_test_id("stProgress") for each in (page, other)]
         before = [bar.inner_text() for bar in progress]
@@ -381,11 +265,11 @@ def test_two_browsers_fill_one_self_assessment_at_once(page: Page, browser: Brow
             # status widget yet may only mean the run has not begun).
             expect(bar).not_to_have_text(text)
         page.reload()
-        _expect_page_loaded(page, "assessment.title", "ru")
+        expect_page_loaded(page, "assessment.title", "ru")
         reloaded = page.get_by_role("radiogroup")
         expect(reloaded.nth(1).get_by_role("radio", name=labels["green"], exact=True)).to_be_checked()
         expect(reloaded.nth(2).get_by_role("radio", name=labels["yellow"], exact=True)).to_be_checked()
-        _shot(page, "15_one_draft_two_browsers")
+        shot(page, "15_one_draft_two_browsers")
     finally:
         second.close()
 
@@ -400,7 +284,7 @@ def test_names_people_typed_show_as_text_and_fetch_nothing(page: Page):
     no element is injected, and no request leaves the machine (the page fixture fails the test on one)."""
     page.goto("/")
     _sign_in(page, "demo.officer", "ru")
-    _expect_page_loaded(page, "home.title", "ru")
+    expect_page_loaded(page, "home.title", "ru")
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text("Иван", exact=False)).to_be_visible()
     assert HOSTILE_NAME in _shown(sidebar.inner_text())  # literally, brackets and all
@@ -412,7 +296,7 @@ def test_names_people_typed_show_as_text_and_fetch_nothing(page: Page):
         ("account.title", "/account"),
     ):
         page.goto(path)
-        _expect_page_loaded(page, key, "ru")
+        expect_page_loaded(page, key, "ru")
         page.wait_for_load_state("networkidle")
         assert page.locator("#injected-name, #injected-bin").count() == 0, path
         leaks = page.locator(f"img[src*='{OUTSIDE}'], a[href*='{OUTSIDE}']")
@@ -421,7 +305,7 @@ def test_names_people_typed_show_as_text_and_fetch_nothing(page: Page):
         )
         assert not found, f"{path}: {found}"
     assert HOSTILE_NAME in _shown(page.get_by_test_id("stMain").inner_text())  # the account page, as typed
-    _shot(page, "16_hostile_names_account")
+    shot(page, "16_hostile_names_account")
 
 
 IMPORTED_POISONING = "Отравление при прогреве двигателя в боксе"
@@ -451,48 +335,18 @@ def _value_box(page: Page, value: str) -> Locator:
     return boxes.filter(has_text=f"«{value}»").or_(boxes.filter(has_text=f"“{value}”"))
 
 
-def _pattern(key: str, language: str, *numbers: str, **params: object) -> re.Pattern[str]:
-    """A catalogue message as a pattern: the parameters named in `numbers` match any number, as a group each."""
-    marked = t(key, language, **params | {name: f"\x00{name}\x00" for name in numbers})
-    text = re.escape(marked)
-    for name in numbers:
-        text = text.replace(f"\x00{name}\x00", r"(\d+)")
-    return re.compile(text)
-
-
-def _idle(page: Page) -> None:
-    """Wait for the app's run to end: a click while it draws may land on an element about to be replaced."""
-    expect(page.locator("[data-test-script-state]")).to_have_attribute("data-test-script-state", "notRunning")
-
-
-def _choose(box: Locator, option: str) -> None:
-    """Open a selectbox by its arrow once the page is idle and pick one of its options by its text. The first press
-    on a selectbox at times only focuses it, so the arrow is pressed again until the list shows."""
-    _idle(box.page)
-    wanted = box.page.get_by_role("option", name=option, exact=True)
-    for _ in range(5):
-        box.get_by_role("button", name="Open").click()
-        try:
-            wanted.wait_for(timeout=1500)
-        except PlaywrightTimeout:
-            continue
-        wanted.click()
-        return
-    pytest.fail(f"the selectbox did not open its list: {box}")  # not an AssertionError: never an expected failure
-
-
 def test_officer_imports_a_log_mapping_a_value_across_a_language_switch(page: Page):
     """The officer uploads a Russian log, maps a value by hand, switches language and back, imports once, sees it."""
     page.goto("/incidents")
     _sign_in(page, "demo.officer", "ru")
-    _expect_page_loaded(page, "incidents.title", "ru")
-    count = page.get_by_text(_pattern("incidents.count", "ru", "count"))
+    expect_page_loaded(page, "incidents.title", "ru")
+    count = page.get_by_text(pattern("incidents.count", "ru", "count"))
     expect(count).to_be_visible()
     before = int(re.sub(r"\D", "", count.inner_text()))
 
     # 1. The Import page: the file is read, one value is proposed, one waits for the officer.
-    _nav_link(page, "page.incident_import", "ru").click()
-    _expect_page_loaded(page, "import.title", "ru")
+    nav_link(page, "page.incident_import", "ru").click()
+    expect_page_loaded(page, "import.title", "ru")
     page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(
         {"name": IMPORT_FILE, "mimeType": "text/csv", "buffer": _import_log()}
     )
@@ -502,21 +356,21 @@ def test_officer_imports_a_log_mapping_a_value_across_a_language_switch(page: Pa
     expect(_value_box(page, poisoning).get_by_role("combobox")).to_have_value("—")
     confirm = page.locator(".st-key-inc_confirm").get_by_role("button")
     expect(confirm).to_have_text(t("import.confirm", "ru", count=2))  # the unmapped row waits
-    _shot(page, "17_import_uploaded_ru")
+    shot(page, "17_import_uploaded_ru")
 
     # 2. The officer maps the value no word pointed to: the row joins the import.
-    _choose(_value_box(page, poisoning), t("kind.accident", "ru"))
+    choose(_value_box(page, poisoning), t("kind.accident", "ru"))
     expect(_value_box(page, poisoning).get_by_role("combobox")).to_have_value(t("kind.accident", "ru"))
     expect(confirm).to_have_text(t("import.confirm", "ru", count=3))
-    _shot(page, "18_import_value_mapped_ru")
+    shot(page, "18_import_value_mapped_ru")
 
     # 3. English and back to Russian: the file, the confirmed proposal and the officer's choice stay, in the words of
     #    the language now chosen.
     for new, name in (("en", "English"), ("ru", "Русский")):
-        _choose(page.get_by_test_id("stSidebar").locator(".st-key-lang"), name)
-        _expect_page_loaded(page, "import.title", new)
+        choose(page.get_by_test_id("stSidebar").locator(".st-key-lang"), name)
+        expect_page_loaded(page, "import.title", new)
         _value_box(page, poisoning).scroll_into_view_if_needed()
-        _shot(page, f"19_import_after_switch_to_{new}")
+        shot(page, f"19_import_after_switch_to_{new}")
         expect(_value_box(page, poisoning).get_by_role("combobox")).to_have_value(t("kind.accident", new))
         expect(_value_box(page, "Инцидент (без травмы)").get_by_role("combobox")).to_have_value(
             t("kind.near_miss", new)
@@ -525,31 +379,31 @@ def test_officer_imports_a_log_mapping_a_value_across_a_language_switch(page: Pa
 
     # 4. Import: the number, a link to the log, and no second import of the same file.
     confirm.click()
-    done = page.get_by_test_id("stAlert").filter(has_text=_pattern("import.done", "ru", "id", count=3))
+    done = page.get_by_test_id("stAlert").filter(has_text=pattern("import.done", "ru", "id", count=3))
     expect(done).to_be_visible()
-    match = _pattern("import.done", "ru", "id", count=3).search(done.inner_text())
+    match = pattern("import.done", "ru", "id", count=3).search(done.inner_text())
     assert match is not None
     import_id = match.group(1)
     to_log = page.get_by_test_id("stMain").get_by_role("link", name=t("import.to_log", "ru"))
     expect(to_log).to_be_visible()
     expect(page.locator(".st-key-inc_confirm")).to_have_count(0)
-    expect(page.get_by_role("button", name=_pattern("import.confirm", "ru", "count"))).to_have_count(0)
-    _shot(page, "20_import_done_ru")
+    expect(page.get_by_role("button", name=pattern("import.confirm", "ru", "count"))).to_have_count(0)
+    shot(page, "20_import_done_ru")
 
     # 5. The log: three more cases, the hand-mapped one as an accident, and the import listed under its number.
     to_log.click()
-    _expect_page_loaded(page, "incidents.title", "ru")
+    expect_page_loaded(page, "incidents.title", "ru")
     expect(page.get_by_text(t("incidents.count", "ru", count=before + 3), exact=True)).to_be_visible()
-    _idle(page)
+    idle(page)
     case_box = page.locator(".st-key-inc_case").get_by_role("combobox")
     case_box.fill(IMPORTED_POISONING[:20])  # typing filters the cases
     option = page.get_by_role("option").filter(has_text=IMPORTED_POISONING)
     expect(option).to_have_count(1)
     expect(option).to_contain_text(t("kind.accident", "ru"))
-    _shot(page, "21_incidents_imported_case_ru")
+    shot(page, "21_incidents_imported_case_ru")
     page.keyboard.press("Escape")
     page.get_by_test_id("stExpander").filter(has_text=t("incidents.imports", "ru")).locator("summary").click()
     undo = page.locator(".st-key-undo_id").get_by_role("combobox")
     expect(undo).to_have_value(f"№{import_id} · {IMPORT_FILE}")
     undo.scroll_into_view_if_needed()
-    _shot(page, "22_incidents_imports_ru")
+    shot(page, "22_incidents_imports_ru")
