@@ -4,8 +4,9 @@ import streamlit as st
 
 from app_pages.ui import flash, show_error, show_flashes, sign_in, store, tr, user
 from safety.access.auth import change_password, current_user
+from safety.access.users import email_language, set_email_language
 from safety.errors import SafetyError, ValidationFailed
-from safety.i18n import plain
+from safety.i18n import LANGUAGE_NAMES, LANGUAGES, plain
 
 me = user()
 st.title(tr("account.title"))
@@ -33,3 +34,22 @@ with st.form("change_password", clear_on_submit=True):
                 flash("account.changed")
                 st.rerun()
             st.success(tr("account.changed"))
+
+with st.form("email_language"):
+    current = email_language(store(), me)
+    chosen = st.selectbox(
+        tr("label.language"),
+        LANGUAGES,
+        index=LANGUAGES.index(current),
+        format_func=LANGUAGE_NAMES.get,
+        help=tr("account.language_help", email=me.email) if me.email else None,
+    )
+    if not me.email:
+        st.caption(tr("account.no_email"))
+    if st.form_submit_button(tr("action.save")):
+        try:
+            set_email_language(store(), me, chosen)
+        except SafetyError as exc:
+            show_error(exc)
+        else:
+            st.success(tr("account.language_saved"))

@@ -7,6 +7,7 @@ from safety.access.roles import Role
 from safety.access.users import create_user, list_users, reset_password, update_user
 from safety.demo import demo_loaded, remove_demo
 from safety.errors import SafetyError
+from safety.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 from safety.register.enterprises import list_enterprises
 
 me = user()
@@ -47,6 +48,12 @@ def account_form(key: str, initial: dict | None = None) -> dict | None:
         )
         full_name = right.text_input(tr("label.full_name"), value=initial.get("full_name", ""))
         email = left.text_input(tr("label.email"), value=initial.get("email") or "")
+        language = right.selectbox(
+            tr("label.language"),
+            LANGUAGES,
+            format_func=LANGUAGE_NAMES.get,
+            index=LANGUAGES.index(initial.get("language") or DEFAULT_LANGUAGE),
+        )
         role = right.selectbox(
             tr("label.role"),
             roles,
@@ -67,6 +74,7 @@ def account_form(key: str, initial: dict | None = None) -> dict | None:
         "username": initial.get("username", username),
         "full_name": full_name,
         "email": email,
+        "language": language,
         "role": role,
         "enterprise_bin": bin_,
         "active": active,

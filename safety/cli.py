@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import os
@@ -27,6 +28,8 @@ from safety.indicators.formulas import KEYS, change_pct, metrics
 from safety.register.enterprises import get_enterprise, list_enterprises
 from safety.register.geography import DISTRICTS_BY_KATO, district_for
 from safety.register.spreadsheets import export_register, import_register
+from safety.work.mail import MailNotConfigured, load_mail_settings
+from safety.work.reminders import ALREADY_SENT, FAILED, NO_EMAIL, SENT, WOULD_SEND, send_reminders
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,6 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
         "fresh count of the cases (exit 1 when one differs)",
     )
     commands.add_parser("rebuild-summaries", help="rebuild every summary table from the cases, in one transaction")
+    remind = commands.add_parser(
+        "remind",
+        help="e-mail each person a digest of their items overdue or due within 14 days (at most once a day; SMTP "
+        "settings from .streamlit/secrets.toml [smtp] or VZ_SMTP_*); exit 1 when a digest failed",
+    )
+    remind.add_argument("--dry-run", action="store_true", help="list who would get what; send and record nothing")
+    remind.add_argument(
+        "--today", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="the day to remind of (default: today)"
+    )
     return parser
 
 
@@ -351,6 +363,35 @@ def _unlock(store: Store, args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def _remind(store: Store, args: argparse.Namespace, lang: str) -> int:
+    settings = load_mail_settings()  # checked in a dry run too, when there are any
+    if settings is None and not args.dry_run:
+        raise MailNotConfigured()
+    today = args.today or dt.date.today()
+    report = send_reminders(store, SYSTEM, today, settings, dry_run=args.dry_run)
+    for o in report.outcomes:
+        status = t("cli.remind." + o.status, lang, reason=o.reason(lang))
+        items = t("cli.remind.items", lang, count=o.items)
+        print(f"{o.username}  {o.full_name} <{o.address or '–'}>  {items}  {status}")
+        if o.status == WOULD_SEND and o.digest is not None:
+            print(f"    {o.digest.subject}")
+            for line in o.digest.lines:
+                print(f"      {line}")
+    if not report.outcomes:
+        print(t("cli.remind.nobody", lang, date=today.isoformat()))
+    print(
+        t(
+            "cli.remind.total_dry" if args.dry_run else "cli.remind.total",
+            lang,
+            date=today.isoformat(),
+            sent=report.count(WOULD_SEND if args.dry_run else SENT),
+            skipped=report.count(ALREADY_SENT) + report.count(NO_EMAIL),
+            failed=report.count(FAILED),
+        )
+    )
+    return 1 if report.count(FAILED) else 0
+
+
 def _backup(store: Store, args: argparse.Namespace, lang: str) -> int:
     report = write_backup(store, SYSTEM, args.file)
     size = format_number(report.size / 1024, lang, 0)
@@ -377,6 +418,7 @@ def _restore(args: argparse.Namespace, lang: str) -> int:
 
 COMMANDS = {
     "backup": _backup,
+    "remind": _remind,
     "unlock": _unlock,
     "check": _check,
     "rebuild-summaries": _rebuild_summaries,

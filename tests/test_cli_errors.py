@@ -83,6 +83,7 @@ CASES = [
     ("restore", ["{garbage}"], "fresh", ""),
     ("restore", ["{missing}"], "fresh", ""),
     ("restore", ["{garbage}"], "demo", ""),
+    ("remind", ["--dry-run"], "damaged", ""),
 ]
 
 

@@ -50,6 +50,7 @@ _RULES: dict[str, frozenset[Role]] = {
     "users.manage": frozenset({Role.ADMIN}),
     "audit.read": frozenset({Role.ADMIN}),
     "database.maintain": frozenset({Role.ADMIN}),
+    "reminders.send": frozenset({Role.ADMIN}),  # the digests; each one's items are read as its recipient
     "checklist.read": frozenset(Role),
     "checklist.fill": frozenset({Role.SAFETY_OFFICER}),
     "actions.read": frozenset(Role),

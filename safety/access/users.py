@@ -1,4 +1,5 @@
-"""User administration (admins only): create accounts, change roles, disable, reset passwords."""
+"""User administration (admins only): create accounts, change roles, disable, reset passwords; and each person's own
+language for e-mails."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from safety.db import enterprises as enterprise_sql
 from safety.db import sessions as session_sql
 from safety.db import users as sql
 from safety.db.cursors import present
-from safety.errors import Conflict, NotFound
+from safety.errors import Conflict, NotFound, Problem, ValidationFailed
 from safety.files.validation import OptionalEmail, OptionalText, custom, validate
+from safety.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 from safety.identifiers import normalise_bin
 
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,40}$")
@@ -32,6 +34,7 @@ class UserInput(BaseModel):
     username: str
     full_name: str = Field(min_length=1, max_length=200)
     email: OptionalEmail = None
+    language: str | None = None  # of the person's e-mails (the reminder digests); None keeps it (Russian when new)
     role: Role
     enterprise_bin: OptionalText = None
     active: bool = True
@@ -43,6 +46,13 @@ class UserInput(BaseModel):
             raise custom("username.format")
         return value
 
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        if value is not None and value not in LANGUAGES:
+            raise custom("language.unknown", value=str(value)[:20])
+        return value
+
     @model_validator(mode="after")
     def _scope(self) -> UserInput:
         if self.role.scoped and not self.enterprise_bin:
@@ -52,8 +62,9 @@ class UserInput(BaseModel):
         return self
 
 
-def _record(cur: Any, data: UserInput) -> dict[str, Any]:
+def _record(cur: Any, data: UserInput, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     record = data.model_dump()
+    record["language"] = data.language or language
     record["role"] = data.role.value
     record["enterprise_id"] = None
     if data.enterprise_bin:
@@ -65,7 +76,7 @@ def _record(cur: Any, data: UserInput) -> dict[str, Any]:
 
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in ("username", "full_name", "email", "role", "enterprise_id", "active")}
+    return {k: row[k] for k in ("username", "full_name", "email", "language", "role", "enterprise_id", "active")}
 
 
 def list_users(store: Store, actor: User) -> list[dict[str, Any]]:
@@ -77,6 +88,7 @@ def list_users(store: Store, actor: User) -> list[dict[str, Any]]:
         "username",
         "full_name",
         "email",
+        "language",
         "role",
         "enterprise_bin",
         "active",
@@ -120,7 +132,7 @@ def update_user(store: Store, actor: User, username: str, data: Mapping[str, Any
             raise NotFound("user.not_found", username=username)
         if old["id"] == actor.id and (checked.role != Role.ADMIN or not checked.active):
             raise Conflict("user.not_yourself")
-        sql.update_profile(cur, old["id"], _record(cur, checked))
+        sql.update_profile(cur, old["id"], _record(cur, checked, old["language"]))
         if not checked.active:
             session_sql.delete_for_user(cur, old["id"])  # a disabled account is signed out everywhere
         new = present(sql.by_id(cur, old["id"]))
@@ -176,6 +188,43 @@ def unlock_user(store: Store, actor: User, username: str) -> None:
                     row["id"],
                     row["enterprise_id"],
                     before={"failed_attempts": row["failed_attempts"], "locked_until": row["locked_until"]},
+                )
+            ],
+        )
+
+
+def email_language(store: Store, actor: User) -> str:
+    """Return the language of the acting person's own e-mails."""
+    with store.cursor() as cur:
+        row = sql.by_id(cur, actor.id) if actor.id is not None else None
+    if row is None:
+        raise NotFound("user.not_found", username=actor.username)
+    return normalise_language(row["language"])
+
+
+@retry_conflicts
+def set_email_language(store: Store, actor: User, language: str) -> None:
+    """Let a person choose the language of their own e-mails (ru, kk or en); audited."""
+    if language not in LANGUAGES:
+        raise ValidationFailed(problems=[Problem("language.unknown", {"value": str(language)[:20]}, field="language")])
+    with store.transaction() as cur:
+        row = sql.by_id(cur, actor.id) if actor.id is not None else None
+        if row is None or not row["active"]:
+            raise NotFound("user.not_found", username=actor.username)
+        if row["language"] == language:
+            return
+        sql.set_language(cur, row["id"], language)
+        audit_sql.write(
+            cur,
+            [
+                audit_sql.entry(
+                    actor,
+                    "user.language",
+                    "user",
+                    row["id"],
+                    row["enterprise_id"],
+                    before={"language": row["language"]},
+                    after={"language": language},
                 )
             ],
         )

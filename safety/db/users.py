@@ -7,7 +7,7 @@ from typing import Any
 
 from safety.db.cursors import Cursor, fetch_dicts
 
-PUBLIC = "id, username, full_name, email, role, enterprise_id, must_change_password, active, is_demo"
+PUBLIC = "id, username, full_name, email, language, role, enterprise_id, must_change_password, active, is_demo"
 ACCOUNT = PUBLIC + ", password_hash, failed_attempts, locked_until, last_sign_in_at, created_at"
 
 
@@ -49,7 +49,8 @@ def count(cur: Cursor) -> int:
 
 
 def insert(cur: Cursor, record: dict[str, Any]) -> int:
-    """Create an account and return its id."""
+    """Create an account and return its id (with the language of its e-mails when the record has one, else the
+    column's default)."""
     row = cur.execute(
         "INSERT INTO users (username, full_name, email, role, enterprise_id, password_hash, must_change_password,"
         " is_demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -64,22 +65,30 @@ def insert(cur: Cursor, record: dict[str, Any]) -> int:
             record.get("is_demo", False),
         ],
     ).fetchall()[0]
+    if record.get("language"):
+        set_language(cur, int(row[0]), record["language"])
     return int(row[0])
 
 
 def update_profile(cur: Cursor, user_id: int, record: dict[str, Any]) -> None:
-    """Change an account's name, e-mail, role, enterprise and active flag."""
+    """Change an account's name, e-mail, its language, role, enterprise and active flag."""
     cur.execute(
-        "UPDATE users SET full_name = ?, email = ?, role = ?, enterprise_id = ?, active = ? WHERE id = ?",
+        "UPDATE users SET full_name = ?, email = ?, language = ?, role = ?, enterprise_id = ?, active = ? WHERE id = ?",
         [
             record["full_name"],
             record.get("email"),
+            record["language"],
             record["role"],
             record.get("enterprise_id"),
             record["active"],
             user_id,
         ],
     )
+
+
+def set_language(cur: Cursor, user_id: int, language: str) -> None:
+    """Set the language of an account's e-mails."""
+    cur.execute("UPDATE users SET language = ? WHERE id = ?", [language, user_id])
 
 
 def set_password(cur: Cursor, user_id: int, password_hash: str, must_change: bool) -> None:
@@ -123,5 +132,6 @@ def renew_hash(cur: Cursor, user_id: int, password_hash: str) -> None:
 
 
 def delete_demo(cur: Cursor) -> None:
-    """Delete the demo accounts (used when the demo data is removed or reloaded)."""
+    """Delete the demo accounts and the log of their reminders (used when the demo data is removed or reloaded)."""
+    cur.execute("DELETE FROM reminders_sent WHERE user_id IN (SELECT id FROM users WHERE is_demo)")
     cur.execute("DELETE FROM users WHERE is_demo")
