@@ -4,11 +4,14 @@ import datetime as dt
 
 import streamlit as st
 
+from app_pages.evidence_section import evidence_popover
 from app_pages.ui import lang, show_error, store, tr, user
 from safety.checklists.actions import PRIORITIES, confirm_action, shortened, update_action
 from safety.checklists.assessments import open_draft, save_answer, submit_assessment
 from safety.checklists.schema import load_checklists
 from safety.errors import SafetyError, ValidationFailed
+from safety.evidence.files import assessment_evidence
+from safety.evidence.targets import Target
 from safety.i18n import plain
 from safety.register.enterprises import list_enterprises
 
@@ -61,12 +64,20 @@ st.progress(answered / total, text=tr("assessment.progress", answered=answered, 
 if "assessment_error" in st.session_state:
     st.error(st.session_state.pop("assessment_error"))
 scores = {score.rule_id: score for score in draft.rule_scores()}
+evidence = assessment_evidence(store(), me, draft.id)  # every item's files in one read
 st.caption(tr("assessment.autosave"))
 rule_names = {r.id: shortened(r.title.get(lang()).split(" – ")[0], TAB_TITLE) for r in checklist.rules}
-tabs = st.tabs(  # the rule's number and short name, and how many of its items are answered
-    [f"{r.id} · {rule_names[r.id]} · {scores[r.id].answered}/{scores[r.id].total}" for r in checklist.rules]
-)
+tab_titles = {  # the rule's number and short name, and how many of its items are answered
+    r.id: f"{r.id} · {rule_names[r.id]} · {scores[r.id].answered}/{scores[r.id].total}" for r in checklist.rules
+}
+# An answer changes its tab's title, and new titles make new tabs, which Streamlit opens at their default: so the
+# open rule is remembered and made the default. Only the open tab's items are drawn.
+open_rule = st.session_state.get(f"assessment_rule:{draft.id}", checklist.rules[0].id)
+tabs = st.tabs(list(tab_titles.values()), default=tab_titles.get(open_rule), on_change="rerun")
 for tab, rule in zip(tabs, checklist.rules, strict=True):
+    if not tab.open:
+        continue
+    st.session_state[f"assessment_rule:{draft.id}"] = rule.id
     with tab:
         st.subheader(f"{rule.id}. {rule.title.get(lang())}")
         for item in rule.items:
@@ -86,7 +97,7 @@ for tab, rule in zip(tabs, checklist.rules, strict=True):
                 args=(item.id,),
                 label_visibility="collapsed",
             )
-            left, right = st.columns(2)
+            left, right, files = st.columns([4, 4, 2], vertical_alignment="bottom")
             left.text_input(
                 tr("assessment.comment"),
                 value=answer.get("comment") or "",
@@ -101,6 +112,8 @@ for tab, rule in zip(tabs, checklist.rules, strict=True):
                 on_change=_save,
                 args=(item.id,),
             )
+            target = Target.answer(draft.id, item.id)
+            evidence_popover(files, target, evidence.get(item.id, []), editable=True, key=f"ev:{key}")
             if st.session_state.get(f"{key}:rating") == "na":
                 st.text_input(
                     tr("assessment.na_reason"),

@@ -28,16 +28,28 @@ def test_draft_survives_a_reopened_app(demo_app):
     assert next(w for w in again.text_input if str(w.key).endswith(":comment")).value == "Нет графика обходов"
 
 
+def _open_rule(at, rule_id: int) -> None:
+    """Open a rule's tab (the page draws the open tab's items only)."""
+    draft_id = str(_rating_boxes(at)[0].key).split(":")[0]
+    at.session_state[f"assessment_rule:{draft_id}"] = rule_id
+    at.run()
+
+
 def test_officer_fills_and_submits_a_whole_assessment(demo_app):
     at = demo_app("demo.officer")
     at.switch_page("app_pages/assessment.py").run()
-    boxes = _rating_boxes(at)
-    assert len(boxes) == 54
     ratings = {}
-    for number, box in enumerate(boxes):
-        ratings[str(box.key).split(":")[1]] = LEVELS[0] if number % 9 else LEVELS[number % 2 + 1]
-        box.set_value(ratings[str(box.key).split(":")[1]])  # mostly green, a few yellow and red
-    at.run()
+    number = 0
+    for rule in load_checklists()["golden_rules"].rules:
+        _open_rule(at, rule.id)
+        boxes = _rating_boxes(at)
+        assert [str(b.key).split(":")[1] for b in boxes] == [item.id for item in rule.items]
+        for box in boxes:
+            ratings[str(box.key).split(":")[1]] = LEVELS[0] if number % 9 else LEVELS[number % 2 + 1]
+            box.set_value(ratings[str(box.key).split(":")[1]])  # mostly green, a few yellow and red
+            number += 1
+        at.run()
+    assert number == 54
     expected = overall_score(score_rules(load_checklists()["golden_rules"], ratings))
     assert not at.exception
     at.button(key="submit_assessment").click().run()
@@ -76,3 +88,17 @@ def test_tabs_name_their_rule_and_the_page_says_answers_save_themselves(demo_app
         assert number == str(rule.id) and rule.title.get("ru").startswith(name.rstrip("…"))
         assert count.endswith(f"/{len(rule.items)}")
     assert t("assessment.autosave", "ru") in [c.value for c in at.caption]
+
+
+def test_the_open_tab_stays_open_when_an_answer_changes_its_title(demo_app):
+    """An answer changes its tab's count, so its title; the page keeps that rule's tab open (Streamlit would open
+    the first tab of tabs with new titles) and draws only that tab's items."""
+    at = demo_app("demo.officer")
+    at.switch_page("app_pages/assessment.py").run()
+    rule = load_checklists()["golden_rules"].rules[-1]
+    _open_rule(at, rule.id)
+    boxes = _rating_boxes(at)
+    assert [str(b.key).split(":")[1] for b in boxes] == [item.id for item in rule.items]
+    boxes[0].set_value("green").run()
+    assert [str(b.key).split(":")[1] for b in _rating_boxes(at)] == [item.id for item in rule.items]
+    assert _rating_boxes(at)[0].value == "green"
