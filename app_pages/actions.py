@@ -4,6 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
+from app_pages.evidence_section import evidence_expander
 from app_pages.ui import act, lang, show_error, store, tr, user
 from safety.access.roles import can
 from safety.checklists.actions import (
@@ -16,6 +17,7 @@ from safety.checklists.actions import (
     update_action,
 )
 from safety.errors import SafetyError
+from safety.evidence.targets import Target
 from safety.register.enterprises import list_enterprises
 
 me = user()
@@ -67,10 +69,11 @@ st.dataframe(
 )
 
 ids = {r["id"]: f"№{r['id']} · {r['title']}" for r in rows}
-if ids and (can(me, "actions.confirm", me.enterprise_id) or can(me, "actions.manage", me.enterprise_id)):
+if ids:  # everyone who sees the actions may open one, for its files at least
     chosen = st.selectbox(tr("actions.choose"), list(ids), format_func=ids.get, key="act_chosen")
     action = next(r for r in rows if r["id"] == chosen)
-    if action["state"] == "proposed" and st.button(tr("actions.confirm"), key="act_confirm"):
+    confirms = action["state"] == "proposed" and can(me, "actions.confirm", action["enterprise_id"])
+    if confirms and st.button(tr("actions.confirm"), key="act_confirm"):
         act(confirm_action, store(), me, chosen)
     if can(me, "actions.manage", action["enterprise_id"]):
         with st.form(f"action_{chosen}"):
@@ -96,6 +99,8 @@ if ids and (can(me, "actions.confirm", me.enterprise_id) or can(me, "actions.man
             }
             if st.form_submit_button(tr("action.save"), type="primary"):
                 act(update_action, store(), me, chosen, values)
+    editable = can(me, "actions.manage", action["enterprise_id"])
+    evidence_expander(Target.action(chosen), editable=editable, key=f"ev:action:{chosen}")
 
 if can(me, "actions.manage", me.enterprise_id) and me.enterprise_id is not None:
     with st.expander(tr("actions.add"), icon=":material/add_task:"), st.form("new_action", clear_on_submit=True):

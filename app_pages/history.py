@@ -4,6 +4,7 @@ from functools import partial
 
 import streamlit as st
 
+from app_pages.evidence_section import assessment_files
 from app_pages.ui import draw, lang, store, tr
 from safety.access.roles import User
 from safety.checklists.assessments import assessment_history, compare_assessments
@@ -64,3 +65,4 @@ def history_section(me: User, bin_: str) -> None:
         key=f"export_{second}",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+    assessment_files(second)

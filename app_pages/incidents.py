@@ -4,10 +4,12 @@ import datetime as dt
 
 import streamlit as st
 
+from app_pages.evidence_section import evidence_expander
 from app_pages.ui import act, lang, show_error, store, template_button, tr, user
 from safety.access.roles import can
 from safety.checklists.actions import PRIORITIES, actions_for_incident, create_action
 from safety.errors import SafetyError
+from safety.evidence.targets import Target
 from safety.incidents.imports.history import list_imports, undo_import
 from safety.incidents.imports.report import history_rows
 from safety.incidents.log import (
@@ -127,6 +129,8 @@ if case is not None:
             )
             if st.form_submit_button(tr("incidents.create_action"), type="primary"):
                 act(create_action, store(), me, case["bin"], values, incident_id=case["id"])
+    editable = can(me, "incidents.write", case["enterprise_id"])
+    evidence_expander(Target.incident(case["id"]), editable=editable, key=f"ev:case:{case['id']}")
 
 st.subheader(tr("incidents.investigations"))
 serious = investigations(store(), me, bin_=bin_)

@@ -13,11 +13,13 @@ import openpyxl
 import pytest
 from PIL import Image
 
+from safety.access.auth import user_from_row
 from safety.access.roles import SYSTEM, Role, User
 from safety.backup import restore_backup, write_backup
 from safety.checklists.actions import create_action
 from safety.checklists.assessments import open_draft, save_answer, submit_assessment
 from safety.db import Store
+from safety.db import users as users_sql
 from safety.demo import remove_demo
 from safety.errors import NotFound, PermissionDenied
 from safety.evidence import files as evidence_files
@@ -43,8 +45,9 @@ from safety.evidence.files import (
     list_evidence,
 )
 from safety.evidence.targets import EvidenceFrozen, Target
-from safety.i18n import LANGUAGES
+from safety.i18n import LANGUAGES, plain, t
 from safety.incidents.log import add_incident, delete_incident
+from safety.register.enterprises import list_enterprises
 
 from conftest import at_once
 
@@ -372,3 +375,127 @@ def test_an_evidence_file_survives_a_backup_and_restore_byte_for_byte(parts, tmp
         restored.check(thorough=True)  # `python -m safety check` reads the BLOBs too
         newer = attach_evidence(restored, SYSTEM, Target.incident(case["id"]), "ещё.pdf", pdf())
         assert newer["id"] > second["id"]  # the sequence moved past the restored ids
+
+
+# --- the pages
+
+
+def fetch_user(store: Store, username: str) -> User:
+    """A demo account as the library's acting user."""
+    with store.cursor() as cur:
+        return user_from_row(users_sql.by_username(cur, username))
+
+
+def _open(at, key: str):
+    """Run the page with a popover or expander of files open (a browser keeps it open; AppTest cannot click it)."""
+    at.session_state[key + ":open"] = True
+    return at.run()
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """The data of every download button drawn in the last run, by file name (its content asked for at once)."""
+    from streamlit.elements.widgets.button import ButtonMixin
+
+    shown: dict[str, bytes] = {}
+    original = ButtonMixin.download_button
+
+    def recording(self, label, data, file_name=None, *args, **kwargs):
+        shown[file_name] = data() if callable(data) else data
+        return original(self, label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(ButtonMixin, "download_button", recording)
+    return shown
+
+
+def _shown(at, downloads) -> list[str]:
+    """The files the last run drew: their download buttons (by file name), each also named on the page."""
+    drawn = sorted(name for name in downloads if any(plain(name) in m.value for m in at.markdown))
+    downloads.clear()
+    return drawn
+
+
+def test_the_officer_attaches_a_photo_to_an_answer_on_the_assessment_page(demo_app, downloads):
+    at = demo_app("demo.officer")
+    at.switch_page("app_pages/assessment.py").run()
+    draft_id = str(next(r.key for r in at.radio if str(r.key).endswith(":rating"))).split(":")[0]
+    assert not at.file_uploader, "the files are drawn only while their popover is open"
+    key = f"ev:{draft_id}:1.1"
+    _open(at, key)
+    [uploader] = at.file_uploader
+    assert uploader.allowed_type == [".jpg", ".jpeg", ".png", ".pdf", ".xlsx", ".docx"]
+    photo = image()
+    uploader.set_value(("обход.jpg", photo, "image/jpeg"))
+    _open(at, key)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert t("evidence.attached", "ru", count=1) in [toast.value for toast in at.toast]
+    assert len(at.image) == 1, "the photo shows as a thumbnail"
+    assert downloads["обход.jpg"] == photo and _shown(at, downloads) == ["обход.jpg"]
+    assert t("evidence.button", "ru", count=1) in [p.proto.popover.label for p in at.get("popover")]
+    at.file_uploader[0].set_value(("photo.jpg", b"just text", "image/jpeg"))
+    _open(at, key)
+    assert [e.value for e in at.error] == [t("evidence.bad_type", "ru", file=plain("photo.jpg"))]
+    assert _shown(at, downloads) == ["обход.jpg"]
+    at.button(key=next(str(b.key) for b in at.button if str(b.key).endswith(":delete"))).click()
+    _open(at, key)
+    assert _shown(at, downloads) == [] and not at.error
+    assert t("evidence.deleted", "ru", file=plain("обход.jpg")) in [toast.value for toast in at.toast]
+
+
+def test_a_case_shows_its_files_to_the_region_and_takes_new_ones_from_the_officer(demo_app, downloads):
+    at = demo_app("demo.officer")
+    at.switch_page("app_pages/incidents.py").run()
+    picker = at.selectbox(key="inc_case")
+    case_id = int(picker.options[0].split(" · ")[0].lstrip("№"))  # the newest case
+    picker.set_value(case_id).run()
+    key = f"ev:case:{case_id}"
+    _open(at, key)
+    act = pdf()
+    at.file_uploader(key=f"{key}:upload:0").set_value(("акт расследования.pdf", act, "application/pdf"))
+    _open(at, key)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert _shown(at, downloads) == ["акт расследования.pdf"]
+    region = demo_app("demo.region")
+    region.switch_page("app_pages/incidents.py").run()
+    region.selectbox(key="inc_case").set_value(case_id).run()
+    _open(region, key)
+    assert not region.exception and not region.file_uploader
+    assert not [b for b in region.button if str(b.key).endswith(":delete")]
+    assert downloads["акт расследования.pdf"] == act
+
+
+def test_an_action_takes_files_from_the_officer_and_shows_them_to_the_manager(demo_app, downloads):
+    at = demo_app("demo.officer")
+    at.switch_page("app_pages/actions.py").run()
+    chosen = at.selectbox(key="act_chosen").value
+    key = f"ev:action:{chosen}"
+    _open(at, key)
+    at.file_uploader(key=f"{key}:upload:0").set_value(
+        [("ограждение.png", image("PNG"), "image/png"), ("журнал.xlsx", xlsx(), "application/octet-stream")]
+    )
+    _open(at, key)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert t("evidence.attached", "ru", count=2) in [toast.value for toast in at.toast]
+    assert _shown(at, downloads) == ["журнал.xlsx", "ограждение.png"] and len(at.image) == 1
+    head = demo_app("demo.head")
+    head.switch_page("app_pages/actions.py").run()
+    head.selectbox(key="act_chosen").set_value(chosen).run()
+    _open(head, key)
+    assert not head.exception and not head.file_uploader and len(head.image) == 1
+    assert _shown(head, downloads) == ["журнал.xlsx", "ограждение.png"]
+
+
+def test_a_submitted_assessments_files_are_shown_on_the_enterprise_card(demo_app, downloads):
+    at = demo_app("demo.head")
+    with Store(at.db_path) as store:
+        officer = fetch_user(store, "demo.officer")
+        draft = open_draft(store, officer, list_enterprises(store, officer)[0].bin, "golden_rules")
+        for _, item in draft.checklist.items():
+            save_answer(store, officer, draft.id, item.id, rating="green")
+        attach_evidence(store, officer, Target.answer(draft.id, "1.2"), "инструктаж.pdf", pdf())
+        submit_assessment(store, officer, draft.id)
+    at.switch_page("app_pages/enterprise.py").run()
+    _open(at, f"ev:{draft.id}")
+    assert not at.exception and not at.file_uploader
+    assert t("evidence.frozen_note", "ru") in [c.value for c in at.caption]
+    assert _shown(at, downloads) == ["инструктаж.pdf"]

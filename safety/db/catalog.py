@@ -26,14 +26,14 @@ def tables(cur: Cursor) -> list[str]:
     return [checked(name) for (name,) in rows]
 
 
-def columns(cur: Cursor, table: str) -> list[str]:
-    """Return a table's column names, in their order."""
+def column_types(cur: Cursor, table: str) -> list[tuple[str, str]]:
+    """Return a table's columns with their types (VARCHAR, BLOB, …), in their order."""
     rows = cur.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' "
-        "AND table_name = ? ORDER BY column_index",
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
         [table],
     ).fetchall()
-    return [checked(name) for (name,) in rows]
+    return [(checked(name), str(kind)) for name, kind in rows]
 
 
 def row_counts(cur: Cursor) -> dict[str, int]:
