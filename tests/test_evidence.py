@@ -336,6 +336,16 @@ def test_a_delete_is_audited_in_its_own_transaction(parts, monkeypatch):
     assert hashlib.sha256(data).hexdigest() in row["before"] and "акт.pdf" in row["before"]
 
 
+@pytest.mark.parametrize("round_", range(2))
+def test_one_file_deleted_from_many_sessions_at_once_goes_once(parts, round_):
+    store, users, _, case, _ = parts
+    officer = users["demo.officer"]
+    stored = attach_evidence(store, officer, Target.incident(case["id"]), "акт.pdf", pdf())
+    done, errors = at_once(8, lambda n: delete_evidence(store, officer, stored["id"]))
+    assert len(done) == 1 and len(errors) == 7 and all(isinstance(e, PermissionDenied) for e in errors)
+    assert store.query("SELECT count(*) FROM audit_log WHERE action = 'evidence.delete'") == [(1,)]
+
+
 def test_a_deleted_case_takes_its_files_and_names_them_in_the_audit(parts):
     store, users, _, case, _ = parts
     officer = users["demo.officer"]
