@@ -22,6 +22,7 @@ from safety.access.users import create_user, email_language, set_email_language,
 from safety.checklists.actions import create_action
 from safety.cli import main
 from safety.db import Store
+from safety.demo import remove_demo
 from safety.errors import PermissionDenied, ValidationFailed
 from safety.i18n import format_date, t
 from safety.work import mail
@@ -282,6 +283,26 @@ def test_runs_at_once_send_each_digest_once(people, inbox, settings, round_):
     assert people.query("SELECT count(*) FROM reminders_sent") == [(3,)]
 
 
+def test_removing_the_demo_forgets_its_accounts_digests(world, inbox, settings):
+    store, users, own, _ = world
+    update_user(
+        store,
+        SYSTEM,
+        "demo.officer",
+        {
+            "full_name": "Officer",
+            "email": "officer@enterprise.example",
+            "role": "safety_officer",
+            "enterprise_bin": own,
+        },
+    )
+    create_action(store, users["demo.officer"], own, {"title": "Проверить огнетушители", "due_on": TODAY})
+    send_reminders(store, SYSTEM, TODAY, settings)
+    assert store.query("SELECT count(*) FROM reminders_sent") == [(1,)]
+    remove_demo(store, SYSTEM)
+    assert store.query("SELECT count(*) FROM reminders_sent") == [(0,)]
+
+
 # --- the e-mail language of an account
 
 
@@ -298,6 +319,20 @@ def test_the_language_is_set_by_an_administrator_and_by_the_person(people):
         update_user(store, SYSTEM, "demo.officer", {"full_name": "X", "role": "admin", "language": "fr"})
     update_user(store, SYSTEM, "demo.officer", {"full_name": "X", "role": "admin"})  # no language given: kept
     assert email_language(store, officer) == "kk"
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_a_person_changing_the_language_in_many_tabs_at_once_leaves_a_whole_trail(people, round_):
+    officer = current_user(people, user_id_of(people, "demo.officer"))
+    languages = ["kk", "en", "ru"] * 4
+    _, errors = at_once(len(languages), lambda n: set_email_language(people, officer, languages[n]))
+    assert errors == []
+    trail = people.query(
+        "SELECT before->>'language', after->>'language' FROM audit_log WHERE action = 'user.language' ORDER BY id"
+    )
+    assert trail and all(before != after for before, after in trail)
+    assert all(trail[i][1] == trail[i + 1][0] for i in range(len(trail) - 1))  # each change starts where the last ended
+    assert trail[0][0] == "ru" and email_language(people, officer) == trail[-1][1]
 
 
 def test_the_account_page_changes_ones_own_e_mail_language(demo_app):
