@@ -26,9 +26,9 @@ from safety.demo import remove_demo
 from safety.errors import PermissionDenied, ValidationFailed
 from safety.i18n import format_date, t
 from safety.work import mail
-from safety.work.items import due_items
+from safety.work.items import WorkItem, due_items
 from safety.work.mail import MailNotConfigured, MailSettings, MailSettingsInvalid, load_mail_settings
-from safety.work.reminders import ALREADY_SENT, FAILED, NO_EMAIL, SENT, WOULD_SEND, send_reminders
+from safety.work.reminders import ALREADY_SENT, FAILED, NO_EMAIL, SENT, WOULD_SEND, compose, send_reminders
 
 from conftest import at_once, made_real, user_id_of
 
@@ -183,6 +183,15 @@ def test_a_digest_holds_only_what_its_recipient_may_see(people, inbox, settings)
     head = _parts(inbox.to(PEOPLE["demo.head"][1])[0])[0]
     assert (confirm in head) == any(i.kind == "action_to_confirm" for i in _items(people, "demo.head", "kk"))
     assert confirm not in text  # the officer has no proposals to confirm
+
+
+def test_a_long_digest_lists_a_hundred_items_and_counts_the_rest():
+    item = WorkItem("action_due", 1, "ТОО «Тест»", "Проверить огнетушители", TODAY, 0, "app_pages/actions.py")
+    digest = compose("Имя", [item] * 130, TODAY, "ru")
+    assert len(digest.lines) == 100 and digest.lines[0].endswith(t("reminders.due_today", "ru"))
+    more = t("reminders.more", "ru", count=30)
+    assert more == "…и ещё 30 задач: все они — в приложении." and more in digest.text and more in digest.html
+    assert digest.subject == t("reminders.subject", "ru", count=130) == "Vision Zero: 130 задач требуют внимания"
 
 
 def test_a_second_run_the_same_day_sends_nothing_and_the_next_day_sends_again(people, inbox, settings):
