@@ -15,12 +15,13 @@ st.title(tr("users.title"))
 show_flashes()  # what the last change did, above the table that now shows it
 accounts = list_users(store(), me)
 st.dataframe(
-    [a | {"role": tr("role." + a["role"])} for a in accounts],
+    [a | {"role": tr("role." + a["role"]), "language": LANGUAGE_NAMES.get(a["language"])} for a in accounts],
     hide_index=True,
     column_config={
         "username": tr("label.username"),
         "full_name": tr("label.full_name"),
         "email": tr("label.email"),
+        "language": tr("label.language"),
         "role": tr("label.role"),
         "enterprise_bin": tr("label.bin"),
         "active": st.column_config.CheckboxColumn(tr("label.active")),
