@@ -82,6 +82,7 @@ def evidence_files(target: Target, files: list[dict[str, Any]], *, editable: boo
         st.file_uploader(
             tr("evidence.upload", file_limit=megabytes(MAX_FILE_BYTES), item_limit=megabytes(MAX_ITEM_BYTES)),
             type=list(ACCEPTED),
+            max_upload_size=megabytes(MAX_FILE_BYTES),  # the browser says so before sending a larger one
             accept_multiple_files=True,
             key=f"{key}:upload:{round_}",
             on_change=_attach,
@@ -93,7 +94,7 @@ def _file_line(file: dict[str, Any], *, editable: bool, key: str) -> None:
     """One file: its thumbnail or icon, name, size, who and when; download; delete for the officer."""
     cols = st.columns([1, 4, 2, 2] if editable else [1, 4, 2], vertical_alignment="center")
     if file["thumbnail"]:
-        cols[0].image(bytes(file["thumbnail"]), width=64)
+        cols[0].image(bytes(file["thumbnail"]), width=64, alt=file["file_name"])
     else:
         cols[0].markdown(ICONS.get(file["content_type"], ":material/description:"))
     size = file["size_bytes"]
