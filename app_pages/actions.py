@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from app_pages.evidence_section import evidence_expander
-from app_pages.ui import act, lang, show_error, store, tr, user
+from app_pages.ui import Col, act, lang, show_error, show_table, store, tr, user
 from safety.access.roles import can
 from safety.checklists.actions import (
     PRIORITIES,
@@ -51,20 +51,19 @@ table = [  # what is due and where first, so the columns that matter fit the pag
     }
     for r in rows
 ]
-st.dataframe(
+show_table(
     table,
-    hide_index=True,
-    column_config={
-        "id": "№",
-        "enterprise": tr("enterprise.choose"),
-        "due_on": st.column_config.DateColumn(tr("label.due_on"), format="DD.MM.YYYY"),
-        "state": tr("label.state"),
-        "overdue": st.column_config.CheckboxColumn(tr("actions.overdue")),
-        "title": st.column_config.TextColumn(tr("label.action_title"), help=tr("actions.title_help")),
-        "rule": tr("actions.rule"),
-        "item": tr("export.item"),
-        "owner": tr("label.owner"),
-        "priority": tr("label.priority"),
+    {
+        "id": Col.number("№", grouped=False, width="small"),
+        "enterprise": Col.text(tr("enterprise.choose"), width="medium"),
+        "due_on": Col.date(tr("label.due_on")),
+        "state": Col.text(tr("label.state"), width=110),
+        "overdue": Col.flag(tr("actions.overdue")),
+        "title": Col.text(tr("label.action_title"), width=340, help=tr("actions.title_help")),
+        "rule": Col.number(tr("actions.rule"), grouped=False, width="small"),
+        "item": Col.text(tr("export.item"), width="small"),
+        "owner": Col.text(tr("label.owner"), width="medium"),
+        "priority": Col.text(tr("label.priority"), width=110),
     },
 )
 

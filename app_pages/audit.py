@@ -5,7 +5,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.ui import lang, store, tr, user
+from app_pages.ui import Col, lang, show_table, store, tr, user
 from safety.access.audit import audit_actions, audit_entries, export_audit
 from safety.access.roles import can
 from safety.access.users import list_users
@@ -36,7 +36,19 @@ since, until = (period[0], period[-1]) if period else (None, None)
 
 rows = audit_entries(store(), me, username=username, enterprise_bin=enterprise, action=action, since=since, until=until)
 st.caption(tr("audit.count", count=len(rows)))
-st.dataframe(rows, hide_index=True, column_config={c: tr("audit.col." + c) for c in rows[0]} if rows else None)
+show_table(  # the changed values (JSON) last, widest
+    rows,
+    {
+        "logged_at": Col.moment(tr("audit.col.logged_at")),
+        "username": Col.text(tr("audit.col.username"), width=110),
+        "action": Col.text(tr("audit.col.action"), width="medium"),
+        "entity": Col.text(tr("audit.col.entity"), width=110),
+        "entity_id": Col.text(tr("audit.col.entity_id"), width="small"),
+        "enterprise_bin": Col.text(tr("audit.col.enterprise_bin"), width=110),
+        "before": Col.text(tr("audit.col.before"), width="large"),
+        "after": Col.text(tr("audit.col.after"), width="large"),
+    },
+)
 st.download_button(
     tr("audit.export"),
     data=partial(export_audit, store(), me, rows, lang()),

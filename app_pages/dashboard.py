@@ -10,7 +10,7 @@ from functools import partial
 import streamlit as st
 
 from app_pages.indicators_section import YEARLY, chart_block, number_columns, sheet, yearly_table
-from app_pages.ui import choose, choose_many, lang, show_error, store, tr, user
+from app_pages.ui import Col, choose, choose_many, lang, show_error, show_table, store, tr, user
 from safety.access.roles import enterprise_scope
 from safety.errors import SafetyError
 from safety.i18n import format_date, format_number, format_percent
@@ -205,22 +205,15 @@ st.caption(tr("dashboard.league.help"))
 table = ranked.shown
 if len(ranked) > len(table):
     st.caption(tr("dashboard.league.top", shown=len(table), total=len(ranked)))
-config = number_columns({k: v for k, v in LEAGUE.items() if k not in ("name", "bin", "district", "industry", "trend")})
-config |= {k: tr(LEAGUE[k]) for k in ("name", "bin", "district", "industry")}
-config |= {
-    "trend": st.column_config.LineChartColumn(tr(LEAGUE["trend"])),
-    "rank": tr(LEAGUE["rank"]),
-    "score": st.column_config.NumberColumn(tr(LEAGUE["score"]), format="%.1f"),
-}
-event = st.dataframe(
-    table,
-    hide_index=True,
-    on_select="rerun",
-    selection_mode="single-row",
-    key="dash_league",
-    column_order=tuple(LEAGUE),
-    column_config=config,
-)
+# the rank, the name and the figures first; where the enterprise is and what it does after
+columns = {"rank": Col.number(tr(LEAGUE["rank"]), grouped=False, width="small")}
+columns |= {"name": Col.text(tr(LEAGUE["name"]), width="medium")}
+columns |= number_columns({k: LEAGUE[k] for k in ("kch", "kt", "yoy_kch_pct", "injured", "killed")})
+columns |= {"score": Col.number(tr(LEAGUE["score"]), 1, width="small"), "trend": Col.trend(tr(LEAGUE["trend"]), 120)}
+columns |= number_columns({"headcount": LEAGUE["headcount"]})
+columns |= {"district": Col.text(tr(LEAGUE["district"]), width="medium")}
+columns |= {"industry": Col.text(tr(LEAGUE["industry"]), width="large"), "bin": Col.text(tr(LEAGUE["bin"]), width=110)}
+event = show_table(table, columns, on_select="rerun", selection_mode="single-row", key="dash_league")
 # the whole league, built only when the workbook is asked for
 sheets[tr("dashboard.sheet.league")] = sheet(ranked.rows, {k: v for k, v in LEAGUE.items() if k != "trend"})
 picked = event.selection.rows if event and event.selection else []

@@ -6,11 +6,11 @@ import streamlit as st
 
 from app_pages.history import history_section
 from app_pages.indicators_section import indicators_section
-from app_pages.ui import enterprise_form, lang, show_error, store, tr, user
+from app_pages.ui import Col, enterprise_form, lang, show_error, show_table, store, tr, user
 from safety.access.roles import can
-from safety.checklists.actions import list_actions
+from safety.checklists.actions import list_actions, shortened
 from safety.errors import SafetyError
-from safety.i18n import format_date, plain
+from safety.i18n import format_date, grid_integer, plain
 from safety.incidents.log import investigation_rows, investigations, list_incidents
 from safety.incidents.model import KINDS, SEVERITIES
 from safety.indicators.arrow import arrow_table
@@ -59,15 +59,6 @@ late = [a for a in serious if a["overdue"]]
 if late:
     st.error(tr("enterprise.investigations_overdue", count=len(late)))
 words = {k: tr("kind." + k) for k in KINDS} | {s: tr("severity." + s) for s in SEVERITIES}
-dates = {
-    k: st.column_config.DateColumn(tr(key), format="DD.MM.YYYY")
-    for k, key in (
-        ("occurred_on", "incident.col.occurred_on"),
-        ("due_on", "label.due_on"),
-        ("completed_on", "label.completed_on"),
-        *((n, "investigation.step." + n) for n in ("report", "investigation", "act")),
-    )
-}
 tabs = st.tabs(
     [
         tr("page.dashboard"),
@@ -80,58 +71,52 @@ tabs = st.tabs(
 with tabs[0]:
     indicators_section(me, bin_)
 with tabs[1]:
-    shown = ("id", "occurred_on", "kind", "severity", "lost_days", "accident_no", "place", "description")
     if not cases:
         st.info(tr("enterprise.no_cases"))
     else:
-        st.dataframe(
-            arrow_table({k: words.get(c[k], c[k]) for k in shown} for c in cases),
-            hide_index=True,
-            column_config={k: tr("incident.col." + k) for k in shown} | {"id": "№"} | dates,
+        show_table(
+            arrow_table(c | {"kind": words[c["kind"]], "severity": words.get(c["severity"])} for c in cases),
+            {
+                "id": Col.number("№", grouped=False, width="small"),
+                "occurred_on": Col.date(tr("incident.col.occurred_on")),
+                "kind": Col.text(tr("incident.col.kind"), width="medium"),
+                "severity": Col.text(tr("incident.col.severity"), width=110),
+                "lost_days": Col.number(tr("incident.col.lost_days"), width="small"),
+                "description": Col.text(tr("incident.col.description"), width=360),
+                "place": Col.text(tr("incident.col.place"), width="medium"),
+                "accident_no": Col.text(tr("incident.col.accident_no"), width="small"),
+            },
         )
 with tabs[2]:
     if not actions:
         st.info(tr("enterprise.no_actions"))
     else:
-        st.dataframe(
-            arrow_table(
-                {
-                    "id": a["id"],
-                    "rule": a["rule_id"],
-                    "title": a["title"],
-                    "owner": a["owner"],
-                    "due_on": a["due_on"],
-                    "state": tr("state." + a["state"]),
-                    "completed_on": a["completed_on"],
-                    "overdue": a["overdue"],
-                }
-                for a in actions
-            ),
-            hide_index=True,
-            column_config={
-                "id": "№",
-                "rule": tr("actions.rule"),
-                "title": tr("label.action_title"),
-                "owner": tr("label.owner"),
-                "state": tr("label.state"),
-                "overdue": st.column_config.CheckboxColumn(tr("actions.overdue")),
-            }
-            | dates,
+        show_table(
+            arrow_table(a | {"state": tr("state." + a["state"]), "title": shortened(a["title"])} for a in actions),
+            {
+                "id": Col.number("№", grouped=False, width="small"),
+                "due_on": Col.date(tr("label.due_on")),
+                "state": Col.text(tr("label.state"), width=110),
+                "overdue": Col.flag(tr("actions.overdue")),
+                "title": Col.text(tr("label.action_title"), width=340, help=tr("actions.title_help")),
+                "owner": Col.text(tr("label.owner"), width="medium"),
+                "completed_on": Col.date(tr("label.completed_on")),
+                "rule_id": Col.number(tr("actions.rule"), grouped=False, width="small"),
+            },
         )
 with tabs[3]:
     if not serious:
         st.info(tr("enterprise.no_investigations"))
     else:
-        st.dataframe(
-            arrow_table(investigation_rows(serious, lang())),
-            hide_index=True,
-            column_order=("occurred_on", "severity", "injured", "report", "investigation", "act", "overdue"),
-            column_config={
-                "severity": tr("incident.col.severity"),
-                "injured": tr("incidents.injured"),
-                "overdue": tr("investigation.overdue"),
+        show_table(
+            investigation_rows(serious, lang()),
+            {
+                "occurred_on": Col.date(tr("incident.col.occurred_on")),
+                "severity": Col.text(tr("incident.col.severity"), width=110),
+                "injured": Col.number(tr("incidents.injured"), width="small"),
             }
-            | dates,
+            | {n: Col.date(tr("investigation.step." + n)) for n in ("report", "investigation", "act")}
+            | {"overdue": Col.text(tr("investigation.overdue"), width="medium")},
         )
 with tabs[4]:
     history_section(me, bin_)
@@ -148,13 +133,16 @@ edited = st.data_editor(
     num_rows="dynamic" if admin else "fixed",
     hide_index=True,
     key=f"years_{bin_}",
+    placeholder="",  # a year without hours shows an empty cell
     column_config={
-        "year": st.column_config.NumberColumn(tr("label.year"), format="%d", step=1, required=True),
+        "year": st.column_config.NumberColumn(
+            tr("label.year"), format=grid_integer(lang(), False), step=1, required=True
+        ),
         "avg_headcount": st.column_config.NumberColumn(
-            tr("label.avg_headcount"), min_value=1, step=1, format="localized", required=True
+            tr("label.avg_headcount"), min_value=1, step=1, format=grid_integer(lang()), required=True
         ),
         "hours_worked": st.column_config.NumberColumn(
-            tr("label.hours_worked"), min_value=1, step=1, format="localized"
+            tr("label.hours_worked"), min_value=1, step=1, format=grid_integer(lang())
         ),
     },
 )

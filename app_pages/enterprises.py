@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.ui import enterprise_form, lang, show_error, store, tr, user
+from app_pages.ui import Col, enterprise_form, lang, show_error, show_table, store, tr, user
 from safety.access.roles import can
 from safety.errors import SafetyError, ValidationFailed
 from safety.i18n import plain
@@ -23,23 +23,22 @@ include_inactive = right.checkbox(tr("register.include_inactive"), key="register
 
 rows = register_rows(store(), me, lang(), include_inactive=include_inactive, kato=kato, text=text or None)
 st.caption(tr("register.count", count=len(rows)))
-event = st.dataframe(
+event = show_table(  # the name first; the industry, a long name, last
     rows,
-    hide_index=True,
+    {
+        "name": Col.text(tr("label.name"), width="medium"),
+        "bin": Col.text(tr("label.bin"), width=110),
+        "district": Col.text(tr("label.kato"), width="medium"),
+        "joined_on": Col.date(tr("label.joined_on")),
+        "officer": Col.text(tr("label.officer_name"), width="medium"),
+        "phone": Col.text(tr("label.officer_phone"), width=130),
+        "active": Col.flag(tr("label.active")),
+        "oked": Col.text(tr("label.oked"), width="small"),
+        "division": Col.text(tr("label.division"), width="large"),
+    },
     on_select="rerun",
     selection_mode="single-row",
     key="register_table",
-    column_config={
-        "bin": st.column_config.TextColumn(tr("label.bin")),
-        "name": st.column_config.TextColumn(tr("label.name")),
-        "district": st.column_config.TextColumn(tr("label.kato")),
-        "oked": st.column_config.TextColumn(tr("label.oked")),
-        "division": st.column_config.TextColumn(tr("label.division")),
-        "joined_on": st.column_config.DateColumn(tr("label.joined_on"), format="DD.MM.YYYY"),
-        "officer": st.column_config.TextColumn(tr("label.officer_name")),
-        "phone": st.column_config.TextColumn(tr("label.officer_phone")),
-        "active": st.column_config.CheckboxColumn(tr("label.active")),
-    },
 )
 selected = event.selection.rows if event and event.selection else []
 if selected:
@@ -80,7 +79,15 @@ with st.expander(tr("register.io"), icon=":material/upload_file:"):
             plan = import_register(store(), me, data, upload.name, dry_run=True)
         except ValidationFailed as exc:
             show_error(exc, max_problems=0)
-            st.dataframe(exc.problem_rows(lang()), hide_index=True)
+            show_table(
+                exc.problem_rows(lang()),
+                {
+                    "sheet": Col.text(tr("import.sheet"), width="small"),
+                    "row": Col.number(tr("import.col.row"), grouped=False, width="small"),
+                    "column": Col.text(tr("import.col.column"), width="medium"),
+                    "message": Col.text(tr("import.col.reason"), width="large"),
+                },
+            )
         except SafetyError as exc:
             show_error(exc)
         else:

@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from app_pages.evidence_section import assessment_files
-from app_pages.ui import draw, lang, store, tr
+from app_pages.ui import Col, draw, lang, show_table, store, tr
 from safety.access.roles import User
 from safety.checklists.assessments import assessment_history, compare_assessments
 from safety.checklists.export import export_assessment
@@ -35,7 +35,10 @@ def history_section(me: User, bin_: str) -> None:
     if drawn:
         draw(drawn[1])
 
-    labels = {h["id"]: f"{h['assessed_on']:%d.%m.%Y} · {h['overall']}" for h in history}
+    labels = {
+        h["id"]: f"{format_date(h['assessed_on'], lang(), 'short')} · {format_number(h['overall'], lang(), 1)}"
+        for h in history
+    }
     ids = list(labels)
     left, right = st.columns(2)
     first = left.selectbox(
@@ -46,16 +49,15 @@ def history_section(me: User, bin_: str) -> None:
     )
     changes = [r for r in compare_assessments(store(), me, first, second, lang()) if r["change"] != "same"]
     signs = {"better": "▲", "worse": "▼", "changed": "•"}
-    st.dataframe(
+    show_table(
         arrow_table(r | {"change": signs[r["change"]] + " " + tr("history.change." + r["change"])} for r in changes),
-        hide_index=True,
-        column_config={
-            "rule": tr("actions.rule"),
-            "item": tr("export.item"),
-            "text": tr("export.question"),
-            "before": tr("history.before"),
-            "after": tr("history.after"),
-            "change": tr("history.change"),
+        {
+            "rule": Col.number(tr("actions.rule"), grouped=False, width="small"),
+            "item": Col.text(tr("export.item"), width="small"),
+            "text": Col.text(tr("export.question"), width="large"),
+            "before": Col.text(tr("history.before"), width="small"),
+            "after": Col.text(tr("history.after"), width="small"),
+            "change": Col.text(tr("history.change"), width="small"),
         },
     )
     st.download_button(

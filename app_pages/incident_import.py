@@ -5,6 +5,7 @@ from functools import partial
 import streamlit as st
 
 from app_pages.ui import (
+    Col,
     choose,
     flash,
     kept,
@@ -12,13 +13,14 @@ from app_pages.ui import (
     set_choice,
     show_error,
     show_flashes,
+    show_table,
     store,
     template_button,
     tr,
     user,
 )
 from safety.errors import SafetyError
-from safety.i18n import plain
+from safety.i18n import format_number, plain
 from safety.incidents.imports.history import mapping_profiles, save_mapping_profile
 from safety.incidents.imports.mapping import CATEGORICAL, FileOverview, MappingProfile, inspect_file
 from safety.incidents.imports.pipeline import import_incidents
@@ -59,6 +61,13 @@ def checked(profile: MappingProfile) -> ImportResult:
     """The dry run of this upload with this mapping, kept for the session until the data changes."""
     key = (upload.file_id, profile.model_dump_json(), store().data_version)
     return kept("check", key, import_incidents, store(), me, data, upload.name, own, profile=profile, dry_run=True)
+
+
+def headed(rows: list[dict]) -> dict[str, Col]:
+    """The columns of a preview table, headed in the language: the file's row number, then text as it reads."""
+    number = tr("import.col.row")
+    first = rows[0] if rows else {}
+    return {h: Col.number(h, grouped=False, width="small") if h == number else Col.text(h) for h in first}
 
 
 left, middle, right = st.columns(3)
@@ -124,13 +133,15 @@ drop = st.checkbox(tr("import.drop_identical"), key="inc_drop")
 report = import_report(result, lang())
 st.subheader(tr("import.preview"))
 for column, key in zip(st.columns(len(COUNTS)), COUNTS, strict=True):
-    column.metric(tr("import.count." + key), report[key])
+    column.metric(tr("import.count." + key), format_number(report[key], lang()))
 for warning in result.warnings[:10]:
     st.warning(warning.render(lang(), quote=plain))
-st.dataframe(preview_rows(result, lang()), hide_index=True)
+preview = preview_rows(result, lang())
+show_table(preview, headed(preview))
 if report["errors"]:
     st.error(tr("import.rejected", count=result.rejected))
-    st.dataframe(rejected_rows(result, lang()), hide_index=True)
+    rejected = rejected_rows(result, lang())
+    show_table(rejected, headed(rejected))
     st.download_button(
         tr("import.errors_download"),
         data=partial(errors_workbook, result, lang()),

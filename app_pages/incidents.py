@@ -5,13 +5,13 @@ import datetime as dt
 import streamlit as st
 
 from app_pages.evidence_section import evidence_expander
-from app_pages.ui import act, lang, show_error, store, template_button, tr, user
+from app_pages.ui import Col, act, lang, show_error, show_table, store, template_button, tr, user
 from safety.access.roles import can
 from safety.checklists.actions import PRIORITIES, actions_for_incident, create_action
 from safety.errors import SafetyError
 from safety.evidence.targets import Target
 from safety.incidents.imports.history import list_imports, undo_import
-from safety.incidents.imports.report import history_rows
+from safety.incidents.imports.report import HISTORY_COLUMNS, history_rows
 from safety.incidents.log import (
     add_incident,
     investigation_rows,
@@ -41,24 +41,30 @@ period = cols[2].date_input(
 since, until = (period[0], period[-1]) if period else (None, None)
 cases = list_incidents(store(), me, bin_=bin_, kind=kind, since=since, until=until)
 st.caption(tr("incidents.count", count=len(cases)))
-shown = (
-    "id",
-    "bin",
-    "occurred_on",
-    "kind",
-    "severity",
-    "lost_days",
-    "accident_no",
-    "place",
-    "description",
-    "job_title",
-)
 labels = {k: tr("kind." + k) for k in KINDS} | {s: tr("severity." + s) for s in SEVERITIES}
-st.dataframe(
-    [{k: labels.get(c[k], c[k]) for k in shown} for c in cases],
-    hide_index=True,
-    column_config={k: tr("label.bin") if k == "bin" else tr("incident.col." + k) for k in shown}
-    | {"id": "№", "occurred_on": st.column_config.DateColumn(tr("incident.col.occurred_on"), format="DD.MM.YYYY")},
+names = {e.bin: e.name(lang()) for e in list_enterprises(store(), me)}
+show_table(  # when, where and what first; the long texts last, whole in the case chosen below
+    [
+        c
+        | {
+            "enterprise": names.get(c["bin"], c["bin"]),
+            "kind": labels[c["kind"]],
+            "severity": labels.get(c["severity"]),
+        }
+        for c in cases
+    ],
+    {
+        "id": Col.number("№", grouped=False, width="small"),
+        "occurred_on": Col.date(tr("incident.col.occurred_on")),
+        "enterprise": Col.text(tr("enterprise.choose"), width="medium"),
+        "kind": Col.text(tr("incident.col.kind"), width="medium"),
+        "severity": Col.text(tr("incident.col.severity"), width=110),
+        "lost_days": Col.number(tr("incident.col.lost_days"), width="small"),
+        "description": Col.text(tr("incident.col.description"), width=360),
+        "place": Col.text(tr("incident.col.place"), width="medium"),
+        "job_title": Col.text(tr("incident.col.job_title"), width="medium"),
+        "accident_no": Col.text(tr("incident.col.accident_no"), width="small"),
+    },
 )
 
 case_names = {
@@ -89,26 +95,15 @@ if case is not None:
     priorities = {p: tr("priority." + p) for p in PRIORITIES}
     linked = actions_for_incident(store(), me, case["id"])
     if linked:
-        st.dataframe(
-            [
-                {
-                    "title": a["title"],
-                    "owner": a["owner"],
-                    "due_on": a["due_on"],
-                    "priority": priorities[a["priority"]],
-                    "state": tr("state." + a["state"]),
-                    "overdue": a["overdue"],
-                }
-                for a in linked
-            ],
-            hide_index=True,
-            column_config={
-                "title": tr("label.action_title"),
-                "owner": tr("label.owner"),
-                "priority": tr("label.priority"),
-                "due_on": st.column_config.DateColumn(tr("label.due_on"), format="DD.MM.YYYY"),
-                "state": tr("label.state"),
-                "overdue": st.column_config.CheckboxColumn(tr("actions.overdue")),
+        show_table(
+            [a | {"priority": priorities[a["priority"]], "state": tr("state." + a["state"])} for a in linked],
+            {
+                "title": Col.text(tr("label.action_title"), width=340),
+                "due_on": Col.date(tr("label.due_on")),
+                "state": Col.text(tr("label.state"), width=110),
+                "overdue": Col.flag(tr("actions.overdue")),
+                "owner": Col.text(tr("label.owner"), width="medium"),
+                "priority": Col.text(tr("label.priority"), width=110),
             },
         )
     else:
@@ -135,22 +130,22 @@ if case is not None:
 st.subheader(tr("incidents.investigations"))
 serious = investigations(store(), me, bin_=bin_)
 steps = ("report", "investigation", "act")
-st.dataframe(
-    investigation_rows(serious, lang()),
-    hide_index=True,
-    column_config={
-        "bin": tr("label.bin"),
-        "occurred_on": tr("incident.col.occurred_on"),
-        "severity": tr("incident.col.severity"),
-        "injured": tr("incidents.injured"),
-        "overdue": tr("investigation.overdue"),
+show_table(
+    [r | {"enterprise": names.get(r["bin"], r["bin"])} for r in investigation_rows(serious, lang())],
+    {
+        "occurred_on": Col.date(tr("incident.col.occurred_on")),
+        "enterprise": Col.text(tr("enterprise.choose"), width="medium"),
+        "severity": Col.text(tr("incident.col.severity"), width=110),
+        "injured": Col.number(tr("incidents.injured"), width="small"),
     }
-    | {n: st.column_config.DateColumn(tr("investigation.step." + n), format="DD.MM.YYYY") for n in steps},
+    | {n: Col.date(tr("investigation.step." + n)) for n in steps}
+    | {"overdue": Col.text(tr("investigation.overdue"), width="medium")},
 )
 if officer and serious:
     with st.expander(tr("incidents.investigation_dates"), icon=":material/gavel:"):
         ids = {
-            a["incident_id"]: f"{a['occurred_on']:%d.%m.%Y} · {labels[a['severity']]} · {a['injured']}" for a in serious
+            a["incident_id"]: f"{a['occurred_on']:%d.%m.%Y} · {labels.get(a['severity'], '–')} · {a['injured']}"
+            for a in serious
         }
         chosen = st.selectbox(tr("incidents.accident"), list(ids), format_func=ids.get, key="inv_case")
         accident = next(a for a in serious if a["incident_id"] == chosen)
@@ -189,7 +184,16 @@ with st.expander(tr("incidents.imports"), icon=":material/history:"):
     template_button("template")
     history = list_imports(store(), me, bin_)
     if history:
-        st.dataframe(history_rows(history, lang()), hide_index=True)
+        counted = ("id", "imported", "duplicates", "rejected")  # the rest is text, times written by Babel
+        show_table(
+            history_rows(history, lang()),
+            {
+                tr(key): Col.number(tr(key), grouped=name != "id", width="small")
+                if name in counted
+                else Col.text(tr(key), width="medium")
+                for name, key in HISTORY_COLUMNS.items()
+            },
+        )
     else:
         st.caption(tr("import.history.none"))
     undoable = {r["id"]: f"№{r['id']} · {r['file_name']}" for r in history if r["undone_at"] is None}

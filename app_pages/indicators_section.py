@@ -10,9 +10,10 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages.ui import draw, lang, show_error, store, tr
+from app_pages.ui import Col, draw, lang, show_error, show_table, store, tr
 from safety.access.roles import User
 from safety.errors import SafetyError
+from safety.i18n import catalogue
 from safety.indicators import figures
 from safety.indicators.arrow import arrow_table
 from safety.indicators.charts import Figure, chart_png
@@ -37,17 +38,8 @@ YEARLY = {
     "yoy_kch_pct": "dashboard.col.yoy_kch",
     "yoy_kt_pct": "dashboard.col.yoy_kt",
 }
-RATE_FORMATS = {
-    "kch": "%.2f",
-    "kt": "%.1f",
-    "kp": "%.1f",
-    "kch_fatal": "%.3f",
-    "ltifr": "%.2f",
-    "trir": "%.2f",
-    "dart": "%.2f",
-    "yoy_kch_pct": "%+.1f %%",
-    "yoy_kt_pct": "%+.1f %%",
-}
+RATE_DIGITS = {"kch": 2, "kt": 1, "kp": 1, "kch_fatal": 3, "ltifr": 2, "trir": 2, "dart": 2}  # as the tiles show them
+CHANGES = ("yoy_kch_pct", "yoy_kt_pct")
 
 
 def chart_block(chart: Figure, name: str) -> None:
@@ -64,24 +56,24 @@ def chart_block(chart: Figure, name: str) -> None:
     )
 
 
-def number_columns(columns: dict[str, str]) -> dict[str, Any]:
-    """Column headings from the catalogue, with number formats for the rates and the counts."""
-    config: dict[str, Any] = {}
+def number_columns(columns: dict[str, str]) -> dict[str, Col]:
+    """Narrow number columns headed from the catalogue: rates with the tiles' decimals, changes in percent, counts
+    grouped, the year plain. Hovering a heading explains the rate, or shows the whole heading that was cut."""
+    found: dict[str, Col] = {}
     for name, key in columns.items():
-        if name == "year":
-            config[name] = st.column_config.NumberColumn(tr(key), format="%d")
-        elif name in RATE_FORMATS:
-            config[name] = st.column_config.NumberColumn(tr(key), format=RATE_FORMATS[name])
+        explained = "indicator.yoy.help" if name in CHANGES else f"indicator.{name}.help"
+        hover = tr(explained) if explained in catalogue() else tr(key)
+        if name in CHANGES:
+            found[name] = Col.change(tr(key), help=hover)
         else:
-            config[name] = st.column_config.NumberColumn(tr(key), format="localized")
-    return config
+            digits = RATE_DIGITS.get(name, 0)
+            found[name] = Col.number(tr(key), digits, grouped=name != "year", width="small", help=hover)
+    return found
 
 
 def yearly_table(rows: list[dict[str, Any]]) -> None:
     """The indicators of each year, newest first."""
-    st.dataframe(
-        arrow_table(reversed(rows)), hide_index=True, column_order=tuple(YEARLY), column_config=number_columns(YEARLY)
-    )
+    show_table(arrow_table(reversed(rows)), number_columns(YEARLY))
 
 
 def sheet(

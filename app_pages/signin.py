@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.ui import lang, show_error, sign_in, sso_configured, store, tr
+from app_pages.ui import Col, lang, show_error, show_table, sign_in, sso_configured, store, tr
 from safety.access.auth import authenticate, create_admin, has_users, user_for_email
 from safety.demo import demo_credentials
 from safety.errors import SafetyError, ValidationFailed
@@ -65,15 +65,14 @@ accounts = demo_credentials(store())
 if accounts:
     with st.expander(tr("signin.demo_accounts"), expanded=True):
         st.caption(tr("signin.demo_help"))
-        st.dataframe(
+        show_table(
             [
                 {"username": a["username"], "role": t("role." + a["role"], lang()), "password": a["password"]}
                 for a in accounts
             ],
-            hide_index=True,
-            column_config={
-                "username": tr("label.username"),
-                "role": tr("label.role"),
-                "password": tr("label.password"),
+            {
+                "username": Col.text(tr("label.username")),
+                "role": Col.text(tr("label.role")),
+                "password": Col.text(tr("label.password")),
             },
         )

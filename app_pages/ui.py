@@ -8,9 +8,11 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from safety.access.auth import current_user, idle_minutes, now, session_expired
@@ -19,7 +21,18 @@ from safety.access.sessions import COOKIE, TOUCH_EVERY, end_session, resume_sess
 from safety.db import Store, default_db_path, open_store
 from safety.demo import ensure_demo
 from safety.errors import SafetyError
-from safety.i18n import DEFAULT_LANGUAGE, normalise_language, plain, quoted, t
+from safety.i18n import (
+    DEFAULT_LANGUAGE,
+    format_number,
+    format_percent,
+    grid_date,
+    grid_datetime,
+    grid_integer,
+    normalise_language,
+    plain,
+    quoted,
+    t,
+)
 from safety.incidents.template import incident_template
 from safety.indicators.charts import Figure
 from safety.register.enterprises import VISION_ZERO_LAUNCH
@@ -305,3 +318,116 @@ def enterprise_form(key: str, initial: dict[str, Any] | None = None) -> dict[str
 def draw(chart: Figure) -> None:
     """Show a shared chart across the page's width (its data goes to the browser as the Arrow it already is)."""
     st.vega_lite_chart(chart.with_arrow_data(), width="stretch")
+
+
+Width = Literal["small", "medium", "large"] | int | None  # Streamlit's: 75, 200 and 400 px, or pixels
+
+
+@dataclass(frozen=True)
+class Col:
+    """How a table shows one column: heading, kind, width and hover text. `show_table` makes it Streamlit's column
+    config in the page's language, so numbers and dates read as Babel writes them there (safety.i18n.grid_*)."""
+
+    label: str
+    kind: Literal["text", "number", "date", "moment", "flag", "trend"] = "text"
+    digits: int = 0  # a number's decimals
+    grouped: bool = True  # False for a year or a number that names a row
+    signed: bool = False  # a change in percent: + before a rise
+    width: Width = None
+    help: str | None = None
+
+    @classmethod
+    def text(cls, label: str, width: Width = None, help: str | None = None) -> Col:
+        """A text column."""
+        return cls(label, width=width, help=help)
+
+    @classmethod
+    def number(
+        cls, label: str, digits: int = 0, *, grouped: bool = True, width: Width = None, help: str | None = None
+    ) -> Col:
+        """A number column: whole numbers grouped as the language groups them, or `digits` decimals."""
+        return cls(label, "number", digits, grouped, width=width, help=help)
+
+    @classmethod
+    def change(cls, label: str, digits: int = 1, width: Width = 100, help: str | None = None) -> Col:
+        """A change in percent, «+12,5 %»."""
+        return cls(label, "number", digits, signed=True, width=width, help=help)
+
+    @classmethod
+    def date(cls, label: str, width: Width = 100, help: str | None = None) -> Col:
+        """A date column."""
+        return cls(label, "date", width=width, help=help)
+
+    @classmethod
+    def moment(cls, label: str, width: Width = 140) -> Col:
+        """A date-and-time column."""
+        return cls(label, "moment", width=width)
+
+    @classmethod
+    def flag(cls, label: str, width: Width = 100, help: str | None = None) -> Col:
+        """A yes/no column, shown as a ticked box."""
+        return cls(label, "flag", width=width, help=help)
+
+    @classmethod
+    def trend(cls, label: str, width: Width = None) -> Col:
+        """A small line chart of a list of numbers."""
+        return cls(label, "trend", width=width)
+
+    def config(self, language: str) -> Any:
+        """Streamlit's column config of this column in the language."""
+        common: dict[str, Any] = {"width": self.width, "help": self.help}
+        if self.kind == "number":
+            # decimals: the grid has no decimal sign to choose, so `written` gives their text (format=None lets it)
+            text = None if self.written(language) else grid_integer(language, self.grouped)
+            return st.column_config.NumberColumn(self.label, format=text, **common)
+        if self.kind == "date":
+            return st.column_config.DateColumn(self.label, format=grid_date(language), **common)
+        if self.kind == "moment":
+            return st.column_config.DatetimeColumn(self.label, format=grid_datetime(language), **common)
+        if self.kind == "flag":
+            return st.column_config.CheckboxColumn(self.label, **common)
+        if self.kind == "trend":
+            return st.column_config.LineChartColumn(self.label, width=self.width, help=self.help)
+        return st.column_config.TextColumn(self.label, **common)
+
+    def written(self, language: str) -> Callable[[Any], str] | None:
+        """How Babel writes a value of this column when the grid cannot (decimals, changes); None otherwise."""
+        if self.kind != "number" or not (self.digits or self.signed):
+            return None
+        if self.signed:
+            return lambda v: ("+" if v > 0 else "") + format_percent(v, language, self.digits)
+        return lambda v: format_number(v, language, self.digits)
+
+
+def column_configs(columns: dict[str, Col]) -> dict[str, Any]:
+    """The Streamlit column configs of a table's columns in the page's language."""
+    return {name: column.config(lang()) for name, column in columns.items()}
+
+
+def _only(data: Any, names: list[str]) -> Any:
+    """The table's shown columns only: what a page does not show (a person's name, an internal id) stays on the
+    server instead of going to the browser hidden."""
+    if hasattr(data, "select") and hasattr(data, "column_names"):  # an Arrow table
+        return data.select([n for n in names if n in data.column_names])
+    if isinstance(data, pd.DataFrame):
+        return data[[n for n in names if n in data.columns]]
+    return [{n: row.get(n) for n in names} for row in data]
+
+
+def show_table(data: Any, columns: dict[str, Col], where: Any = None, **kwargs: Any) -> Any:
+    """Show a table as the page's language writes it: the given columns only, in their order, with typed values
+    (they sort as numbers and dates) written by Babel's rules, and an empty cell empty (never "None"). Decimals go
+    to the grid as display text beside their values (a pandas Styler), which the grid shows and sorts by value."""
+    data = _only(data, list(columns))
+    written = {name: f for name, column in columns.items() if (f := column.written(lang())) is not None}
+    if written and len(data):
+        frame = data.to_pandas() if hasattr(data, "to_pandas") else pd.DataFrame(data)
+        data = frame.style.format({k: f for k, f in written.items() if k in frame.columns}, na_rep="")
+    return (where or st).dataframe(
+        data,
+        hide_index=True,
+        column_order=tuple(columns),
+        column_config=column_configs(columns),
+        placeholder="",
+        **kwargs,
+    )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.ui import flash, lang, show_error, show_flashes, sign_out, store, tr, user
+from app_pages.ui import Col, flash, lang, show_error, show_flashes, show_table, sign_out, store, tr, user
 from safety.access.roles import Role
 from safety.access.users import create_user, list_users, reset_password, update_user
 from safety.demo import demo_loaded, remove_demo
@@ -14,22 +14,21 @@ me = user()
 st.title(tr("users.title"))
 show_flashes()  # what the last change did, above the table that now shows it
 accounts = list_users(store(), me)
-st.dataframe(
+show_table(  # who and what role first; the sign-in state after
     [a | {"role": tr("role." + a["role"]), "language": LANGUAGE_NAMES.get(a["language"])} for a in accounts],
-    hide_index=True,
-    column_config={
-        "username": tr("label.username"),
-        "full_name": tr("label.full_name"),
-        "email": tr("label.email"),
-        "language": tr("label.language"),
-        "role": tr("label.role"),
-        "enterprise_bin": tr("label.bin"),
-        "active": st.column_config.CheckboxColumn(tr("label.active")),
-        "must_change_password": st.column_config.CheckboxColumn(tr("users.must_change")),
-        "failed_attempts": tr("users.failed"),
-        "locked_until": tr("users.locked_until"),
-        "last_sign_in_at": tr("users.last_sign_in"),
-        "is_demo": st.column_config.CheckboxColumn(tr("users.demo")),
+    {
+        "username": Col.text(tr("label.username"), width=140),
+        "full_name": Col.text(tr("label.full_name"), width="medium"),
+        "role": Col.text(tr("label.role"), width=160),
+        "enterprise_bin": Col.text(tr("label.bin"), width=110),
+        "active": Col.flag(tr("label.active")),
+        "last_sign_in_at": Col.moment(tr("users.last_sign_in")),
+        "email": Col.text(tr("label.email"), width="medium"),
+        "language": Col.text(tr("label.language"), width="small"),
+        "locked_until": Col.moment(tr("users.locked_until")),
+        "failed_attempts": Col.number(tr("users.failed"), width="small"),
+        "must_change_password": Col.flag(tr("users.must_change")),
+        "is_demo": Col.flag(tr("users.demo")),
     },
 )
 

@@ -124,3 +124,48 @@ def format_date(value: dt.date | None, lang: str, fmt: str = "medium") -> str:
     if value is None:
         return "–"
     return babel_dates.format_date(value, format=fmt, locale=BABEL_LOCALES[normalise_language(lang)])
+
+
+# Streamlit's table grid formats its cells in the browser: a whole number by a printf pattern (sprintf-js, whose
+# `'X,` flag groups digits with X), a date by a moment.js pattern. These are made from Babel's locale data, so a
+# table groups and writes dates as format_number and format_date do in the page's language, whatever the browser's
+# own locale is (Streamlit's "localized" follows the browser). The grid has no decimal sign to choose: decimals
+# are written by format_number (ui.table hands them to the grid as display text beside the typed values).
+_CLDR_TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|.", re.DOTALL)
+_MOMENT = {"d": "D", "dd": "DD", "a": "A"}  # CLDR letters moment.js writes otherwise (H, m, M are the same)
+
+
+def grid_integer(lang: str, grouped: bool = True) -> str:
+    """The grid's printf pattern of a whole number in the language: grouped by Babel's group sign («677 649» in ru
+    and kk, "677,649" in en), or plain for a year or a number that names a row."""
+    if not grouped:
+        return "%d"
+    group = babel_numbers.get_group_symbol(BABEL_LOCALES[normalise_language(lang)])
+    return "%,d" if group == "," else f"%'{group},d"
+
+
+def _moment(pattern: str) -> str:
+    """A CLDR date pattern as moment.js writes it (the year always in full, quoted text in brackets)."""
+    out = []
+    for match in _CLDR_TOKEN.finditer(pattern):
+        token = match[0]
+        if token.startswith("'"):
+            out.append("[" + (token[1:-1].replace("''", "'") or "'") + "]")
+        elif match[1]:
+            out.append("YYYY" if token[0] == "y" else _MOMENT.get(token, token))
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def grid_date(lang: str) -> str:
+    """The grid's moment.js pattern of a date in the language: Babel's short one with the year in full
+    (DD.MM.YYYY in ru and kk, M/D/YYYY in en)."""
+    return _moment(Locale.parse(BABEL_LOCALES[normalise_language(lang)]).date_formats["short"].pattern)
+
+
+def grid_datetime(lang: str) -> str:
+    """The grid's moment.js pattern of a moment (date and time to the minute) in the language."""
+    locale = Locale.parse(BABEL_LOCALES[normalise_language(lang)])
+    joined = str(locale.datetime_formats["short"])
+    return joined.replace("{1}", grid_date(lang)).replace("{0}", _moment(locale.time_formats["short"].pattern))

@@ -151,10 +151,14 @@ def investigations(
 
 
 def investigation_rows(serious: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """`investigations` as a table shows them: BIN, date, severity in the language, injured, each step's due date
-    and the overdue steps named in the language."""
+    """`investigations` as a table shows them: BIN, date, severity in the language (None when no case gave one, as
+    in a group accident of unknown severity), injured, each step's due date and the overdue steps in the language."""
     return [
-        {"bin": a["bin"], "occurred_on": a["occurred_on"], "severity": t(f"severity.{a['severity']}", lang)}
+        {
+            "bin": a["bin"],
+            "occurred_on": a["occurred_on"],
+            "severity": a["severity"] and t(f"severity.{a['severity']}", lang),
+        }
         | {"injured": a["injured"]}
         | {step.name: step.due for step in a["steps"]}
         | {"overdue": ", ".join(t("investigation.step." + n, lang) for n in a["overdue"])}
