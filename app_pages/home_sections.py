@@ -83,7 +83,7 @@ def own_work(me: User) -> None:
         st.caption(tr("home.draft.none"))
     for item in kinds.get("draft", []):
         answered, total = item.progress or (0, 0)
-        left, right = st.columns([10, 1.3], vertical_alignment="center")
+        left, right = st.columns([8, 2], vertical_alignment="center")  # room for «Жалғастыру»
         text = tr("home.draft.progress", title=item.label, answered=answered, total=total)
         left.progress(answered / total if total else 0.0, text=text)
         if right.button(tr("home.continue"), key=f"open:draft:{item.ref}", type="primary"):
@@ -114,7 +114,7 @@ def attention(me: User) -> None:
         st.caption(tr("home.attention.none"))
     for place, found in enumerate(ranked[:RANKED], start=1):
         with st.container(border=True):
-            left, right = st.columns([10, 1.3], vertical_alignment="center")
+            left, right = st.columns([8, 2], vertical_alignment="center")  # room for «Жалғастыру»
             score = tr("home.attention.score", count=found.score)
             left.markdown(f"**{place}. {plain(found.name)}** · {found.bin} · {score}")
             left.markdown("\n".join(f"- {plain(reason.text)}" for reason in found.reasons))
