@@ -1,5 +1,6 @@
 """The reminder digests, sent to a local SMTP server (aiosmtpd) started by the test: recipients, subjects and content
-in ru, kk and en; once a day, also with runs at once; a dry run; a refused recipient; the SMTP settings; the CLI."""
+in ru, kk and en; once a day, also with runs at once; a dry run; a refused recipient; the SMTP settings; the CLI; the
+running app sending the day's digests itself."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 import email
 import os
 import socket
+import threading
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
@@ -25,7 +27,8 @@ from safety.db import Store
 from safety.demo import remove_demo
 from safety.errors import PermissionDenied, ValidationFailed
 from safety.i18n import format_date, t
-from safety.work import mail
+from safety.work import daily_reminders, mail
+from safety.work.daily_reminders import start_daily_reminders
 from safety.work.items import WorkItem, due_items
 from safety.work.mail import MailNotConfigured, MailSettings, MailSettingsInvalid, load_mail_settings
 from safety.work.reminders import ALREADY_SENT, FAILED, NO_EMAIL, SENT, WOULD_SEND, compose, send_reminders
@@ -448,14 +451,27 @@ def test_a_secrets_file_that_is_not_toml_is_named(tmp_path):
 
 
 @pytest.fixture
-def cli_db(people, tmp_path, monkeypatch):
+def no_settings(tmp_path, monkeypatch):
+    """No SMTP settings from this machine: no secrets file, no VZ_SMTP_* variables, no reminder hour."""
+    monkeypatch.setattr(mail, "SECRETS_PATH", tmp_path / "no_secrets.toml")
+    for variable in (*mail.ENVIRONMENT.values(), daily_reminders.ENV_REMIND_HOUR):
+        monkeypatch.delenv(variable, raising=False)
+
+
+@pytest.fixture
+def cli_db(people, no_settings):
     """The people's database file, closed for the CLI, with no SMTP settings from this machine."""
     path = people.path
     people.close()
-    monkeypatch.setattr(mail, "SECRETS_PATH", tmp_path / "no_secrets.toml")
-    for variable in mail.ENVIRONMENT.values():
-        monkeypatch.delenv(variable, raising=False)
     return path
+
+
+def _smtp_environment(monkeypatch, inbox) -> None:
+    """Settings for the local SMTP server, in the environment."""
+    monkeypatch.setenv("VZ_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("VZ_SMTP_PORT", str(inbox.port))
+    monkeypatch.setenv("VZ_SMTP_TLS", "none")
+    monkeypatch.setenv("VZ_SMTP_SENDER", "tracker@example.kz")
 
 
 def test_cli_remind_dry_run_lists_who_would_get_what(cli_db, capsys):
@@ -473,10 +489,7 @@ def test_cli_remind_dry_run_lists_who_would_get_what(cli_db, capsys):
 
 
 def test_cli_remind_sends_through_the_environments_settings(cli_db, inbox, capsys, monkeypatch):
-    monkeypatch.setenv("VZ_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("VZ_SMTP_PORT", str(inbox.port))
-    monkeypatch.setenv("VZ_SMTP_TLS", "none")
-    monkeypatch.setenv("VZ_SMTP_SENDER", "tracker@example.kz")
+    _smtp_environment(monkeypatch, inbox)
     inbox.refuse.add(PEOPLE["demo.head"][1])
     argv = ["--db", cli_db, "--lang", "ru", "remind", "--today", TODAY.isoformat()]
     assert main(argv) == 1  # one digest failed
@@ -502,3 +515,101 @@ def test_cli_remind_with_bad_settings_names_them(cli_db, capsys, monkeypatch):
     assert main(["--db", cli_db, "--lang", "en", "remind", "--dry-run"]) == 2
     err = capsys.readouterr().err
     assert "$VZ_SMTP_PORT" in err and "twenty-five" in err and "Traceback" not in err
+
+
+# --- the running app sends the day's digests
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute))
+
+
+def test_the_app_sends_the_days_digests_once_from_the_hour(people, inbox, no_settings, monkeypatch):
+    _smtp_environment(monkeypatch, inbox)
+    assert start_daily_reminders(people, _at(TODAY, 6, 59)) is None  # before 7 o'clock
+    thread = start_daily_reminders(people, _at(TODAY, 7))
+    assert thread is not None
+    thread.join(60)
+    assert sorted(rcpt for rcpt, _ in inbox.messages) == sorted([address] for _, address in PEOPLE.values())
+    assert start_daily_reminders(people, _at(TODAY, 7, 1)) is None  # once a day
+    assert start_daily_reminders(people, _at(TODAY, 23, 59)) is None
+    tomorrow = TODAY + dt.timedelta(days=1)
+    monkeypatch.setenv("VZ_REMIND_HOUR", "5")
+    assert start_daily_reminders(people, _at(tomorrow, 4, 59)) is None
+    thread = start_daily_reminders(people, _at(tomorrow, 5))
+    assert thread is not None
+    thread.join(60)
+    assert len(inbox.messages) == 6
+    assert people.query("SELECT sent_on, count(*) FROM reminders_sent GROUP BY ALL ORDER BY 1") == [
+        (TODAY, 3),
+        (tomorrow, 3),
+    ]
+
+
+def test_without_settings_the_app_sends_nothing_until_they_are_set(people, inbox, no_settings, monkeypatch):
+    assert start_daily_reminders(people, _at(TODAY, 9)) is None
+    assert start_daily_reminders(people, _at(TODAY, 10)) is None
+    assert inbox.messages == [] and people.query("SELECT count(*) FROM reminders_sent") == [(0,)]
+    _smtp_environment(monkeypatch, inbox)  # set later the same day: the next run sends
+    thread = start_daily_reminders(people, _at(TODAY, 11))
+    assert thread is not None
+    thread.join(60)
+    assert len(inbox.messages) == 3
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [("VZ_SMTP_PORT", "twenty-five", "$VZ_SMTP_PORT"), ("VZ_REMIND_HOUR", "25", "$VZ_REMIND_HOUR")],
+)
+def test_a_bad_setting_is_logged_once_a_day_and_not_raised(
+    people, inbox, no_settings, monkeypatch, caplog, variable, value, named
+):
+    _smtp_environment(monkeypatch, inbox)
+    monkeypatch.setenv(variable, value)
+    with caplog.at_level("ERROR", logger=daily_reminders.__name__):
+        assert start_daily_reminders(people, _at(TODAY, 12)) is None
+        assert start_daily_reminders(people, _at(TODAY, 13)) is None
+    [record] = caplog.records
+    assert named in record.getMessage() and value in record.getMessage()
+    assert inbox.messages == []
+
+
+def test_a_refused_digest_is_logged_by_the_apps_run(people, inbox, no_settings, monkeypatch, caplog):
+    _smtp_environment(monkeypatch, inbox)
+    inbox.refuse.add(PEOPLE["demo.head"][1])
+    with caplog.at_level("INFO", logger=daily_reminders.__name__):
+        thread = start_daily_reminders(people, _at(TODAY, 8))
+        assert thread is not None
+        thread.join(60)
+    said = [r.getMessage() for r in caplog.records]
+    assert "the reminder digest to demo.head failed: 550 5.1.1 No such mailbox here" in said
+    assert f"reminder digests of {TODAY}: 2 sent, 1 failed, 0 skipped" in said
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_app_sessions_and_the_command_line_at_once_send_each_digest_once(
+    people, inbox, no_settings, monkeypatch, round_
+):
+    _smtp_environment(monkeypatch, inbox)
+    settings = mail.load_mail_settings()
+
+    def run(n: int):
+        if n % 2:
+            return send_reminders(people, SYSTEM, TODAY, settings)
+        return start_daily_reminders(people, _at(TODAY, 8))
+
+    results, errors = at_once(8, run)
+    assert errors == []
+    threads = [r for r in results if isinstance(r, threading.Thread)]
+    assert len(threads) == 1  # one thread in this process for the day
+    threads[0].join(60)
+    for _, address in PEOPLE.values():
+        assert len(inbox.to(address)) == 1, address
+    assert people.query("SELECT count(*) FROM reminders_sent") == [(3,)]
+
+
+def test_each_run_of_the_app_starts_the_days_digests(demo_app, no_settings, monkeypatch):
+    calls = []
+    monkeypatch.setattr(daily_reminders, "start_daily_reminders", lambda store, now=None: calls.append(store.path))
+    at = demo_app("demo.officer")
+    assert not at.exception and calls == [str(at.db_path)]
