@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from app_pages.evidence_section import evidence_expander
-from app_pages.ui import Col, act, lang, show_error, show_table, store, tr, user
+from app_pages.ui import Col, act, choose, lang, show_error, show_table, store, tr, user
 from safety.access.roles import can
 from safety.checklists.actions import (
     PRIORITIES,
@@ -28,9 +28,9 @@ states = {None: everyone} | {s: tr("state." + s) for s in STATES}
 rules = {None: everyone} | {r: str(r) for r in range(1, 8)}
 priorities = {p: tr("priority." + p) for p in PRIORITIES}
 cols = st.columns(4)
-bin_ = cols[0].selectbox(tr("enterprise.choose"), list(enterprises), format_func=enterprises.get, key="act_bin")
-rule = cols[1].selectbox(tr("actions.rule"), list(rules), format_func=rules.get, key="act_rule")
-state = cols[2].selectbox(tr("label.state"), list(states), format_func=states.get, key="act_state")
+bin_ = choose(cols[0], tr("enterprise.choose"), list(enterprises), "act_bin", enterprises.__getitem__)
+rule = choose(cols[1], tr("actions.rule"), list(rules), "act_rule", rules.__getitem__)
+state = choose(cols[2], tr("label.state"), list(states), "act_state", states.__getitem__)
 overdue = cols[3].checkbox(tr("actions.overdue_only"), key="act_overdue")
 
 rows = list_actions(store(), me, bin_=bin_, rule_id=rule, state=state, overdue=overdue)

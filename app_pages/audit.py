@@ -5,7 +5,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.ui import Col, lang, show_table, store, tr, user
+from app_pages.ui import Col, choose, lang, show_table, store, tr, user
 from safety.access.audit import audit_actions, audit_entries, export_audit
 from safety.access.roles import can
 from safety.access.users import list_users
@@ -19,15 +19,13 @@ st.caption(tr("audit.help"))
 left, middle, right = st.columns(3)
 everyone = tr("common.all")
 usernames = {None: everyone} | {name: name for name in [a["username"] for a in list_users(store(), me)] + ["cli"]}
-username = left.selectbox(tr("label.username"), list(usernames), format_func=usernames.get, key="audit_user")
+username = choose(left, tr("label.username"), list(usernames), "audit_user", usernames.__getitem__)
 enterprises = {None: everyone} | {
     e.bin: f"{e.name(lang())} · {e.bin}" for e in list_enterprises(store(), me, include_inactive=True)
 }
-enterprise = middle.selectbox(
-    tr("enterprise.choose"), list(enterprises), format_func=enterprises.get, key="audit_enterprise"
-)
+enterprise = choose(middle, tr("enterprise.choose"), list(enterprises), "audit_enterprise", enterprises.__getitem__)
 actions = {None: everyone} | {a: a for a in audit_actions(store(), me)}
-action = right.selectbox(tr("audit.action"), list(actions), format_func=actions.get, key="audit_action")
+action = choose(right, tr("audit.action"), list(actions), "audit_action", actions.__getitem__)
 today = dt.date.today()
 period = st.date_input(
     tr("audit.period"), value=(today - dt.timedelta(days=90), today), format="DD.MM.YYYY", key="audit_period"

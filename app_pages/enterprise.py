@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages.history import history_section
 from app_pages.indicators_section import indicators_section
-from app_pages.ui import Col, enterprise_form, lang, show_error, show_table, store, tr, user
+from app_pages.ui import Col, choose, enterprise_form, lang, set_choice, show_error, show_table, store, tr, user
 from safety.access.roles import can
 from safety.checklists.actions import list_actions, shortened
 from safety.errors import SafetyError
@@ -31,9 +31,10 @@ if not labels:
     st.info(tr("enterprise.none"))
     st.stop()
 bins = list(labels)
-if st.session_state.get("enterprise_bin") not in labels:
-    st.session_state["enterprise_bin"] = bins[0]
-bin_ = st.selectbox(tr("enterprise.choose"), bins, key="enterprise_bin", format_func=labels.get)
+asked = st.session_state.pop("enterprise_bin", None)  # another page opening an enterprise here
+if asked in labels:
+    set_choice("enterprise_bin", asked)
+bin_ = choose(st, tr("enterprise.choose"), bins, "enterprise_bin", labels.__getitem__)
 enterprise = get_enterprise(store(), me, bin_)
 admin = can(me, "register.write")
 

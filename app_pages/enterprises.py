@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.ui import Col, enterprise_form, lang, show_error, show_table, store, tr, user
+from app_pages.ui import Col, choose, enterprise_form, lang, show_error, show_table, store, tr, user
 from safety.access.roles import can
 from safety.errors import SafetyError, ValidationFailed
 from safety.i18n import plain
@@ -17,7 +17,7 @@ st.title(tr("register.title"))
 
 left, middle, right = st.columns([2, 2, 1])
 districts = {None: tr("common.all")} | {d.kato: d.name(lang()) for d in DISTRICTS}
-kato = left.selectbox(tr("label.kato"), list(districts), format_func=districts.get, key="register_kato")
+kato = choose(left, tr("label.kato"), list(districts), "register_kato", districts.__getitem__)
 text = middle.text_input(tr("register.search"), key="register_search")
 include_inactive = right.checkbox(tr("register.include_inactive"), key="register_inactive")
 

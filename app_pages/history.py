@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from app_pages.evidence_section import assessment_files
-from app_pages.ui import Col, draw, lang, show_table, store, tr
+from app_pages.ui import Col, choose, draw, lang, show_table, store, tr
 from safety.access.roles import User
 from safety.checklists.assessments import assessment_history, compare_assessments
 from safety.checklists.export import export_assessment
@@ -41,12 +41,9 @@ def history_section(me: User, bin_: str) -> None:
     }
     ids = list(labels)
     left, right = st.columns(2)
-    first = left.selectbox(
-        tr("history.compare_from"), ids, index=max(0, len(ids) - 2), format_func=labels.get, key=f"cmp_a_{bin_}"
-    )
-    second = right.selectbox(
-        tr("history.compare_to"), ids, index=len(ids) - 1, format_func=labels.get, key=f"cmp_b_{bin_}"
-    )
+    before = ids[max(0, len(ids) - 2)]  # the one before the latest, to compare with the latest
+    first = choose(left, tr("history.compare_from"), ids, f"cmp_a_{bin_}", labels.__getitem__, before)
+    second = choose(right, tr("history.compare_to"), ids, f"cmp_b_{bin_}", labels.__getitem__, ids[-1])
     changes = [r for r in compare_assessments(store(), me, first, second, lang()) if r["change"] != "same"]
     signs = {"better": "▲", "worse": "▼", "changed": "•"}
     show_table(

@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from app_pages.evidence_section import evidence_expander
-from app_pages.ui import Col, act, lang, show_error, show_table, store, template_button, tr, user
+from app_pages.ui import Col, act, choose, lang, show_error, show_table, store, template_button, tr, user
 from safety.access.roles import can
 from safety.checklists.actions import PRIORITIES, actions_for_incident, create_action
 from safety.errors import SafetyError
@@ -30,8 +30,8 @@ everyone = tr("common.all")
 choices = {None: everyone} | mine
 kinds = {None: everyone} | {k: tr("kind." + k) for k in KINDS}
 cols = st.columns(3)
-bin_ = cols[0].selectbox(tr("enterprise.choose"), list(choices), format_func=choices.get, key="inc_bin")
-kind = cols[1].selectbox(tr("incident.col.kind"), list(kinds), format_func=kinds.get, key="inc_kind")
+bin_ = choose(cols[0], tr("enterprise.choose"), list(choices), "inc_bin", choices.__getitem__)
+kind = choose(cols[1], tr("incident.col.kind"), list(kinds), "inc_kind", kinds.__getitem__)
 period = cols[2].date_input(
     tr("audit.period"),
     value=(dt.date(dt.date.today().year - 1, 1, 1), dt.date.today()),

@@ -203,10 +203,13 @@ def choose(
 ) -> Any:
     """A selectbox whose choice outlives a language switch. Streamlit remembers a keyed selectbox's choice by the
     text it showed, which the same option in another language no longer matches; so the widget is keyed per
-    language (`<key>@<lang>`) and the choice itself is kept in the session under `key`."""
+    language (`<key>@<lang>`) and the choice itself is kept in the session under `key`. An empty box says so in the
+    language (Streamlit's own words are English)."""
     remembered = st.session_state.get("chosen:" + key, default)
     index = options.index(remembered) if remembered in options else 0
-    value = where.selectbox(label, options, index=index, format_func=names, key=f"{key}@{lang()}")
+    value = where.selectbox(
+        label, options, index=index, format_func=names, key=f"{key}@{lang()}", placeholder=tr("common.choose")
+    )
     st.session_state["chosen:" + key] = value
     return value
 
@@ -216,7 +219,9 @@ def choose_many(
 ) -> list[Any]:
     """A multiselect whose choices outlive a language switch, kept as `choose` keeps its one choice."""
     remembered = [v for v in st.session_state.get("chosen:" + key, default) if v in options]
-    value = where.multiselect(label, options, default=remembered, format_func=names, key=f"{key}@{lang()}")
+    value = where.multiselect(
+        label, options, default=remembered, format_func=names, key=f"{key}@{lang()}", placeholder=tr("common.choose")
+    )
     st.session_state["chosen:" + key] = value
     return value
 

@@ -100,7 +100,7 @@ def test_navigation_shows_only_the_role_pages(demo_app, username):
 def test_enterprise_roles_see_one_enterprise_read_only(demo_app, username):
     at = demo_app(username)
     at.switch_page("app_pages/enterprise.py").run()
-    assert len(at.selectbox(key="enterprise_bin").options) == 1
+    assert len(at.selectbox(key="enterprise_bin@ru").options) == 1
     assert not [b for b in at.button if b.key in ("save_years", "toggle_active", "delete_enterprise")]
 
 
@@ -173,7 +173,7 @@ def test_audit_page_lists_changes_and_filters(demo_app):
     at.switch_page("app_pages/audit.py").run()
     assert not at.exception and at.dataframe
     assert "demo.load" in set(at.dataframe[0].value["action"])
-    at.selectbox(key="audit_action").set_value("demo.load").run()
+    at.selectbox(key="audit_action@ru").set_value("demo.load").run()
     assert set(at.dataframe[0].value["action"]) == {"demo.load"}
     assert at.get("download_button")
 

@@ -102,7 +102,7 @@ def test_add_with_a_bad_bin_shows_the_reason_and_saves_nothing(app):
 def test_enterprise_page_opens_the_chosen_enterprise(app):
     app.session_state["enterprise_bin"] = None
     app.switch_page("app_pages/enterprise.py").run()
-    chosen = app.selectbox(key="enterprise_bin").value
+    chosen = app.selectbox(key="enterprise_bin@ru").value
     assert chosen and len(chosen) == 12
     assert len(app.data_editor) == 1 and len(app.data_editor[0].value) == 5  # five demo years
     app.button(key="toggle_active").click().run()

@@ -110,7 +110,7 @@ def test_an_action_opens_on_the_actions_page_chosen(demo_app):
     assert not at.exception
     assert [x.value for x in at.title] == [t("actions.title", "ru")]
     assert at.selectbox(key="act_chosen").value == action_id
-    assert at.selectbox(key="act_state").value is None
+    assert at.selectbox(key="act_state@ru").value is None
 
 
 def test_the_draft_continues_on_the_assessment_page(demo_app):
@@ -151,7 +151,7 @@ def test_an_investigation_step_opens_the_accident_on_the_incidents_page(demo_app
     assert not at.exception
     assert [x.value for x in at.title] == [t("incidents.title", "ru")]
     assert at.selectbox(key="inv_case").value == case["id"]
-    assert at.selectbox(key="inc_bin").value == bin_
+    assert at.selectbox(key="inc_bin@ru").value == bin_
 
 
 def test_the_manager_confirms_a_proposal_from_the_home_page(demo_app):
@@ -179,7 +179,7 @@ def test_the_regional_manager_opens_an_enterprise_that_needs_attention(demo_app)
     assert bin_ in first
     button.click().run()
     assert [x.value for x in at.title] == [t("enterprise.title", "ru")]
-    assert at.selectbox(key="enterprise_bin").value == bin_
+    assert at.selectbox(key="enterprise_bin@ru").value == bin_
 
 
 def test_the_administrator_sees_accounts_backup_and_size(demo_app):
