@@ -1,11 +1,12 @@
 """Corrective actions: filter, follow up (officer), confirm proposals (officer or enterprise manager), add."""
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
 from app_pages.evidence_section import evidence_expander
-from app_pages.ui import Col, act, choose, lang, show_error, show_table, store, tr, user
+from app_pages.ui import Col, act, choose, lang, list_downloads, show_error, show_table, store, tr, user
 from safety.access.roles import can
 from safety.checklists.actions import (
     PRIORITIES,
@@ -16,6 +17,7 @@ from safety.checklists.actions import (
     shortened,
     update_action,
 )
+from safety.checklists.actions_export import export_actions
 from safety.errors import SafetyError
 from safety.evidence.targets import Target
 from safety.register.enterprises import list_enterprises
@@ -33,7 +35,8 @@ rule = choose(cols[1], tr("actions.rule"), list(rules), "act_rule", rules.__geti
 state = choose(cols[2], tr("label.state"), list(states), "act_state", states.__getitem__)
 overdue = cols[3].checkbox(tr("actions.overdue_only"), key="act_overdue")
 
-rows = list_actions(store(), me, bin_=bin_, rule_id=rule, state=state, overdue=overdue)
+filters = {"bin_": bin_, "rule_id": rule, "state": state, "overdue": overdue}  # the list's and its export's
+rows = list_actions(store(), me, **filters)
 st.caption(tr("actions.count", count=len(rows), overdue=sum(r["overdue"] for r in rows)))
 names = {e.bin: e.name(lang()) for e in list_enterprises(store(), me)}
 table = [  # what is due and where first, so the columns that matter fit the page
@@ -66,6 +69,7 @@ show_table(
         "priority": Col.text(tr("label.priority"), width=110),
     },
 )
+list_downloads("act_export", "vision_zero_actions", partial(export_actions, store(), me, lang(), **filters))
 
 ids = {r["id"]: f"№{r['id']} · {r['title']}" for r in rows}
 if ids:  # everyone who sees the actions may open one, for its files at least

@@ -1,15 +1,29 @@
 """Incidents: the log of cases, manual entry, investigations of serious accidents, imports and the template."""
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
 from app_pages.evidence_section import evidence_expander
-from app_pages.ui import Col, act, choose, lang, show_error, show_table, store, template_button, tr, user
+from app_pages.ui import (
+    Col,
+    act,
+    choose,
+    lang,
+    list_downloads,
+    show_error,
+    show_table,
+    store,
+    template_button,
+    tr,
+    user,
+)
 from safety.access.roles import can
 from safety.checklists.actions import PRIORITIES, actions_for_incident, create_action
 from safety.errors import SafetyError
 from safety.evidence.targets import Target
+from safety.incidents.export import export_incidents
 from safety.incidents.imports.history import list_imports, undo_import
 from safety.incidents.imports.report import HISTORY_COLUMNS, history_rows
 from safety.incidents.log import (
@@ -39,7 +53,8 @@ period = cols[2].date_input(
     key="inc_period",
 )
 since, until = (period[0], period[-1]) if period else (None, None)
-cases = list_incidents(store(), me, bin_=bin_, kind=kind, since=since, until=until)
+filters = {"bin_": bin_, "kind": kind, "since": since, "until": until}  # the list's and its export's
+cases = list_incidents(store(), me, **filters)
 st.caption(tr("incidents.count", count=len(cases)))
 labels = {k: tr("kind." + k) for k in KINDS} | {s: tr("severity." + s) for s in SEVERITIES}
 names = {e.bin: e.name(lang()) for e in list_enterprises(store(), me)}
@@ -66,6 +81,7 @@ show_table(  # when, where and what first; the long texts last, whole in the cas
         "accident_no": Col.text(tr("incident.col.accident_no"), width="small"),
     },
 )
+list_downloads("inc_export", "vision_zero_incidents", partial(export_incidents, store(), me, lang(), **filters))
 
 case_names = {
     c["id"]: " · ".join(

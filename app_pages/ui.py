@@ -257,6 +257,26 @@ def template_button(key: str) -> None:
     )
 
 
+MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv"}
+
+
+def list_downloads(key: str, stem: str, build: Callable[[str], bytes]) -> None:
+    """The buttons that download a list as its page filters it, as .xlsx and as .csv; `build(fmt)` makes the
+    file, only when its button is clicked."""
+    with st.container(horizontal=True):
+        for fmt in MIME:
+            st.download_button(
+                tr(f"export.list_{fmt}"),
+                data=partial(build, fmt),
+                file_name=f"{stem}.{fmt}",
+                mime=MIME[fmt],
+                key=f"{key}_{fmt}",
+                help=tr("export.list_help"),
+                on_click="ignore",
+                icon=":material/download:",
+            )
+
+
 def show_error(exc: SafetyError, max_problems: int = 20) -> None:
     """Show a library error in the user's language, the values people typed escaped (st.error reads Markdown)."""
     st.error(exc.render(lang(), max_problems, quote=plain))

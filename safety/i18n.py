@@ -119,6 +119,19 @@ def format_datetime(value: dt.datetime | None, lang: str) -> str:
     return babel_dates.format_datetime(value, format="short", locale=BABEL_LOCALES[normalise_language(lang)])
 
 
+def bilingual(ru: str, kk: str | None, lang: str) -> str:
+    """A name kept in Russian and Kazakh (an enterprise's) in the language: the Kazakh one for kk when there is one,
+    otherwise the Russian."""
+    return kk if lang == "kk" and kk else ru
+
+
+def list_separator(lang: str) -> str:
+    """What separates the values of a CSV file for the language: a semicolon where the decimal sign is a comma (as
+    Excel expects in ru and kk), a comma elsewhere."""
+    decimal = babel_numbers.get_decimal_symbol(BABEL_LOCALES[normalise_language(lang)])
+    return ";" if decimal == "," else ","
+
+
 def format_date(value: dt.date | None, lang: str, fmt: str = "medium") -> str:
     """Format a date for the language; None shows as an en dash."""
     if value is None:

@@ -245,3 +245,8 @@ def upsert_years_many(cur: Cursor, rows: list[dict[str, Any]]) -> None:
 def ids_by_bin(cur: Cursor) -> list[tuple[str, int]]:
     """Return (BIN, id) of every enterprise."""
     return cur.execute("SELECT bin, id FROM enterprises").fetchall()
+
+
+def names(cur: Cursor) -> dict[str, tuple[str, str | None]]:
+    """Every enterprise's BIN with its Russian and Kazakh names."""
+    return {bin_: (ru, kk) for bin_, ru, kk in cur.execute("SELECT bin, name_ru, name_kk FROM enterprises").fetchall()}

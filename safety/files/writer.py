@@ -1,14 +1,16 @@
-"""The one way the project writes spreadsheets (.xlsx, with openpyxl): every report, export and template.
+"""The one way the project writes spreadsheets (.xlsx, with openpyxl, and .csv): every report, export and template.
 
 Text is always written as text. A cell that begins with =, +, -, @, a tab or a carriage return is stored as a
 string with Excel's "quote prefix", so neither Excel nor LibreOffice evaluates it, even after an edit (OWASP's
 advice against formula injection); the value itself stays unchanged, so our exports import back as they were.
+A CSV file has no quote prefix, so there such a text gets a leading apostrophe, as OWASP advises.
 Characters a worksheet cannot hold (control characters) are replaced with U+FFFD, visibly, instead of failing;
 line breaks are written as LF.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from typing import Any
@@ -85,3 +87,45 @@ def write_table(sheet: Any, headings: list[str], rows: list[list[Any]], text_col
             elif isinstance(cell.value, dt.date):
                 cell.number_format = "DD.MM.YYYY"
     sheet.freeze_panes = "A2"
+
+
+def csv_bytes(headings: list[str], rows: list[list[Any]], delimiter: str = ",") -> bytes:
+    """A header row and rows as CSV, UTF-8 with a byte-order mark (so Excel reads Cyrillic): text that looks like a
+    formula starts with an apostrophe, dates are written dd.mm.yyyy as in the workbooks, and None is empty."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([_csv_cell(h) for h in headings])
+    writer.writerows([_csv_cell(v) for v in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_cell(value: Any) -> Any:
+    """One CSV cell: safe text (see the module's docstring), a date as the workbooks show it, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{value:%d.%m.%Y %H:%M:%S}"
+    if isinstance(value, dt.date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, str):
+        value = _clean(value)
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return value
+
+
+def table_bytes(
+    fmt: str,
+    title: str,
+    headings: list[str],
+    rows: list[list[Any]],
+    text_columns: tuple[int, ...] = (),
+    delimiter: str = ",",
+) -> bytes:
+    """One table as a file: an .xlsx workbook of one sheet named `title` (`fmt` "xlsx") or CSV (`fmt` "csv")."""
+    if fmt == "csv":
+        return csv_bytes(headings, rows, delimiter)
+    workbook = new_workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]  # Excel's limit for a sheet name
+    write_table(sheet, headings, rows, text_columns)
+    return workbook_bytes(workbook)

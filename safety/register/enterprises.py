@@ -19,6 +19,7 @@ from safety.db import enterprises as sql
 from safety.db.cursors import present
 from safety.errors import Conflict, NotFound, Problem, ValidationFailed
 from safety.files.validation import OptionalEmail, OptionalText, custom, validate
+from safety.i18n import bilingual
 from safety.identifiers import bin_problem, normalise_bin
 from safety.register.geography import DISTRICTS_BY_KATO, district_for, division_name
 
@@ -133,7 +134,7 @@ class Enterprise:
 
     def name(self, lang: str) -> str:
         """Return the name for the language (Kazakh for kk, otherwise Russian)."""
-        return self.name_kk if lang == "kk" and self.name_kk else self.name_ru
+        return bilingual(self.name_ru, self.name_kk, lang)
 
     def district_name(self, lang: str) -> str:
         """Return the name of the enterprise's district in the language."""
