@@ -8,12 +8,13 @@ import streamlit as st
 
 from app_pages.ui import draw, lang, set_choice, store, tr
 from safety.access.roles import Role, User
-from safety.i18n import format_date, format_datetime, format_number, format_percent, plain, t
+from safety.i18n import format_datetime, format_number, format_percent, plain, t
 from safety.indicators import figures
 from safety.indicators.programme import programme_summary
 from safety.work.attention import needs_attention
 from safety.work.items import WorkItem, my_items
 from safety.work.overview import admin_overview
+from safety.work.wording import deadline, kind_name, progress
 
 SHOWN = 8  # items a section lists; the rest are on the page the section links to
 RANKED = 10  # enterprises the attention list shows
@@ -39,17 +40,13 @@ def open_item(item: WorkItem) -> None:
 
 
 def _when(item: WorkItem) -> str:
-    """The item's deadline and how far it is, in the language (red when it has passed)."""
-    if item.due is None or item.days_left is None:
+    """The item's deadline and how far it is, in the language (red when it has passed, orange on the day)."""
+    text = deadline(item, lang())
+    if not text:
         return ""
-    date = format_date(item.due, lang())
-    working = item.kind == "investigation_step"
-    if item.days_left < 0:
-        key = "home.working_days_overdue" if working else "home.days_overdue"
-        return ":red[" + tr(key, date=date, count=-item.days_left) + "]"
-    if item.days_left == 0:
-        return ":orange[" + tr("home.due_today", date=date) + "]"
-    return tr("home.working_days_left" if working else "home.days_left", date=date, count=item.days_left)
+    if item.overdue:
+        return f":red[{text}]"
+    return f":orange[{text}]" if item.days_left == 0 else text
 
 
 def _rows(items: list[WorkItem], empty: str, more_page: str | None = None, more_title: str = "") -> None:
@@ -78,13 +75,13 @@ def own_work(me: User) -> None:
     if items:
         st.caption(tr("home.mine.intro", enterprise=items[0].enterprise_name))
 
-    st.markdown(f"**{tr('home.section.draft')}**")
+    st.markdown(f"**{kind_name('draft', lang())}**")
     if not kinds.get("draft"):
         st.caption(tr("home.draft.none"))
     for item in kinds.get("draft", []):
         answered, total = item.progress or (0, 0)
         left, right = st.columns([8, 2], vertical_alignment="center")  # room for «Жалғастыру»
-        text = tr("home.draft.progress", title=item.label, answered=answered, total=total)
+        text = f"{plain(item.label)}: {progress(item, lang())}"
         left.progress(answered / total if total else 0.0, text=text)
         if right.button(tr("home.continue"), key=f"open:draft:{item.ref}", type="primary"):
             open_item(item)
@@ -101,7 +98,7 @@ def own_work(me: User) -> None:
     )
     st.markdown(f"**{tr('home.section.assessment')}**")
     _rows(kinds.get("assessment_due", []), "home.draft.none")
-    st.markdown(f"**{tr('home.section.import')}**")
+    st.markdown(f"**{kind_name('last_import', lang())}**")
     _rows(kinds.get("last_import", []), "home.import.none")
 
 

@@ -19,13 +19,13 @@ from safety.work.items import due_items
 SECTIONS = {
     "demo.officer": [
         "home.mine.title",
-        "home.section.draft",
+        "work.kind.draft",
         "home.section.actions",
         "home.section.investigations",
         "home.section.assessment",
-        "home.section.import",
+        "work.kind.last_import",
     ],
-    "demo.head": ["home.mine.title", "home.section.draft", "home.section.to_confirm", "home.section.actions"],
+    "demo.head": ["home.mine.title", "work.kind.draft", "home.section.to_confirm", "home.section.actions"],
     "demo.region": ["home.attention.title", "home.programme"],
     "demo.admin": ["home.admin.title", "home.programme"],
 }

@@ -32,6 +32,7 @@ from safety.work.daily_reminders import start_daily_reminders
 from safety.work.items import WorkItem, due_items
 from safety.work.mail import MailNotConfigured, MailSettings, MailSettingsInvalid, load_mail_settings
 from safety.work.reminders import ALREADY_SENT, FAILED, NO_EMAIL, SENT, WOULD_SEND, compose, send_reminders
+from safety.work.wording import deadline
 
 from conftest import at_once, made_real, user_id_of
 
@@ -153,15 +154,15 @@ def test_each_person_gets_a_digest_in_their_language(people, inbox, settings):
         soon = format_date(TODAY + dt.timedelta(days=3), lang)
         late = format_date(TODAY - dt.timedelta(days=2), lang)
         own = items[0].enterprise_name
-        action = t("reminders.kind.action_due", lang)
-        due_soon = t("reminders.due_on", lang, date=soon)
-        assert f"• {own} — {action}: {HOSTILE} — {due_soon}, {t('reminders.days_left', lang, days=3)}" in text
-        due_late, late_by = t("reminders.due_on", lang, date=late), t("reminders.overdue_by", lang, days=2)
+        action = t("work.kind.action_due", lang)
+        due_soon = t("work.due.left", lang, date=soon, count=3)
+        assert f"• {own} — {action}: {HOSTILE} — {due_soon}" in text
         overdue_line = (
-            f"• {t('reminders.overdue_mark', lang)} {own} — {t('reminders.kind.action_overdue', lang)}: "
-            f"Проверить огнетушители — {due_late}, {late_by}"
+            f"• {t('reminders.overdue_mark', lang)} {own} — {t('work.kind.action_overdue', lang)}: "
+            f"Проверить огнетушители — {t('work.due.overdue', lang, date=late, count=2)}"
         )
         assert overdue_line in text
+        assert all(f" — {deadline(item, lang)}" in text for item in items if item.due is not None)
         assert sum(line.startswith("• ") for line in text.splitlines()) == len(items)
         assert "&lt;b&gt;ограждение&lt;/b&gt; &amp; знак" in html and "<b>ограждение" not in html
         assert f'<html lang="{lang}">' in html and soon in html
@@ -169,7 +170,7 @@ def test_each_person_gets_a_digest_in_their_language(people, inbox, settings):
     assert "Сәлеметсіз бе, Ерлан Қанатұлы!" in kazakh and "күн қалды" in kazakh
     english = inbox.to(PEOPLE["second.officer"][1])[0]
     assert english["Subject"].startswith("Vision Zero: ") and "your attention" in english["Subject"]
-    assert "3 days left" in _parts(english)[0] and "overdue by 2 days" in _parts(english)[0]
+    assert "3 days left" in _parts(english)[0] and "2 days overdue" in _parts(english)[0]
     russian = inbox.to(PEOPLE["demo.officer"][1])[0]
     assert "осталось 3 дня" in _parts(russian)[0] and "просрочено на 2 дня" in _parts(russian)[0]
     rows = people.query_dicts("SELECT user_id, sent_on, address, items FROM reminders_sent ORDER BY address")
@@ -182,7 +183,7 @@ def test_a_digest_holds_only_what_its_recipient_may_see(people, inbox, settings)
     text = _parts(inbox.to(PEOPLE["demo.officer"][1])[0])[0]
     listed = [line for line in text.splitlines() if line.startswith("• ")]
     assert listed and all(f" {own} — " in line for line in listed)
-    confirm = t("reminders.kind.action_to_confirm", "kk")
+    confirm = t("work.kind.action_to_confirm", "kk")
     head = _parts(inbox.to(PEOPLE["demo.head"][1])[0])[0]
     assert (confirm in head) == any(i.kind == "action_to_confirm" for i in _items(people, "demo.head", "kk"))
     assert confirm not in text  # the officer has no proposals to confirm
@@ -191,7 +192,7 @@ def test_a_digest_holds_only_what_its_recipient_may_see(people, inbox, settings)
 def test_a_long_digest_lists_a_hundred_items_and_counts_the_rest():
     item = WorkItem("action_due", 1, "ТОО «Тест»", "Проверить огнетушители", TODAY, 0, "app_pages/actions.py")
     digest = compose("Имя", [item] * 130, TODAY, "ru")
-    assert len(digest.lines) == 100 and digest.lines[0].endswith(t("reminders.due_today", "ru"))
+    assert len(digest.lines) == 100 and digest.lines[0].endswith(" — срок сегодня, " + format_date(TODAY, "ru"))
     more = t("reminders.more", "ru", count=30)
     assert more == "…и ещё 30 задач: все они — в приложении." and more in digest.text and more in digest.html
     assert digest.subject == t("reminders.subject", "ru", count=130) == "Vision Zero: 130 задач требуют внимания"

@@ -26,6 +26,7 @@ from safety.register.enterprises import get_enterprise, list_enterprises
 from safety.work.attention import needs_attention
 from safety.work.items import DUE_WITHIN_DAYS, KINDS, WorkItem, due_items, my_items, next_assessment
 from safety.work.overview import admin_overview
+from safety.work.wording import deadline, kind_name, progress, state
 
 from conftest import DATA
 
@@ -478,3 +479,42 @@ def test_update_action_keeps_a_proposal_for_the_manager(world):
     proposal = _action(world, TODAY + dt.timedelta(days=30), state="proposed")
     update_action(store, users["demo.officer"], proposal, {"owner": "Мастер участка", "state": "proposed"})
     assert _by_ref(my_items(store, users["demo.head"], TODAY, "ru"), "action_to_confirm", proposal)
+
+
+# --- the words of an item (safety.work.wording), shared by the home page and the digest
+
+
+def _worded(kind="action_due", days=3, due=TODAY, progress=None):
+    return WorkItem(kind, 1, "ТОО «Тест»", "Заменить ограждение", due, days, "app_pages/actions.py", progress=progress)
+
+
+@pytest.mark.parametrize(
+    ("lang", "item", "expected"),
+    [
+        ("ru", _worded(days=3), "срок {date}, осталось 3 дня"),
+        ("ru", _worded(days=-21), "срок {date}, просрочено на 21 день"),
+        ("ru", _worded(days=0), "срок сегодня, {date}"),
+        ("ru", _worded("investigation_step", days=5), "срок {date}, осталось 5 рабочих дней"),
+        ("kk", _worded(days=-2), "мерзімі {date}, 2 күнге кешікті"),
+        ("kk", _worded("investigation_step", days=1), "мерзімі {date}, 1 жұмыс күні қалды"),
+        ("en", _worded(days=1), "due {date}, 1 day left"),
+        ("en", _worded("investigation_step", days=-2), "due {date}, 2 working days overdue"),
+        ("en", _worded("last_import", days=None, due=None), ""),
+    ],
+)
+def test_an_items_deadline_in_words(lang, item, expected):
+    assert deadline(item, lang) == expected.format(date=format_date(TODAY, lang))
+
+
+def test_a_drafts_progress_and_each_kinds_name_in_words():
+    draft = _worded("draft", days=None, due=None, progress=(3, 8))
+    assert [progress(draft, lang) for lang in LANGUAGES] == [
+        "отвечено 3 из 8",
+        "8 сұрақтың 3 жауабы берілді",
+        "3 of 8 answered",
+    ]
+    assert state(draft, "en") == "3 of 8 answered" and state(_worded(days=0), "en") == deadline(_worded(days=0), "en")
+    assert progress(_worded(), "en") == "" and state(_worded("last_import", days=None, due=None), "en") == ""
+    for lang in LANGUAGES:
+        names = [kind_name(kind, lang) for kind in KINDS]
+        assert len(set(names)) == len(KINDS) and not [n for n in names if n.startswith("work.")]

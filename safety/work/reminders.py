@@ -30,12 +30,12 @@ from safety.errors import SafetyError
 from safety.i18n import format_date, normalise_language, t
 from safety.work.items import DUE_WITHIN_DAYS, WorkItem, due_items
 from safety.work.mail import Mailer, MailNotConfigured, MailSettings, failure, message
+from safety.work.wording import kind_name, state
 
 SENT, WOULD_SEND, ALREADY_SENT, NO_EMAIL, FAILED = "sent", "would_send", "already_sent", "no_email", "failed"
 OUTCOMES = (SENT, WOULD_SEND, ALREADY_SENT, NO_EMAIL, FAILED)
 MAX_LISTED = 100  # items listed in one digest; the rest are counted
-_COLUMNS = ("enterprise", "item", "due", "state")  # of the HTML table
-_WORKING_DAYS = frozenset({"investigation_step"})  # kinds whose days left are working days
+_COLUMNS = ("enterprise", "item", "state")  # of the HTML table
 
 
 @dataclass(frozen=True)
@@ -199,12 +199,11 @@ def compose(name: str, items: list[WorkItem], today: dt.date, lang: str) -> Dige
     return Digest(subject, listing, text, page)
 
 
-def _line(item: WorkItem, cells: tuple[str, str, str, str], lang: str) -> str:
+def _line(item: WorkItem, cells: tuple[str, str, str], lang: str) -> str:
     """One item as a line of the plain text: «• [OVERDUE] enterprise — what — due date, days left»."""
-    enterprise, what, when, state = cells
+    enterprise, what, state = cells
     mark = t("reminders.overdue_mark", lang) + " " if item.overdue else ""
-    details = [text for text in (t("reminders.due_on", lang, date=when) if when else "", state) if text]
-    return f"• {mark}{enterprise} — {what}" + (" — " + ", ".join(details) if details else "")
+    return f"• {mark}{enterprise} — {what}" + (f" — {state}" if state else "")
 
 
 def _html_row(cells: tuple[str, ...], overdue: bool) -> str:
@@ -215,24 +214,7 @@ def _html_row(cells: tuple[str, ...], overdue: bool) -> str:
     return "<tr>" + "".join(tds) + "</tr>"
 
 
-def _row(item: WorkItem, lang: str) -> tuple[str, str, str, str]:
-    """An item's enterprise, what it is, its date, and the days left or overdue (the last two may be empty)."""
-    what = f"{t('reminders.kind.' + item.kind, lang)}: {item.label}"
-    when = format_date(item.due, lang) if item.due is not None else ""
-    days = item.days_left
-    if item.progress is not None:
-        state = t("reminders.progress", lang, answered=item.progress[0], total=item.progress[1])
-    elif days is None:
-        state = ""
-    elif days < 0:
-        state = t("reminders.overdue_by" + _working(item), lang, days=-days)
-    elif days == 0:
-        state = t("reminders.due_today", lang)
-    else:
-        state = t("reminders.days_left" + _working(item), lang, days=days)
-    return item.enterprise_name, what, when, state
-
-
-def _working(item: WorkItem) -> str:
-    """The key suffix of the texts that count working days, for the kinds whose deadlines do."""
-    return "_working" if item.kind in _WORKING_DAYS else ""
+def _row(item: WorkItem, lang: str) -> tuple[str, str, str]:
+    """An item's enterprise, what it is, and where it stands (its deadline and the days left or overdue, or a
+    draft's progress; may be empty), in the home page's words."""
+    return item.enterprise_name, f"{kind_name(item.kind, lang)}: {item.label}", state(item, lang)
