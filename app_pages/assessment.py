@@ -38,7 +38,10 @@ except SafetyError as exc:
 checklist = draft.checklist
 TAB_TITLE = 32  # characters of a rule's name on its tab (the part before its dash)
 levels = [level.id for level in checklist.scale]
-labels = {level.id: level.label.get(lang()) for level in checklist.scale}
+# Each rating in its traffic-light colour: a badge in Streamlit's colours, whose text keeps at least 4.5:1 contrast
+# on its tint (WCAG AA); "yellow" is Streamlit's orange, as its yellow text barely reaches that.
+LIGHTS = {"green": "green", "yellow": "orange", "red": "red", "na": "gray"}
+labels = {level.id: f":{LIGHTS[level.id]}-badge[{plain(level.label.get(lang()))}]" for level in checklist.scale}
 
 
 def _save(item_id: str) -> None:
