@@ -10,7 +10,7 @@ from functools import partial
 import streamlit as st
 
 from app_pages.indicators_section import YEARLY, chart_block, number_columns, sheet, yearly_table
-from app_pages.ui import Col, choose, choose_many, lang, show_error, show_table, store, tr, user
+from app_pages.ui import Col, choose, choose_many, lang, show_error, show_table, store, titled_metric, tr, user
 from safety.access.roles import enterprise_scope
 from safety.errors import SafetyError
 from safety.i18n import format_date, format_number, format_percent
@@ -113,7 +113,8 @@ def show_tile(column, tile, year: int) -> None:
         if tile.as_of
         else tr("dashboard.tile.previous", year=year - 1, value=previous)
     )
-    column.metric(
+    titled_metric(
+        column,
         tr(tile.key),
         value,
         delta,

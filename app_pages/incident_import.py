@@ -16,6 +16,7 @@ from app_pages.ui import (
     show_table,
     store,
     template_button,
+    titled_metric,
     tr,
     user,
 )
@@ -133,7 +134,7 @@ drop = st.checkbox(tr("import.drop_identical"), key="inc_drop")
 report = import_report(result, lang())
 st.subheader(tr("import.preview"))
 for column, key in zip(st.columns(len(COUNTS)), COUNTS, strict=True):
-    column.metric(tr("import.count." + key), format_number(report[key], lang()))
+    titled_metric(column, tr("import.count." + key), format_number(report[key], lang()))
 for warning in result.warnings[:10]:
     st.warning(warning.render(lang(), quote=plain))
 preview = preview_rows(result, lang())

@@ -257,6 +257,17 @@ def template_button(key: str) -> None:
     )
 
 
+def titled_metric(
+    where: Any, label: str, value: str, delta: str | None = None, *, help: str | None = None, **kwargs: Any
+) -> None:
+    """A figure with its title written out above it: a metric's own label is cut to one line («Просроченные
+    меропри…»), so the title is Markdown that wraps and the metric's label is collapsed. `border` frames the tile;
+    tiles in a row stretch to the same height. Other arguments go to st.metric (delta_color, delta_arrow)."""
+    box = where.container(border=kwargs.pop("border", False), height="stretch", gap="small")
+    box.markdown(label, help=help)
+    box.metric(label, value, delta, label_visibility="collapsed", **kwargs)
+
+
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv"}
 
 

@@ -64,7 +64,8 @@ def test_dashboard_in_every_language_shows_the_region_figures(demo_app):
         assert tiles[t("indicator.kch", lang)] == format_number(region["kch"], lang, 2)
         overdue = next(m for m in at.metric if m.label == t("dashboard.tile.overdue_actions", lang))
         assert overdue.delta  # compared with the end of the year before, like the other tiles
-        assert plain(format_date(dt.date(last - 1, 12, 31), lang)) in overdue.proto.help  # escaped for Markdown
+        title = next(m for m in at.markdown if m.value == overdue.label)  # the tile's title, with its help
+        assert plain(format_date(dt.date(last - 1, 12, 31), lang)) in title.proto.help  # escaped for Markdown
         assert {s.key for s in at.selectbox} >= {f"{name}@{lang}" for name in FILTERS}
         assert len(at.get("vega_lite_chart")) == len(CHARTS)
         assert len(_league(at)) == 31
@@ -135,7 +136,7 @@ def test_selecting_a_league_row_opens_that_enterprise(demo_app):
     at.run()
     assert not at.exception
     assert [title.value for title in at.title] == [t("enterprise.title", "ru")]
-    assert at.selectbox(key="enterprise_bin").value == chosen
+    assert at.selectbox(key="enterprise_bin@ru").value == chosen
     at.switch_page(DASHBOARD).run()  # coming back does not bounce to the enterprise again
     assert [title.value for title in at.title] == [t("dashboard.title", "ru")]
 
@@ -158,7 +159,7 @@ def test_a_long_league_shows_its_top_and_the_workbook_holds_all(demo_app, monkey
     assert len(scatter) - 1 > 10  # the scatter keeps every enterprise, not only the ones shown
     at.session_state["dash_league"] = {"selection": {"rows": [9], "columns": [], "cells": []}}
     at.run()
-    assert at.selectbox(key="enterprise_bin").value == shown["bin"][9]
+    assert at.selectbox(key="enterprise_bin@ru").value == shown["bin"][9]
 
 
 @pytest.mark.parametrize("username", ["demo.region", "demo.head"])
@@ -166,7 +167,7 @@ def test_enterprise_page_shows_indicators_cases_actions_investigations_and_asses
     at = demo_app(username)
     at.switch_page(ENTERPRISE).run()
     assert not at.exception, at.exception
-    bin_ = at.selectbox(key="enterprise_bin").value
+    bin_ = at.selectbox(key="enterprise_bin@ru").value
     tabs = at.tabs
     assert [tab.label for tab in tabs] == [
         t(k, "ru")
