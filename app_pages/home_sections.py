@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages.ui import draw, lang, set_choice, store, titled_metric, tr
+from app_pages.ui import Col, draw, lang, set_choice, show_table, store, titled_metric, tr
 from safety.access.roles import Role, User
 from safety.i18n import format_datetime, format_number, format_percent, plain, t
 from safety.indicators import figures
@@ -185,11 +185,10 @@ def admin(me: User) -> None:
     right.caption(tr("home.admin.backup.daily", folder=folder) if folder else tr("home.admin.backup.no_daily"))
     st.markdown(f"**{tr('home.admin.users')}**")
     columns = ("total", "active", "locked", "disabled", "must_change")
-    st.dataframe(
+    show_table(
         [{"role": tr("role." + r.role)} | {k: getattr(r, k) for k in columns} for r in overview.roles],
-        hide_index=True,
-        column_config={"role": tr("home.admin.col.role")}
-        | {k: st.column_config.NumberColumn(tr("home.admin.col." + k), format="%d") for k in columns},
+        {"role": Col.text(tr("home.admin.col.role"), width="medium")}
+        | {k: Col.number(tr("home.admin.col." + k), width=110) for k in columns},
     )
     st.page_link("app_pages/users.py", label=tr("page.users"), icon=":material/group:")
     st.page_link("app_pages/audit.py", label=tr("page.audit"), icon=":material/history:")

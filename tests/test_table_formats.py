@@ -1,6 +1,7 @@
 """Tables read in the page's language: numbers grouped and dates written as Babel writes them there, decimals with
 the language's decimal sign, and an empty cell empty (never "None"), on every page with a table."""
 
+import ast
 import datetime as dt
 import json
 import re
@@ -12,6 +13,8 @@ from babel import numbers as babel_numbers
 from safety.i18n import BABEL_LOCALES, LANGUAGES, format_number, grid_date, grid_datetime, grid_integer, t
 from safety.incidents.log import investigation_rows
 
+from conftest import ROOT
+
 # the pages with tables each demo role opens (the officer's own enterprise is the card's default)
 PAGES = {
     "demo.region": (
@@ -22,7 +25,7 @@ PAGES = {
         "app_pages/actions.py",
         "app_pages/incidents.py",
     ),
-    "demo.admin": ("app_pages/users.py", "app_pages/audit.py", "app_pages/enterprise.py"),
+    "demo.admin": ("app_pages/home.py", "app_pages/users.py", "app_pages/audit.py", "app_pages/enterprise.py"),
     "demo.officer": ("app_pages/incidents.py", "app_pages/actions.py", "app_pages/enterprise.py"),
 }
 ISO = {None, "", "iso8601", "localized", "YYYY-MM-DD"}  # formats that are ISO or follow the browser, not the page
@@ -131,3 +134,17 @@ def test_an_investigation_without_a_severity_shows_an_empty_cell():
     assert row["severity"] is None
     [row] = investigation_rows([accident | {"severity": "fatal", "steps": [], "overdue": []}], "ru")
     assert row["severity"] == t("severity.fatal", "ru")
+
+
+def test_every_table_goes_through_show_table():
+    """No page draws a table itself: st.dataframe is called by ui.show_table only, and the one editor (the yearly
+    headcount and hours) formats its numbers with grid_integer."""
+    calls = []
+    for path in [ROOT / "app.py", *ROOT.glob("app_pages/*.py")]:
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in ("dataframe", "table", "data_editor"):
+                calls.append((path.name, node.func.attr))
+                if node.func.attr == "data_editor":
+                    assert "format=grid_integer(" in ast.get_source_segment(source, node), path.name
+    assert sorted(calls) == [("enterprise.py", "data_editor"), ("ui.py", "dataframe")]
