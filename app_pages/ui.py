@@ -356,7 +356,9 @@ def draw(chart: Figure) -> None:
     st.vega_lite_chart(chart.with_arrow_data(), width="stretch")
 
 
-Width = Literal["small", "medium", "large"] | int | None  # Streamlit's: 75, 200 and 400 px, or pixels
+Width = Literal["small", "medium", "large"] | int | None  # Streamlit's named widths, or pixels
+PIXELS = {"small": 75, "medium": 200, "large": 400}
+CHAR_PIXELS = 7.5  # about the width of a letter in a table heading (Source Sans, 14 px)
 
 
 @dataclass(frozen=True)
@@ -410,8 +412,11 @@ class Col:
         return cls(label, "trend", width=width)
 
     def config(self, language: str) -> Any:
-        """Streamlit's column config of this column in the language."""
-        common: dict[str, Any] = {"width": self.width, "help": self.help}
+        """Streamlit's column config of this column in the language; a heading too long for its narrow column
+        shows whole on hover."""
+        pixels = PIXELS.get(self.width, self.width) if isinstance(self.width, str) else self.width
+        cut = pixels is not None and len(self.label) * CHAR_PIXELS > pixels - 24  # the sort arrow's room
+        common: dict[str, Any] = {"width": self.width, "help": self.help or (self.label if cut else None)}
         if self.kind == "number":
             # decimals: the grid has no decimal sign to choose, so `written` gives their text (format=None lets it)
             text = None if self.written(language) else grid_integer(language, self.grouped)

@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from safety.i18n import t
+
 # Streamlit's named column widths, in pixels
 WIDTHS = {"small": 75, "medium": 200, "large": 400}
 # The main area of a 1400 px window: 1100 px beside the open 300 px sidebar, less 80 px margins either side
@@ -76,3 +78,12 @@ def test_the_incidents_list_sends_no_personal_data(demo_app):
     at.switch_page("app_pages/incidents.py").run()
     sent = set(at.dataframe[0].value.columns)
     assert sent and not sent & {"person_name", "bin", "enterprise_id", "fingerprint", "created_by"}
+
+
+def test_a_heading_cut_by_its_narrow_column_shows_whole_on_hover(demo_app):
+    """«Дни нетрудоспособности» in a 75 px column: its whole heading is the column's hover text."""
+    at = demo_app("demo.region")
+    at.switch_page("app_pages/incidents.py").run()
+    configs = json.loads(at.dataframe[0].proto.columns)
+    assert configs["lost_days"]["help"] == configs["lost_days"]["label"] == t("incident.col.lost_days", "ru")
+    assert "help" not in configs["id"]  # «№» fits
