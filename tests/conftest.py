@@ -215,3 +215,8 @@ def recorded_downloads(monkeypatch: pytest.MonkeyPatch, by: str = "file_name") -
 
     monkeypatch.setattr(streamlit, "download_button", recording)
     return captured
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The real-browser tests start first, on both workers, as they take longest: the rest fills in behind them."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 
 import pytest
 from browser_kit import (
-    ARTIFACTS,
     TIMEOUT,
     VIEWPORT,
     choose,
@@ -151,45 +150,6 @@ def test_deep_link_keeps_language_across_pages(page: Page):
     nav_link(page, "page.home", "en").click()
     expect_page_loaded(page, "home.title", "en")
     shot(page, "07_home_en")
-
-
-def test_officer_sees_the_assessment_and_the_history(page: Page):
-    page.goto("/assessment")
-    _sign_in(page, "demo.officer", "ru")
-    expect_page_loaded(page, "assessment.title", "ru")
-    expect(page.get_by_role("tab").first).to_be_visible()
-    shot(page, "08_assessment_ru")
-    nav_link(page, "page.enterprise", "ru").click()
-    expect_page_loaded(page, "enterprise.title", "ru")
-    expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
-    shot(page, "09_enterprise_history_ru")
-    nav_link(page, "page.actions", "ru").click()
-    expect_page_loaded(page, "actions.title", "ru")
-    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
-    shot(page, "10_actions_ru")
-
-
-def test_regional_manager_reads_the_dashboard(page: Page):
-    page.goto("/dashboard?lang=kk")
-    _sign_in(page, "demo.region", "kk")
-    expect_page_loaded(page, "dashboard.title", "kk")
-    tile = page.get_by_test_id("stMetric").filter(has_text=t("indicator.kch", "kk"))
-    expect(tile.get_by_test_id("stMetricValue")).to_be_visible()
-    expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(6)
-    expect(page.get_by_test_id("stDataFrame").last).to_be_visible()
-    shot(page, "11_dashboard_kk")
-    for number, chart in enumerate(page.get_by_test_id("stVegaLiteChart").all()):
-        chart.scroll_into_view_if_needed()
-        expect(chart.locator("canvas, svg").first).to_be_visible()  # drawn from the Arrow data it was sent
-        chart.screenshot(path=ARTIFACTS / f"11_dashboard_kk_chart_{number + 1}.png")
-    league = page.get_by_test_id("stDataFrame").last
-    league.scroll_into_view_if_needed()
-    league.screenshot(path=ARTIFACTS / "11_dashboard_kk_league.png")
-    language_box(page, "kk").click()
-    page.get_by_role("option", name="English", exact=True).click()
-    expect_page_loaded(page, "dashboard.title", "en")
-    expect(page.get_by_test_id("stMetric").filter(has_text=t("dashboard.tile.injured", "en"))).to_be_visible()
-    shot(page, "12_dashboard_en")
 
 
 def test_dashboard_filters_survive_switching_the_language_twice(page: Page):

@@ -200,9 +200,12 @@ def _accessible(page: Page, where: str) -> None:
     )
 
 
-def _shot(page: Page, name: str) -> None:
+def _shot(page: Page, name: str, *, whole: bool = True) -> None:
+    """A screenshot (of the whole page, or of what the window shows), once the parts Streamlit draws late (badges in
+    Markdown) are drawn."""
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=whole)
 
 
 def _switch(page: Page, language: str) -> None:
@@ -227,12 +230,11 @@ def _visit_every_page(page: Page, role: str, language: str) -> None:
         _nav(page, url, language)
         _check(page, where)
         _accessible(page, where)
-        _shot(page, f"{role}_{language}_{number:02d}_{url}")
+        _shot(page, f"{role}_{language}_{number:02d}_{url}", whole=False)
         for shown in (OTHER[language], language):
             _switch(page, shown)
             _arrived(page, url, shown)
             _check(page, f"{where} → {shown}")
-        _shot(page, f"{role}_{language}_{number:02d}_{url}_switched")
 
 
 def _box(scope: Page | Locator, label: str) -> Locator:
@@ -337,6 +339,10 @@ def _region_task(page: Page, language: str) -> None:
     district = DISTRICTS[1]
     choose(_box(page, t("label.kato", language)), district.name(language))
     expect(_box(page, t("label.kato", language)).get_by_role("combobox")).to_have_value(district.name(language))
+    charts = page.get_by_test_id("stVegaLiteChart")
+    expect(charts).to_have_count(6)
+    for chart in charts.all():  # each drawn from the data it was sent
+        expect(chart.locator("canvas, svg").first).to_be_attached()
     _check(page, f"region/{language}/dashboard filtered")
     _accessible(page, f"region/{language}/dashboard filtered")
     _shot(page, f"region_{language}_task_dashboard")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import logging
 import os
 import socket
 import threading
@@ -558,31 +559,48 @@ def test_without_settings_the_app_sends_nothing_until_they_are_set(people, inbox
     assert len(inbox.messages) == 3
 
 
+@pytest.fixture
+def heard(monkeypatch: pytest.MonkeyPatch) -> list[logging.LogRecord]:
+    """The records the daily sender's logger gives, heard by a handler of its own: whatever another test in the same
+    process did to logging (a disabled logger, logging.disable, a level), these tests hear what it says."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.INFO)
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = daily_reminders.log
+    level, disabled = logger.level, logging.root.manager.disable
+    monkeypatch.setattr(logger, "disabled", False)
+    logging.disable(logging.NOTSET)  # these two also empty the loggers' caches of what is enabled
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+    logging.disable(disabled)
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "named"),
     [("VZ_SMTP_PORT", "twenty-five", "$VZ_SMTP_PORT"), ("VZ_REMIND_HOUR", "25", "$VZ_REMIND_HOUR")],
 )
 def test_a_bad_setting_is_logged_once_a_day_and_not_raised(
-    people, inbox, no_settings, monkeypatch, caplog, variable, value, named
+    people, inbox, no_settings, monkeypatch, heard, variable, value, named
 ):
     _smtp_environment(monkeypatch, inbox)
     monkeypatch.setenv(variable, value)
-    with caplog.at_level("ERROR", logger=daily_reminders.__name__):
-        assert start_daily_reminders(people, _at(TODAY, 12)) is None
-        assert start_daily_reminders(people, _at(TODAY, 13)) is None
-    [record] = caplog.records
+    assert start_daily_reminders(people, _at(TODAY, 12)) is None
+    assert start_daily_reminders(people, _at(TODAY, 13)) is None
+    [record] = [r for r in heard if r.levelno >= logging.ERROR]
     assert named in record.getMessage() and value in record.getMessage()
     assert inbox.messages == []
 
 
-def test_a_refused_digest_is_logged_by_the_apps_run(people, inbox, no_settings, monkeypatch, caplog):
+def test_a_refused_digest_is_logged_by_the_apps_run(people, inbox, no_settings, monkeypatch, heard):
     _smtp_environment(monkeypatch, inbox)
     inbox.refuse.add(PEOPLE["demo.head"][1])
-    with caplog.at_level("INFO", logger=daily_reminders.__name__):
-        thread = start_daily_reminders(people, _at(TODAY, 8))
-        assert thread is not None
-        thread.join(60)
-    said = [r.getMessage() for r in caplog.records]
+    thread = start_daily_reminders(people, _at(TODAY, 8))
+    assert thread is not None
+    thread.join(60)
+    said = [r.getMessage() for r in heard]
     assert "the reminder digest to demo.head failed: 550 5.1.1 No such mailbox here" in said
     assert f"reminder digests of {TODAY}: 2 sent, 1 failed, 0 skipped" in said
 
