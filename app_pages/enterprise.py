@@ -4,6 +4,7 @@ editing, deactivation and its yearly headcount and hours."""
 import pandas as pd
 import streamlit as st
 
+from app_pages.case_columns import case_columns
 from app_pages.history import history_section
 from app_pages.indicators_section import indicators_section
 from app_pages.ui import Col, choose, enterprise_form, lang, set_choice, show_error, show_table, store, tr, user
@@ -77,16 +78,7 @@ with tabs[1]:
     else:
         show_table(
             arrow_table(c | {"kind": words[c["kind"]], "severity": words.get(c["severity"])} for c in cases),
-            {
-                "id": Col.number("№", grouped=False, width="small"),
-                "occurred_on": Col.date(tr("incident.col.occurred_on")),
-                "kind": Col.text(tr("incident.col.kind"), width="medium"),
-                "severity": Col.text(tr("incident.col.severity"), width=110),
-                "lost_days": Col.number(tr("incident.col.lost_days"), width="small"),
-                "description": Col.text(tr("incident.col.description"), width=360),
-                "place": Col.text(tr("incident.col.place"), width="medium"),
-                "accident_no": Col.text(tr("incident.col.accident_no"), width="small"),
-            },
+            case_columns(),
         )
 with tabs[2]:
     if not actions:

@@ -5,6 +5,7 @@ from functools import partial
 
 import streamlit as st
 
+from app_pages.case_columns import case_columns
 from app_pages.evidence_section import evidence_expander
 from app_pages.ui import (
     Col,
@@ -68,18 +69,7 @@ show_table(  # when, where and what first; the long texts last, whole in the cas
         }
         for c in cases
     ],
-    {
-        "id": Col.number("№", grouped=False, width="small"),
-        "occurred_on": Col.date(tr("incident.col.occurred_on")),
-        "enterprise": Col.text(tr("enterprise.choose"), width="medium"),
-        "kind": Col.text(tr("incident.col.kind"), width="medium"),
-        "severity": Col.text(tr("incident.col.severity"), width=110),
-        "lost_days": Col.number(tr("incident.col.lost_days"), width="small"),
-        "description": Col.text(tr("incident.col.description"), width=360),
-        "place": Col.text(tr("incident.col.place"), width="medium"),
-        "job_title": Col.text(tr("incident.col.job_title"), width="medium"),
-        "accident_no": Col.text(tr("incident.col.accident_no"), width="small"),
-    },
+    case_columns(enterprise=True, job_title=True),
 )
 list_downloads("inc_export", "vision_zero_incidents", partial(export_incidents, store(), me, lang(), **filters))
 
