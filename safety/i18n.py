@@ -33,6 +33,10 @@ _WWW = re.compile(r"(www)(\\\.)", re.IGNORECASE)
 # other {# строки}}. The branch is chosen by the language's plural rules (CLDR, through Babel); # is the number.
 _PLURAL = re.compile(r"\{(\w+), plural,((?:\s*(?:zero|one|two|few|many|other)\s*\{[^{}]*\})+)\s*\}")
 _BRANCH = re.compile(r"(zero|one|two|few|many|other)\s*\{([^{}]*)\}")
+# A choice by a word, in ICU's notation: {gender, select, masculine {снизился} neuter {снизилось} other {…}}; the
+# word is a parameter (a grammatical gender the catalogue gives a term, as Fluent's term attributes do).
+_SELECT = re.compile(r"\{(\w+), select,((?:\s*\w+\s*\{[^{}]*\})+)\s*\}")
+_CHOICE = re.compile(r"(\w+)\s*\{([^{}]*)\}")
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +78,8 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     text = texts.get(lang) or texts.get("en") or key
     if "plural," in text:
         text = _PLURAL.sub(lambda match: _plural_branch(match, lang, params), text)
+    if "select," in text:
+        text = _SELECT.sub(lambda match: _select_branch(match, params), text)
     return text.format(**params) if params else text
 
 
@@ -86,9 +92,16 @@ def _plural_branch(match: re.Match[str], lang: str, params: dict[str, Any]) -> s
     return branches.get(str(form), branches["other"]).replace("#", "{" + name + "}")
 
 
+def _select_branch(match: re.Match[str], params: dict[str, Any]) -> str:
+    """The branch of a select named by the word in params (its "other" branch for any other word)."""
+    branches = dict(_CHOICE.findall(match[2]))
+    return branches.get(str(params.get(match[1])), branches["other"])
+
+
 def placeholders(text: str) -> set[str]:
-    """The names a catalogue text takes ({name}, and the number of each plural)."""
+    """The names a catalogue text takes ({name}, the number of each plural and the word of each select)."""
     plain_text = _PLURAL.sub(lambda match: "{" + match[1] + "}", text)
+    plain_text = _SELECT.sub(lambda match: "{" + match[1] + "}", plain_text)
     return {name for _, name, _, _ in string.Formatter().parse(plain_text) if name}
 
 
