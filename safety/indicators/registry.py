@@ -55,7 +55,8 @@ class Indicator:
 
 def _in_sentence(name: str) -> str:
     """A name inside a sentence: its capital dropped unless it is an abbreviation («Кч», "LTIFR")."""
-    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+    first = name.split(maxsplit=1)[0] if name else ""
+    return name[:1].lower() + name[1:] if len(first) > 3 and first[1:].islower() else name
 
 
 def _count(key: str, better: str = "down") -> Indicator:
