@@ -59,6 +59,7 @@ _RULES: dict[str, frozenset[Role]] = {
     "incidents.read": frozenset(Role),
     "incidents.write": frozenset({Role.SAFETY_OFFICER}),
     "incidents.import": frozenset({Role.SAFETY_OFFICER}),
+    "reports.regional": frozenset({Role.ADMIN, Role.REGIONAL_MANAGER}),
 }
 
 
