@@ -27,13 +27,14 @@ from safety.indicators.dashboard import (
     splits,
     tiles,
 )
-from safety.indicators.formulas import EXPLAINED, scope_for, yearly
+from safety.indicators.formulas import scope_for, yearly
 from safety.indicators.programme import latest_year
+from safety.indicators.registry import EXPLAINED, INDICATOR
 from safety.register.enterprises import VISION_ZERO_LAUNCH
 from safety.register.geography import DISTRICTS, DIVISIONS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-COMPARED = ("kch", "kt", "kp", "kch_fatal", "ltifr", "trir", "dart", "injured", "killed")
+COMPARED = ("kch", "kt", "kp", "kch_fatal", "ltifr", "trir", "dart", "injured", "killed")  # keys of INDICATOR
 LEAGUE = {
     "rank": "dashboard.col.rank",
     "name": "label.name",
@@ -180,7 +181,7 @@ sheets = {
 }
 
 if not scoped:
-    indicators = {k: tr("indicator." + k) for k in COMPARED}
+    indicators = {k: tr(INDICATOR[k].label) for k in COMPARED}
     compared = choose(st, tr("dashboard.indicator"), list(COMPARED), "dash_indicator", indicators.__getitem__)
     left, right = st.columns(2)
     groupings = tuple(group for group, *_ in SPLITS)

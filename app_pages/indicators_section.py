@@ -18,6 +18,7 @@ from safety.indicators import figures
 from safety.indicators.arrow import arrow_table
 from safety.indicators.charts import Figure, chart_png
 from safety.indicators.formulas import scope_for, yearly
+from safety.indicators.registry import digits
 from safety.register.enterprises import enterprise_years
 
 # The yearly table's columns, in order, with the catalogue key of each heading.
@@ -38,7 +39,6 @@ YEARLY = {
     "yoy_kch_pct": "dashboard.col.yoy_kch",
     "yoy_kt_pct": "dashboard.col.yoy_kt",
 }
-RATE_DIGITS = {"kch": 2, "kt": 1, "kp": 1, "kch_fatal": 3, "ltifr": 2, "trir": 2, "dart": 2}  # as the tiles show them
 CHANGES = ("yoy_kch_pct", "yoy_kt_pct")
 
 
@@ -66,8 +66,7 @@ def number_columns(columns: dict[str, str]) -> dict[str, Col]:
         if name in CHANGES:
             found[name] = Col.change(tr(key), help=hover)
         else:
-            digits = RATE_DIGITS.get(name, 0)
-            found[name] = Col.number(tr(key), digits, grouped=name != "year", width="small", help=hover)
+            found[name] = Col.number(tr(key), digits(name), grouped=name != "year", width="small", help=hover)
     return found
 
 

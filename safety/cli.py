@@ -24,7 +24,8 @@ from safety.incidents.imports.mapping import load_profile
 from safety.incidents.imports.pipeline import import_incidents
 from safety.incidents.imports.report import COUNTS, import_report
 from safety.incidents.summaries import check_summaries, rebuild_summaries
-from safety.indicators.formulas import KEYS, change_pct, metrics
+from safety.indicators.formulas import change_pct, metrics
+from safety.indicators.registry import INDICATORS
 from safety.register.enterprises import get_enterprise, list_enterprises
 from safety.register.geography import DISTRICTS_BY_KATO, district_for
 from safety.register.spreadsheets import export_register, import_register
@@ -274,19 +275,6 @@ def _undo_import(store: Store, args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
-# Decimal places of each figure in the metrics table (counts are whole numbers).
-_METRIC_DIGITS = {
-    "kch": 2,
-    "kt": 1,
-    "kp": 1,
-    "kch_fatal": 3,
-    "ltifr": 2,
-    "trir": 2,
-    "dart": 2,
-    "near_misses_per_accident": 1,
-}
-
-
 def _metrics(store: Store, args: argparse.Namespace, lang: str) -> int:
     district = None
     if args.district is not None:
@@ -312,14 +300,14 @@ def _metrics(store: Store, args: argparse.Namespace, lang: str) -> int:
         where = t("cli.metrics.scope_all", lang)
     before = figures["previous"]
     rows = [(t("cli.metrics.indicator", lang), str(figures["year"]), str(before["year"]), t("indicator.yoy", lang))]
-    for key in KEYS:
-        digits = _METRIC_DIGITS.get(key, 0)
+    for indicator in INDICATORS:
+        key = indicator.key
         change = change_pct(figures[key], before[key])
         rows.append(
             (
-                t("indicator." + key, lang),
-                format_number(figures[key], lang, digits),
-                format_number(before[key], lang, digits),
+                indicator.name(lang),
+                format_number(figures[key], lang, indicator.digits),
+                format_number(before[key], lang, indicator.digits),
                 ("+" if change is not None and change > 0 else "") + format_percent(change, lang),
             )
         )

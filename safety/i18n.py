@@ -95,7 +95,7 @@ def _plural_branch(match: re.Match[str], lang: str, params: dict[str, Any]) -> s
 def _select_branch(match: re.Match[str], params: dict[str, Any]) -> str:
     """The branch of a select named by the word in params (its "other" branch for any other word)."""
     branches = dict(_CHOICE.findall(match[2]))
-    return branches.get(str(params.get(match[1])), branches["other"])
+    return str(branches.get(str(params.get(match[1])), branches["other"]))
 
 
 def placeholders(text: str) -> set[str]:

@@ -33,6 +33,7 @@ from safety.i18n import BABEL_LOCALES, format_date, format_number, format_percen
 from safety.incidents.model import KINDS, SEVERITIES
 from safety.indicators.arrow import arrow_table, ipc_bytes
 from safety.indicators.dashboard import Correlation
+from safety.indicators.registry import RATES
 
 FONT = "DejaVu Sans"
 FONT_DIR = Path(__file__).parents[1] / "fonts"  # safety/fonts
@@ -53,7 +54,6 @@ BAR_COLOUR = "#1f77b4"
 TREND_COLOUR = "#c62828"
 RATE_FORMAT = ",.2f"
 COUNT_FORMAT = ",.0f"
-COUNTS = ("injured", "killed", "lost_days", "headcount", "hours", "near_misses")  # whole numbers, not rates
 EXCEL_TITLE_MAX = 31
 EXCEL_TITLE_FORBIDDEN = set("[]:*?/\\")
 
@@ -220,7 +220,7 @@ def group_chart(rows: list[dict[str, Any]], indicator: str, lang: str) -> dict[s
     names = list(dict.fromkeys(str(r.get("name")) for r in ordered))
     change = f"yoy_{indicator}_pct"
     data = [r | {"name": str(r.get("name")), "change_label": _signed_percent(r.get(change), lang)} for r in ordered]
-    fields = {indicator: (label, COUNT_FORMAT if indicator in COUNTS else RATE_FORMAT)}
+    fields = {indicator: (label, RATE_FORMAT if indicator in RATES else COUNT_FORMAT)}
     fields |= {k: (t(f"indicator.{k}", lang), COUNT_FORMAT) for k in ("injured", "headcount") if k != indicator}
     tooltip = [alt.Tooltip("name:N", title=t("chart.name", lang))]
     tooltip += [alt.Tooltip(f"{k}:Q", title=title, format=fmt) for k, (title, fmt) in fields.items()]

@@ -27,6 +27,7 @@ from safety.db.results import shared
 from safety.i18n import t
 from safety.indicators.arrow import arrow_table
 from safety.indicators.formulas import Scope, by_group, by_groups, change_pct, yearly
+from safety.indicators.registry import INDICATOR, Indicator
 from safety.register.geography import DISTRICTS_BY_KATO, division_name
 
 CHECKLIST = "golden_rules"
@@ -87,11 +88,16 @@ def tiles(
         tile("dashboard.tile.score", score, score_before, "up", 1, dated=True),
         tile("dashboard.tile.injured", now["injured"], before["injured"], "down"),
         tile("dashboard.tile.killed", now["killed"], before["killed"], "down"),
-        tile("indicator.kch", now["kch"], before["kch"], "down", 2),
-        tile("indicator.kt", now["kt"], before["kt"], "down", 1),
+        *(indicator_tile(INDICATOR[key], now, before) for key in ("kch", "kt")),
         tile("dashboard.tile.overdue_actions", actions, actions_before, "down", dated=True),
         tile("dashboard.tile.overdue_investigations", investigations, investigations_before, "down", dated=True),
     ]
+
+
+def indicator_tile(indicator: Indicator, now: dict[str, Any], before: dict[str, Any]) -> Tile:
+    """A registry indicator's tile from two `yearly` rows: its name, value, change, direction and decimals."""
+    value, previous = now[indicator.key], before[indicator.key]
+    return Tile(indicator.label, value, previous, change_pct(value, previous), indicator.better, indicator.digits)
 
 
 def overdue_investigations(store: Store, scope: Scope, *days: dt.date) -> list[int]:

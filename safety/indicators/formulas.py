@@ -18,28 +18,9 @@ from safety.db.results import shared
 from safety.errors import ValidationFailed
 from safety.identifiers import normalise_bin
 from safety.incidents.model import KINDS
+from safety.indicators.registry import KEYS, RATES
 
 DEFAULT_KINDS = ("accident",)
-# The figures the CLI prints and the exports carry, in this order.
-KEYS = (
-    "injured",
-    "killed",
-    "lost_days",
-    "headcount",
-    "hours",
-    "kch",
-    "kt",
-    "kp",
-    "kch_fatal",
-    "ltifr",
-    "trir",
-    "dart",
-    "near_misses",
-    "near_misses_per_accident",
-)
-RATES = ("kch", "kt", "kp", "kch_fatal", "ltifr", "trir", "dart", "near_misses_per_accident")
-# Formula and meaning of each indicator: catalogue keys "indicator.<name>" and "indicator.<name>.help".
-EXPLAINED = ("kch", "kt", "kp", "kch_fatal", "ltifr", "trir", "dart", "near_misses_per_accident", "yoy")
 
 
 @dataclass(frozen=True)
