@@ -11,6 +11,7 @@ PAGES = [
     ("app_pages/actions.py", "page.actions", "actions", "actions.read"),
     ("app_pages/incidents.py", "page.incidents", "incidents", "incidents.read"),
     ("app_pages/incident_import.py", "page.incident_import", "incident-import", "incidents.import"),
+    ("app_pages/reports.py", "page.reports", "reports", "enterprise.read"),
     ("app_pages/users.py", "page.users", "users", "users.manage"),
     ("app_pages/audit.py", "page.audit", "audit", "audit.read"),
     ("app_pages/account.py", "page.account", "account", "programme.read"),
