@@ -158,3 +158,14 @@ def test_plain_text_shows_as_typed_inside_markdown():
         linked = re.sub(r"\\(.)", r"\1", plain(address))  # as the renderer reads it, escapes gone
         assert not re.search(r"https?://|www\.|\w@\w", linked), linked  # no bare address left to link
     assert plain("Нурланова Г.") == "Нурланова Г\\." and plain("") == ""
+
+
+def test_a_select_takes_the_branch_its_word_names_and_other_for_any_other():
+    from safety.i18n import _SELECT, _select_branch
+
+    text = "{gender, select, masculine {снизился} neuter {снизилось} other {снизилась}}"
+    [match] = _SELECT.finditer(text)
+    assert _select_branch(match, {"gender": "neuter"}) == "снизилось"
+    assert _select_branch(match, {"gender": "masculine"}) == "снизился"
+    assert _select_branch(match, {"gender": "feminine"}) == "снизилась"
+    assert placeholders("{subject} " + text) == {"subject", "gender"}
