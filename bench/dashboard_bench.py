@@ -215,6 +215,16 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
         steps[name] = time.perf_counter() - clock
         clock = time.perf_counter()
 
+    # A regional manager for the app page, with a known password that need not be changed: made first, as no
+    # account may be added beside the fictional (demo-marked) enterprises below.
+    user, _ = create_user(
+        store,
+        SYSTEM,
+        {"username": REGIONAL_USER, "full_name": "Бенчмарк Инспекция области", "role": Role.REGIONAL_MANAGER.value},
+    )
+    with store.transaction() as cur:
+        users_sql.set_password(cur, user.id, hash_password("bench-password-" + "x" * 8), must_change=False)
+
     # Enterprise attributes, vectorised (10,000 rows): BINs from the demo's generator (valid check digit, the
     # unassigned attribute digit 9), district and division by share, size log-uniform 20..5000.
     n = args.enterprises
@@ -448,14 +458,6 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
         cur.execute("DROP TABLE bench_ent")
         cur.execute("DROP TABLE bench_scores")
 
-    # A regional manager for the app page, with a known password that need not be changed.
-    user, _ = create_user(
-        store,
-        SYSTEM,
-        {"username": REGIONAL_USER, "full_name": "Бенчмарк Инспекция области", "role": Role.REGIONAL_MANAGER.value},
-    )
-    with store.transaction() as cur:
-        users_sql.set_password(cur, user.id, hash_password("bench-password-" + "x" * 8), must_change=False)
     mark_initialised(store)  # the app must never fill this database with the demo
     counts = table_counts(store)
     with store.transaction() as cur:
