@@ -7,6 +7,7 @@ import datetime as dt
 import getpass
 import json
 import os
+import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,6 +30,7 @@ from safety.indicators.registry import INDICATORS
 from safety.register.enterprises import get_enterprise, list_enterprises
 from safety.register.geography import DISTRICTS_BY_KATO, district_for
 from safety.register.spreadsheets import export_register, import_register
+from safety.reports.files import FORMATS, report_file
 from safety.work.mail import MailNotConfigured, load_mail_settings
 from safety.work.reminders import ALREADY_SENT, FAILED, NO_EMAIL, SENT, WOULD_SEND, send_reminders
 
@@ -85,6 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("--enterprise", metavar="BIN", help="one enterprise (default: the whole region)")
     figures.add_argument("--district", metavar="KATO", help="one district: KATO code or name")
     figures.add_argument("--json", action="store_true", help="print the figures as JSON (null where no data)")
+
+    report = commands.add_parser(
+        "report", help="write the regional report, or one enterprise's report card, as PDF or .xlsx (all or nothing)"
+    )
+    report.add_argument("--year", type=int, required=True)
+    report.add_argument("--district", metavar="KATO", help="one district: KATO code or name (default: the region)")
+    report.add_argument("--division", metavar="NN", help="one industry: its two-digit OKED division")
+    report.add_argument("--enterprise", metavar="BIN", help="the report card of this enterprise instead")
+    report.add_argument("--format", choices=FORMATS, dest="fmt", help="pdf or xlsx (default: the --out extension)")
+    report.add_argument("--out", type=Path, required=True, metavar="FILE", help="the file to write")
+    # the same option as the global --lang, also accepted after the command; left out, the global one holds
+    report.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="language of the report")
 
     unlock = commands.add_parser("unlock", help="lift the lock that failed sign-ins put on an account")
     unlock.add_argument("username")
@@ -345,6 +359,43 @@ def _rebuild_summaries(store: Store, args: argparse.Namespace, lang: str) -> int
     return 0
 
 
+def _report(store: Store, args: argparse.Namespace, lang: str) -> int:
+    district = None
+    if args.district is not None:
+        found = district_for(args.district)
+        if found is None:
+            raise ValidationFailed("district.unknown", value=args.district)
+        district = found.kato
+    fmt = args.fmt or args.out.suffix.lstrip(".").lower()
+    _, data = report_file(
+        store,
+        SYSTEM,
+        year=args.year,
+        lang=lang,
+        fmt=fmt,
+        district=district,
+        division=args.division,
+        bin_=args.enterprise,
+    )
+    _write_whole(args.out, data)
+    print(t("report.cli.written", lang, path=str(args.out)))
+    return 0
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write a file all or nothing: into a temporary file beside it, then moved into place, so the path never holds
+    half a file (and an earlier file stays whole when the write fails)."""
+    partial = path.with_name(f".{path.name}.part-{secrets.token_hex(4)}")
+    try:
+        with partial.open("wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def _unlock(store: Store, args: argparse.Namespace, lang: str) -> int:
     unlock_user(store, SYSTEM, args.username)
     print(t("cli.unlocked", lang, username=args.username))
@@ -411,6 +462,7 @@ COMMANDS = {
     "check": _check,
     "rebuild-summaries": _rebuild_summaries,
     "metrics": _metrics,
+    "report": _report,
     "import-incidents": _import_incidents,
     "imports": _imports,
     "undo-import": _undo_import,

@@ -9,6 +9,7 @@ from safety.access.roles import User
 from safety.db import Store
 from safety.errors import ValidationFailed
 from safety.identifiers import normalise_bin
+from safety.register.geography import DISTRICTS_BY_KATO, DIVISIONS_BY_CODE
 from safety.reports.card import enterprise_card
 from safety.reports.model import Report
 
@@ -55,6 +56,10 @@ def report_file(
     district or an industry when given), in `lang` and `fmt`; each checks the user may have it."""
     if fmt not in FORMATS:
         raise ValidationFailed("report.file.bad_format", value=fmt)
+    if district is not None and district not in DISTRICTS_BY_KATO:
+        raise ValidationFailed("district.unknown", value=district)
+    if division is not None and division not in DIVISIONS_BY_CODE:
+        raise ValidationFailed("report.file.bad_division", value=division)
     if bin_:
         report = enterprise_card(store, user, bin_, year, lang, today=today)
     else:
