@@ -125,6 +125,16 @@ def format_percent(value: float | None, lang: str, digits: int = 1) -> str:
     return format_number(value, lang, digits) + "\u00a0%"
 
 
+def format_change(value: float | None, lang: str, digits: int = 1) -> str:
+    """A change in percent with its sign («+6,6 %», «−23,0 %», a true minus); an en dash when there is none (None
+    or NaN). A change that rounds to zero has no sign."""
+    if value is None or value != value:  # NaN is the one value unequal to itself
+        return format_percent(None, lang)
+    shown = round(value, digits)
+    sign = "+" if shown > 0 else "\u2212" if shown < 0 else ""
+    return sign + format_percent(abs(value), lang, digits)
+
+
 def format_datetime(value: dt.datetime | None, lang: str) -> str:
     """Format a moment (date and time to the minute) for the language; None shows empty."""
     if value is None:

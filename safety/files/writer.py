@@ -17,6 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.drawing.image import Image
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -67,26 +68,53 @@ def _as_text(cell: Any) -> None:
             cell.quotePrefix = True
 
 
-def write_table(sheet: Any, headings: list[str], rows: list[list[Any]], text_columns: tuple[int, ...] = ()) -> None:
-    """Write a header row (bold, filled, frozen) and rows; text_columns (1-based) stay text, dates get dd.mm.yyyy."""
-    append(sheet, headings)
-    for cell in sheet[1]:
+def write_table(
+    sheet: Any,
+    headings: list[str],
+    rows: list[list[Any]],
+    text_columns: tuple[int, ...] = (),
+    number_formats: dict[int, str] | None = None,
+    start_row: int = 1,
+    freeze: bool = True,
+) -> int:
+    """Write a header row (bold, filled) at `start_row` and the rows below it; text_columns (1-based) stay text,
+    number_formats (1-based column → Excel format) format a column's values, other dates get dd.mm.yyyy. Columns
+    widen to their values (never narrower than before); `freeze` keeps the rows down to the header in view. Return
+    the row after the table's last."""
+    formats = number_formats or {}
+    for col, heading in enumerate(headings, start=1):
+        cell = put(sheet, start_row, col, heading)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for row in rows:
-        append(sheet, row)
-    for col in range(1, len(headings) + 1):
-        letter = get_column_letter(col)
-        width = max([len(str(headings[col - 1]))] + [len(str(r[col - 1] or "")) for r in rows]) + 2
-        sheet.column_dimensions[letter].width = min(width, 60)
-        for cell in sheet[letter][1:]:
+    for number, row in enumerate(rows, start=start_row + 1):
+        for col, value in enumerate(row, start=1):
+            cell = put(sheet, number, col, value)
             if col in text_columns:
                 cell.number_format = "@"
-            elif isinstance(cell.value, dt.datetime):
+            elif col in formats:
+                cell.number_format = formats[col]
+            elif isinstance(value, dt.datetime):
                 cell.number_format = "DD.MM.YYYY HH:MM:SS"
-            elif isinstance(cell.value, dt.date):
+            elif isinstance(value, dt.date):
                 cell.number_format = "DD.MM.YYYY"
-    sheet.freeze_panes = "A2"
+    for col in range(1, len(headings) + 1):
+        letter = get_column_letter(col)
+        before = sheet.column_dimensions[letter].width if letter in sheet.column_dimensions else 0
+        width = max([len(str(headings[col - 1]))] + [len(str(r[col - 1] or "")) for r in rows]) + 2
+        sheet.column_dimensions[letter].width = max(min(width, 60), before or 0)
+    if freeze:
+        sheet.freeze_panes = f"A{start_row + 1}"
+    return start_row + 1 + len(rows)
+
+
+def add_image(sheet: Any, png: bytes, anchor: str, width_px: int) -> tuple[int, int]:
+    """Put a PNG image on the sheet with its top-left corner at `anchor` ("F3"), `width_px` pixels wide, its aspect
+    kept; return its size in pixels (width, height)."""
+    picture = Image(io.BytesIO(png))
+    height_px = round(picture.height * width_px / picture.width)
+    picture.width, picture.height = width_px, height_px
+    sheet.add_image(picture, anchor)
+    return width_px, height_px
 
 
 def csv_bytes(headings: list[str], rows: list[list[Any]], delimiter: str = ",") -> bytes:

@@ -29,7 +29,15 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 from safety.files.writer import new_workbook, workbook_bytes, write_table
-from safety.i18n import BABEL_LOCALES, format_date, format_number, format_percent, normalise_language, t
+from safety.i18n import (
+    BABEL_LOCALES,
+    format_change,
+    format_date,
+    format_number,
+    format_percent,
+    normalise_language,
+    t,
+)
 from safety.incidents.model import KINDS, SEVERITIES
 from safety.indicators.arrow import arrow_table, ipc_bytes
 from safety.indicators.dashboard import Correlation
@@ -204,10 +212,7 @@ def _year_panel(rows: list[dict[str, Any]], indicator: str, lang: str) -> dict[s
 
 def _signed_percent(value: float | None, lang: str) -> str:
     """A change in percent with its sign («+6,6 %», «−29,0 %»); an en dash when there is none."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return format_percent(None, lang)
-    text = format_percent(abs(value), lang)
-    return ("+" if value > 0 else "\u2212" if value < 0 else "") + text
+    return format_change(value, lang)
 
 
 # --- one indicator by district, industry or enterprise
