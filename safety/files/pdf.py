@@ -239,17 +239,36 @@ class PdfDocument(FPDF):
     def picture(self, png: bytes, width: float = 1.0) -> None:
         """A PNG image `width` of the page's text width wide (at most a page tall), its aspect kept; on a new page
         when it does not fit on this one."""
-        with Image.open(io.BytesIO(png)) as picture:
-            pixels_wide, pixels_high = picture.size
-        w = self.epw * max(0.05, min(width, 1.0))
-        h = w * pixels_high / pixels_wide
-        room = self.page_break_trigger - self.t_margin
-        if h > room:
-            w, h = w * room / h, room
-        if self.y + h > self.page_break_trigger:
+        self.pictures([(png, width)])
+
+    def pictures(self, items: Sequence[tuple[bytes, float]]) -> None:
+        """PNG images side by side in one row, each (png, share of the text width) with its aspect kept (shares
+        adding up to more than 1 are scaled down, and the row to at most a page's height); on a new page when the
+        row does not fit on this one."""
+        if not items:
+            return
+        gap = 4.0
+        room = self.epw - gap * (len(items) - 1)
+        shares = [max(0.05, min(width, 1.0)) for _, width in items]
+        scale = min(1.0, room / (self.epw * sum(shares)))
+        sizes = []
+        for (png, _), share in zip(items, shares, strict=True):
+            with Image.open(io.BytesIO(png)) as picture:
+                pixels_wide, pixels_high = picture.size
+            w = self.epw * share * scale
+            sizes.append((w, w * pixels_high / pixels_wide))
+        tallest = max(h for _, h in sizes)
+        page = self.page_break_trigger - self.t_margin
+        if tallest > page:
+            sizes = [(w * page / tallest, h * page / tallest) for w, h in sizes]
+            tallest = page
+        if self.y + tallest > self.page_break_trigger:
             self.add_page()
-        self.image(io.BytesIO(png), x=self.l_margin, y=self.y, w=w, h=h)
-        self.set_xy(self.l_margin, self.y + h + 3)
+        x = self.l_margin
+        for (png, _), (w, h) in zip(items, sizes, strict=True):
+            self.image(io.BytesIO(png), x=x, y=self.y, w=w, h=h)
+            x += w + gap
+        self.set_xy(self.l_margin, self.y + tallest + 3)
 
     def pdf_bytes(self) -> bytes:
         """The finished document as bytes."""

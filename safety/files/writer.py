@@ -52,6 +52,12 @@ def append(sheet: Any, values: list[Any]) -> None:
         _as_text(cell)
 
 
+def style(cell: Any, bold: bool = False, size: float | None = None, colour: str | None = None) -> Any:
+    """Give a cell's text a weight, a size in points and a colour ("B71C1C"); return the cell."""
+    cell.font = Font(bold=bold, size=size, color=colour)
+    return cell
+
+
 def _clean(value: Any) -> Any:
     """Text without the characters a worksheet cannot hold (each replaced with U+FFFD) and with its line breaks as
     LF (a file's XML reads a CR back as LF anyway); other values as they are."""
@@ -100,11 +106,27 @@ def write_table(
     for col in range(1, len(headings) + 1):
         letter = get_column_letter(col)
         before = sheet.column_dimensions[letter].width if letter in sheet.column_dimensions else 0
-        width = max([len(str(headings[col - 1]))] + [len(str(r[col - 1] or "")) for r in rows]) + 2
+        shown = _shown_length if col in formats else _length
+        width = max([len(str(headings[col - 1]))] + [shown(r[col - 1]) for r in rows]) + 2
         sheet.column_dimensions[letter].width = max(min(width, 60), before or 0)
     if freeze:
         sheet.freeze_panes = f"A{start_row + 1}"
     return start_row + 1 + len(rows)
+
+
+def _length(value: Any) -> int:
+    """A value's length as text (None none), for a column's width."""
+    return len(str(value or ""))
+
+
+def _shown_length(value: Any) -> int:
+    """About how long a formatted number looks (grouped, at most three decimals, a sign and « %»), for a column's
+    width; a date as dd.mm.yyyy."""
+    if isinstance(value, dt.date):
+        return 10
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return len(f"{value:+,.3f}") + 2
+    return _length(value)
 
 
 def add_image(sheet: Any, png: bytes, anchor: str, width_px: int) -> tuple[int, int]:
