@@ -4,6 +4,7 @@ to the dashboard's and the indicators', its filters, and its lists and tables ag
 from __future__ import annotations
 
 import datetime as dt
+import random
 import time
 
 import pytest
@@ -12,6 +13,7 @@ from safety.access.roles import SYSTEM
 from safety.db import Store
 from safety.errors import PermissionDenied, ValidationFailed
 from safety.i18n import LANGUAGES, t
+from safety.incidents.investigations import working_days_left
 from safety.indicators import dashboard, formulas
 from safety.indicators.formulas import metrics, scope_for
 from safety.indicators.registry import INDICATOR, KEYS
@@ -19,7 +21,7 @@ from safety.register.geography import DISTRICTS_BY_KATO, division_name
 from safety.reports import sentences as say
 from safety.reports.card import red_items
 from safety.reports.model import Chart, Figures, Heading, Paragraph, Report, Table
-from safety.reports.regional import regional_report
+from safety.reports.regional import regional_report, working_days_late
 
 YEAR = 2025
 SHEETS = ("summary", "programme", "indicators", "charts", "risks", "overdue", "enterprises")
@@ -277,3 +279,13 @@ def test_the_demo_report_is_quick(demo_store):
     start = time.perf_counter()
     regional_report(demo_store, SYSTEM, YEAR - 1, "en")  # nothing of it shared yet
     assert time.perf_counter() - start < 1.5
+
+
+def test_working_days_late_are_counted_as_the_investigations_count_them():
+    rng = random.Random(16)
+    for _ in range(500):
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 2500))
+        dues = [day - dt.timedelta(days=rng.randint(1, 900)) for _ in range(3)]
+        assert working_days_late(dues, day) == [-working_days_left(due, day) for due in dues]
+    assert working_days_late([], dt.date(2026, 1, 1)) == []
+    assert working_days_late([dt.date(2026, 11, 27)], dt.date(2026, 11, 28)) == [1]  # Friday's deadline on Saturday

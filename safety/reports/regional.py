@@ -14,6 +14,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import holidays
+import numpy as np
+
 from safety.access.roles import User, require
 from safety.checklists.schema import Checklist, load_checklists
 from safety.db import Store
@@ -22,7 +25,6 @@ from safety.db.results import shared
 from safety.demo import demo_loaded
 from safety.errors import ValidationFailed
 from safety.i18n import LANGUAGES, format_date, format_number, t
-from safety.incidents.investigations import working_days_left
 from safety.indicators import dashboard, figures, formulas
 from safety.indicators.charts import correlation_text
 from safety.indicators.dashboard import CHECKLIST, Tile
@@ -445,6 +447,7 @@ def _overdue(f: _Figures) -> Section:
             Column(f.t("label.due_on"), "date", width=1.2),
             Column(f.t("report.regional.col.working_days_overdue"), "count", width=1.2),
         )
+        late = working_days_late([r["due"] for r in steps], f.as_of)
         rows = [
             (
                 _name(r, f.lang),
@@ -453,13 +456,26 @@ def _overdue(f: _Figures) -> Section:
                 r["injured"],
                 f.t(f"investigation.step.{r['step']}"),
                 r["due"],
-                -working_days_left(r["due"], f.as_of),
+                days,
             )
-            for r in steps
+            for r, days in zip(steps, late, strict=True)
         ]
         note = say.overdue_shown(len(rows), total, f.lang) if total > len(rows) else ""
         blocks.append(Table(columns, rows, title=f.t("report.regional.heading.steps"), note=note))
     return _section(f, "overdue", blocks)
+
+
+def working_days_late(dues: list[dt.date], day: dt.date) -> list[int]:
+    """The working days each deadline (before `day`) is past on `day`, as
+    `safety.incidents.investigations.working_days_left` counts them (Monday to Friday less Kazakhstan's public
+    holidays and transfer days, at least 1), for the whole list in one count: a step years late would otherwise be
+    a walk over every day of those years."""
+    if not dues:
+        return []
+    off = list(holidays.country_holidays("KZ", years=range(min(dues).year, day.year + 1)))
+    after = np.array(dues, dtype="datetime64[D]") + 1
+    counts = np.busday_count(after, np.datetime64(day, "D") + 1, holidays=np.array(off, dtype="datetime64[D]"))
+    return [max(1, int(count)) for count in counts]
 
 
 _SEVERITY = {3: "fatal", 2: "severe"}  # serious_accidents.worst; a light one is there only as a group accident

@@ -76,8 +76,8 @@ def change_sentence(key: str, now: float | None, before: float | None, lang: str
 
 
 def score_sentence(now: float | None, before: float | None, lang: str) -> str:
-    """The sentence on the average golden-rules score at the end of the year against the end of the year
-    before («Средний балл … вырос на 4,1 % — с 68,3 до 71,1 из 100.»)."""
+    """The sentence on the average golden-rules score of one day against another's, the end of the year before
+    («Средний балл «7 золотых правил» вырос на 4,1 % — с 68,3 до 71,1 из 100.»)."""
     return _value_sentence(subject("score", lang), now, before, SCORE_DIGITS, "report.value.out_of_100", lang)
 
 
