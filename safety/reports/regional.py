@@ -392,7 +392,7 @@ def _red(f: _Figures) -> list[Block]:
     rule = Column(f.t("actions.rule"), "count", width=0.7)
     blocks.append(
         Table(
-            (rule, Column(f.t("chart.rule"), width=4), Column(f.t("report.regional.col.red"), "count")),
+            (rule, Column(f.t("chart.rule"), width=4), Column(f.t("report.regional.col.red"), "count", width=1.6)),
             [(rule_id, titles.get(rule_id, str(rule_id)), count) for rule_id, count in ranked],
         )
     )
