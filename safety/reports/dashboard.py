@@ -86,10 +86,10 @@ LEAGUE = {
     "yoy_kch_pct": "dashboard.col.yoy_kch",
     "score": "history.score",
 }
-# The two comparisons: grouping, chart name, catalogue key of the sheet.
+# The two comparisons: grouping, chart name, catalogue keys of the page's heading and of the sheet.
 SPLITS = (
-    ("district", "districts", "dashboard.sheet.districts"),
-    ("division", "industries", "dashboard.sheet.industries"),
+    ("district", "districts", "dashboard.by_district", "dashboard.sheet.districts"),
+    ("division", "industries", "dashboard.by_industry", "dashboard.sheet.industries"),
 )
 _TEXT = ("name", "bin", "district", "industry", "group", "rule_label", "year", "rank")
 _DATES = ("month", "assessed_on")
