@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import string
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +114,21 @@ def format_number(value: float | int | None, lang: str, digits: int = 0) -> str:
     """Format a number for the language; None shows as an en dash."""
     if value is None:
         return "–"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return babel_numbers.format_decimal(value, format=pattern, locale=BABEL_LOCALES[normalise_language(lang)])
+    # what babel_numbers.format_decimal does, with the locale and the pattern parsed once (a report's long table
+    # formats tens of thousands of numbers, and parsing them each time took most of the time)
+    return _number_pattern(digits).apply(value, _locale(lang))
+
+
+@cache
+def _number_pattern(digits: int) -> babel_numbers.NumberPattern:
+    """The number pattern of `digits` decimals, grouped, parsed."""
+    return babel_numbers.parse_pattern("#,##0" + ("." + "0" * digits if digits else ""))
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    """The language's Babel locale, parsed."""
+    return Locale.parse(BABEL_LOCALES[normalise_language(lang)])
 
 
 def format_percent(value: float | None, lang: str, digits: int = 1) -> str:
@@ -159,7 +172,7 @@ def format_date(value: dt.date | None, lang: str, fmt: str = "medium") -> str:
     """Format a date for the language; None shows as an en dash."""
     if value is None:
         return "–"
-    return babel_dates.format_date(value, format=fmt, locale=BABEL_LOCALES[normalise_language(lang)])
+    return babel_dates.format_date(value, format=fmt, locale=_locale(lang))
 
 
 # Streamlit's table grid formats its cells in the browser: a whole number by a printf pattern (sprintf-js, whose
