@@ -274,3 +274,27 @@ def test_the_header_line_is_shortened_with_an_ellipsis():
     doc = document()
     line = doc.fit_line("Отчёт " * 80, 100.0)
     assert line.endswith(ELLIPSIS) and doc.text_width(line) <= 100.0
+
+
+def test_a_figure_is_drawn_once_for_every_report_that_shows_it(monkeypatch):
+    from safety.reports import rendering
+
+    drawn: list[object] = []
+    monkeypatch.setattr(rendering, "chart_png", lambda chart, scale: drawn.append(chart) or b"png")
+    report = build_report("en")
+    first, again = chart_pngs(report), chart_pngs(report)
+    assert first == again and len(drawn) == 1
+    spec = Chart({"mark": "bar"}, "spec")  # a spec that is no Figure is drawn each time
+    report.sections[0].blocks.append(spec)
+    chart_pngs(report)
+    chart_pngs(report)
+    assert len(drawn) == 3
+
+
+def test_a_number_or_date_too_wide_for_its_cell_is_written_smaller_not_broken():
+    doc = document()
+    value = "2025\u00a0ж.\u00a016\u00a0қар."  # a date as the Kazakh table writes it, no-break spaces inside
+    number = "+1\u00a0297,2\u00a0%"
+    doc.data_table(["A", "B", "C"], [["x", value, number]], widths=[6.0, 1.0, 0.75], aligns=["L", "R", "R"])
+    text = PdfReader(io.BytesIO(doc.pdf_bytes())).pages[0].extract_text()
+    assert value in text and number in text

@@ -14,6 +14,7 @@ writes the same glyphs in a fifth of that time.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -38,8 +39,14 @@ HEADING_SIZES = {0: 20.0, 1: 15.0, 2: 12.0, 3: 10.5}
 TABLE_SIZE = 8.0  # pt
 CELL_PAD = 1.2  # mm, left and right of a cell's text
 ROW_PAD = 0.9  # mm, above and below it
+PICTURE_GAP = 4.0  # mm between images side by side
 LINE = 1.25  # a line's height as a share of the font's size
+SMALLEST = 6.0  # pt: a table's text is never written smaller
 WIDTHS_KEPT = 200_000  # measured texts remembered
+
+
+# Where a line may break: spaces and line breaks, never a no-break space (U+00A0, U+202F: «1 234», «5 %»).
+_BREAKS = re.compile(r"[ \t\n\r\f\v\u2028\u2029]+")
 
 
 def mm(points: float) -> float:
@@ -117,16 +124,16 @@ class PdfDocument(FPDF):
 
     # --- blocks
 
-    def heading(self, text: str, level: int = 1) -> None:
+    def heading(self, text: str, level: int = 1, keep: float = 18.0) -> None:
         """A bold heading (level 0 the document's title, 1 a section's, 2 and 3 smaller), never alone at a page's
-        foot."""
+        foot: on a new page unless `keep` mm of what follows fit below it."""
         size = HEADING_SIZES.get(level, HEADING_SIZES[3])
         self.set_font(FONT, "B", size)
         self.set_text_color(*TEXT)
         height = mm(size) * LINE
         lines = len(self.fit_lines(text, self.epw - 2 * self.c_margin, 10))
         space_before = height * 0.6 if self._below_top() else 0.0
-        self._keep(space_before + height * lines + 18)
+        self._keep(space_before + height * lines + keep)
         if self._below_top():  # no space above a heading at a page's top
             self.ln(space_before)
         self.set_x(self.l_margin)
@@ -205,7 +212,7 @@ class PdfDocument(FPDF):
             self.ln(0.5)
         head_size = self._heading_size([str(h) for h in headings], cols)
         self.set_font(FONT, "B", head_size)
-        head = [self.fit_lines(str(h), w - 2 * CELL_PAD, 2) for h, w in zip(headings, cols, strict=True)]
+        head = [self.fit_lines(str(h), w - 2 * CELL_PAD, 3) for h, w in zip(headings, cols, strict=True)]
         head_height = max((len(lines) for lines in head), default=1) * mm(head_size) * LINE + 2 * ROW_PAD
         self._keep(head_height + line + 2 * ROW_PAD)
         self._table_head(head, lefts, cols, aligns, head_height)
@@ -213,8 +220,8 @@ class PdfDocument(FPDF):
         bottom = self.page_break_trigger
         y = self.y
         for number, row in enumerate(rows):
-            cells = [self.fit_lines(str(v), w - 2 * CELL_PAD, 2) for v, w in zip(row, cols, strict=True)]
-            height = max((len(lines) for lines in cells), default=1) * line + 2 * ROW_PAD
+            cells = [self._cell(str(v), w - 2 * CELL_PAD) for v, w in zip(row, cols, strict=True)]
+            height = max((len(lines) for lines, _ in cells), default=1) * line + 2 * ROW_PAD
             if y + height > bottom:
                 self.add_page()
                 self.set_font(FONT, "B", head_size)
@@ -225,8 +232,13 @@ class PdfDocument(FPDF):
                 self.set_fill_color(*ZEBRA_FILL)
                 self.rect(self.l_margin, y, self.epw, height, style="F")
                 self.set_fill_color(*TEXT)
-            for lines, left, width, align in zip(cells, lefts, cols, aligns, strict=True):
-                self._cell_lines(lines, left, width, align, y)
+            for (lines, size), left, width, align in zip(cells, lefts, cols, aligns, strict=True):
+                if size == TABLE_SIZE:
+                    self._cell_lines(lines, left, width, align, y, line)
+                else:
+                    self.set_font(FONT, "", size)
+                    self._cell_lines(lines, left, width, align, y, line)
+                    self.set_font(FONT, "", TABLE_SIZE)
             y += height
         self.set_draw_color(*RULE)
         self.set_line_width(0.2)
@@ -247,8 +259,23 @@ class PdfDocument(FPDF):
         row does not fit on this one."""
         if not items:
             return
-        gap = 4.0
-        room = self.epw - gap * (len(items) - 1)
+        sizes = self._picture_sizes(items)
+        tallest = max(h for _, h in sizes)
+        if self.y + tallest > self.page_break_trigger:
+            self.add_page()
+        x = self.l_margin
+        for (png, _), (w, h) in zip(items, sizes, strict=True):
+            self.image(io.BytesIO(png), x=x, y=self.y, w=w, h=h)
+            x += w + PICTURE_GAP
+        self.set_xy(self.l_margin, self.y + tallest + 3)
+
+    def pictures_height(self, items: Sequence[tuple[bytes, float]]) -> float:
+        """How tall `pictures(items)` would be, in mm (to keep a heading with them)."""
+        return max((h for _, h in self._picture_sizes(items)), default=0.0) + 3
+
+    def _picture_sizes(self, items: Sequence[tuple[bytes, float]]) -> list[tuple[float, float]]:
+        """Each image's (width, height) in mm in a row of them (see pictures)."""
+        room = self.epw - PICTURE_GAP * (len(items) - 1)
         shares = [max(0.05, min(width, 1.0)) for _, width in items]
         scale = min(1.0, room / (self.epw * sum(shares)))
         sizes = []
@@ -261,14 +288,7 @@ class PdfDocument(FPDF):
         page = self.page_break_trigger - self.t_margin
         if tallest > page:
             sizes = [(w * page / tallest, h * page / tallest) for w, h in sizes]
-            tallest = page
-        if self.y + tallest > self.page_break_trigger:
-            self.add_page()
-        x = self.l_margin
-        for (png, _), (w, h) in zip(items, sizes, strict=True):
-            self.image(io.BytesIO(png), x=x, y=self.y, w=w, h=h)
-            x += w + gap
-        self.set_xy(self.l_margin, self.y + tallest + 3)
+        return sizes
 
     def pdf_bytes(self) -> bytes:
         """The finished document as bytes."""
@@ -290,7 +310,7 @@ class PdfDocument(FPDF):
 
     def fit_line(self, text: str, width: float) -> str:
         """The text on one line of `width` mm in the current font, shortened with «…» when it is longer."""
-        return self.fit_lines(" ".join(text.split()), width, 1)[0]
+        return self.fit_lines(text, width, 1)[0]
 
     def fit_lines(self, text: str, width: float, max_lines: int) -> list[str]:
         """The text wrapped at spaces (a word too long for a line broken anywhere) into at most `max_lines` lines of
@@ -298,7 +318,7 @@ class PdfDocument(FPDF):
         if "\n" not in text and self.text_width(text) <= width:
             return [text]
         lines: list[str] = []
-        rest = text.split()
+        rest = [word for word in _BREAKS.split(text) if word]
         while rest:
             if len(lines) >= max_lines - 1:  # the last line: all that is left, shortened if need be
                 tail = " ".join(rest)
@@ -350,10 +370,26 @@ class PdfDocument(FPDF):
         for i, part in enumerate(self.fit_lines(text, width, max_lines)):
             self.text(x, y + i * line + 0.5 * line + 0.3 * mm(size), part)
 
-    def _heading_size(self, headings: list[str], cols: list[float]) -> float:
-        """The size of a table's headings (bold) at which each of their words fits its column, down to 6.5 pt."""
+    def _cell(self, text: str, width: float) -> tuple[list[str], float]:
+        """A body cell's lines and font size: its text wrapped (see fit_lines), or one word that does not fit
+        written smaller, so a number or an identifier is never broken while a size from 6 pt up holds it."""
+        lines = self.fit_lines(text, width, 2)
+        if len(lines) == 1 or _BREAKS.search(text.strip()):
+            return lines, TABLE_SIZE
         size = TABLE_SIZE
-        while size > 6.5:
+        while size > SMALLEST:
+            size -= 0.5
+            self.set_font(FONT, "", size)
+            if self.text_width(text) <= width:
+                self.set_font(FONT, "", TABLE_SIZE)
+                return [text], size
+        self.set_font(FONT, "", TABLE_SIZE)
+        return lines, TABLE_SIZE
+
+    def _heading_size(self, headings: list[str], cols: list[float]) -> float:
+        """The size of a table's headings (bold) at which each of their words fits its column, down to 6 pt."""
+        size = TABLE_SIZE
+        while size > SMALLEST:
             self.set_font(FONT, "B", size)
             if all(
                 self.text_width(w) <= c - 2 * CELL_PAD for h, c in zip(headings, cols, strict=True) for w in h.split()
@@ -370,8 +406,9 @@ class PdfDocument(FPDF):
         self.set_fill_color(*HEADER_FILL)
         self.rect(self.l_margin, y, self.epw, height, style="F")
         self.set_text_color(*TEXT)
+        line = mm(self.font_size_pt) * LINE
         for lines, left, width, align in zip(head, lefts, cols, aligns, strict=True):
-            self._cell_lines(lines, left, width, align, y)
+            self._cell_lines(lines, left, width, align, y, line)
         self.set_draw_color(*RULE)
         self.set_line_width(0.2)
         self.line(self.l_margin, y + height, self.l_margin + self.epw, y + height)
@@ -383,9 +420,8 @@ class PdfDocument(FPDF):
         self.set_text_color(*TEXT)
         self.set_fill_color(*TEXT)
 
-    def _cell_lines(self, lines: list[str], left: float, width: float, align: str, top: float) -> None:
-        """A cell's lines (already fitting) in the current font, from `top`, aligned 'L' or 'R'."""
-        line = mm(self.font_size_pt) * LINE
+    def _cell_lines(self, lines: list[str], left: float, width: float, align: str, top: float, line: float) -> None:
+        """A cell's lines (already fitting) in the current font, `line` mm apart from `top`, aligned 'L' or 'R'."""
         lift = 0.5 * line + 0.3 * self.font_size  # from a line's top to its baseline, as fpdf2's cell() places it
         for i, part in enumerate(lines):
             if part:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from safety.files.pdf import PdfDocument
 from safety.i18n import t
-from safety.reports.model import Block, Chart, Figures, Heading, Paragraph, Report, Table
+from safety.reports.model import Block, Chart, Column, Figures, Heading, Paragraph, Report, Table
 from safety.reports.rendering import align, chart_pngs, format_cell, generated_text
 
 
@@ -36,34 +36,47 @@ def report_pdf(report: Report) -> bytes:
 
 
 def _blocks(doc: PdfDocument, blocks: list[Block], pngs: dict[int, bytes], lang: str) -> None:
-    """A section's blocks in order; charts that follow one another share a row while their widths add up to 1."""
-    row: list[Chart] = []
+    """A section's blocks in order; a heading stays on the page of the charts or table under it."""
+    units = _units(blocks, pngs)
+    for number, unit in enumerate(units):
+        if isinstance(unit, list):
+            doc.pictures(unit)
+        elif isinstance(unit, Heading):
+            after = units[number + 1] if number + 1 < len(units) else None
+            keep = doc.pictures_height(after) if isinstance(after, list) else 18.0
+            doc.heading(unit.text, 2, keep=min(keep, 150.0))
+        elif isinstance(unit, Paragraph):
+            doc.paragraph(unit.text, lead=unit.lead)
+        elif isinstance(unit, Figures):
+            doc.figures(unit.items)
+        elif isinstance(unit, Table):
+            _table(doc, unit, lang)
+
+
+def _units(blocks: list[Block], pngs: dict[int, bytes]) -> list[Block | list[tuple[bytes, float]]]:
+    """The blocks with each run of charts made rows of (png, width): side by side while their widths add up to 1."""
+    units: list[Block | list[tuple[bytes, float]]] = []
+    row: list[tuple[bytes, float]] = []
     for block in blocks:
-        if isinstance(block, Chart):
-            if row and sum(c.width for c in row) + block.width > 1.0 + 1e-9:
-                doc.pictures([(pngs[id(c.chart)], c.width) for c in row])
-                row = []
-            row.append(block)
+        if isinstance(block, Chart) and (not row or sum(w for _, w in row) + block.width <= 1.0 + 1e-9):
+            row.append((pngs[id(block.chart)], block.width))
             continue
         if row:
-            doc.pictures([(pngs[id(c.chart)], c.width) for c in row])
+            units.append(row)
             row = []
-        if isinstance(block, Heading):
-            doc.heading(block.text, 2)
-        elif isinstance(block, Paragraph):
-            doc.paragraph(block.text, lead=block.lead)
-        elif isinstance(block, Figures):
-            doc.figures(block.items)
-        elif isinstance(block, Table):
-            _table(doc, block, lang)
+        if isinstance(block, Chart):
+            row.append((pngs[id(block.chart)], block.width))
+        else:
+            units.append(block)
     if row:
-        doc.pictures([(pngs[id(c.chart)], c.width) for c in row])
+        units.append(row)
+    return units
 
 
 def _table(doc: PdfDocument, table: Table, lang: str) -> None:
     """A table with its values formatted for the language, numbers on the right."""
     columns = table.columns
-    rows = [[format_cell(_at(row, i), c, lang) for i, c in enumerate(columns)] for row in table.rows]
+    rows = [[_written(_at(row, i), c, lang) for i, c in enumerate(columns)] for row in table.rows]
     doc.data_table(
         [c.heading for c in columns],
         rows,
@@ -77,3 +90,10 @@ def _table(doc: PdfDocument, table: Table, lang: str) -> None:
 def _at(row: tuple[object, ...], index: int) -> object:
     """A row's value in a column (None past a short row's end)."""
     return row[index] if index < len(row) else None
+
+
+def _written(value: object, column: Column, lang: str) -> str:
+    """A value as the table shows it; a number, change or date is one unbreakable word (no-break spaces), so a
+    narrow cell writes it smaller rather than over two lines («2025 ж.» / «16 қар.»)."""
+    text = format_cell(value, column, lang)
+    return text if column.kind == "text" else text.replace(" ", "\u00a0")

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
+import weakref
+from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
 from safety.i18n import format_change, format_date, format_datetime, format_number, t
-from safety.indicators.charts import chart_png
+from safety.indicators.charts import Figure, chart_png
 from safety.reports.model import Chart, Column, Report
 
 # The workbook keeps a change as the percentage itself (-22.68 is −22.68 %), so the format writes the sign and «%».
@@ -80,4 +83,28 @@ def chart_pngs(report: Report, scale: float = 2.0) -> dict[int, bytes]:
     """Each chart of the report drawn once as a PNG, by the id of its Figure or spec (a chart shown twice is drawn
     once). One after another: vl-convert draws one chart at a time, so threads gained nothing when measured."""
     charts = {id(b.chart): b.chart for s in report.sections for b in s.blocks if isinstance(b, Chart)}
-    return {key: chart_png(chart, scale=scale) for key, chart in charts.items()}
+    return {key: _png(chart, scale) for key, chart in charts.items()}
+
+
+def _png(chart: Figure | dict[str, Any], scale: float) -> bytes:
+    """A chart's PNG; a Figure's is kept for the next report that shows the same Figure (the shared ones are built
+    once and never changed, and a chart takes about half a second to draw), a spec's is drawn each time."""
+    if not isinstance(chart, Figure):
+        return chart_png(chart, scale=scale)
+    key = (id(chart), scale)
+    with _DRAWN_LOCK:
+        kept = _DRAWN.get(key)
+    if kept is not None and kept[0]() is chart:  # the same Figure, not a new one at a freed one's address
+        return kept[1]
+    png = chart_png(chart, scale=scale)
+    with _DRAWN_LOCK:
+        _DRAWN[key] = (weakref.ref(chart), png)
+        _DRAWN.move_to_end(key)
+        while len(_DRAWN) > DRAWN_KEPT:
+            _DRAWN.popitem(last=False)
+    return png
+
+
+DRAWN_KEPT = 32  # PNGs kept, the most recently drawn (a few hundred kilobytes each)
+_DRAWN: OrderedDict[tuple[int, float], tuple[weakref.ref[Figure], bytes]] = OrderedDict()
+_DRAWN_LOCK = threading.Lock()
