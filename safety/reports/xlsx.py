@@ -41,11 +41,13 @@ def report_xlsx(report: Report) -> bytes:
 
 
 def _section(sheet: Any, section: Section, line: str, demo: bool, pngs: dict[int, bytes]) -> None:
-    """One section on its sheet: its title, the header line, its blocks, and its charts to their right."""
+    """One section on its sheet: its title, the header line and its blocks in order; charts beside its tables, or
+    in their place among the text on a sheet without a table."""
     style(put(sheet, 1, 1, section.title), bold=True, size=14)
     style(put(sheet, 2, 1, line), bold=demo, colour=DEMO if demo else GREY)
     row, first_data_row = FIRST_ROW, 0
     charts: list[Chart] = []
+    beside = any(isinstance(b, Table) for b in section.blocks)
     label_width = 0
     for block in section.blocks:
         if isinstance(block, Heading):
@@ -65,8 +67,11 @@ def _section(sheet: Any, section: Section, line: str, demo: bool, pngs: dict[int
         elif isinstance(block, Table):
             row, data_row = _table(sheet, block, row, freeze=not first_data_row)
             first_data_row = first_data_row or data_row
-        elif isinstance(block, Chart):
+        elif isinstance(block, Chart) and beside:
             charts.append(block)
+        elif isinstance(block, Chart):  # under the heading or sentence before it, no text runs under a picture
+            _, height = add_image(sheet, pngs[id(block.chart)], f"A{row}", round(CHART_PX * block.width))
+            row += math.ceil(height / ROW_PX) + 1
     if label_width:
         width = sheet.column_dimensions["A"].width if "A" in sheet.column_dimensions else 0
         sheet.column_dimensions["A"].width = max(width or 0, min(label_width + 2, 50))
@@ -99,15 +104,10 @@ def _table(sheet: Any, table: Table, row: int, freeze: bool) -> tuple[int, int]:
 
 
 def _charts(sheet: Any, charts: list[Chart], first_data_row: int, pngs: dict[int, bytes]) -> None:
-    """The section's charts one below the other: beside a table, a column right of the content from the row of the
-    first table's first value (so the frozen rows never hold part of a chart and a long table does not push its
-    chart out of sight); on a sheet without a table, below its content, where no text runs under them."""
-    if not charts:
-        return
-    if first_data_row:
-        column, free = get_column_letter(sheet.max_column + 2), first_data_row
-    else:
-        column, free = "A", sheet.max_row + 2
+    """A sheet's charts one below the other, a column right of its content from the row of the first table's
+    first value (so the frozen rows never hold part of a chart, and a long table does not push one out of
+    sight)."""
+    column, free = get_column_letter(sheet.max_column + 2), first_data_row
     for chart in charts:
         _, height = add_image(sheet, pngs[id(chart.chart)], f"{column}{free}", round(CHART_PX * chart.width))
         free += math.ceil(height / ROW_PX) + 1
