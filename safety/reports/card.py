@@ -16,18 +16,21 @@ from safety.checklists.assessments import assessment_history, get_assessment
 from safety.checklists.schema import Checklist
 from safety.db import Store
 from safety.demo import demo_loaded
-from safety.i18n import format_date, format_number, t
+from safety.errors import ValidationFailed
+from safety.i18n import LANGUAGES, format_date, format_number, t
 from safety.incidents.log import investigations
 from safety.indicators import figures, formulas
 from safety.indicators.dashboard import CHECKLIST
 from safety.indicators.registry import INDICATOR
 from safety.register.enterprises import Enterprise, get_enterprise
 from safety.register.geography import DISTRICTS_BY_KATO
-from safety.reports.model import Block, Chart, Column, Figures, Paragraph, Report, Section, Table
+from safety.reports.model import Block, Chart, Column, Paragraph, Report, Section, Table
+from safety.reports.regional import FIRST_YEAR
 
 # The indicators the card compares with the district and the region, in this order.
 COMPARED = ("kch", "kt", "kch_fatal", "ltifr", "trir", "injured", "killed")
-ACTIONS_LISTED = 15  # open actions the card lists (overdue first); the Actions page has them all
+ACTIONS_LISTED = 8  # open actions the card lists (overdue first); the Actions page has them all
+TITLE_CHARACTERS = 50  # of an action's title, so that a row of the list is one line
 STEPS = ("report", "investigation", "act")
 
 
@@ -36,6 +39,10 @@ def enterprise_card(
 ) -> Report:
     """The report card of one enterprise for `year`, in `lang`; PermissionDenied for another enterprise's users."""
     today = today or dt.date.today()
+    if not FIRST_YEAR <= year <= today.year:
+        raise ValidationFailed("report.regional.bad_year", year=year, first=FIRST_YEAR, last=today.year)
+    if lang not in LANGUAGES:
+        raise ValidationFailed("report.regional.bad_language", value=lang)
     enterprise = get_enterprise(store, user, bin_)  # refuses another enterprise to its own users
     require(user, "incidents.read", enterprise.id)
     name = enterprise.name(lang)
@@ -57,16 +64,17 @@ def enterprise_card(
     )
 
 
-def _section(key: str, lang: str, blocks: list[Block], new_page: bool) -> Section:
-    """A section titled and named (its sheet) from the catalogue's `report.card.<key>` texts."""
-    return Section(t(f"report.card.{key}", lang), t(f"report.card.sheet.{key}", lang), blocks, new_page)
+def _section(key: str, lang: str, blocks: list[Block]) -> Section:
+    """A section titled and named (its sheet) from the catalogue's `report.card.<key>` texts; the sections follow
+    one another on the page, so that the card takes one or two pages."""
+    return Section(t(f"report.card.{key}", lang), t(f"report.card.sheet.{key}", lang), blocks, new_page=False)
 
 
 def _profile(store: Store, user: User, enterprise: Enterprise, lang: str) -> Section:
     """The latest score per golden rule and the scores over time, with a table of the latest ones."""
     history = assessment_history(store, user, enterprise.bin, CHECKLIST)
     if not history:
-        return _section("profile", lang, [Paragraph(t("report.card.no_assessment", lang))], True)
+        return _section("profile", lang, [Paragraph(t("report.card.no_assessment", lang))])
     latest = history[-1]
     checklist = get_assessment(store, user, latest["id"]).checklist
     blocks: list[Block] = [
@@ -92,11 +100,11 @@ def _profile(store: Store, user: User, enterprise: Enterprise, lang: str) -> Sec
     ]
     columns = (
         Column(t("actions.rule", lang), width=4),
-        Column(t("history.score", lang), "score", 1, width=1),
-        Column(t("chart.band", lang), width=1.2),
+        Column(t("history.score", lang), "score", 1, width=0.9),
+        Column(t("chart.band", lang), width=0.9),
     )
     blocks.append(Table(columns, rows))
-    return _section("profile", lang, blocks, True)
+    return _section("profile", lang, blocks)
 
 
 def _status(status: str, checklist: Checklist, lang: str) -> str:
@@ -127,7 +135,7 @@ def _indicators(store: Store, user: User, enterprise: Enterprise, year: int, lan
         "region": t("report.card.region", lang),
     }
     columns = (
-        Column(t("report.card.col.scope", lang), width=3),
+        Column(t("report.card.col.scope", lang), width=2.6),
         *(
             Column(INDICATOR[k].name(lang), "number" if INDICATOR[k].rate else "count", INDICATOR[k].digits)
             for k in COMPARED
@@ -144,7 +152,7 @@ def _indicators(store: Store, user: User, enterprise: Enterprise, year: int, lan
         else t("report.card.kch_none", lang, year=year)
     )
     table = Table(columns, rows, title=t("report.card.indicators_table", lang, year=year), note=units)
-    return _section("indicators", lang, [Paragraph(sentence), table], False)
+    return _section("indicators", lang, [Paragraph(sentence), table])
 
 
 def _actions(store: Store, user: User, enterprise: Enterprise, lang: str, today: dt.date) -> Section:
@@ -152,28 +160,22 @@ def _actions(store: Store, user: User, enterprise: Enterprise, lang: str, today:
     opened = [a for a in list_actions(store, user, bin_=enterprise.bin, today=today) if a["state"] not in CLOSED]
     opened.sort(key=lambda a: (not is_overdue(a, today), a["due_on"], a["id"]))
     late = sum(is_overdue(a, today) for a in opened)
-    blocks: list[Block] = [
-        Figures(
-            (
-                (t("report.card.actions_open", lang), format_number(len(opened), lang), ""),
-                (t("report.card.actions_overdue", lang), format_number(late, lang), ""),
-            )
-        )
-    ]
+    counts = {"count": format_number(len(opened), lang), "overdue": format_number(late, lang)}
+    blocks: list[Block] = [Paragraph(t("report.card.actions_count", lang, **counts), lead=True)]
     if not opened:
         blocks.append(Paragraph(t("report.card.no_actions", lang)))
-        return _section("actions", lang, blocks, True)
+        return _section("actions", lang, blocks)
     yes, no = t("common.yes", lang), t("common.no", lang)
     columns = (
-        Column(t("label.action_title", lang), width=4),
-        Column(t("label.owner", lang), width=1.6),
-        Column(t("label.due_on", lang), "date", width=1.1),
+        Column(t("label.action_title", lang), width=4.6),
+        Column(t("label.owner", lang), width=1.5),
+        Column(t("label.due_on", lang), "date", width=1.9),
         Column(t("label.state", lang), width=1.1),
-        Column(t("actions.overdue", lang), width=0.9),
+        Column(t("actions.overdue", lang), width=1.3),
     )
     rows = [
         (
-            shortened(a["title"]),
+            shortened(a["title"], TITLE_CHARACTERS),
             a["owner"],
             a["due_on"],
             t(f"state.{a['state']}", lang),
@@ -187,7 +189,7 @@ def _actions(store: Store, user: User, enterprise: Enterprise, lang: str, today:
         else ""
     )
     blocks.append(Table(columns, rows, title=t("report.card.actions_table", lang), note=note))
-    return _section("actions", lang, blocks, True)
+    return _section("actions", lang, blocks)
 
 
 def watched_investigations(store: Store, user: User, bin_: str, year: int, today: dt.date) -> list[dict[str, Any]]:
@@ -204,7 +206,7 @@ def _investigations(store: Store, user: User, enterprise: Enterprise, year: int,
     """The special investigations to watch: each accident's date, severity, step deadlines and overdue steps."""
     found = watched_investigations(store, user, enterprise.bin, year, today)
     if not found:
-        return _section("investigations", lang, [Paragraph(t("report.card.no_investigations", lang, year=year))], False)
+        return _section("investigations", lang, [Paragraph(t("report.card.no_investigations", lang, year=year))])
     late = sum(1 for a in found if a["overdue"])
     columns = (
         Column(t("incident.col.occurred_on", lang), "date"),
@@ -223,7 +225,7 @@ def _investigations(store: Store, user: User, enterprise: Enterprise, year: int,
         Paragraph(t("report.card.investigations_count", lang, count=len(found), late=late, year=year)),
         Table(columns, rows, title=t("report.card.investigations_table", lang)),
     ]
-    return _section("investigations", lang, blocks, False)
+    return _section("investigations", lang, blocks)
 
 
 def red_items(store: Store, user: User, bin_: str, lang: str) -> tuple[dt.date | None, list[tuple[Any, ...]]]:
@@ -250,10 +252,10 @@ def _red_items(store: Store, user: User, enterprise: Enterprise, lang: str) -> S
     blocks: list[Block] = [Paragraph(text)]
     if found:
         columns = (
-            Column(t("actions.rule", lang), "count", width=0.6),
+            Column(t("actions.rule", lang), "count", width=0.8),
             Column(t("export.item", lang), width=0.6),
-            Column(t("export.question", lang), width=5),
-            Column(t("export.comment", lang), width=2.4),
+            Column(t("export.question", lang), width=6),
+            Column(t("export.comment", lang), width=2.4 if any(row[3] for row in found) else 1.2),
         )
         blocks.append(Table(columns, found))
-    return _section("red_items", lang, blocks, False)
+    return _section("red_items", lang, blocks)

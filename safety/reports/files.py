@@ -12,6 +12,7 @@ from safety.identifiers import normalise_bin
 from safety.register.geography import DISTRICTS_BY_KATO, DIVISIONS_BY_CODE
 from safety.reports.card import enterprise_card
 from safety.reports.model import Report
+from safety.reports.regional import regional_report
 
 FORMATS = ("pdf", "xlsx")
 
@@ -63,8 +64,6 @@ def report_file(
     if bin_:
         report = enterprise_card(store, user, bin_, year, lang, today=today)
     else:
-        from safety.reports.regional import regional_report
-
         report = regional_report(store, user, year, lang, district=district, division=division, today=today)
     return f"{report.file_stem}.{fmt}", render(report, fmt)
 
