@@ -84,6 +84,10 @@ CASES = [
     ("restore", ["{missing}"], "fresh", ""),
     ("restore", ["{garbage}"], "demo", ""),
     ("remind", ["--dry-run"], "damaged", ""),
+    ("report", ["--year", "2025", "--enterprise", "000000000000", "--out", "{fresh}.pdf"], "demo", ""),
+    ("report", ["--year", "2025", "--district", "Атлантида", "--out", "{fresh}.pdf"], "demo", ""),
+    ("report", ["--year", "2025", "--enterprise", "{bin}", "--out", "{nodir}"], "demo", ""),  # no such folder
+    ("report", ["--year", "2025", "--out", "{fresh}.pdf"], "damaged", ""),
 ]
 
 
