@@ -9,20 +9,18 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.indicators_section import YEARLY, chart_block, number_columns, sheet, yearly_table
+from app_pages.indicators_section import chart_block, number_columns, yearly_table
 from app_pages.ui import Col, choose, choose_many, lang, show_error, show_table, store, titled_metric, tr, user
 from safety.access.roles import enterprise_scope
 from safety.errors import SafetyError
 from safety.i18n import format_date, format_number, format_percent
 from safety.incidents.model import KINDS
 from safety.indicators import figures
-from safety.indicators.charts import correlation_text, table_workbook
+from safety.indicators.charts import correlation_text
 from safety.indicators.dashboard import (
     enterprise_choices,
     enterprise_labels,
-    heatmap,
     league,
-    monthly_series,
     scatter,
     splits,
     tiles,
@@ -32,65 +30,12 @@ from safety.indicators.programme import latest_year
 from safety.indicators.registry import EXPLAINED, INDICATOR
 from safety.register.enterprises import VISION_ZERO_LAUNCH
 from safety.register.geography import DISTRICTS, DIVISIONS
+from safety.reports.dashboard import LEAGUE, SPLITS, dashboard_report
+from safety.reports.scope import scope_text
+from safety.reports.xlsx import report_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COMPARED = ("kch", "kt", "kp", "kch_fatal", "ltifr", "trir", "dart", "injured", "killed")  # keys of INDICATOR
-LEAGUE = {
-    "rank": "dashboard.col.rank",
-    "name": "label.name",
-    "bin": "label.bin",
-    "district": "label.kato",
-    "industry": "label.division",
-    "injured": "indicator.injured",
-    "killed": "indicator.killed",
-    "headcount": "indicator.headcount",
-    "kch": "indicator.kch",
-    "kt": "indicator.kt",
-    "yoy_kch_pct": "dashboard.col.yoy_kch",
-    "score": "history.score",
-    "trend": "dashboard.col.trend",
-}
-GROUPS = {
-    "name": "label.name",
-    "injured": "indicator.injured",
-    "killed": "indicator.killed",
-    "headcount": "indicator.headcount",
-    "kch": "indicator.kch",
-    "kt": "indicator.kt",
-    "kch_fatal": "indicator.kch_fatal",
-    "ltifr": "indicator.ltifr",
-    "trir": "indicator.trir",
-    "dart": "indicator.dart",
-    "yoy_kch_pct": "dashboard.col.yoy_kch",
-}
-# The two comparisons: group, chart file name, catalogue keys of the heading and of the workbook sheet.
-SPLITS = (
-    ("district", "districts", "dashboard.by_district", "dashboard.sheet.districts"),
-    ("division", "industries", "dashboard.by_industry", "dashboard.sheet.industries"),
-)
-# The workbook's other sheets: column -> catalogue key of its heading.
-SUMMARY = {
-    "name": "export.field",
-    "value": "export.value",
-    "previous": "dashboard.col.previous",
-    "change": "dashboard.col.change",
-}
-MONTHLY = {"month": "dashboard.col.month", "group": "dashboard.col.group", "cases": "dashboard.col.cases"}
-ROLLING = {"month": "dashboard.col.month", "kch_12m": "dashboard.col.kch_12m"}
-HEATMAP = {
-    "name": "label.name",
-    "bin": "label.bin",
-    "rule_label": "actions.rule",
-    "score": "history.score",
-    "assessed_on": "export.assessed_on",
-}
-SCATTER = {
-    "name": "label.name",
-    "bin": "label.bin",
-    "score": "history.score",
-    "kch": "indicator.kch",
-    "injured": "indicator.injured",
-}
 
 
 def show_tile(column, tile, year: int) -> None:
@@ -171,36 +116,25 @@ chart_block(figures.monthly(store(), scope, first, last, lang()), "monthly")
 chart_block(figures.yearly(store(), scope, first, last, lang()), "yearly")
 yearly_table(by_year)
 
-series = partial(monthly_series, store(), scope, first, last, lang())  # for the workbook, when it is asked for
-summary = [{"name": tr(x.key), "value": x.value, "previous": x.previous, "change": x.change_pct} for x in shown]
-sheets = {
-    tr("export.summary"): sheet(summary, SUMMARY),
-    tr("dashboard.sheet.yearly"): sheet(by_year, YEARLY),
-    tr("dashboard.sheet.monthly"): sheet(lambda: series()[0], MONTHLY),
-    tr("dashboard.col.kch_12m"): sheet(lambda: series()[1], ROLLING),
-}
-
+compared = "kch"
 if not scoped:
     indicators = {k: tr(INDICATOR[k].label) for k in COMPARED}
     compared = choose(st, tr("dashboard.indicator"), list(COMPARED), "dash_indicator", indicators.__getitem__)
     left, right = st.columns(2)
     groupings = tuple(group for group, *_ in SPLITS)
     split = splits(store(), scope, last, lang(), groupings)
-    for column, (group, name, title, tab) in zip((left, right), SPLITS, strict=True):
+    for column, (group, name, title, _) in zip((left, right), SPLITS, strict=True):
         with column:
             st.subheader(tr(title, year=last))
             chart_block(figures.split(store(), scope, last, lang(), groupings, group, compared), name)
-        sheets[tr(tab)] = sheet(split[group], GROUPS)
 
 chart_block(figures.heatmap(store(), scope, lang()), "heatmap")
-sheets[tr("dashboard.sheet.heatmap")] = sheet(partial(heatmap, store(), scope, lang()), HEATMAP)
 
 years = last - first + 1  # the league's trend; the scatter's points come from the same league
 ranked = league(store(), scope, last, lang(), years=years)
 chart_block(figures.scatter(store(), scope, last, lang(), years), "scatter")
 found = scatter(store(), scope, last, lang(), years)
 st.caption(correlation_text(found.correlation, lang()))
-sheets[tr("dashboard.sheet.scatter")] = sheet(found.points, SCATTER)
 
 st.subheader(tr("dashboard.league", year=last))
 st.caption(tr("dashboard.league.help"))
@@ -211,13 +145,14 @@ if len(ranked) > len(table):
 columns = {"rank": Col.number(tr(LEAGUE["rank"]), grouped=False, width="small")}
 columns |= {"name": Col.text(tr(LEAGUE["name"]), width="medium")}
 columns |= number_columns({k: LEAGUE[k] for k in ("kch", "kt", "yoy_kch_pct", "injured", "killed")})
-columns |= {"score": Col.number(tr(LEAGUE["score"]), 1, width="small"), "trend": Col.trend(tr(LEAGUE["trend"]), 120)}
+columns |= {
+    "score": Col.number(tr(LEAGUE["score"]), 1, width="small"),
+    "trend": Col.trend(tr("dashboard.col.trend"), 120),
+}
 columns |= number_columns({"headcount": LEAGUE["headcount"]})
 columns |= {"district": Col.text(tr(LEAGUE["district"]), width="medium")}
 columns |= {"industry": Col.text(tr(LEAGUE["industry"]), width="large"), "bin": Col.text(tr(LEAGUE["bin"]), width=110)}
 event = show_table(table, columns, on_select="rerun", selection_mode="single-row", key="dash_league")
-# the whole league, built only when the workbook is asked for
-sheets[tr("dashboard.sheet.league")] = sheet(ranked.rows, {k: v for k, v in LEAGUE.items() if k != "trend"})
 picked = event.selection.rows if event and event.selection else []
 if picked:
     st.session_state["enterprise_bin"] = table.column("bin")[picked[0]].as_py()
@@ -227,9 +162,21 @@ with st.expander(tr("dashboard.explained"), icon=":material/functions:"):
     for name in EXPLAINED:
         st.markdown(f"**{tr('indicator.' + name)}** — {tr('indicator.' + name + '.help')}")
 
+workbook = partial(
+    dashboard_report,
+    store(),
+    me,
+    scope,
+    first,
+    last,
+    lang(),
+    scope_text=scope_text(store(), me, scope, lang()),
+    compared=compared,
+    comparisons=not scoped,
+)
 st.download_button(
     tr("dashboard.download"),
-    data=partial(table_workbook, sheets),
+    data=lambda: report_xlsx(workbook()),  # built only when it is asked for
     file_name=f"vision_zero_indicators_{first}_{last}.xlsx",
     mime=XLSX,
     key="dash_xlsx",

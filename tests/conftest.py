@@ -217,6 +217,15 @@ def recorded_downloads(monkeypatch: pytest.MonkeyPatch, by: str = "file_name") -
     return captured
 
 
+def sheet_table(sheet, first_heading: str) -> list[tuple]:
+    """The rows of a report sheet's table, from its header row (the first whose first cell is `first_heading`) to
+    the first empty row after it: a report's sheet has its title and scope above the table."""
+    rows = list(sheet.iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if row and row[0] == first_heading)
+    end = next((i for i in range(start + 1, len(rows)) if all(v is None for v in rows[i])), len(rows))
+    return rows[start:end]
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The real-browser tests start first, on both workers, as they take longest: the rest fills in behind them."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is None)

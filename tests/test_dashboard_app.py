@@ -15,7 +15,7 @@ from safety.i18n import LANGUAGES, format_date, format_number, format_percent, p
 from safety.indicators.formulas import scope_for, yearly
 from safety.register.enterprises import list_enterprises
 
-from conftest import recorded_downloads, user_id_of
+from conftest import recorded_downloads, sheet_table, user_id_of
 
 DASHBOARD = "app_pages/dashboard.py"
 ENTERPRISE = "app_pages/enterprise.py"
@@ -90,10 +90,11 @@ def test_filters_narrow_the_figures_and_the_downloads_hold_them(demo_app, monkey
         "dashboard.sheet.scatter",
     )
     assert {t(k, "ru")[:31] for k in sheets} <= set(book.sheetnames)
-    rows = list(book[t("dashboard.sheet.yearly", "ru")].iter_rows(values_only=True))
-    assert rows[0][0] == t("label.year", "ru") and [r[0] for r in rows[1:]] == list(range(first, last + 1))
-    assert len(list(book[t("dashboard.sheet.league", "ru")].iter_rows())) == 1 + 31
-    assert len(list(book[t("dashboard.sheet.heatmap", "ru")].iter_rows())) == 1 + 31 * 7  # the heatmap's cells
+    rows = sheet_table(book[t("dashboard.sheet.yearly", "ru")], t("label.year", "ru"))
+    assert [r[0] for r in rows[1:]] == list(range(first, last + 1))
+    assert len(sheet_table(book[t("dashboard.sheet.league", "ru")], t("dashboard.col.rank", "ru"))) == 1 + 31
+    heatmap = sheet_table(book[t("dashboard.sheet.heatmap", "ru")], t("label.name", "ru"))
+    assert len(heatmap) == 1 + 31 * 7  # the heatmap's cells
     assert captured["yearly.png"]().startswith(b"\x89PNG")  # drawn only now, as on a click
 
     at.selectbox(key="dash_district@ru").set_value("311000000").run()
@@ -152,10 +153,10 @@ def test_a_long_league_shows_its_top_and_the_workbook_holds_all(demo_app, monkey
     assert t("dashboard.league.top", "ru", shown=10, total=31) in [c.value for c in at.caption]
     first, last = at.slider(key="dash_years").value
     book = load_workbook(io.BytesIO(captured[f"vision_zero_indicators_{first}_{last}.xlsx"]()))
-    league_rows = list(book[t("dashboard.sheet.league", "ru")].iter_rows(values_only=True))
+    league_rows = sheet_table(book[t("dashboard.sheet.league", "ru")], t("dashboard.col.rank", "ru"))
     assert len(league_rows) == 1 + 31 and [r[0] for r in league_rows[1:]] == list(range(1, 32))
     assert [r[2] for r in league_rows[1:11]] == list(shown["bin"])
-    scatter = list(book[t("dashboard.sheet.scatter", "ru")].iter_rows(values_only=True))
+    scatter = sheet_table(book[t("dashboard.sheet.scatter", "ru")], t("label.name", "ru"))
     assert len(scatter) - 1 > 10  # the scatter keeps every enterprise, not only the ones shown
     at.session_state["dash_league"] = {"selection": {"rows": [9], "columns": [], "cells": []}}
     at.run()
