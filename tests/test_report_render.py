@@ -298,3 +298,18 @@ def test_a_number_or_date_too_wide_for_its_cell_is_written_smaller_not_broken():
     doc.data_table(["A", "B", "C"], [["x", value, number]], widths=[6.0, 1.0, 0.75], aligns=["L", "R", "R"])
     text = PdfReader(io.BytesIO(doc.pdf_bytes())).pages[0].extract_text()
     assert value in text and number in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_table_of_indicators_writes_each_row_with_its_own_decimals(lang):
+    columns = (Column("Indicator", width=3), Column("2025", "number"), Column("Change", "change", 1))
+    rows = [("Кч", 0.7512, -23.04), ("Кч.см", 0.04412, None), ("Injured", 17, 10.0)]
+    table = Table(columns, rows, row_digits=(2, 3, 0))
+    report = Report("T", "S", lang, "A", dt.datetime(2026, 3, 4), False, [Section("One", "One", [table])], "t")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(report))).pages)
+    for value, digits in ((0.7512, 2), (0.04412, 3), (17, 0)):
+        assert format_number(value, lang, digits).replace(" ", "\u00a0") in text.replace(" ", "\u00a0")
+    sheet = load_workbook(io.BytesIO(report_xlsx(report)))["One"]
+    found = {row[0].value: row[1] for row in sheet.iter_rows() if row[0].value in ("Кч", "Кч.см", "Injured")}
+    assert found["Кч"].value == 0.7512 and found["Кч"].number_format == "#,##0.00"
+    assert found["Кч.см"].number_format == "#,##0.000" and found["Injured"].number_format == "#,##0"

@@ -261,8 +261,8 @@ def test_the_score_sentence():
     assert say.score_sentence(None, None, "en").endswith("there is no data.")
 
 
-def test_a_signed_change_is_written_as_the_tiles_write_it():
-    assert say.signed_change(-23.04, "ru") == "-23,0" + NBSP + "%"
+def test_a_signed_change_is_written_as_the_charts_write_it():
+    assert say.signed_change(-23.04, "ru") == "\u221223,0" + NBSP + "%"
     assert say.signed_change(10.66, "en") == "+10.7" + NBSP + "%"
     assert say.signed_change(-0.01, "ru") == "0,0" + NBSP + "%"
     assert say.signed_change(None, "ru") == ""

@@ -22,6 +22,7 @@ from safety.reports import sentences as say
 from safety.reports.card import red_items
 from safety.reports.model import Chart, Figures, Heading, Paragraph, Report, Table
 from safety.reports.regional import regional_report, working_days_late
+from safety.reports.scope import author
 
 YEAR = 2025
 SHEETS = ("summary", "programme", "indicators", "charts", "risks", "overdue", "enterprises")
@@ -62,7 +63,8 @@ def test_every_section_is_there_named_and_filled(reports, lang):
     report = built[lang]
     assert report.lang == lang and report.title == t("report.regional.title", lang)
     assert report.scope == f"{t('report.scope.region', lang)} · {YEAR}"
-    assert report.generated_by == SYSTEM.full_name and report.demo is True
+    assert report.generated_by == author(SYSTEM, lang) and report.demo is True
+    assert report.generated_by.startswith(t("report.by_cli", lang, account="")[:5])  # in the report's language
     assert report.file_stem == f"vision_zero_report_{YEAR}"
     assert [s.sheet for s in report.sections] == [t(f"report.regional.sheet.{k}", lang) for k in SHEETS]
     assert len({s.sheet.casefold() for s in report.sections}) == len(SHEETS)

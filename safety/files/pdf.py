@@ -35,6 +35,7 @@ ZEBRA_FILL = (244, 246, 248)
 DEMO_FILL = (253, 236, 234)
 DEMO_TEXT = (183, 28, 28)
 TILE_BORDER = (200, 205, 210)
+HEADING_FLOOR = 7.0  # pt: a table heading's size at which each of its words must fit its column
 HEADING_SIZES = {0: 20.0, 1: 15.0, 2: 12.0, 3: 10.5}
 TABLE_SIZE = 8.0  # pt
 CELL_PAD = 1.2  # mm, left and right of a cell's text
@@ -200,7 +201,7 @@ class PdfDocument(FPDF):
         count = len(headings)
         shares = list(widths or [1.0] * count)
         total = sum(shares) or 1.0
-        cols = [self.epw * share / total for share in shares]
+        cols = self._room_for_headings([str(h) for h in headings], [self.epw * share / total for share in shares])
         lefts = [self.l_margin + sum(cols[:i]) for i in range(count)]
         aligns = list(aligns or ["L"] * count)
         line = mm(TABLE_SIZE) * LINE
@@ -385,6 +386,19 @@ class PdfDocument(FPDF):
                 return [text], size
         self.set_font(FONT, "", TABLE_SIZE)
         return lines, TABLE_SIZE
+
+    def _room_for_headings(self, headings: list[str], cols: list[float]) -> list[float]:
+        """The columns' widths with room for each heading's longest word at the heading size (so no word is broken
+        in two, «Пострад / авшие»): a narrow column takes what it lacks from the columns that have width to spare
+        over their own longest word, in proportion to it."""
+        self.set_font(FONT, "B", HEADING_FLOOR)
+        needed = [max((self.text_width(w) for w in h.split()), default=0.0) + 2 * CELL_PAD for h in headings]
+        lacking = sum(max(0.0, n - c) for n, c in zip(needed, cols, strict=True))
+        spare = [max(0.0, c - n) for n, c in zip(needed, cols, strict=True)]
+        if lacking == 0 or sum(spare) < lacking:
+            return cols
+        taken = lacking / sum(spare)
+        return [max(n, c - s * taken) if n > c else c - s * taken for n, c, s in zip(needed, cols, spare, strict=True)]
 
     def _heading_size(self, headings: list[str], cols: list[float]) -> float:
         """The size of a table's headings (bold) at which each of their words fits its column, down to 6 pt."""

@@ -26,6 +26,7 @@ from safety.register.enterprises import Enterprise, get_enterprise
 from safety.register.geography import DISTRICTS_BY_KATO
 from safety.reports.model import Block, Chart, Column, Paragraph, Report, Section, Table
 from safety.reports.regional import FIRST_YEAR
+from safety.reports.scope import author
 
 # The indicators the card compares with the district and the region, in this order.
 COMPARED = ("kch", "kt", "kch_fatal", "ltifr", "trir", "injured", "killed")
@@ -50,7 +51,7 @@ def enterprise_card(
         title=t("report.card.title", lang),
         scope=f"{name} · {enterprise.bin} · {year}",
         lang=lang,
-        generated_by=user.full_name,
+        generated_by=author(user, lang),
         generated_at=dt.datetime.now().replace(microsecond=0),
         demo=demo_loaded(store),
         sections=[

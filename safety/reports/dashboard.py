@@ -18,6 +18,7 @@ from safety.indicators.dashboard import Tile
 from safety.indicators.formulas import Scope, yearly
 from safety.indicators.registry import INDICATOR
 from safety.reports.model import Chart, Column, Kind, Report, Section, Table
+from safety.reports.scope import author
 
 # Each table's columns, in order: the key of a row's value -> the catalogue key of its heading.
 SUMMARY = {
@@ -210,7 +211,7 @@ def dashboard_report(
         title=t("dashboard.title", lang),
         scope=f"{scope_text} · {first}–{last}",
         lang=lang,
-        generated_by=user.full_name or user.username,
+        generated_by=author(user, lang),
         generated_at=dt.datetime.now().replace(microsecond=0),
         demo=demo_loaded(store),
         sections=sections,

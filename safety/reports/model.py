@@ -9,7 +9,7 @@ the report's language, the workbook keeps them as numbers and dates with a numbe
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from safety.indicators.charts import Figure
@@ -37,6 +37,15 @@ class Table:
     rows: list[tuple[Any, ...]]
     title: str = ""
     note: str = ""
+    # the decimals of each row's "number" cells, when rows differ (a table of indicators, one per row); empty: the
+    # columns' own
+    row_digits: tuple[int, ...] = ()
+
+    def column_in_row(self, column: Column, row: int) -> Column:
+        """The column as the row's cells are written: with the row's decimals when the table gives them."""
+        if column.kind != "number" or row >= len(self.row_digits):
+            return column
+        return replace(column, digits=self.row_digits[row])
 
 
 @dataclass(frozen=True)

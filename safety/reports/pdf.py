@@ -76,7 +76,10 @@ def _units(blocks: list[Block], pngs: dict[int, bytes]) -> list[Block | list[tup
 def _table(doc: PdfDocument, table: Table, lang: str) -> None:
     """A table with its values formatted for the language, numbers on the right."""
     columns = table.columns
-    rows = [[_written(_at(row, i), c, lang) for i, c in enumerate(columns)] for row in table.rows]
+    rows = [
+        [_written(_at(row, i), table.column_in_row(c, r), lang) for i, c in enumerate(columns)]
+        for r, row in enumerate(table.rows)
+    ]
     doc.data_table(
         [c.heading for c in columns],
         rows,

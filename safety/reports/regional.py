@@ -32,8 +32,8 @@ from safety.indicators.formulas import Scope, change_pct
 from safety.indicators.registry import INDICATOR, INDICATORS, RATES
 from safety.register.geography import DISTRICTS_BY_KATO, DIVISIONS_BY_CODE
 from safety.reports import sentences as say
-from safety.reports.model import Block, Chart, Column, Figures, Heading, Kind, Paragraph, Report, Section, Table
-from safety.reports.scope import scope_text
+from safety.reports.model import Block, Chart, Column, Figures, Heading, Paragraph, Report, Section, Table
+from safety.reports.scope import author, scope_text
 
 FIRST_YEAR = 2000
 TREND_YEARS = 5  # the yearly chart's years and the league's trend (the dashboard's default)
@@ -93,7 +93,7 @@ def regional_report(
         title=t("report.regional.title", lang),
         scope=f"{scope_text(store, user, scope, lang)} · {year}",
         lang=lang,
-        generated_by=user.full_name,
+        generated_by=author(user, lang),
         generated_at=dt.datetime.now().replace(microsecond=0),
         demo=demo_loaded(store),
         sections=[
@@ -268,35 +268,26 @@ def _programme(f: _Figures) -> Section:
 
 
 def _indicators(f: _Figures) -> Section:
-    """Every registry indicator of the year and the year before with its change, then each change in words.
-
-    A column has one kind and one number of decimals, so the indicators come in one table per kind and decimals:
-    the counts first, then the rates (their decimals from the registry) in the registry's order."""
-    groups: dict[tuple[Kind, int], list[str]] = {}
-    for indicator in INDICATORS:
-        kind: Kind = "number" if indicator.rate else "count"
-        groups.setdefault((kind, indicator.digits), []).append(indicator.key)
-    blocks: list[Block] = []
-    for number, ((kind, digits), keys) in enumerate(groups.items()):
-        columns: tuple[Column, ...] = (
-            Column(f.t("report.regional.col.indicator"), width=3),
-            Column(f.t("report.regional.col.unit"), width=2.4),
-            Column(str(f.year), kind, digits),
-            Column(str(f.year - 1), kind, digits),
-            Column(f.t("dashboard.col.change"), "change", 1),
+    """Every registry indicator of the year and the year before with its change, in the registry's order (counts,
+    then rates, each row with its own decimals), then each change in words."""
+    columns: tuple[Column, ...] = (
+        Column(f.t("report.regional.col.indicator"), width=3),
+        Column(f.t("report.regional.col.unit"), width=2.4),
+        Column(str(f.year), "number"),
+        Column(str(f.year - 1), "number"),
+        Column(f.t("dashboard.col.change"), "change", 1),
+    )
+    rows = [
+        (
+            indicator.name(f.lang),
+            f.t(indicator.unit) if indicator.unit else "",
+            f.now[indicator.key],
+            f.before[indicator.key],
+            change_pct(f.now[indicator.key], f.before[indicator.key]),
         )
-        rows = [
-            (
-                INDICATOR[key].name(f.lang),
-                f.t(INDICATOR[key].unit) if INDICATOR[key].unit else "",
-                f.now[key],
-                f.before[key],
-                change_pct(f.now[key], f.before[key]),
-            )
-            for key in keys
-        ]
-        title = f.t("report.regional.heading.counts" if kind == "count" else "report.regional.heading.rates")
-        blocks.append(Table(columns, rows, title=title if number < 2 else ""))
+        for indicator in INDICATORS
+    ]
+    blocks: list[Block] = [Table(columns, rows, row_digits=tuple(i.digits for i in INDICATORS))]
     blocks.append(Heading(f.t("report.regional.heading.changes")))
     blocks += [Paragraph(_change(f, key)) for key in (*COUNTED, *RATES)]
     return _section(f, "indicators", blocks)
@@ -334,24 +325,14 @@ def _charts(store: Store, scope: Scope, f: _Figures) -> Section:
 
 
 def _risks(f: _Figures) -> Section:
-    """The most frequent causes of the year's accidents, the golden rules and items most often rated red, and
-    near misses per accident."""
-    causes, unstated = f.facts["causes"]
-    blocks: list[Block] = [Heading(f.t("report.regional.heading.causes")), Paragraph(_top_cause(f))]
-    if causes or unstated:
-        columns: tuple[Column, ...] = (
-            Column(f.t("report.regional.col.cause"), width=5),
-            Column(f.t("report.regional.col.accidents"), "count"),
-        )
-        rows = [(c["cause"], c["accidents"]) for c in causes]
-        blocks.append(Table(columns, rows, note=say.causes_not_stated(unstated, f.lang)))
-    blocks += _red(f)
+    """Near misses per accident (short, first), the most frequent causes of the year's accidents, and the golden
+    rules and items most often rated red."""
     near = (
         ("near_misses", "indicator.near_misses", 0),
         ("accidents", "indicator.accidents", 0),
         ("near_misses_per_accident", INDICATOR["near_misses_per_accident"].label, 1),
     )
-    blocks += [
+    blocks: list[Block] = [
         Heading(f.t("report.regional.heading.near_misses")),
         Figures(
             tuple(
@@ -371,6 +352,16 @@ def _risks(f: _Figures) -> Section:
             + _change(f, "near_misses_per_accident")
         ),
     ]
+    causes, unstated = f.facts["causes"]
+    blocks += [Heading(f.t("report.regional.heading.causes")), Paragraph(_top_cause(f))]
+    if causes or unstated:
+        columns: tuple[Column, ...] = (
+            Column(f.t("report.regional.col.cause"), width=5),
+            Column(f.t("report.regional.col.accidents"), "count"),
+        )
+        rows = [(c["cause"], c["accidents"]) for c in causes]
+        blocks.append(Table(columns, rows, note=say.causes_not_stated(unstated, f.lang)))
+    blocks += _red(f)
     return _section(f, "risks", blocks)
 
 

@@ -19,6 +19,7 @@ from safety.reports.model import Chart, Column, Report
 # The workbook keeps a change as the percentage itself (-22.68 is −22.68 %), so the format writes the sign and «%».
 CHANGE_FORMAT = '+0.0" %";-0.0" %";0.0" %"'
 NO_DATA = "\u2013"  # an en dash, as format_number writes None
+DATE = "dd.MM.y"  # a table's dates as the workbook writes them: short enough for a narrow column
 
 
 def typed(value: Any) -> Any:
@@ -42,7 +43,7 @@ def format_cell(value: Any, column: Column, lang: str) -> str:
     if isinstance(value, str):  # a word where a number was expected: shown as it is
         return value
     if column.kind == "date":
-        return format_date(value, lang) if isinstance(value, dt.date) else str(value)
+        return format_date(value, lang, DATE) if isinstance(value, dt.date) else str(value)
     if column.kind == "change":
         return format_change(value, lang)
     if column.kind == "count":

@@ -1,6 +1,9 @@
-"""What a report covers, in words: the region, a district, an industry, or one enterprise with its BIN."""
+"""What a report covers and who made it, in words: the region, a district, an industry, or one enterprise with its
+BIN; a person's name, or the command line and the system account that ran it."""
 
 from __future__ import annotations
+
+import getpass
 
 from safety.access.roles import User
 from safety.db import Store
@@ -23,3 +26,14 @@ def scope_text(store: Store, user: User, scope: Scope, lang: str) -> str:
     if scope.division:
         parts.append(f"{scope.division} {division_name(scope.division, lang)}")
     return " · ".join(parts) or t("report.scope.region", lang)
+
+
+def author(user: User, lang: str) -> str:
+    """Who generated a report: the person's full name, or «командная строка (root)» for the command line."""
+    if user.system:
+        try:
+            account = getpass.getuser()
+        except (KeyError, OSError):  # no name for this process's user id (a bare container)
+            account = "?"
+        return t("report.by_cli", lang, account=account)
+    return user.full_name or user.username

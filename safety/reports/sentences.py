@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from safety.i18n import format_date, format_number, t
+from safety.i18n import format_change, format_date, format_number, t
 from safety.indicators.formulas import change_pct
 from safety.indicators.registry import INDICATOR
 
@@ -137,11 +137,8 @@ def _percent(now: float | None, before: float | None, lang: str) -> str:
 
 
 def signed_change(pct: float | None, lang: str) -> str:
-    """A change in percent with its sign, as the dashboard's tiles show it («+10,7 %», «-23,0 %»), or ""."""
-    if pct is None:
-        return ""
-    rounded = round(pct, 1)
-    return ("+" if rounded > 0 else "") + format_number(0.0 if rounded == 0 else pct, lang, 1) + "\u00a0%"
+    """A change in percent with its sign, as the charts write it («+10,7 %», «−23,0 %»), or "" without one."""
+    return "" if pct is None else format_change(pct, lang)
 
 
 def programme_sentence(year: int, enterprises: int, joined: int, lang: str) -> str:

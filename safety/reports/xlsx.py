@@ -97,6 +97,10 @@ def _table(sheet: Any, table: Table, row: int, freeze: bool) -> tuple[int, int]:
         start_row=row,
         freeze=freeze,
     )
+    for r in range(min(len(table.row_digits), len(rows))):  # rows of their own decimals
+        for i, column in enumerate(columns, start=1):
+            if column.kind == "number":
+                sheet.cell(row=row + 1 + r, column=i).number_format = number_format(table.column_in_row(column, r))
     if table.note:
         style(put(sheet, after, 1, table.note), colour=GREY)
         after += 1
