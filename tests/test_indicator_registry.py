@@ -35,7 +35,7 @@ def test_formulas_name_their_terms_in_the_language(lang):
 
 
 def test_the_keys_are_the_registry_in_order_and_the_computed_figures_carry_them(demo_store):
-    assert KEYS == tuple(i.key for i in INDICATORS)
+    assert tuple(i.key for i in INDICATORS) == KEYS
     assert set(RATES) < set(KEYS)
     found = metrics(demo_store, SYSTEM, 2025)
     assert set(KEYS) <= set(found)
