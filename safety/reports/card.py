@@ -93,7 +93,8 @@ def _profile(store: Store, user: User, enterprise: Enterprise, lang: str) -> Sec
     drawn = figures.rules_history(store, user, enterprise.bin, lang)
     if drawn:
         history_chart, profile_chart = drawn
-        blocks += [Chart(profile_chart, "profile", 0.5), Chart(history_chart, "history", 0.5)]
+        # one above the other: side by side, their long rule names were too small to read
+        blocks += [Chart(profile_chart, "profile", 0.8), Chart(history_chart, "history", 0.8)]
     titles = {rule.id: rule.title.get(lang) for rule in checklist.rules}
     rows = [
         (f"{rule_id}. {titles.get(rule_id, '')}", found["score"], _status(found["status"], checklist, lang))

@@ -33,6 +33,7 @@ from safety.indicators.registry import INDICATOR, INDICATORS, RATES
 from safety.register.geography import DISTRICTS_BY_KATO, DIVISIONS_BY_CODE
 from safety.reports import sentences as say
 from safety.reports.model import Block, Chart, Column, Figures, Heading, Paragraph, Report, Section, Table
+from safety.reports.rendering import DATE
 from safety.reports.scope import author, scope_text
 
 FIRST_YEAR = 2000
@@ -247,8 +248,8 @@ def _programme(f: _Figures) -> Section:
         columns = (
             Column(f.t("actions.rule"), "count", width=0.7),
             Column(f.t("chart.rule"), width=4),
-            Column(f.t("report.regional.col.score_on", date=f.date(now_day)), "score", 1),
-            Column(f.t("report.regional.col.score_on", date=f.date(before_day)), "score", 1),
+            Column(f.t("report.regional.col.score_on", date=format_date(now_day, f.lang, DATE)), "score", 1),
+            Column(f.t("report.regional.col.score_on", date=format_date(before_day, f.lang, DATE)), "score", 1),
             Column(f.t("dashboard.col.change"), "change", 1),
         )
         counted = {
