@@ -313,3 +313,19 @@ def test_a_table_of_indicators_writes_each_row_with_its_own_decimals(lang):
     found = {row[0].value: row[1] for row in sheet.iter_rows() if row[0].value in ("Кч", "Кч.см", "Injured")}
     assert found["Кч"].value == 0.7512 and found["Кч"].number_format == "#,##0.00"
     assert found["Кч.см"].number_format == "#,##0.000" and found["Injured"].number_format == "#,##0"
+
+
+def test_coloured_cells_keep_their_colour_and_read_white_on_a_dark_one():
+    columns = (Column("Enterprise", width=3), Column("R1", "score"), Column("R2", "score"))
+    table = Table(columns, [("A", 42.0, 91.5)], fills=((None, "#c62828", "#f9a825"),))
+    report = Report("T", "S", "ru", "A", dt.datetime(2026, 3, 4), False, [Section("Heat", "Heat", [table])], "t")
+    assert report_pdf(report).startswith(b"%PDF")
+    sheet = load_workbook(io.BytesIO(report_xlsx(report)))["Heat"]
+    [row] = [r for r in sheet.iter_rows() if r[0].value == "A"]
+    assert (
+        row[1].value == 42.0 and row[1].fill.fgColor.rgb.endswith("C62828") and row[1].font.color.rgb.endswith("FFFFFF")
+    )
+    assert row[2].fill.fgColor.rgb.endswith("F9A825") and (
+        row[2].font.color is None or row[2].font.color.rgb != "FFFFFFFF"
+    )
+    assert row[0].fill.fill_type is None

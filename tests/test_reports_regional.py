@@ -15,6 +15,7 @@ from safety.errors import PermissionDenied, ValidationFailed
 from safety.i18n import LANGUAGES, t
 from safety.incidents.investigations import working_days_left
 from safety.indicators import dashboard, formulas
+from safety.indicators.charts import BAND_COLOURS
 from safety.indicators.formulas import metrics, scope_for
 from safety.indicators.registry import INDICATOR, KEYS
 from safety.register.geography import DISTRICTS_BY_KATO, division_name
@@ -74,7 +75,20 @@ def test_every_section_is_there_named_and_filled(reports, lang):
             if isinstance(block, Table):
                 assert block.rows and all(len(row) == len(block.columns) for row in block.rows), block.title
     charts = [b.name for b in report.sections[SHEETS.index("charts")].blocks if isinstance(b, Chart)]
-    assert charts == ["monthly", "yearly", "kch_by_district", "kch_by_division", "heatmap", "scatter"]
+    assert charts == ["monthly", "yearly", "kch_by_district", "kch_by_division", "scatter"]
+
+
+def test_the_heatmap_is_a_table_of_traffic_lights_in_the_dashboards_order(reports):
+    store, built = reports
+    report = built["ru"]
+    [table] = [b for b in report.tables() if b.title == t("chart.heatmap.title", "ru")]
+    cells = dashboard.heatmap(store, formulas.scope_for(store, SYSTEM), "ru")
+    names = list(dict.fromkeys(c["name"] for c in cells))  # lowest overall score first
+    assert [row[0] for row in table.rows] == names
+    first = [c for c in cells if c["name"] == names[0]]
+    assert list(table.rows[0][1:8]) == [c["score"] for c in sorted(first, key=lambda c: c["rule"])]
+    assert list(table.fills[0][1:8]) == [BAND_COLOURS[c["band"]] for c in sorted(first, key=lambda c: c["rule"])]
+    assert table.fills[0][0] is None and table.rows[0][8] == first[0]["overall"]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

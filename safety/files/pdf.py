@@ -22,6 +22,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from PIL import Image
 
+from safety.files.writer import is_dark, rgb
+
 FONT_DIR = Path(__file__).parents[1] / "fonts"  # safety/fonts
 FONT = "DejaVu"
 ELLIPSIS = "\u2026"
@@ -194,10 +196,12 @@ class PdfDocument(FPDF):
         title: str = "",
         note: str = "",
         zebra: bool = True,
+        fills: Sequence[Sequence[str | None]] = (),
     ) -> None:
         """A table of texts already formatted: columns share the page's width by `widths` (relative), each aligned
         'L' or 'R'; its heading row comes again at the top of every page it runs on; a cell wraps to two lines at
-        most and ends with «…» beyond."""
+        most and ends with «…» beyond. `fills` colours cells ("#rrggbb", row by row), their text white on a dark
+        colour."""
         count = len(headings)
         shares = list(widths or [1.0] * count)
         total = sum(shares) or 1.0
@@ -233,13 +237,19 @@ class PdfDocument(FPDF):
                 self.set_fill_color(*ZEBRA_FILL)
                 self.rect(self.l_margin, y, self.epw, height, style="F")
                 self.set_fill_color(*TEXT)
-            for (lines, size), left, width, align in zip(cells, lefts, cols, aligns, strict=True):
+            shades = fills[number] if number < len(fills) else ()
+            for column, ((lines, size), left, width, align) in enumerate(zip(cells, lefts, cols, aligns, strict=True)):
+                shade = shades[column] if column < len(shades) else None
+                if shade:
+                    self._shade(shade, left, y, width, height)
                 if size == TABLE_SIZE:
                     self._cell_lines(lines, left, width, align, y, line)
                 else:
                     self.set_font(FONT, "", size)
                     self._cell_lines(lines, left, width, align, y, line)
                     self.set_font(FONT, "", TABLE_SIZE)
+                if shade:
+                    self._body_style()
             y += height
         self.set_draw_color(*RULE)
         self.set_line_width(0.2)
@@ -427,6 +437,14 @@ class PdfDocument(FPDF):
         self.set_line_width(0.2)
         self.line(self.l_margin, y + height, self.l_margin + self.epw, y + height)
         self.set_xy(self.l_margin, y + height)
+
+    def _shade(self, colour: str, left: float, top: float, width: float, height: float) -> None:
+        """Fill a cell with `colour` ("#rrggbb") and write its text white on a dark one, dark on a light one."""
+        self.set_fill_color(*rgb(colour))
+        self.rect(left, top, width, height, style="F")
+        ink = (255, 255, 255) if is_dark(colour) else TEXT
+        self.set_text_color(*ink)
+        self.set_fill_color(*ink)
 
     def _body_style(self) -> None:
         """The table body's font and colours; the fill colour is the text's, so text() sets no colour of its own."""

@@ -179,3 +179,21 @@ def table_bytes(
     sheet.title = title[:31]  # Excel's limit for a sheet name
     write_table(sheet, headings, rows, text_columns)
     return workbook_bytes(workbook)
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    """A "#rrggbb" colour as its three numbers."""
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def is_dark(colour: str) -> bool:
+    """True when white text reads better than dark text on `colour` ("#rrggbb"), by its luma."""
+    red, green, blue = rgb(colour)
+    return 0.299 * red + 0.587 * green + 0.114 * blue < 150
+
+
+def shade_cell(cell: Any, colour: str) -> None:
+    """Fill a cell with `colour` ("#rrggbb"); its text white on a dark colour (a heatmap's traffic light)."""
+    cell.fill = PatternFill("solid", fgColor=colour[1:].upper())
+    if is_dark(colour):
+        cell.font = Font(color="FFFFFF")

@@ -40,6 +40,8 @@ class Table:
     # the decimals of each row's "number" cells, when rows differ (a table of indicators, one per row); empty: the
     # columns' own
     row_digits: tuple[int, ...] = ()
+    # a background colour ("#rrggbb") or None for each cell, row by row (a heatmap's traffic lights); empty: none
+    fills: tuple[tuple[str | None, ...], ...] = ()
 
     def column_in_row(self, column: Column, row: int) -> Column:
         """The column as the row's cells are written: with the row's decimals when the table gives them."""

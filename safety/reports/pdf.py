@@ -87,6 +87,7 @@ def _table(doc: PdfDocument, table: Table, lang: str) -> None:
         aligns=[align(c) for c in columns],
         title=table.title,
         note=table.note,
+        fills=table.fills,
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from safety.files.writer import add_image, new_workbook, put, style, workbook_bytes, write_table
+from safety.files.writer import add_image, new_workbook, put, shade_cell, style, workbook_bytes, write_table
 from safety.i18n import t
 from safety.indicators.charts import sheet_title
 from safety.reports.model import Chart, Figures, Heading, Paragraph, Report, Section, Table
@@ -97,6 +97,10 @@ def _table(sheet: Any, table: Table, row: int, freeze: bool) -> tuple[int, int]:
         start_row=row,
         freeze=freeze,
     )
+    for r, shades in enumerate(table.fills[: len(rows)]):  # coloured cells, their text white on a dark colour
+        for i, shade in enumerate(shades, start=1):
+            if shade:
+                shade_cell(sheet.cell(row=row + 1 + r, column=i), shade)
     for r in range(min(len(table.row_digits), len(rows))):  # rows of their own decimals
         for i, column in enumerate(columns, start=1):
             if column.kind == "number":
