@@ -12,6 +12,7 @@ from safety.backup import start_daily_backup
 from safety.demo import demo_loaded
 from safety.errors import SafetyError
 from safety.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, plain
+from safety.indicators.charts import warm_up
 from safety.work.daily_reminders import start_daily_reminders
 from safety.work.items import due_items
 
@@ -66,6 +67,7 @@ def main() -> None:
     keep_cookie()
     start_daily_backup(store())  # with $VZ_BACKUP_DIR set: the day's first run starts its backup, in the background
     start_daily_reminders(store())  # with SMTP settings: the first run from $VZ_REMIND_HOUR sends the day's digests
+    warm_up()  # the chart renderer starts in the background, so the first report or PNG download need not wait
     if user is not None:
         st.sidebar.divider()
         st.sidebar.markdown(f"**{plain(user.full_name)}**  \n{tr('role.' + user.role.value)}")

@@ -397,3 +397,10 @@ def test_charts_module_never_imports_streamlit():
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_chart_renderer_warms_up_once_per_process_in_the_background():
+    first = charts.warm_up()
+    assert charts.warm_up() is first and first.daemon
+    first.join(120)
+    assert not first.is_alive()

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -511,6 +512,21 @@ def _vega_locale(lang: str) -> dict[str, Any]:
 def _register_fonts() -> None:
     """Make the bundled fonts known to vl-convert (once per process)."""
     vl_convert.register_font_directory(str(FONT_DIR))
+
+
+_warming = threading.Lock()
+_warmed: list[threading.Thread] = []
+
+
+def warm_up() -> threading.Thread:
+    """Start vl-convert's JavaScript engine and load the fonts in the background, once per process: the first
+    picture drawn otherwise waits for them (about 1.5 s), and that is the first report someone asks for."""
+    with _warming:
+        if not _warmed:
+            tiny = {"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x"}}}
+            _warmed.append(threading.Thread(target=chart_png, args=(tiny, 1.0), name="vz-charts-warm-up", daemon=True))
+            _warmed[0].start()
+        return _warmed[0]
 
 
 def chart_png(chart: dict[str, Any] | Figure, scale: float = 2.0) -> bytes:
