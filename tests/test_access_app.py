@@ -25,6 +25,7 @@ ALL_PAGES = [
     "app_pages/users.py",
     "app_pages/audit.py",
     "app_pages/account.py",
+    "app_pages/reports.py",
 ]
 EVERYONE = {
     "app_pages/home.py",
@@ -32,6 +33,7 @@ EVERYONE = {
     "app_pages/actions.py",
     "app_pages/incidents.py",
     "app_pages/account.py",
+    "app_pages/reports.py",
 }
 OFFICER_ONLY = {"app_pages/assessment.py", "app_pages/incident_import.py"}
 ROLE_PAGES = {
