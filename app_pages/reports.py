@@ -60,6 +60,7 @@ try:
             st.stop()
         bin_ = own[0].bin
         st.caption(tr("report.page.own", name=own[0].name(lang())))
+    st.caption(tr("report.page.about.card" if bin_ else "report.page.about.regional"))
     if bin_:
         get_enterprise(db, me, bin_)  # refused here, where the page can say so, not inside the download
 except SafetyError as exc:

@@ -2,8 +2,9 @@
 
 A journey signs in, visits every page its role has, switches the language there and back on each, and does the
 role's main task: the officer finishes and submits a self-assessment with a photo and records an incident; the
-enterprise manager confirms a proposed action; the regional manager filters the dashboard and opens an enterprise;
-the administrator creates an account whose holder then signs in.
+enterprise manager confirms a proposed action and downloads the enterprise's report card; the regional manager
+filters the dashboard, opens an enterprise and downloads the regional report; the administrator creates an account
+whose holder then signs in.
 
 On every page it fails on an exception shown, a "None" in a table, a catalogue key shown raw, an error in the
 browser's console, and on any serious or critical WCAG 2.1 AA violation axe-core finds (axe-core is the npm package
@@ -20,6 +21,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from browser_kit import (
@@ -36,6 +38,7 @@ from browser_kit import (
 )
 from PIL import Image
 from playwright.sync_api import Browser, Locator, Page, expect
+from pypdf import PdfReader
 
 from app_pages.navigation import PAGES
 from safety.access.auth import change_password, current_user
@@ -77,6 +80,7 @@ TITLES = {  # the catalogue key of each page's h1, by its address
     "users": "users.title",
     "audit": "audit.title",
     "account": "account.title",
+    "reports": "page.reports",
 }
 EMPTY_WORDS = {"None", "none", "nan", "NaN", "NaT", "<NA>", "null", "undefined"}
 # Any catalogue key, shown as itself, is a text the catalogue lacks (t() shows a missing key so).
@@ -340,6 +344,18 @@ def _head_task(page: Page, language: str) -> None:
     expect(box.get_by_role("combobox")).to_have_value(re.compile(re.escape(action["title"])))
     _check(page, f"head/{language}/confirmed")
     _shot(page, f"head_{language}_task_confirmed")
+    assert _download_report(page, language, "xlsx").startswith(b"PK")  # the enterprise's own card
+
+
+def _download_report(page: Page, language: str, fmt: str) -> bytes:
+    """Open the Reports page with its default choices, click the format's button and return the file it gives."""
+    _nav(page, "reports", language)
+    with page.expect_download(timeout=90_000) as download:
+        page.get_by_role("button", name=t(f"report.page.{fmt}", language)).click()
+    data = Path(download.value.path()).read_bytes()
+    _check(page, f"reports/{language}/{fmt}")
+    _shot(page, f"reports_{language}_{fmt}")
+    return data
 
 
 def _region_task(page: Page, language: str) -> None:
@@ -361,6 +377,8 @@ def _region_task(page: Page, language: str) -> None:
     expect(page.get_by_text(WORLD["card"]).first).to_be_visible()
     _check(page, f"region/{language}/enterprise opened")
     _shot(page, f"region_{language}_task_enterprise")
+    pdf = _download_report(page, language, "pdf")  # the regional report
+    assert pdf.startswith(b"%PDF") and len(PdfReader(io.BytesIO(pdf)).pages) > 5
 
 
 def _admin_task(page: Page, language: str, browser: Browser, server: str) -> None:

@@ -45,6 +45,7 @@ def test_an_enterprise_user_gets_their_own_card(demo_app, monkeypatch, username)
     assert not _pickers(at)
     [pdf] = [name for name in captured if name.endswith(".pdf")]
     assert pdf.startswith("report_card_") and at.caption  # the card of their enterprise, named on the page
+    assert t("report.page.about.card", "ru") in [c.value for c in at.caption]
     assert captured[pdf]().startswith(b"%PDF")
     [xlsx] = [name for name in captured if name.endswith(".xlsx")]
     assert captured[xlsx]().startswith(b"PK")
@@ -70,5 +71,6 @@ def test_the_regional_report_downloads(demo_app, monkeypatch):
     captured = recorded_downloads(monkeypatch, by="key")
     at = _reports(demo_app, "demo.admin")
     assert at.selectbox(key="report_kind@ru").value == "regional"
+    assert t("report.page.about.regional", "ru") in [c.value for c in at.caption]  # what the report holds
     assert captured["report_pdf"]().startswith(b"%PDF")
     assert captured["report_xlsx"]().startswith(b"PK")
