@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import shutil
 import signal
 import subprocess
@@ -165,6 +167,20 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "safety", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
     )
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    """`python -m safety` with these arguments run in this process (a new interpreter costs a second or two per
+    run; `run` is for what needs a process of its own): its exit status and output, as `run` gives them."""
+    from safety.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(list(args))
+        except SystemExit as exc:  # argparse refusing an option, or --help
+            status = exc.code if isinstance(exc.code, int) else 2
+    return subprocess.CompletedProcess(list(args), status, out.getvalue(), err.getvalue())
 
 
 def at_once(count: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:

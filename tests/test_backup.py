@@ -41,7 +41,7 @@ from safety.i18n import t
 from safety.incidents.log import add_incident
 from safety.incidents.summaries import check_summaries
 
-from conftest import PASSWORD, recorded_downloads, run, user_id_of
+from conftest import PASSWORD, cli, recorded_downloads, user_id_of
 
 DEMO_INCIDENTS = 1433  # cases the demo loads without an audit row each
 
@@ -107,9 +107,9 @@ def _refused(archive: Path, target: Path, error: type[Exception], key: str) -> N
 def test_cli_backup_then_restore_keeps_every_table_the_figures_and_the_audit_trail(demo_db_file, tmp_path):
     source, restored, archive = tmp_path / "source.duckdb", tmp_path / "restored.duckdb", tmp_path / "b.vzbackup"
     shutil.copy(demo_db_file, source)
-    made = run("--db", str(source), "--lang", "en", "backup", str(archive))
+    made = cli("--db", str(source), "--lang", "en", "backup", str(archive))
     assert made.returncode == 0 and "Backup written to" in made.stdout, made.stderr
-    back = run("--db", str(restored), "--lang", "en", "restore", str(archive))
+    back = cli("--db", str(restored), "--lang", "en", "restore", str(archive))
     assert back.returncode == 0 and "was restored from the backup" in back.stdout, back.stderr
 
     manifest = _manifest(archive)
@@ -129,7 +129,7 @@ def test_cli_backup_then_restore_keeps_every_table_the_figures_and_the_audit_tra
     assert before[-1]["action"] == "database.backup" and after[-1]["action"] == "database.restore"
     assert json.loads(after[-1]["after"])["file"] == "b.vzbackup"
 
-    figures = [run("--db", str(db), "metrics", "--year", "2025", "--json") for db in (source, restored)]
+    figures = [cli("--db", str(db), "metrics", "--year", "2025", "--json") for db in (source, restored)]
     assert figures[0].returncode == 0 and figures[0].stdout == figures[1].stdout
     assert json.loads(figures[0].stdout)["injured"] > 0  # the demo's 2025 holds cases
 
@@ -182,7 +182,7 @@ def test_a_truncated_archive_is_refused(demo_archive, tmp_path):
     cut = tmp_path / "cut.vzbackup"
     cut.write_bytes(demo_archive.read_bytes()[: demo_archive.stat().st_size // 2])
     _refused(cut, tmp_path / "target.duckdb", BackupDamaged, "backup.not_archive")
-    result = run("--db", str(tmp_path / "target.duckdb"), "--lang", "en", "restore", str(cut))
+    result = cli("--db", str(tmp_path / "target.duckdb"), "--lang", "en", "restore", str(cut))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip() == t("backup.not_archive", "en", file="cut.vzbackup")
     assert not (tmp_path / "target.duckdb").exists()
@@ -199,7 +199,7 @@ def test_an_altered_table_file_is_refused_by_its_checksum(demo_archive, tmp_path
 def test_a_manifest_with_a_newer_schema_is_refused(demo_archive, tmp_path):
     newer = _with_manifest(demo_archive, tmp_path / "newer.vzbackup", lambda m: m.update(schema_version=LATEST + 1))
     _refused(newer, tmp_path / "target.duckdb", BackupTooNew, "backup.too_new")
-    result = run("--db", str(tmp_path / "target.duckdb"), "--lang", "en", "restore", str(newer))
+    result = cli("--db", str(tmp_path / "target.duckdb"), "--lang", "en", "restore", str(newer))
     assert result.returncode == 2 and f"schema {LATEST + 1}" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -236,7 +236,7 @@ def test_a_target_holding_data_is_refused_and_left_as_it_was(demo_archive, demo_
         restore_backup(SYSTEM, demo_archive, target)
     assert caught.value.key == "backup.target_not_empty" and "enterprises" in caught.value.params["tables"]
     assert hashlib.sha256(target.read_bytes()).hexdigest() == before
-    result = run("--db", str(target), "--lang", "en", "restore", str(demo_archive))
+    result = cli("--db", str(target), "--lang", "en", "restore", str(demo_archive))
     assert result.returncode == 2 and "already holds data" in result.stderr and "Traceback" not in result.stderr
 
 

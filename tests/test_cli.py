@@ -12,7 +12,7 @@ from safety.db import Store
 from safety.identifiers import is_valid_bin
 from safety.register.geography import DISTRICTS_BY_KATO
 
-from conftest import DATA, ROOT, run
+from conftest import DATA, ROOT, cli, run
 
 
 def test_help_lists_the_commands():
@@ -24,8 +24,8 @@ def test_help_lists_the_commands():
 
 def test_demo_then_enterprises_json(tmp_path):
     db = str(tmp_path / "demo.duckdb")
-    assert run("--db", db, "demo").returncode == 0
-    result = run("--db", db, "enterprises", "--json")
+    assert cli("--db", db, "demo").returncode == 0
+    result = cli("--db", db, "enterprises", "--json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert len(rows) == 31 and len({r["bin"] for r in rows}) == 31
@@ -46,24 +46,24 @@ def test_db_path_from_environment(tmp_path):
 
 def test_import_export_round_trip(tmp_path):
     db = str(tmp_path / "r.duckdb")
-    result = run("--db", db, "--lang", "en", "import-enterprises", str(DATA / "register_good.xlsx"))
+    result = cli("--db", db, "--lang", "en", "import-enterprises", str(DATA / "register_good.xlsx"))
     assert result.returncode == 0 and "4 added" in result.stdout
     out = tmp_path / "out.xlsx"
-    assert run("--db", db, "export-enterprises", str(out)).returncode == 0
-    again = run("--db", db, "--lang", "en", "import-enterprises", str(out), "--dry-run")
+    assert cli("--db", db, "export-enterprises", str(out)).returncode == 0
+    again = cli("--db", db, "--lang", "en", "import-enterprises", str(out), "--dry-run")
     assert "4 unchanged" in again.stdout
 
 
 def test_bad_file_exits_2_with_the_row_and_no_traceback(tmp_path):
     db = str(tmp_path / "b.duckdb")
-    result = run("--db", db, "--lang", "en", "import-enterprises", str(DATA / "register_bad_bin_row5.xlsx"))
+    result = cli("--db", db, "--lang", "en", "import-enterprises", str(DATA / "register_bad_bin_row5.xlsx"))
     assert result.returncode == 2 and result.stdout == ""
     assert "row 5" in result.stderr and "Traceback" not in result.stderr
-    assert json.loads(run("--db", db, "enterprises", "--json").stdout) == []
+    assert json.loads(cli("--db", db, "enterprises", "--json").stdout) == []
 
 
 def test_missing_file_exits_2(tmp_path):
-    result = run("--db", str(tmp_path / "m.duckdb"), "import-enterprises", str(tmp_path / "nope.xlsx"))
+    result = cli("--db", str(tmp_path / "m.duckdb"), "import-enterprises", str(tmp_path / "nope.xlsx"))
     assert result.returncode == 2 and "Traceback" not in result.stderr and "nope.xlsx" in result.stderr
 
 
@@ -96,7 +96,7 @@ def test_create_admin_refuses_a_short_password(tmp_path):
 
 
 def test_demo_prints_one_password_per_role(tmp_path):
-    result = run("--db", str(tmp_path / "d.duckdb"), "--lang", "en", "demo")
+    result = cli("--db", str(tmp_path / "d.duckdb"), "--lang", "en", "demo")
     lines = [line.split() for line in result.stdout.splitlines() if line.startswith("  demo.")]
     assert [parts[0] for parts in lines] == ["demo.admin", "demo.region", "demo.head", "demo.officer"]
     assert all(len(parts[-1]) >= 12 for parts in lines)
@@ -104,10 +104,10 @@ def test_demo_prints_one_password_per_role(tmp_path):
 
 def test_import_incidents_json_imports_and_undo(tmp_path):
     db = str(tmp_path / "i.duckdb")
-    run("--db", db, "demo")
-    bin_ = json.loads(run("--db", db, "enterprises", "--json").stdout)[0]["bin"]
+    cli("--db", db, "demo")
+    bin_ = json.loads(cli("--db", db, "enterprises", "--json").stdout)[0]["bin"]
     log = str(DATA / "logs" / "log_bad_rows.csv")
-    result = run("--db", db, "--lang", "en", "import-incidents", log, "--enterprise", bin_, "--json")
+    result = cli("--db", db, "--lang", "en", "import-incidents", log, "--enterprise", bin_, "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert {
@@ -124,18 +124,18 @@ def test_import_incidents_json_imports_and_undo(tmp_path):
     } <= set(report)
     assert (report["rows_read"], report["imported"], report["rejected"]) == (6, 1, 5)
     assert {"row", "column", "value", "message"} == set(report["errors"][0])
-    imports = json.loads(run("--db", db, "imports", "--json").stdout)
+    imports = json.loads(cli("--db", db, "imports", "--json").stdout)
     assert imports[0]["file_name"] == "log_bad_rows.csv"
-    assert run("--db", db, "undo-import", str(imports[0]["id"])).returncode == 0
-    again = run("--db", db, "import-incidents", log, "--enterprise", bin_, "--dry-run", "--json")
+    assert cli("--db", db, "undo-import", str(imports[0]["id"])).returncode == 0
+    again = cli("--db", db, "import-incidents", log, "--enterprise", bin_, "--dry-run", "--json")
     assert json.loads(again.stdout)["imported"] == 1
 
 
 def test_import_incidents_refuses_a_broken_file_with_exit_2(tmp_path):
     db = str(tmp_path / "b.duckdb")
-    run("--db", db, "demo")
-    bin_ = json.loads(run("--db", db, "enterprises", "--json").stdout)[0]["bin"]
-    result = run(
+    cli("--db", db, "demo")
+    bin_ = json.loads(cli("--db", db, "enterprises", "--json").stdout)[0]["bin"]
+    result = cli(
         "--db",
         db,
         "--lang",
@@ -159,7 +159,7 @@ def _demo_copy(demo_db_file, tmp_path) -> str:
 
 def test_metrics_json_on_the_demo(demo_db_file, tmp_path):
     db = _demo_copy(demo_db_file, tmp_path)
-    result = run("--db", db, "metrics", "--year", "2026", "--json")
+    result = cli("--db", db, "metrics", "--year", "2026", "--json")
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert {
@@ -183,13 +183,13 @@ def test_metrics_json_on_the_demo(demo_db_file, tmp_path):
     assert before["year"] == 2025 and before["kch"] > figures["kch"] > 0
     assert figures["yoy_kch_pct"] == pytest.approx((figures["kch"] - before["kch"]) / before["kch"] * 100)
     # a year before the demo's first: no headcount, so every rate is null (never 0)
-    empty = json.loads(run("--db", db, "metrics", "--year", "2019", "--json").stdout)
+    empty = json.loads(cli("--db", db, "metrics", "--year", "2019", "--json").stdout)
     assert empty["injured"] == 0 and empty["kch"] is None and empty["ltifr"] is None and empty["yoy_kch_pct"] is None
     # one enterprise and one district narrow the figures
-    bin_ = json.loads(run("--db", db, "enterprises", "--json").stdout)[0]["bin"]
-    one = json.loads(run("--db", db, "metrics", "--year", "2026", "--enterprise", bin_, "--json").stdout)
+    bin_ = json.loads(cli("--db", db, "enterprises", "--json").stdout)[0]["bin"]
+    one = json.loads(cli("--db", db, "metrics", "--year", "2026", "--enterprise", bin_, "--json").stdout)
     assert one["scope"]["bin"] == bin_ and one["headcount"] < figures["headcount"]
-    district = json.loads(run("--db", db, "metrics", "--year", "2026", "--district", "311000000", "--json").stdout)
+    district = json.loads(cli("--db", db, "metrics", "--year", "2026", "--district", "311000000", "--json").stdout)
     assert district["scope"]["district"] == "311000000" and 0 < district["headcount"] < figures["headcount"]
 
 
@@ -198,9 +198,9 @@ def test_metrics_prints_a_table_in_the_language(demo_db_file, tmp_path):
     from safety.indicators.formulas import KEYS
 
     db = _demo_copy(demo_db_file, tmp_path)
-    figures = json.loads(run("--db", db, "metrics", "--year", "2026", "--json").stdout)
+    figures = json.loads(cli("--db", db, "metrics", "--year", "2026", "--json").stdout)
     for lang in ("en", "ru"):
-        result = run("--db", db, "--lang", lang, "metrics", "--year", "2026")
+        result = cli("--db", db, "--lang", lang, "metrics", "--year", "2026")
         assert result.returncode == 0, result.stderr
         lines = result.stdout.splitlines()
         assert "2026" in lines[0] and t("cli.metrics.scope_all", lang) in lines[0]
@@ -214,10 +214,10 @@ def test_metrics_prints_a_table_in_the_language(demo_db_file, tmp_path):
 
 def test_metrics_of_an_unknown_enterprise_or_district_exits_2(demo_db_file, tmp_path):
     db = _demo_copy(demo_db_file, tmp_path)
-    result = run("--db", db, "--lang", "en", "metrics", "--year", "2026", "--enterprise", "990101000000")
+    result = cli("--db", db, "--lang", "en", "metrics", "--year", "2026", "--enterprise", "990101000000")
     assert result.returncode == 2 and result.stdout == ""
     assert "990101000000" in result.stderr and "Traceback" not in result.stderr
-    result = run("--db", db, "--lang", "en", "metrics", "--year", "2026", "--district", "Atlantis")
+    result = cli("--db", db, "--lang", "en", "metrics", "--year", "2026", "--district", "Atlantis")
     assert result.returncode == 2 and "Atlantis" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -235,11 +235,11 @@ def test_unlock_lifts_a_lock(demo_db_file, tmp_path):
         for attempt in range(5):
             with pytest.raises(SignInFailed):
                 authenticate(store, "demo.officer", f"wrong password {attempt}")
-    result = run("--db", str(db), "--lang", "en", "unlock", "demo.officer")
+    result = cli("--db", str(db), "--lang", "en", "unlock", "demo.officer")
     assert result.returncode == 0 and "demo.officer is unlocked" in result.stdout
     with Store(db) as store:
         assert store.query("SELECT failed_attempts, locked_until FROM users WHERE username = 'demo.officer'") == [
             (0, None)
         ]
-    missing = run("--db", str(db), "unlock", "nobody")
+    missing = cli("--db", str(db), "unlock", "nobody")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr

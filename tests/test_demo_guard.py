@@ -14,7 +14,7 @@ from safety.identifiers import is_valid_bin
 from safety.register.enterprises import add_enterprise, list_enterprises
 from safety.register.spreadsheets import import_register
 
-from conftest import DATA, PASSWORD, ROOT, at_once, run, signed_in, user_id_of
+from conftest import DATA, PASSWORD, ROOT, at_once, cli, signed_in, user_id_of
 from test_register import GOOD
 
 REAL_WRITES = {
@@ -87,9 +87,9 @@ def test_removal_racing_real_writes_never_leaves_both(demo_store):
 
 def test_the_demo_is_not_loaded_beside_real_records_by_the_command_line(tmp_path):
     db = str(tmp_path / "real.duckdb")
-    assert run("--db", db, "init").returncode == 0
-    assert run("--db", db, "import-enterprises", str(DATA / "register_good.xlsx")).returncode == 0
-    refused = run("--db", db, "--lang", "en", "demo")
+    assert cli("--db", db, "init").returncode == 0
+    assert cli("--db", db, "import-enterprises", str(DATA / "register_good.xlsx")).returncode == 0
+    refused = cli("--db", db, "--lang", "en", "demo")
     assert refused.returncode == 2 and "real enterprises" in refused.stderr and "Traceback" not in refused.stderr
 
 
@@ -98,7 +98,7 @@ def test_the_command_line_refuses_real_records_beside_the_demo(demo_db_file, tmp
 
     db = tmp_path / "demo.duckdb"
     shutil.copy(demo_db_file, db)
-    result = run("--db", str(db), "--lang", "en", "import-enterprises", str(DATA / "register_good.xlsx"))
+    result = cli("--db", str(db), "--lang", "en", "import-enterprises", str(DATA / "register_good.xlsx"))
     assert result.returncode == 2 and "demo --remove" in result.stderr and "Traceback" not in result.stderr
 
 

@@ -19,7 +19,7 @@ from safety.incidents.imports.report import errors_workbook, import_report
 from safety.register.enterprises import get_enterprise, list_enterprises
 from safety.register.spreadsheets import import_register
 
-from conftest import DATA, run
+from conftest import DATA, cli
 
 LOG_HEAD = "Дата;Вид происшествия;Тяжесть;Дни нетрудоспособности;Описание"
 REGISTER_HEAD = "БИН;Наименование (рус.);Наименование (каз.);Район;Код ОКЭД;Вид деятельности;Дата присоединения"
@@ -208,15 +208,15 @@ def test_incident_import_counts_characters_in_long_columns_too(world, monkeypatc
 def test_cli_reports_a_long_field_as_a_row_error_and_removed_characters(tmp_path, demo_db_file):
     db = tmp_path / "cli.duckdb"
     shutil.copy(demo_db_file, db)
-    bin_ = json.loads(run("--db", str(db), "enterprises", "--json").stdout)[0]["bin"]
+    bin_ = json.loads(cli("--db", str(db), "enterprises", "--json").stdout)[0]["bin"]
     log = tmp_path / "long.csv"
     log.write_bytes(_log("15.03.2024;микротравма;;0;Порез\x07", f"16.03.2024;микротравма;;0;{'x' * 140_000}"))
-    result = run("--db", str(db), "--lang", "en", "import-incidents", str(log), "--enterprise", bin_, "--json")
+    result = cli("--db", str(db), "--lang", "en", "import-incidents", str(log), "--enterprise", bin_, "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert (report["imported"], report["rejected"]) == (1, 1)
     assert report["errors"][0]["row"] == 3 and "32767" in report["errors"][0]["message"]
     assert any("removed" in w for w in report["warnings"])
     fresh = str(tmp_path / "fresh.duckdb")  # the register imports only once the demo is gone
-    register = run("--db", fresh, "--lang", "en", "import-enterprises", str(DATA / "register_control_chars.csv"))
+    register = cli("--db", fresh, "--lang", "en", "import-enterprises", str(DATA / "register_control_chars.csv"))
     assert register.returncode == 0 and "! Invisible control characters removed from cells: 3" in register.stdout

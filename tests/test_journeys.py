@@ -2,9 +2,9 @@
 
 A journey signs in, visits every page its role has, switches the language there and back on each, and does the
 role's main task: the officer finishes and submits a self-assessment with a photo and records an incident; the
-enterprise manager confirms a proposed action and downloads the enterprise's report card; the regional manager
-filters the dashboard, opens an enterprise and downloads the regional report; the administrator creates an account
-whose holder then signs in.
+enterprise manager confirms a proposed action and downloads the enterprise's report card (in English); the regional
+manager filters the dashboard, opens an enterprise and downloads the regional report (in Kazakh); the administrator
+creates an account whose holder then signs in.
 
 On every page it fails on an exception shown, a "None" in a table, a catalogue key shown raw, an error in the
 browser's console, and on any serious or critical WCAG 2.1 AA violation axe-core finds (axe-core is the npm package
@@ -344,7 +344,8 @@ def _head_task(page: Page, language: str) -> None:
     expect(box.get_by_role("combobox")).to_have_value(re.compile(re.escape(action["title"])))
     _check(page, f"head/{language}/confirmed")
     _shot(page, f"head_{language}_task_confirmed")
-    assert _download_report(page, language, "xlsx").startswith(b"PK")  # the enterprise's own card
+    if language == "en":  # once: a report takes seconds to make, and the page is the same in every language
+        assert _download_report(page, language, "xlsx").startswith(b"PK")  # the enterprise's own card
 
 
 def _download_report(page: Page, language: str, fmt: str) -> bytes:
@@ -377,8 +378,10 @@ def _region_task(page: Page, language: str) -> None:
     expect(page.get_by_text(WORLD["card"]).first).to_be_visible()
     _check(page, f"region/{language}/enterprise opened")
     _shot(page, f"region_{language}_task_enterprise")
-    pdf = _download_report(page, language, "pdf")  # the regional report
-    assert pdf.startswith(b"%PDF") and len(PdfReader(io.BytesIO(pdf)).pages) > 5
+    if language == "kk":  # once, in the language with the most letters of its own
+        pdf = _download_report(page, language, "pdf")  # the regional report
+        assert pdf.startswith(b"%PDF") and len(PdfReader(io.BytesIO(pdf)).pages) > 5
+        assert "қ" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
 
 def _admin_task(page: Page, language: str, browser: Browser, server: str) -> None:

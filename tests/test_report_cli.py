@@ -15,7 +15,7 @@ from safety.register.enterprises import list_enterprises
 from safety.reports.card import enterprise_card
 from safety.reports.files import file_name, render, report_file
 
-from conftest import run
+from conftest import cli, run
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_the_card_as_pdf_and_xlsx(db, tmp_path):
     assert result.stdout.strip() == t("report.cli.written", "en", path=str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")
     xlsx = tmp_path / "card.data"  # an extension that says nothing: --format does
-    result = run("--db", path, "report", "--year", "2025", "--enterprise", bin_, "--format", "xlsx", "--out", str(xlsx))
+    result = cli("--db", path, "report", "--year", "2025", "--enterprise", bin_, "--format", "xlsx", "--out", str(xlsx))
     assert result.returncode == 0, result.stderr
     book = load_workbook(io.BytesIO(xlsx.read_bytes()))
     assert t("report.card.sheet.indicators", "ru") in book.sheetnames  # the global language, Russian by default
@@ -46,7 +46,7 @@ def test_the_card_as_pdf_and_xlsx(db, tmp_path):
 def test_lang_after_the_command_sets_the_report_language(db, tmp_path):
     path, bin_ = db
     out = tmp_path / "card.xlsx"
-    result = run("--db", path, "report", "--year", "2025", "--enterprise", bin_, "--lang", "kk", "--out", str(out))
+    result = cli("--db", path, "report", "--year", "2025", "--enterprise", bin_, "--lang", "kk", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == t("report.cli.written", "kk", path=str(out))
     assert t("report.card.sheet.indicators", "kk") in load_workbook(io.BytesIO(out.read_bytes())).sheetnames
@@ -55,7 +55,7 @@ def test_lang_after_the_command_sets_the_report_language(db, tmp_path):
 def test_the_regional_report_of_a_district(db, tmp_path):
     path, _ = db
     out = tmp_path / "taraz.pdf"
-    result = run("--db", path, "report", "--year", "2025", "--district", "311000000", "--out", str(out))
+    result = cli("--db", path, "report", "--year", "2025", "--district", "311000000", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith(b"%PDF")
 
@@ -72,7 +72,7 @@ def test_the_regional_report_of_a_district(db, tmp_path):
 def test_a_bad_choice_exits_2_and_writes_nothing(db, tmp_path, option, value, key):
     path, _ = db
     out = tmp_path / "report.pdf"
-    result = run("--db", path, "--lang", "en", "report", "--year", "2025", option, value, "--out", str(out))
+    result = cli("--db", path, "--lang", "en", "report", "--year", "2025", option, value, "--out", str(out))
     assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
     assert result.stderr.strip() == t(key, "en", value=value, bin=value) if key else value in result.stderr
     assert list(tmp_path.iterdir()) == [tmp_path / "demo.duckdb"]  # no report, no temporary file
@@ -82,10 +82,10 @@ def test_a_failed_report_keeps_the_earlier_file_whole(db, tmp_path):
     path, _ = db
     out = tmp_path / "report.pdf"
     out.write_bytes(b"%PDF earlier")
-    result = run("--db", path, "report", "--year", "2025", "--enterprise", "000000000000", "--out", str(out))
+    result = cli("--db", path, "report", "--year", "2025", "--enterprise", "000000000000", "--out", str(out))
     assert result.returncode == 2
     assert out.read_bytes() == b"%PDF earlier"
-    result = run("--db", path, "report", "--year", "2025", "--out", str(tmp_path / "report.txt"))
+    result = cli("--db", path, "report", "--year", "2025", "--out", str(tmp_path / "report.txt"))
     assert result.returncode == 2 and t("report.file.bad_format", "ru", value="txt") in result.stderr
 
 

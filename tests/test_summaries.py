@@ -16,7 +16,7 @@ from safety.incidents.imports.pipeline import import_incidents
 from safety.incidents.log import add_incident, delete_incident, set_investigation_dates, update_incident
 from safety.incidents.summaries import check_summaries, rebuild_summaries
 
-from conftest import DATA, run
+from conftest import DATA, cli
 
 
 def _serious(store, first_id: int) -> list[tuple]:
@@ -146,10 +146,10 @@ def test_check_and_rebuild_from_the_command_line(world):
     bin_ = _damage(store)
     path = store.path
     store.close()  # the command line opens the file itself
-    checked = run("--db", path, "--lang", "en", "check")
+    checked = cli("--db", path, "--lang", "en", "check")
     assert checked.returncode == 1, checked.stderr
     assert "serious_accidents" in checked.stdout and bin_ in checked.stdout and "rebuild-summaries" in checked.stdout
-    rebuilt = run("--db", path, "--lang", "en", "rebuild-summaries")
+    rebuilt = cli("--db", path, "--lang", "en", "rebuild-summaries")
     assert rebuilt.returncode == 0 and "rebuilt in one transaction" in rebuilt.stdout
-    again = run("--db", path, "--lang", "ru", "check")
+    again = cli("--db", path, "--lang", "ru", "check")
     assert again.returncode == 0 and "совпадают" in again.stdout

@@ -10,9 +10,7 @@ from safety.db import Store
 from safety.errors import ValidationFailed
 from safety.identifiers import normalise_bin
 from safety.register.geography import DISTRICTS_BY_KATO, DIVISIONS_BY_CODE
-from safety.reports.card import enterprise_card
 from safety.reports.model import Report
-from safety.reports.regional import regional_report
 
 FORMATS = ("pdf", "xlsx")
 
@@ -61,9 +59,15 @@ def report_file(
         raise ValidationFailed("district.unknown", value=district)
     if division is not None and division not in DIVISIONS_BY_CODE:
         raise ValidationFailed("report.file.bad_division", value=division)
+    # imported on use, as the renderers are: every command of the command line imports this module, and the
+    # reports' charts (Altair, vl-convert) would add most of a second to each one's start
     if bin_:
+        from safety.reports.card import enterprise_card
+
         report = enterprise_card(store, user, bin_, year, lang, today=today)
     else:
+        from safety.reports.regional import regional_report
+
         report = regional_report(store, user, year, lang, district=district, division=division, today=today)
     return f"{report.file_stem}.{fmt}", render(report, fmt)
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from safety.indicators.charts import Figure
+if TYPE_CHECKING:  # a model is made without drawing anything: the charts' module (Altair) loads where they are drawn
+    from safety.indicators.charts import Figure
 
 # How a column's values are written: text as it is; a count grouped, without decimals; a number with `digits`
 # decimals; a change in percent with its sign; a score out of 100; a date.
