@@ -49,6 +49,7 @@ from safety.indicators.programme import latest_year  # noqa: E402
 from safety.reports.files import render  # noqa: E402
 from safety.reports.model import Chart, Table  # noqa: E402
 from safety.reports.regional import regional_report  # noqa: E402
+from safety.reports.rendering import forget_drawn  # noqa: E402
 
 OUT_FILE = ROOT / "bench" / "out" / "report.json"
 PACKAGES = ("fpdf2", "openpyxl", "vl-convert-python", "duckdb")
@@ -56,8 +57,9 @@ TARGETS = {"demo": 3.0, "national": 15.0}
 
 
 def clear_shared(store: Store) -> None:
-    """Forget every shared result and chart, as a freshly started app process has none."""
+    """Forget every shared result, chart and drawn PNG, as a freshly started app process has none."""
     store.results = SharedResults()
+    forget_drawn()
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:

@@ -2,9 +2,8 @@
 
 A journey signs in, visits every page its role has, switches the language there and back on each, and does the
 role's main task: the officer finishes and submits a self-assessment with a photo and records an incident; the
-enterprise manager confirms a proposed action and downloads the enterprise's report card (in English); the regional
-manager filters the dashboard, opens an enterprise and downloads the regional report (in Kazakh); the administrator
-creates an account whose holder then signs in.
+enterprise manager confirms a proposed action; the regional manager filters the dashboard, opens an enterprise and
+downloads the regional report (in Kazakh); the administrator creates an account whose holder then signs in.
 
 On every page it fails on an exception shown, a "None" in a table, a catalogue key shown raw, an error in the
 browser's console, and on any serious or critical WCAG 2.1 AA violation axe-core finds (axe-core is the npm package
@@ -344,8 +343,6 @@ def _head_task(page: Page, language: str) -> None:
     expect(box.get_by_role("combobox")).to_have_value(re.compile(re.escape(action["title"])))
     _check(page, f"head/{language}/confirmed")
     _shot(page, f"head_{language}_task_confirmed")
-    if language == "en":  # once: a report takes seconds to make, and the page is the same in every language
-        assert _download_report(page, language, "xlsx").startswith(b"PK")  # the enterprise's own card
 
 
 def _download_report(page: Page, language: str, fmt: str) -> bytes:

@@ -15,7 +15,7 @@ from safety.register.enterprises import list_enterprises
 from safety.reports.card import enterprise_card
 from safety.reports.files import file_name, render, report_file
 
-from conftest import cli, run
+from conftest import cli
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def db(demo_db_file, tmp_path):
 def test_the_card_as_pdf_and_xlsx(db, tmp_path):
     path, bin_ = db
     pdf = tmp_path / "card.pdf"
-    result = run("--db", path, "--lang", "en", "report", "--year", "2025", "--enterprise", bin_, "--out", str(pdf))
+    result = cli("--db", path, "--lang", "en", "report", "--year", "2025", "--enterprise", bin_, "--out", str(pdf))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == t("report.cli.written", "en", path=str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")

@@ -276,18 +276,22 @@ def test_the_header_line_is_shortened_with_an_ellipsis():
     assert line.endswith(ELLIPSIS) and doc.text_width(line) <= 100.0
 
 
-def test_a_figure_is_drawn_once_for_every_report_that_shows_it(monkeypatch):
+def test_a_chart_is_drawn_once_for_every_report_that_shows_what_it_draws(monkeypatch):
     from safety.reports import rendering
 
     drawn: list[object] = []
     monkeypatch.setattr(rendering, "chart_png", lambda chart, scale: drawn.append(chart) or b"png")
+    rendering.forget_drawn()
     report = build_report("en")
     first, again = chart_pngs(report), chart_pngs(report)
     assert first == again and len(drawn) == 1
-    spec = Chart({"mark": "bar"}, "spec")  # a spec that is no Figure is drawn each time
+    assert chart_pngs(build_report("en")) and len(drawn) == 1  # new Figures of the same spec and data
+    spec = Chart({"mark": "bar"}, "spec")  # a whole spec, kept the same way
     report.sections[0].blocks.append(spec)
     chart_pngs(report)
     chart_pngs(report)
+    assert len(drawn) == 2
+    chart_pngs(build_report("kk"))  # other words, other data: drawn
     assert len(drawn) == 3
 
 

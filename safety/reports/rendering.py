@@ -5,9 +5,10 @@ charts drawn once as PNG images. One place knows the column kinds of the model."
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 import threading
-import weakref
 from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
@@ -88,24 +89,38 @@ def chart_pngs(report: Report, scale: float = 2.0) -> dict[int, bytes]:
 
 
 def _png(chart: Figure | dict[str, Any], scale: float) -> bytes:
-    """A chart's PNG; a Figure's is kept for the next report that shows the same Figure (the shared ones are built
-    once and never changed, and a chart takes about half a second to draw), a spec's is drawn each time."""
-    if not isinstance(chart, Figure):
-        return chart_png(chart, scale=scale)
-    key = (id(chart), scale)
+    """A chart's PNG, kept by what it draws (its spec and data) for the next report that shows the same chart: a
+    chart takes about half a second to draw, and after a write elsewhere most charts hold the same data as before."""
+    key = (_content(chart), scale)
     with _DRAWN_LOCK:
         kept = _DRAWN.get(key)
-    if kept is not None and kept[0]() is chart:  # the same Figure, not a new one at a freed one's address
-        return kept[1]
+        if kept is not None:
+            _DRAWN.move_to_end(key)
+            return kept
     png = chart_png(chart, scale=scale)
     with _DRAWN_LOCK:
-        _DRAWN[key] = (weakref.ref(chart), png)
-        _DRAWN.move_to_end(key)
+        _DRAWN[key] = png
         while len(_DRAWN) > DRAWN_KEPT:
             _DRAWN.popitem(last=False)
     return png
 
 
+def _content(chart: Figure | dict[str, Any]) -> str:
+    """A digest of everything a chart draws: its spec and each dataset (a Figure's as its Arrow bytes)."""
+    digest = hashlib.sha256()
+    spec = chart.spec if isinstance(chart, Figure) else chart
+    digest.update(json.dumps(spec, sort_keys=True, default=str).encode())
+    for name, data in sorted(chart.arrow.items()) if isinstance(chart, Figure) else ():
+        digest.update(name.encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
+def forget_drawn() -> None:
+    """Forget every kept PNG (a benchmark's new report draws its charts again)."""
+    with _DRAWN_LOCK:
+        _DRAWN.clear()
+
+
 DRAWN_KEPT = 32  # PNGs kept, the most recently drawn (a few hundred kilobytes each)
-_DRAWN: OrderedDict[tuple[int, float], tuple[weakref.ref[Figure], bytes]] = OrderedDict()
+_DRAWN: OrderedDict[tuple[str, float], bytes] = OrderedDict()
 _DRAWN_LOCK = threading.Lock()
