@@ -1,10 +1,9 @@
 """Indicator blocks shared by the dashboard and the enterprise card: a chart with its PNG download, the yearly
-indicators table, workbook sheets, and the enterprise card's "Indicators" section."""
+indicators table, and the enterprise card's "Indicators" section."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -20,25 +19,8 @@ from safety.indicators.charts import Figure, chart_png
 from safety.indicators.formulas import scope_for, yearly
 from safety.indicators.registry import digits
 from safety.register.enterprises import enterprise_years
+from safety.reports.dashboard import YEARLY
 
-# The yearly table's columns, in order, with the catalogue key of each heading.
-YEARLY = {
-    "year": "label.year",
-    "kch": "indicator.kch",
-    "kt": "indicator.kt",
-    "kp": "indicator.kp",
-    "kch_fatal": "indicator.kch_fatal",
-    "ltifr": "indicator.ltifr",
-    "trir": "indicator.trir",
-    "dart": "indicator.dart",
-    "injured": "indicator.injured",
-    "killed": "indicator.killed",
-    "lost_days": "indicator.lost_days",
-    "headcount": "indicator.headcount",
-    "hours": "indicator.hours",
-    "yoy_kch_pct": "dashboard.col.yoy_kch",
-    "yoy_kt_pct": "dashboard.col.yoy_kt",
-}
 CHANGES = ("yoy_kch_pct", "yoy_kt_pct")
 
 
@@ -73,15 +55,6 @@ def number_columns(columns: dict[str, str]) -> dict[str, Col]:
 def yearly_table(rows: list[dict[str, Any]]) -> None:
     """The indicators of each year, newest first."""
     show_table(arrow_table(reversed(rows)), number_columns(YEARLY))
-
-
-def sheet(
-    rows: Sequence[dict[str, Any]] | Callable[[], Sequence[dict[str, Any]]], columns: dict[str, str]
-) -> tuple[list[str], Any]:
-    """A workbook sheet: the headings in the language and a function giving the rows' values in the columns'
-    order, called only when the workbook is built. `rows` may be a function too (a large table made on demand)."""
-    headings = [tr(key) for key in columns.values()]
-    return headings, lambda: [[row.get(name) for name in columns] for row in (rows() if callable(rows) else rows)]
 
 
 def indicators_section(me: User, bin_: str) -> None:
