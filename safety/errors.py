@@ -115,6 +115,12 @@ class StoreConflict(StoreError):
     default_key = "error.store_conflict"
 
 
+class StoreUnreachable(StoreError):
+    """The database server cannot be reached, or refused the connection."""
+
+    default_key = "error.store_unreachable"
+
+
 class StoreLocked(StoreError):
     """Another process holds the database file."""
 

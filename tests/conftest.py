@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import os
 import shutil
 import signal
 import subprocess
@@ -26,6 +27,7 @@ from safety.db import Store
 from safety.db import users as users_sql
 from safety.demo import load_demo
 from safety.register.enterprises import list_enterprises
+from tests.pg_server import PgServer, server_binaries
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).with_name("data")
@@ -41,9 +43,69 @@ def admin(store):
     return create_admin(store, "boss", PASSWORD, "Главный Администратор")
 
 
+# The stores the store-level and domain tests run on: both by default; VZ_TEST_STORES=duckdb runs one.
+STORES = [name.strip() for name in os.environ.get("VZ_TEST_STORES", "duckdb,postgresql").split(",") if name.strip()]
+
+
+def _store_params() -> list[Any]:
+    """The `store` fixture's parameters: PostgreSQL is skipped where its server is not installed, unless CI asks."""
+    params: list[Any] = []
+    for name in STORES:
+        missing = name == "postgresql" and server_binaries() is None and not os.environ.get("VZ_REQUIRE_POSTGRES")
+        params.append(pytest.param(name, marks=pytest.mark.skip(reason="PostgreSQL not installed")) if missing else name)
+    return params
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[PgServer]:
+    """A throw-away PostgreSQL server for this test process."""
+    server = PgServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg: PgServer) -> str:
+    """A migrated, empty database on the test server, copied for each test."""
+    name = pg.new_database()
+    Store(pg.url(name)).close()
+    return name
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg: PgServer, pg_template: str) -> str:
+    """A database holding the demo data on the test server, built once per test process."""
+    name = pg.new_database(pg_template)
+    with Store(pg.url(name)) as s:
+        load_demo(s)
+    return name
+
+
+@contextmanager
+def pg_store(pg: PgServer, template: str) -> Iterator[Store]:
+    """A fresh copy of a template database, opened; dropped afterwards."""
+    name = pg.new_database(template)
+    try:
+        with Store(pg.url(name)) as s:
+            yield s
+    finally:
+        pg.drop(name)
+
+
+@pytest.fixture(params=_store_params())
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """Which store a test runs on: "duckdb" or "postgresql"."""
+    return request.param
+
+
 @pytest.fixture
-def store(tmp_path: Path):
-    """An empty, fully migrated database in tmp_path."""
+def store(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest):
+    """An empty, fully migrated database: a DuckDB file in tmp_path, or a PostgreSQL database of its own."""
+    if store_kind == "postgresql":
+        server = request.getfixturevalue("pg")
+        with pg_store(server, request.getfixturevalue("pg_template")) as s:
+            yield s
+        return
     with Store(tmp_path / "test.duckdb") as s:
         yield s
 
@@ -58,10 +120,15 @@ def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_store(demo_db_file: Path, tmp_path: Path):
-    """A private copy of the demo database, free to change."""
+def demo_store(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest):
+    """A private copy of the demo database, free to change, on either store."""
+    if store_kind == "postgresql":
+        server = request.getfixturevalue("pg")
+        with pg_store(server, request.getfixturevalue("pg_demo_template")) as s:
+            yield s
+        return
     copy = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db_file, copy)
+    shutil.copy(request.getfixturevalue("demo_db_file"), copy)
     with Store(copy) as s:
         yield s
 

@@ -85,6 +85,6 @@ def test_a_file_held_by_another_process_gives_a_clear_message(tmp_path):
 
 def test_fetch_arrow_after_a_result_left_half_read(store):
     with store.cursor() as cur:
-        cur.execute("SELECT * FROM range(5)").fetchone()  # four rows never read
+        cur.execute("SELECT * FROM generate_series(1, 5)").fetchone()  # four rows never read
         table = fetch_arrow(cur, "SELECT ? AS a, ? AS b", [1, "x"])
     assert table.to_pylist() == [{"a": 1, "b": "x"}]

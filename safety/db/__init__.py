@@ -1,5 +1,5 @@
-"""Database access: the Store (connection, cursors, transactions), migrations and all SQL."""
+"""Database access: the Store (engine, cursors, transactions), migrations and all SQL."""
 
-from safety.db.store import Store, default_db_path, open_store, retry_conflicts
+from safety.db.store import Store, default_db_path, default_target, is_url, open_store, retry_conflicts
 
-__all__ = ["Store", "default_db_path", "open_store", "retry_conflicts"]
+__all__ = ["Store", "default_db_path", "default_target", "is_url", "open_store", "retry_conflicts"]

@@ -18,22 +18,22 @@ def checked(name: str) -> str:
 
 
 def tables(cur: Cursor) -> list[str]:
-    """Return the names of the database's own tables."""
+    """Return the names of the database's own tables (in its current schema)."""
     rows = cur.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' "
-        "AND NOT internal ORDER BY table_name"
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
+        "AND table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
     ).fetchall()
     return [checked(name) for (name,) in rows]
 
 
 def column_types(cur: Cursor, table: str) -> list[tuple[str, str]]:
-    """Return a table's columns with their types (VARCHAR, BLOB, …), in their order."""
+    """Return a table's columns with their types in upper case (VARCHAR, BLOB, BYTEA, …), in their order."""
     rows = cur.execute(
-        "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() "
-        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() "
+        "AND table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
         [table],
     ).fetchall()
-    return [(checked(name), str(kind)) for name, kind in rows]
+    return [(checked(name), str(kind).upper()) for name, kind in rows]
 
 
 def row_counts(cur: Cursor) -> dict[str, int]:

@@ -223,13 +223,13 @@ def insert_staged(writes: CaseWrites, cases: Any, enterprise_id: int, import_id:
     writes.changed([enterprise_id])
 
 
-def md5(cur: Cursor, texts: pa.Array) -> pa.Array:
-    """The md5 of each text, hashed by DuckDB in bulk."""
-    # A side connection: DuckDB keeps what a connection registered until the connection closes, and the joined
-    # texts of a million-row import would otherwise stay in memory for the whole transaction.
-    with cur.cursor() as side:
+def md5(texts: pa.Array) -> pa.Array:
+    """The md5 of each text, hashed in bulk by an in-memory DuckDB of its own, whatever the store's engine."""
+    import duckdb
+
+    with duckdb.connect() as side:
         side.register("hash_input", pa.table({"text": texts}))
-        return fetch_arrow(side, "SELECT md5(text) AS hash FROM hash_input").column("hash").combine_chunks()
+        return side.sql("SELECT md5(text) AS hash FROM hash_input").to_arrow_table().column("hash").combine_chunks()
 
 
 def taken_fingerprints(cur: Cursor, enterprise_id: int, base: str, skip_id: int | None = None) -> set[str]:

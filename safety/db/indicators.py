@@ -33,8 +33,8 @@ SCOPE = """
 # Each enterprise's latest submitted assessment of the checklist.
 LATEST_ASSESSMENT = """
     latest AS (
-        SELECT a.enterprise_id, arg_max(a.id, a.assessed_on) AS assessment_id,
-               arg_max(a.overall_score, a.assessed_on) AS overall, max(a.assessed_on) AS assessed_on
+        SELECT a.enterprise_id, (array_agg(a.id ORDER BY a.assessed_on DESC, a.id DESC) FILTER (WHERE a.id IS NOT NULL AND a.assessed_on IS NOT NULL))[1] AS assessment_id,
+               (array_agg(a.overall_score ORDER BY a.assessed_on DESC, a.id DESC) FILTER (WHERE a.overall_score IS NOT NULL AND a.assessed_on IS NOT NULL))[1] AS overall, max(a.assessed_on) AS assessed_on
         FROM assessments a JOIN scope s ON s.id = a.enterprise_id
         WHERE a.status = 'submitted' AND a.checklist_id = ? GROUP BY a.enterprise_id)"""
 
@@ -278,7 +278,7 @@ def average_score(
         + SCOPE
         + """,
         latest AS (
-            SELECT arg_max(a.overall_score, a.assessed_on) AS score
+            SELECT (array_agg(a.overall_score ORDER BY a.assessed_on DESC, a.id DESC) FILTER (WHERE a.overall_score IS NOT NULL AND a.assessed_on IS NOT NULL))[1] AS score
             FROM assessments a JOIN scope s ON s.id = a.enterprise_id JOIN enterprises e ON e.id = a.enterprise_id
             WHERE a.status = 'submitted' AND a.checklist_id = ? AND a.assessed_on <= ? AND e.active
             GROUP BY a.enterprise_id)

@@ -44,7 +44,7 @@ def deep_check(cur: Cursor) -> int:
     for table in tables:
         # A BLOB (an evidence file) is read whole by its length in bytes, four times faster than as escaped text.
         lengths = ", ".join(
-            f'sum(octet_length("{c}"))' if kind == "BLOB" else f'sum(length(CAST("{c}" AS VARCHAR)))'
+            f'sum(octet_length("{c}"))' if kind in ("BLOB", "BYTEA") else f'sum(length(CAST("{c}" AS VARCHAR)))'
             for c, kind in catalog.column_types(cur, table)
         )
         cur.execute(f'SELECT count(*), {lengths} FROM "{table}"').fetchall()

@@ -75,7 +75,7 @@ def rule_scores(
         + _ASKED
         + """,
         latest AS (
-            SELECT d.position, d.day, a.enterprise_id, arg_max(a.id, a.assessed_on) AS assessment_id
+            SELECT d.position, d.day, a.enterprise_id, (array_agg(a.id ORDER BY a.assessed_on DESC, a.id DESC) FILTER (WHERE a.id IS NOT NULL AND a.assessed_on IS NOT NULL))[1] AS assessment_id
             FROM asked d JOIN (assessments a JOIN scope s ON s.id = a.enterprise_id) ON a.assessed_on <= d.day
             WHERE a.status = 'submitted' AND a.checklist_id = ?
             GROUP BY ALL)
@@ -103,7 +103,7 @@ def red_items(
         + SCOPE
         + """,
         latest AS (
-            SELECT a.enterprise_id, arg_max(a.id, a.assessed_on) AS assessment_id
+            SELECT a.enterprise_id, (array_agg(a.id ORDER BY a.assessed_on DESC, a.id DESC) FILTER (WHERE a.id IS NOT NULL AND a.assessed_on IS NOT NULL))[1] AS assessment_id
             FROM assessments a JOIN scope s ON s.id = a.enterprise_id
             WHERE a.status = 'submitted' AND a.checklist_id = ? AND a.assessed_on <= ?
             GROUP BY a.enterprise_id)

@@ -1,48 +1,53 @@
-"""The Store: owns the one DuckDB connection, hands out a cursor per call, wraps writes in transactions.
+"""The Store: owns the engine (a DuckDB file, or a PostgreSQL database shared by several processes), hands out a
+cursor per call, wraps writes in transactions.
 
 The write discipline lives here, in one place. Write transactions from every session of the process run one at a
-time (a lock, as datasette's single write thread); reads run alongside them. A conflict the database still reports
-becomes `StoreConflict`, and `retry_conflicts` runs a whole write again, a bounded number of times, before the
-error reaches the user. A store on another engine keeps its own discipline behind the same two names.
+time (a lock, as datasette's single write thread); on PostgreSQL they also take one lock the database holds for
+every process. Reads run alongside them. A conflict the database still reports becomes `StoreConflict`, and
+`retry_conflicts` runs a whole write again, a bounded number of times, before the error reaches the user.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
-
-import duckdb
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 from safety.db.cursors import Cursor, fetch_dicts
-from safety.db.integrity import deep_check, quick_check
 from safety.db.migrations import migrate as run_migrations
 from safety.db.results import SharedResults
-from safety.errors import SafetyError, StoreConflict, StoreDamaged, StoreError, StoreLocked
+from safety.errors import StoreConflict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "vision_zero.duckdb"
 ENV_DB_PATH = "VZ_DB_PATH"
+ENV_DATABASE_URL = "VZ_DATABASE_URL"
 CONFLICT_RETRIES = 3  # further attempts of a write the database refused for a conflict
-# What DuckDB says about a file that is cut short, overwritten or of another kind (a SQLite file makes it look for
-# the sqlite extension, which it may not fetch).
-_DAMAGE = re.compile(
-    r"not a valid DuckDB database|Corrupt database file|Could not read enough bytes|checksum|extension .* not found",
-    re.IGNORECASE,
-)
-# Nothing is ever downloaded or loaded behind our back: a foreign file must not make DuckDB reach the internet.
-_CONFIG: dict[str, str | bool | int | float | list[str]] = {
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-}
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+class Engine(Protocol):
+    """What a Store needs of a database engine (safety/db/duck.py, safety/db/postgres.py)."""
+
+    dialect: str
+    shared: bool  # True when other processes may write to the same database
+    path: str  # the file, or the URL without its password: what messages name
+
+    def cursor(self) -> AbstractContextManager[Cursor]: ...
+
+    def lock_writes(self, cur: Cursor) -> None: ...
+
+    def check(self, *, thorough: bool = False) -> None: ...
+
+    def size(self) -> int | None: ...
+
+    def close(self) -> None: ...
 
 
 def default_db_path() -> Path:
@@ -51,60 +56,66 @@ def default_db_path() -> Path:
     return Path(env).expanduser() if env else DEFAULT_DB_PATH
 
 
-def translate_error(exc: duckdb.Error, path: str) -> SafetyError:
-    """Turn a DuckDB error into the library's own error, with a message a user can act on."""
-    text = str(exc)
-    if isinstance(exc, duckdb.TransactionException) and "conflict" in text.lower():
-        return StoreConflict(path=path, detail=text.splitlines()[0][:300])
-    if isinstance(exc, duckdb.IOException) and ("lock" in text.lower()):
-        pid = re.search(r"PID (\d+)", text)
-        return StoreLocked(path=path, pid=pid.group(1) if pid else "?")
-    if _DAMAGE.search(text):
-        return StoreDamaged(path=_full(path), detail=text.splitlines()[0][:300])
-    return StoreError(path=path, detail=text.splitlines()[0][:300])
+def default_target() -> str | Path:
+    """Return the database to open: $VZ_DATABASE_URL when set, else the DuckDB file of default_db_path()."""
+    url = os.environ.get(ENV_DATABASE_URL, "").strip()
+    return url if url else default_db_path()
 
 
-def _full(path: str) -> str:
-    """The file's full path, for a message that tells an administrator which file to move aside."""
-    return path if path == ":memory:" else str(Path(path).resolve())
+def is_url(target: str | Path) -> bool:
+    """True when target names a PostgreSQL database (postgresql://…) rather than a file."""
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def open_engine(target: str | Path) -> Engine:
+    """The engine for a target: PostgreSQL for a postgresql:// URL, else the DuckDB file at that path."""
+    if is_url(target):
+        from safety.db.postgres import PgEngine  # psycopg loads only where PostgreSQL is used
+
+        return PgEngine(str(target))
+    from safety.db.duck import DuckEngine
+
+    return DuckEngine(str(target))
 
 
 class Store:
-    """One embedded DuckDB database; the only object in the project that holds a connection."""
+    """One database; the only object in the project that holds connections."""
 
-    def __init__(self, path: str | Path, *, migrate: bool = True):
-        self.path = str(path)
+    def __init__(self, target: str | Path, *, migrate: bool = True):
+        self._engine = open_engine(target)
+        self.path = self._engine.path
+        self.dialect = self._engine.dialect
         self._writer = threading.RLock()  # one write transaction at a time in this process
-        self.data_version = 0  # advanced by every committed write that may change a figure; shared results key on it
+        self._version = 0  # advanced by every committed write that may change a figure (this process's writes)
         self.results = SharedResults()
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._conn = duckdb.connect(self.path, config=_CONFIG)
-        except duckdb.Error as exc:
-            raise translate_error(exc, self.path) from exc
         try:
             self.check()
+            if migrate:
+                run_migrations(self)
         except BaseException:
             self.close()
             raise
-        if migrate:
-            try:
-                run_migrations(self)
-            except BaseException:
-                self.close()
-                raise
+
+    @property
+    def shared(self) -> bool:
+        """True when other processes may write to this database (PostgreSQL)."""
+        return self._engine.shared
+
+    @property
+    def data_version(self) -> int:
+        """A number that changes with every committed write that may change a figure; shared results key on it.
+        On a shared database it is kept in the database, so a write by another process counts too."""
+        if not self._engine.shared:
+            return self._version
+        with self.cursor() as cur:
+            row = cur.execute("SELECT version FROM vz_engine.data_version").fetchone()
+        return int(row[0]) if row else 0
 
     @contextmanager
     def cursor(self) -> Iterator[Cursor]:
-        """Yield a fresh cursor (its own connection to the same database), closed afterwards."""
-        cur = self._conn.cursor()
-        try:
+        """Yield a fresh cursor, closed (or given back to the pool) afterwards."""
+        with self._engine.cursor() as cur:
             yield cur
-        except duckdb.Error as exc:
-            raise translate_error(exc, self.path) from exc
-        finally:
-            cur.close()
 
     @contextmanager
     def transaction(self, *, changes_figures: bool = True) -> Iterator[Cursor]:
@@ -114,24 +125,25 @@ class Store:
         with self._writer, self.cursor() as cur:
             cur.begin()
             try:
+                self._engine.lock_writes(cur)
                 yield cur
+                if changes_figures and self._engine.shared:
+                    _advance_version(cur)
             except BaseException:
                 cur.rollback()
                 raise
             cur.commit()
             if changes_figures:
-                self.data_version += 1
+                self._version += 1
 
     def check(self, *, thorough: bool = False) -> None:
-        """Refuse a damaged file with StoreDamaged: the quick check (its length, every table's row count) always,
-        and with thorough=True a read of every stored value, which verifies every block's checksum."""
-        try:
-            with self._conn.cursor() as cur:
-                quick_check(cur, self.path)
-                if thorough:
-                    deep_check(cur)
-        except (duckdb.Error, ValueError) as exc:
-            raise StoreDamaged(path=_full(self.path), detail=str(exc).splitlines()[0][:300]) from exc
+        """Refuse a damaged database with StoreDamaged: a quick check always, and with thorough=True a read of every
+        stored value (on DuckDB, that verifies every block's checksum)."""
+        self._engine.check(thorough=thorough)
+
+    def size(self) -> int | None:
+        """The database's size in bytes (None for an in-memory database)."""
+        return self._engine.size()
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         """Run one parameterised read and return all rows as tuples."""
@@ -144,14 +156,19 @@ class Store:
             return fetch_dicts(cur.execute(sql, list(params)))
 
     def close(self) -> None:
-        """Close the connection; the Store cannot be used afterwards."""
-        self._conn.close()
+        """Close the connections; the Store cannot be used afterwards."""
+        self._engine.close()
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _advance_version(cur: Cursor) -> None:
+    """Count one more figure-changing write in the database itself (inside the write's own transaction)."""
+    cur.execute("UPDATE vz_engine.data_version SET version = version + 1")
 
 
 def retry_conflicts(write: Callable[P, T]) -> Callable[P, T]:
@@ -170,6 +187,7 @@ def retry_conflicts(write: Callable[P, T]) -> Callable[P, T]:
     return attempt
 
 
-def open_store(path: str | Path | None = None) -> Store:
-    """Open (creating and migrating as needed) the database at path, or at the default path."""
-    return Store(path if path is not None else default_db_path())
+def open_store(target: str | Path | None = None) -> Store:
+    """Open (creating and migrating as needed) the database at target (a path or a postgresql:// URL), or the
+    default one ($VZ_DATABASE_URL, $VZ_DB_PATH, data/vision_zero.duckdb)."""
+    return Store(target if target is not None else default_target())

@@ -30,15 +30,15 @@ _COUNTS = """
            count(*) AS cases, coalesce(sum(lost_days), 0) AS lost_days,
            count(*) FILTER (WHERE lost_days > 0 OR severity = 'fatal') AS lost_time,
            count(*) FILTER (WHERE lost_days > 0 OR restricted_days > 0) AS dart_cases
-    FROM incidents WHERE {where} GROUP BY ALL"""
+    FROM incidents WHERE {where} GROUP BY 1, 2, 3, 4"""
 _MONTHS = """
     SELECT enterprise_id, year(occurred_on) AS year, month(occurred_on) AS month, kind, severity, count(*) AS cases
-    FROM incidents WHERE {where} GROUP BY ALL"""
+    FROM incidents WHERE {where} GROUP BY 1, 2, 3, 4, 5"""
 # Cases that share an accident number are one accident; a case without a number is an accident of its own.
 _ACCIDENTS = """
     SELECT enterprise_id, year(occurred_on) AS year,
            count(DISTINCT accident_no) + count(*) FILTER (WHERE accident_no IS NULL) AS accidents
-    FROM incidents WHERE kind = 'accident' AND {where} GROUP BY ALL"""
+    FROM incidents WHERE kind = 'accident' AND {where} GROUP BY 1, 2"""
 # Accidents that need a special investigation: severe, fatal or group (two or more injured). Dates are those of the
 # accident's first case, as the investigation page shows them; acts_done_on is the day the last of its cases got its
 # act (NULL while one has none), so the dashboard can tell which investigations were open on any day. The deadlines
@@ -52,8 +52,8 @@ _SERIOUS = """
                CASE WHEN bool_and(act_sent_on IS NOT NULL) THEN max(act_sent_on) END AS acts_done_on
         FROM incidents
         WHERE kind = 'accident' AND (severity IN ('severe', 'fatal') OR accident_no IS NOT NULL) AND {where}
-        GROUP BY ALL
-        HAVING worst >= 2 OR count(*) >= 2) a
+        GROUP BY 1, 2, 3
+        HAVING max(CASE severity WHEN 'fatal' THEN 3 WHEN 'severe' THEN 2 ELSE 1 END) >= 2 OR count(*) >= 2) a
     JOIN incidents i ON i.id = a.first_id"""
 _QUERIES = {
     "incident_counts": _COUNTS,
@@ -132,7 +132,7 @@ def differences(cur: Cursor, deadlines: Deadlines) -> list[dict[str, Any]]:
             stored = f"SELECT * FROM {table}"
             missing, extra = (
                 cur.execute(
-                    f"SELECT count(*), list_distinct(list(enterprise_id)) FROM (({first}) EXCEPT ALL ({second}))"
+                    f"SELECT count(*), list_distinct(array_agg(enterprise_id)) FROM (({first}) EXCEPT ALL ({second}))"
                 ).fetchall()[0]
                 for first, second in ((fresh, stored), (stored, fresh))
             )

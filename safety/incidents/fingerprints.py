@@ -50,7 +50,7 @@ def _base_batch(cur: Cursor, enterprise_id: int | pa.Array, cases: pa.Table) -> 
         else:
             column = pc.cast(column, pa.string())
         parts.append(pc.fill_null(column, "\x00"))
-    return sql.md5(cur, pc.binary_join_element_wise(*parts, "\x1f"))
+    return sql.md5(pc.binary_join_element_wise(*parts, "\x1f"))
 
 
 def _tidy(text: Any) -> Any:

@@ -56,7 +56,7 @@ def admin_overview(store: Store, user: User, now: dt.datetime | None = None) -> 
         RoleCount(role.value, *(int(counts.get(role.value, {}).get(k) or 0) for k in _COUNTS)) for role in Role
     )
     folder = backup_dir()
-    return Overview(roles, _newest(audited, folder), str(folder) if folder else None, database_size(store.path))
+    return Overview(roles, _newest(audited, folder), str(folder) if folder else None, store.size())
 
 
 _COUNTS = ("total", "active", "locked", "disabled", "must_change")
@@ -76,13 +76,3 @@ def _newest(audited: dict | None, folder: Path | None) -> LastBackup | None:
             at = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).replace(tzinfo=None)
             found.append(LastBackup(at, None, newest.name, stat.st_size))
     return max(found, key=lambda b: b.at) if found else None
-
-
-def database_size(path: str) -> int | None:
-    """The bytes of the database file and its write-ahead log (None in memory or when the file is gone)."""
-    if path == ":memory:":
-        return None
-    main, wal = Path(path), Path(path + ".wal")
-    if not main.exists():
-        return None
-    return main.stat().st_size + (wal.stat().st_size if wal.exists() else 0)

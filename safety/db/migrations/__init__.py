@@ -37,18 +37,23 @@ class Database(Protocol):
 
     def cursor(self) -> AbstractContextManager[Any]: ...
 
-    def transaction(self) -> AbstractContextManager[Any]: ...
+    def transaction(self, *, changes_figures: bool = True) -> AbstractContextManager[Any]: ...
 
 
 def applied_version(store: Database) -> int:
     """Return the highest migration number recorded in the database (0 for a new one)."""
-    with store.cursor() as cur:
-        cur.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
-            " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
-        )
-        row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    with store.transaction(changes_figures=False) as cur:
+        return _applied(cur)
+
+
+def _applied(cur: Any) -> int:
+    """The highest migration recorded, creating the record's table when it is missing (inside a write)."""
+    cur.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+    )
+    row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
     return int(row[0]) if row else 0
 
 
@@ -60,6 +65,8 @@ def migrate(store: Database, target: int = LATEST) -> list[int]:
     done = []
     for migration in (m for m in MIGRATIONS if current < m.number <= target):
         with store.transaction() as cur:
+            if _applied(cur) >= migration.number:
+                continue  # another process applied it while this one waited for the write lock
             for statement in migration.statements:
                 cur.execute(statement)
             if migration.run:

@@ -27,7 +27,7 @@ MIGRATION = Migration(
             submitted_by VARCHAR,
             submitted_at TIMESTAMP,
             assessed_on DATE,
-            overall_score DOUBLE
+            overall_score DOUBLE PRECISION
         )""",
         """CREATE TABLE assessment_answers (
             assessment_id INTEGER NOT NULL,
@@ -42,7 +42,7 @@ MIGRATION = Migration(
         """CREATE TABLE assessment_rule_scores (
             assessment_id INTEGER NOT NULL,
             rule_id INTEGER NOT NULL,
-            score DOUBLE,
+            score DOUBLE PRECISION,
             status VARCHAR NOT NULL,
             PRIMARY KEY (assessment_id, rule_id)
         )""",

@@ -51,7 +51,7 @@ MIGRATION = Migration(
             job_title VARCHAR,
             gender VARCHAR,
             age INTEGER,
-            experience_years DOUBLE,
+            experience_years DOUBLE PRECISION,
             rule INTEGER,
             external_id VARCHAR,
             person_name VARCHAR,

@@ -20,14 +20,14 @@ MIGRATION = Migration(
                    count(*) AS cases, coalesce(sum(lost_days), 0) AS lost_days,
                    count(*) FILTER (WHERE lost_days > 0 OR severity = 'fatal') AS lost_time,
                    count(*) FILTER (WHERE lost_days > 0 OR restricted_days > 0) AS dart_cases
-            FROM incidents GROUP BY ALL""",
+            FROM incidents GROUP BY 1, 2, 3, 4""",
         """INSERT INTO monthly_counts
             SELECT enterprise_id, year(occurred_on) AS year, month(occurred_on) AS month, kind, severity,
                    count(*) AS cases
-            FROM incidents GROUP BY ALL""",
+            FROM incidents GROUP BY 1, 2, 3, 4, 5""",
         """INSERT INTO accident_counts
             SELECT enterprise_id, year(occurred_on) AS year,
                    count(DISTINCT accident_no) + count(*) FILTER (WHERE accident_no IS NULL) AS accidents
-            FROM incidents WHERE kind = 'accident' GROUP BY ALL""",
+            FROM incidents WHERE kind = 'accident' GROUP BY 1, 2""",
     ),
 )

@@ -50,8 +50,8 @@ def fill(cur: Cursor) -> None:
                    CASE WHEN bool_and(act_sent_on IS NOT NULL) THEN max(act_sent_on) END AS acts_done_on
             FROM incidents
             WHERE kind = 'accident' AND (severity IN ('severe', 'fatal') OR accident_no IS NOT NULL)
-            GROUP BY ALL
-            HAVING worst >= 2 OR count(*) >= 2) a
+            GROUP BY 1, 2, 3
+            HAVING max(CASE severity WHEN 'fatal' THEN 3 WHEN 'severe' THEN 2 ELSE 1 END) >= 2 OR count(*) >= 2) a
         JOIN incidents i ON i.id = a.first_id""",
     )
     occurred, commission, closed = (found[n].to_pylist() for n in ("occurred_on", "commission_on", "closed_on"))

@@ -20,8 +20,8 @@ MIGRATION = Migration(
             content_type VARCHAR NOT NULL,
             size_bytes BIGINT NOT NULL,
             sha256 VARCHAR NOT NULL,
-            content BLOB NOT NULL,
-            thumbnail BLOB,
+            content BYTEA NOT NULL,
+            thumbnail BYTEA,
             uploaded_by VARCHAR NOT NULL,
             uploaded_at TIMESTAMP NOT NULL
         )""",

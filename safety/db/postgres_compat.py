@@ -1,0 +1,61 @@
+"""The few DuckDB functions our SQL uses that PostgreSQL lacks, defined in PostgreSQL with DuckDB's meaning, so one
+SQL text serves both engines. The engine (re)creates them at every start, before the migrations; they are
+functions, not schema, and carry no data.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+STATEMENTS: tuple[str, ...] = (
+    # The engine's own bookkeeping, outside the application's schema (backups and copies never see it): the data
+    # version every figure-changing write advances, so each process knows when its shared results are stale.
+    "CREATE SCHEMA IF NOT EXISTS vz_engine",
+    "CREATE TABLE IF NOT EXISTS vz_engine.data_version (id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL)",
+    "INSERT INTO vz_engine.data_version VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+    # list_contains(list, value): whether the value is an element of the list (false for NULL, as in DuckDB).
+    """CREATE OR REPLACE FUNCTION list_contains(anycompatiblearray, anycompatible) RETURNS boolean
+       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT coalesce($2 = ANY($1), false)'""",
+    """CREATE OR REPLACE FUNCTION list_distinct(anyarray) RETURNS anyarray
+       LANGUAGE sql IMMUTABLE PARALLEL SAFE
+       AS 'SELECT array_agg(DISTINCT x) FROM unnest($1) AS x WHERE x IS NOT NULL'""",
+    "CREATE OR REPLACE FUNCTION year(date) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS 'SELECT CAST(extract(year FROM $1) AS integer)'",
+    "CREATE OR REPLACE FUNCTION year(timestamp) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS 'SELECT CAST(extract(year FROM $1) AS integer)'",
+    "CREATE OR REPLACE FUNCTION month(date) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS 'SELECT CAST(extract(month FROM $1) AS integer)'",
+    "CREATE OR REPLACE FUNCTION month(timestamp) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS 'SELECT CAST(extract(month FROM $1) AS integer)'",
+    "CREATE OR REPLACE FUNCTION starts_with(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS 'SELECT left($1, length($2)) = $2'",
+    # json_extract_string(json, path with wildcards): the matched values as texts, as DuckDB gives for such paths.
+    """CREATE OR REPLACE FUNCTION json_extract_string(json, text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
+       AS 'SELECT array_agg(v #>> ''{}'') FROM jsonb_path_query(CAST($1 AS jsonb), CAST($2 AS jsonpath)) AS v'""",
+    """CREATE OR REPLACE FUNCTION json_extract_string(text, text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
+       AS 'SELECT array_agg(v #>> ''{}'') FROM jsonb_path_query(CAST($1 AS jsonb), CAST($2 AS jsonpath)) AS v'""",
+    # any_value and first: the first non-NULL value of the group (in the ORDER BY given to first).
+    """CREATE OR REPLACE FUNCTION vz_first_value(anyelement, anyelement) RETURNS anyelement
+       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT coalesce($1, $2)'""",
+    "CREATE OR REPLACE AGGREGATE any_value(anyelement) (SFUNC = vz_first_value, STYPE = anyelement)",
+    "CREATE OR REPLACE AGGREGATE first(anyelement) (SFUNC = vz_first_value, STYPE = anyelement)",
+)
+
+
+def pg_type(kind: pa.DataType) -> str:
+    """The PostgreSQL column type for an Arrow type (a temporary table of loaded rows)."""
+    if pa.types.is_boolean(kind):
+        return "boolean"
+    if pa.types.is_integer(kind):
+        return "bigint"
+    if pa.types.is_floating(kind):
+        return "double precision"
+    if pa.types.is_date(kind):
+        return "date"
+    if pa.types.is_timestamp(kind):
+        return "timestamp"
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        return "bytea"
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        return pg_type(kind.value_type) + "[]"
+    return "text"
