@@ -43,7 +43,7 @@ NEW = {
 
 
 def snapshot(store):
-    return {table: store.query(f"SELECT * FROM {table} ORDER BY ALL") for table in TABLES}
+    return {table: sorted(store.query(f"SELECT * FROM {table}"), key=repr) for table in TABLES}
 
 
 def audit_count(store):

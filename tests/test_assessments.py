@@ -200,7 +200,8 @@ def test_programme_summary_counts_scores_and_overdue_actions(demo_store):
 
     summary = programme_summary(demo_store, SYSTEM, today=TODAY)
     latest = demo_store.query(
-        "SELECT avg(s) FROM (SELECT arg_max(overall_score, assessed_on) AS s FROM assessments GROUP BY enterprise_id)"
+        "SELECT avg(s) FROM (SELECT (array_agg(overall_score ORDER BY assessed_on DESC))[1] AS s "
+        "FROM assessments GROUP BY enterprise_id) AS latest"
     )
     assert summary.assessed == 31 and summary.average_score == round(latest[0][0], 1)
     overdue = demo_store.query(

@@ -216,12 +216,10 @@ def test_fingerprint_migration_keeps_identical_cases_numbered_in_order(demo_stor
         rows = cur.execute("SELECT id, fingerprint FROM incidents ORDER BY id LIMIT 3").fetchall()
         # an older formula's prints, with the two later rows as occurrences 2 and 1 of one identical case
         cur.execute("UPDATE incidents SET fingerprint = 'old:' || id")
-        twin = cur.execute("SELECT * EXCLUDE (id) FROM incidents WHERE id = ?", [rows[0][0]]).fetchall()
-        assert twin
-        cur.execute(
-            "INSERT INTO incidents SELECT nextval('incident_id_seq'), * EXCLUDE (id) FROM incidents WHERE id = ?",
-            [rows[0][0]],
-        )
+        cur.execute("CREATE TEMPORARY TABLE twin AS SELECT * FROM incidents WHERE id = ?", [rows[0][0]])
+        cur.execute("UPDATE twin SET id = nextval('incident_id_seq')")
+        cur.execute("INSERT INTO incidents SELECT * FROM twin")
+        cur.execute("DROP TABLE twin")
         cur.execute("UPDATE incidents SET fingerprint = 'old:2' WHERE id = ?", [rows[0][0]])
         cur.execute("UPDATE incidents SET fingerprint = 'old:1' WHERE id = (SELECT max(id) FROM incidents)")
         refingerprint(cur)

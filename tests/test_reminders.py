@@ -542,7 +542,7 @@ def test_the_app_sends_the_days_digests_once_from_the_hour(people, inbox, no_set
     assert thread is not None
     thread.join(60)
     assert len(inbox.messages) == 6
-    assert people.query("SELECT sent_on, count(*) FROM reminders_sent GROUP BY ALL ORDER BY 1") == [
+    assert people.query("SELECT sent_on, count(*) FROM reminders_sent GROUP BY sent_on ORDER BY 1") == [
         (TODAY, 3),
         (tomorrow, 3),
     ]

@@ -88,7 +88,7 @@ def select(
             "WHERE (? IS NULL OR a.username = ?) AND (? IS NULL OR a.enterprise_id = ?) "
             "AND (? IS NULL OR a.action = ?) "
             "AND (? IS NULL OR a.logged_at >= CAST(? AS DATE)) "
-            "AND (? IS NULL OR a.logged_at < CAST(? AS DATE) + INTERVAL 1 DAY) "
+            "AND (? IS NULL OR a.logged_at < CAST(? AS DATE) + INTERVAL '1 day') "
             "ORDER BY a.id DESC LIMIT ?",
             [username, username, enterprise_id, enterprise_id, action, action, since, since, until, until, limit],
         )

@@ -258,6 +258,7 @@ def renumber_fingerprints(cur: Cursor, ids: pa.Array, bases: pa.Array) -> None:
             UPDATE incidents SET fingerprint = numbered.print FROM (
                 SELECT i.id, b.base || ':' || row_number() OVER (
                     PARTITION BY i.enterprise_id, b.base
-                    ORDER BY TRY_CAST(split_part(i.fingerprint, ':', 2) AS INTEGER) NULLS LAST, i.id) AS print
+                    ORDER BY CASE WHEN split_part(i.fingerprint, ':', 2) SIMILAR TO '[0-9]{1,9}'
+                                  THEN CAST(split_part(i.fingerprint, ':', 2) AS INTEGER) END NULLS LAST, i.id) AS print
                 FROM incidents i JOIN new_bases b ON b.id = i.id) AS numbered
             WHERE incidents.id = numbered.id""")

@@ -55,7 +55,7 @@ _COUNTS = """
                sum(c.cases) FILTER (WHERE c.kind = 'near_miss') AS near_misses
         FROM incident_counts c JOIN scope s ON s.id = c.enterprise_id
         WHERE c.year BETWEEN ? AND ?
-        GROUP BY ALL),
+        GROUP BY c.enterprise_id, c.year),
     counted AS (
         SELECT m.*, a.accidents FROM summed m
         LEFT JOIN accidents a ON a.enterprise_id = m.enterprise_id AND a.year = m.year),
@@ -102,7 +102,7 @@ _RATES = """
                sum(ey.headcount) FILTER (WHERE ey.hours IS NOT NULL) * 1.0 / nullif(sum(ey.headcount), 0)
                    AS hours_coverage
         FROM enterprise_years ey JOIN scope s ON s.id = ey.enterprise_id
-        {group_by})
+        {group_by}) AS summed_groups
     ORDER BY {grouping}grp, year"""
 
 
@@ -128,7 +128,7 @@ def indicators(
     says in "grouping" which group its "grp" is.
     """
     if isinstance(group, str):
-        parts = {"grouping": "", "group": GROUPS[group], "group_by": "GROUP BY ALL"}
+        parts = {"grouping": "", "group": GROUPS[group], "group_by": "GROUP BY 1, 2"}
     else:
         if not group or "total" in group:
             raise ValueError(group)
@@ -174,7 +174,7 @@ def monthly(
         SELECT make_date(c.year, c.month, 1) AS month, c.kind, c.severity, CAST(sum(c.cases) AS BIGINT) AS cases
         FROM monthly_counts c JOIN scope s ON s.id = c.enterprise_id
         WHERE c.year BETWEEN ? AND ?
-        GROUP BY ALL ORDER BY month, c.kind, c.severity"""
+        GROUP BY 1, 2, 3 ORDER BY month, c.kind, c.severity"""
     )
     return fetch_dicts(cur.execute(sql, [*scope_params(district, division, bin_), first_year, last_year]))
 
@@ -347,16 +347,16 @@ def league(
                    sum(c.cases) FILTER (WHERE c.severity IS DISTINCT FROM 'fatal') AS nonfatal
             FROM incident_counts c JOIN scope s ON s.id = c.enterprise_id CROSS JOIN args a
             WHERE list_contains(?, c.kind) AND c.year BETWEEN least(a.first, a.year - 1) AND a.year
-            GROUP BY ALL),
+            GROUP BY c.enterprise_id, c.year),
         staffed AS (
             SELECT y.enterprise_id, y.year, y.avg_headcount AS headcount
             FROM enterprise_years y JOIN scope s ON s.id = y.enterprise_id CROSS JOIN args a
             WHERE y.year BETWEEN least(a.first, a.year - 1) AND a.year),
         -- every enterprise in scope × every year, so that the trend lists its years in order, gaps included
         grid AS (
-            SELECT s.id AS enterprise_id, y.range AS year, y.range = a.year AS now, y.range = a.year - 1 AS before,
-                   y.range >= a.first AS shown
-            FROM scope s CROSS JOIN args a CROSS JOIN range(least(a.first, a.year - 1), a.year + 1) y),
+            SELECT s.id AS enterprise_id, y.year, y.year = a.year AS now, y.year = a.year - 1 AS before,
+                   y.year >= a.first AS shown
+            FROM scope s CROSS JOIN args a CROSS JOIN generate_series(least(a.first, a.year - 1), a.year) AS y(year)),
         years AS (
             SELECT g.*, c.enterprise_id IS NOT NULL OR p.enterprise_id IS NOT NULL AS known,
                    coalesce(c.injured, 0) AS injured, coalesce(c.killed, 0) AS killed, p.headcount,
@@ -374,7 +374,8 @@ def league(
                    any_value(kt) FILTER (WHERE now AND known) AS kt,
                    any_value(kch) FILTER (WHERE before AND known) AS previous_kch,
                    CASE WHEN bool_or(known AND shown)
-                        THEN list(CASE WHEN known THEN kch END ORDER BY year) FILTER (WHERE shown) ELSE [] END
+                        THEN array_agg(CASE WHEN known THEN kch END ORDER BY year) FILTER (WHERE shown)
+                        ELSE CAST(ARRAY[] AS DOUBLE PRECISION[]) END
                        AS trend
             FROM years GROUP BY enterprise_id
             HAVING bool_or(known AND (now OR before)))

@@ -43,6 +43,7 @@ _ARROW = {
     "date": pa.date32(),
     "timestamp": pa.timestamp("us"),
     "timestamptz": pa.timestamp("us", tz="UTC"),
+    "time": pa.time64("us"),
     "bytea": pa.binary(),
 }
 _STRING = re.compile(r"('(?:[^']|'')*')")
@@ -95,15 +96,29 @@ class PgCursor(Cursor):
 
     def __init__(self, conn: psycopg.Connection):
         self._conn = conn
-        self._raw = conn.cursor()
+        # Parameters are bound by psycopg on the client, quoted as literals: our SQL's `? IS NULL` filters then
+        # work as in DuckDB (a NULL sent apart from the statement has no type PostgreSQL could infer). File
+        # contents go as binary parameters instead (`_binary`).
+        self._raw: psycopg.Cursor = psycopg.ClientCursor(conn)
+        self._binary: psycopg.Cursor | None = None
+        self._last = self._raw
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         """Run one statement with `?` placeholders; return self."""
-        if params:
-            self._raw.execute(psycopg_sql(sql), list(params))  # type: ignore[arg-type]  # our SQL is constant text
+        if not params:
+            self._use(self._raw).execute(sql)  # type: ignore[arg-type]  # our SQL is constant text
+        elif any(isinstance(p, bytes | bytearray | memoryview) for p in params):
+            if self._binary is None:
+                self._binary = self._conn.cursor()
+            self._use(self._binary).execute(psycopg_sql(sql), list(params))  # type: ignore[arg-type]
         else:
-            self._raw.execute(sql)  # type: ignore[arg-type]
+            self._use(self._raw).execute(psycopg_sql(sql), list(params))  # type: ignore[arg-type]
         return self
+
+    def _use(self, cursor: psycopg.Cursor) -> psycopg.Cursor:
+        """Make `cursor` the one later fetches read from."""
+        self._last = cursor
+        return cursor
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Cursor:
         """Run one statement once per parameter row (pipelined by psycopg)."""
@@ -112,32 +127,37 @@ class PgCursor(Cursor):
 
     def fetchone(self) -> tuple | None:
         """Return the next row, or None."""
-        return self._raw.fetchone() if self._raw.description else None
+        return self._last.fetchone() if self._last.description else None
 
     def fetchall(self) -> list[tuple]:
         """Return the rest of the result."""
-        return self._raw.fetchall() if self._raw.description else []
+        return self._last.fetchall() if self._last.description else []
 
     @property
     def description(self) -> Sequence[Sequence[Any]] | None:
         """The last result's columns."""
-        return self._raw.description
+        return self._last.description
 
     def arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
         """Run one read and return an Arrow table typed after the result's columns."""
         self.execute(sql, params)
-        described = self._raw.description or []
-        rows = self._raw.fetchall()
+        described = self._last.description or []
+        rows = self._last.fetchall()
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in described]
         arrays = {}
         for column, values in zip(described, columns, strict=True):
-            arrays[column.name] = pa.array(list(values), type=_ARROW.get(self._type_name(column.type_code)))
+            arrays[column.name] = pa.array(list(values), type=self._arrow_type(column.type_code))
         return pa.table(arrays)
 
-    def _type_name(self, oid: int) -> str:
-        """The PostgreSQL type name of an oid ('' when unknown)."""
+    def _arrow_type(self, oid: int) -> pa.DataType | None:
+        """The Arrow type of a PostgreSQL result column (None: inferred from the values)."""
         info = self._conn.adapters.types.get(oid)
-        return info.name if info else ""
+        if info is None:
+            return None
+        element = _ARROW.get(info.name)
+        if oid == info.array_oid:  # an array of that type
+            return pa.list_(element) if element is not None else None
+        return element
 
     def load(self, name: str, data: pa.Table) -> None:
         """Copy `data` into a temporary table `name` (dropped by `unload`)."""
@@ -146,7 +166,9 @@ class PgCursor(Cursor):
         self.bulk_insert(f'"{name}"', data, [f'"{n}"' for n in data.column_names])
 
     def unload(self, name: str) -> None:
-        """Drop the temporary table."""
+        """Drop the temporary table (a failed transaction's rollback drops it by itself)."""
+        if self._conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
+            return
         self._raw.execute(f'DROP TABLE IF EXISTS "{name}"')  # type: ignore[arg-type]
 
     def bulk_insert(self, table: str, data: pa.Table, names: Sequence[str]) -> None:
@@ -173,8 +195,10 @@ class PgCursor(Cursor):
             self._raw.execute("ROLLBACK")
 
     def close(self) -> None:
-        """Close the psycopg cursor."""
+        """Close the psycopg cursors."""
         self._raw.close()
+        if self._binary is not None:
+            self._binary.close()
 
 
 class PgEngine:

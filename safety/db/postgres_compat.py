@@ -27,6 +27,9 @@ STATEMENTS: tuple[str, ...] = (
     "AS 'SELECT CAST(extract(month FROM $1) AS integer)'",
     "CREATE OR REPLACE FUNCTION month(timestamp) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE "
     "AS 'SELECT CAST(extract(month FROM $1) AS integer)'",
+    # round(double, digits): PostgreSQL rounds only numeric to digits; both round halves away from zero.
+    "CREATE OR REPLACE FUNCTION round(double precision, integer) RETURNS double precision LANGUAGE sql IMMUTABLE "
+    "PARALLEL SAFE AS 'SELECT CAST(round(CAST($1 AS numeric), $2) AS double precision)'",
     "CREATE OR REPLACE FUNCTION starts_with(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE "
     "AS 'SELECT left($1, length($2)) = $2'",
     # json_extract_string(json, path with wildcards): the matched values as texts, as DuckDB gives for such paths.
@@ -54,6 +57,8 @@ def pg_type(kind: pa.DataType) -> str:
         return "date"
     if pa.types.is_timestamp(kind):
         return "timestamp"
+    if pa.types.is_time(kind):
+        return "time"
     if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
         return "bytea"
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):

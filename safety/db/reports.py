@@ -29,7 +29,7 @@ def joined_by_year(
         + SCOPE
         + """
         SELECT year(e.joined_on) AS year, count(*) FROM enterprises e JOIN scope s ON s.id = e.id
-        WHERE e.joined_on < make_date(? + 1, 1, 1) GROUP BY ALL ORDER BY year"""
+        WHERE e.joined_on < make_date(? + 1, 1, 1) GROUP BY 1 ORDER BY 1"""
     )
     rows = cur.execute(sql, [*scope_params(district, division, bin_), last_year]).fetchall()
     return {int(year): int(count) for year, count in rows}
@@ -78,7 +78,7 @@ def rule_scores(
             SELECT d.position, d.day, a.enterprise_id, (array_agg(a.id ORDER BY a.assessed_on DESC, a.id DESC) FILTER (WHERE a.id IS NOT NULL AND a.assessed_on IS NOT NULL))[1] AS assessment_id
             FROM asked d JOIN (assessments a JOIN scope s ON s.id = a.enterprise_id) ON a.assessed_on <= d.day
             WHERE a.status = 'submitted' AND a.checklist_id = ?
-            GROUP BY ALL)
+            GROUP BY d.position, d.day, a.enterprise_id)
         SELECT l.day, r.rule_id, avg(r.score) AS score, count(r.score) AS enterprises
         FROM latest l JOIN assessment_rule_scores r ON r.assessment_id = l.assessment_id
         GROUP BY l.position, l.day, r.rule_id ORDER BY l.position, r.rule_id"""
@@ -110,7 +110,7 @@ def red_items(
         SELECT CAST(split_part(x.item_id, '.', 1) AS INTEGER) AS rule_id, x.item_id, count(*) AS red
         FROM latest l JOIN assessment_answers x ON x.assessment_id = l.assessment_id
         WHERE x.rating = 'red'
-        GROUP BY ALL ORDER BY red DESC, rule_id, x.item_id"""
+        GROUP BY 1, 2 ORDER BY red DESC, rule_id, x.item_id"""
     )
     return fetch_dicts(cur.execute(sql, [*scope_params(district, division, bin_), checklist_id, day]))
 
@@ -146,7 +146,7 @@ def causes(
         cases
         + """,
         spelled AS (
-            SELECT lower(cause) AS folded, cause, count(*) AS n FROM cases WHERE cause IS NOT NULL GROUP BY ALL),
+            SELECT lower(cause) AS folded, cause, count(*) AS n FROM cases WHERE cause IS NOT NULL GROUP BY 1, 2),
         named AS (SELECT folded, first(cause ORDER BY n DESC, cause) AS cause FROM spelled GROUP BY folded),
         counted AS (
             SELECT lower(cause) AS folded, count(DISTINCT accident) AS accidents FROM cases WHERE cause IS NOT NULL
@@ -158,7 +158,7 @@ def causes(
     unstated = (
         cases
         + """
-        SELECT count(*) FROM (SELECT accident FROM cases GROUP BY accident HAVING bool_and(cause IS NULL))"""
+        SELECT count(*) FROM (SELECT accident FROM cases GROUP BY accident HAVING bool_and(cause IS NULL)) AS unstated"""
     )
     return found, int(cur.execute(unstated, params).fetchall()[0][0])
 
@@ -181,7 +181,7 @@ def overdue_actions(
         + SCOPE
         + """,
         late AS (
-            SELECT e.name_ru, e.name_kk, e.bin, c.title, c.due_on, date_diff('day', c.due_on, CAST(? AS DATE)) AS days,
+            SELECT e.name_ru, e.name_kk, e.bin, c.title, c.due_on, CAST(? AS DATE) - c.due_on AS days,
                    c.id, count(*) OVER () AS total
             FROM corrective_actions c JOIN scope s ON s.id = c.enterprise_id
             JOIN enterprises e ON e.id = c.enterprise_id
@@ -229,8 +229,9 @@ def overdue_steps(
             WHERE o.closed_on <= a.day AND o.act_due < a.day AND (o.act_sent_on IS NULL OR o.act_sent_on > a.day)),
         listed AS (
             SELECT e.name_ru, e.name_kk, e.bin, p.occurred_on, p.injured, p.worst, p.step, p.due, p.first_id,
-                   p.position, count(*) OVER () AS total, count(DISTINCT p.first_id) OVER () AS accidents
-            FROM steps p JOIN enterprises e ON e.id = p.enterprise_id)
+                   p.position, t.total, t.accidents
+            FROM steps p JOIN enterprises e ON e.id = p.enterprise_id
+            CROSS JOIN (SELECT count(*) AS total, count(DISTINCT first_id) AS accidents FROM steps) AS t)
         SELECT * FROM listed ORDER BY due, name_ru, first_id, position LIMIT ?"""
     )
     rows = fetch_dicts(cur.execute(sql, [*scope_params(district, division, bin_), day, limit]))
