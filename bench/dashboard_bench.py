@@ -260,9 +260,9 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
 
     with store.cursor() as cur:
         cur.execute("CREATE OR REPLACE TEMP MACRO bench_u(h) AS ((h) % 1000000007) / 1000000007.0")
-        cur.register("bench_frame", frame)
-        cur.register("bench_districts", districts)
-        cur.register("bench_divisions", divisions)
+        cur.load("bench_frame", frame)
+        cur.load("bench_districts", districts)
+        cur.load("bench_divisions", divisions)
         cur.execute(
             """
             INSERT INTO enterprises (bin, name_ru, name_kk, kato, oked, industry, joined_on, active, is_demo)
@@ -454,7 +454,7 @@ def build_database(store: Store, args: argparse.Namespace, today: dt.date) -> di
         step("corrective_actions")
 
         for table in ("bench_frame", "bench_districts", "bench_divisions"):
-            cur.unregister(table)
+            cur.unload(table)
         cur.execute("DROP TABLE bench_ent")
         cur.execute("DROP TABLE bench_scores")
 
@@ -587,9 +587,15 @@ class Recorder:
         with store.cursor() as cur:
 
             class Spy:
+                dialect = cur.dialect
+
                 def execute(self, sql: str, params: Any = None) -> Any:
                     seen.append((sql, list(params or [])))
                     return cur.execute(sql, params or [])
+
+                def arrow(self, sql: str, params: Any = None) -> Any:
+                    seen.append((sql, list(params or [])))
+                    return cur.arrow(sql, params or [])
 
             self.originals[qualified][2](Spy(), *args, **kwargs)
         return seen
@@ -860,8 +866,8 @@ INCIDENT_COLUMNS = "id, enterprise_id, occurred_on, kind, severity, lost_days, r
 
 def pandas_load(store: Store) -> tuple[Any, Any]:
     with store.cursor() as cur:
-        incidents = cur.execute(f"SELECT {INCIDENT_COLUMNS} FROM incidents").df()
-        years = cur.execute("SELECT enterprise_id, year, avg_headcount, hours_worked FROM enterprise_years").df()
+        incidents = cur.arrow(f"SELECT {INCIDENT_COLUMNS} FROM incidents").to_pandas()
+        years = cur.arrow("SELECT enterprise_id, year, avg_headcount, hours_worked FROM enterprise_years").to_pandas()
     return incidents, years
 
 
