@@ -27,7 +27,8 @@ from typing import IO, Any
 
 from safety import __version__
 from safety.access.roles import Role, User, require
-from safety.db import Store, catalog
+from safety.copying import copy_database
+from safety.db import Store, catalog, is_url
 from safety.db import audit as audit_sql
 from safety.db import backup as sql
 from safety.db.migrations import LATEST
@@ -148,11 +149,19 @@ def _report(manifest: dict[str, Any], size: int) -> BackupReport:
     )
 
 
-def restore_backup(user: User, archive: Path, target: Path) -> BackupReport:
-    """Restore an archive into the database file at target, which must hold no data yet (administrators only).
-    Refuses a damaged archive or one newer than this app, saying why; nothing is written at target unless every
-    check passed."""
+def restore_backup(user: User, archive: Path, target: Path | str) -> BackupReport:
+    """Restore an archive into the database at target (a file, or a postgresql:// URL), which must hold no data
+    yet (administrators only). Refuses a damaged archive or one newer than this app, saying why; nothing is written
+    at target unless every check passed. A PostgreSQL target gets the archive restored into a file first, then
+    copied in one transaction."""
     require(user, "database.maintain")
+    if is_url(target):
+        with tempfile.TemporaryDirectory(prefix="vz-restore-") as work:
+            staged = Path(work) / "restored.duckdb"
+            report = restore_backup(user, archive, staged)
+            with Store(staged) as source, Store(target) as into:
+                copy_database(user, source, into)
+        return report
     archive, target = Path(archive), Path(target)
     with tempfile.TemporaryDirectory(prefix="vz-restore-") as work:
         manifest, files = _unpack(archive, Path(work))

@@ -16,7 +16,9 @@ from safety.access.auth import create_admin
 from safety.access.roles import SYSTEM
 from safety.access.users import unlock_user
 from safety.backup import restore_backup, write_backup
-from safety.db import Store, default_db_path, open_store, summaries
+from safety.copying import copy_database
+from safety.db import Store, default_target, open_store, summaries
+from safety.db.store import shown
 from safety.demo import load_demo, mark_initialised, remove_demo
 from safety.errors import SafetyError, ValidationFailed
 from safety.i18n import LANGUAGES, format_number, format_percent, normalise_language, t
@@ -38,7 +40,12 @@ from safety.work.reminders import ALREADY_SENT, FAILED, NO_EMAIL, SENT, WOULD_SE
 def build_parser() -> argparse.ArgumentParser:
     """Describe the commands and their options."""
     parser = argparse.ArgumentParser(prog="python -m safety", description="Vision Zero Tracker command line.")
-    parser.add_argument("--db", metavar="PATH", help="database file (default: $VZ_DB_PATH or data/vision_zero.duckdb)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="database: a DuckDB file, or postgresql://user@host/db "
+        "(default: $VZ_DATABASE_URL, else $VZ_DB_PATH, else data/vision_zero.duckdb)",
+    )
     parser.add_argument(
         "--lang", choices=LANGUAGES, default=os.environ.get("VZ_LANG", "ru"), help="language of messages (default: ru)"
     )
@@ -79,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("file", type=Path)
     restore = commands.add_parser("restore", help="restore a backup archive into an empty database (--db)")
     restore.add_argument("file", type=Path)
+    copy = commands.add_parser(
+        "copy", help="copy a whole database into an empty one (DuckDB file or postgresql:// URL, either way)"
+    )
+    copy.add_argument("--from", dest="source", required=True, metavar="PATH|URL")
+    copy.add_argument("--to", dest="target", required=True, metavar="PATH|URL")
 
     figures = commands.add_parser(
         "metrics", help="injury indicators of a year (Кч, Кт, Кп, LTIFR, TRIR, DART) against the year before"
@@ -128,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "restore":  # builds the target beside it and moves it in, so it must not hold it open
             return _restore(args, lang)
+        if args.command == "copy":  # opens its own two databases; --db plays no part
+            return _copy(args, lang)
         with open_store(args.db) as store:
             return COMMANDS[args.command](store, args, lang)
     except SafetyError as exc:
@@ -438,14 +452,23 @@ def _backup(store: Store, args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def _copy(args: argparse.Namespace, lang: str) -> int:
+    with open_store(args.source) as source, open_store(args.target) as target:
+        report = copy_database(SYSTEM, source, target)
+        print(
+            t("cli.copy_done", lang, source=source.path, target=target.path, tables=len(report.rows), rows=report.total)
+        )
+    return 0
+
+
 def _restore(args: argparse.Namespace, lang: str) -> int:
-    target = Path(args.db) if args.db else default_db_path()
+    target = args.db or default_target()
     report = restore_backup(SYSTEM, args.file, target)
     print(
         t(
             "cli.restore_done",
             lang,
-            path=str(target),
+            path=shown(target),
             created_at=report.created_at,
             version=report.schema_version,
             tables=report.tables,

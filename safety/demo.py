@@ -372,7 +372,8 @@ def _load_incidents(cur: Cursor, enterprises: list[EnterpriseInput], years: list
     # an enterprise that keeps the golden rules well gets fewer accidents (the story the scatter should tell)
     scores = dict(
         cur.execute(
-            "SELECT e.bin, (array_agg(a.overall_score ORDER BY a.assessed_on DESC, a.id DESC) FILTER (WHERE a.overall_score IS NOT NULL AND a.assessed_on IS NOT NULL))[1] FROM assessments a "
+            "SELECT e.bin, (array_agg(a.overall_score ORDER BY a.assessed_on DESC, a.id DESC) "
+            "FILTER (WHERE a.overall_score IS NOT NULL AND a.assessed_on IS NOT NULL))[1] FROM assessments a "
             "JOIN enterprises e ON e.id = a.enterprise_id WHERE a.status = 'submitted' "
             "GROUP BY e.bin"
         ).fetchall()

@@ -52,7 +52,9 @@ def _store_params() -> list[Any]:
     params: list[Any] = []
     for name in STORES:
         missing = name == "postgresql" and server_binaries() is None and not os.environ.get("VZ_REQUIRE_POSTGRES")
-        params.append(pytest.param(name, marks=pytest.mark.skip(reason="PostgreSQL not installed")) if missing else name)
+        params.append(
+            pytest.param(name, marks=pytest.mark.skip(reason="PostgreSQL not installed")) if missing else name
+        )
     return params
 
 

@@ -444,7 +444,8 @@ def test_the_overview_shows_the_last_backup_and_the_database_size(world, tmp_pat
     monkeypatch.delenv("VZ_BACKUP_DIR", raising=False)
     first = admin_overview(store, admin)
     assert first.last_backup is None and first.backup_dir is None
-    assert first.database_bytes and first.database_bytes >= os.path.getsize(store.path)
+    on_disk = os.path.getsize(store.path) if store.dialect == "duckdb" else 1_000_000  # the server's own count
+    assert first.database_bytes and first.database_bytes >= on_disk
     data = backup_bytes(store, admin)
     backup = admin_overview(store, admin).last_backup
     assert backup is not None and (backup.by, backup.size, backup.file) == ("demo.admin", len(data), None)

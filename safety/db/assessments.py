@@ -190,7 +190,8 @@ def insert_many_rule_scores(cur: Cursor, rows: list[dict[str, Any]]) -> None:
 def programme_scores(cur: Cursor, checklist_id: str, today: dt.date) -> dict[str, Any]:
     """Mean of each active enterprise's latest overall score, how many were assessed, and overdue actions."""
     row = cur.execute(
-        "WITH latest AS (SELECT a.enterprise_id, (array_agg(a.overall_score ORDER BY a.assessed_on DESC, a.id DESC) FILTER (WHERE a.overall_score IS NOT NULL AND a.assessed_on IS NOT NULL))[1] AS score "
+        "WITH latest AS (SELECT a.enterprise_id, (array_agg(a.overall_score ORDER BY a.assessed_on DESC, a.id DESC) "
+        "  FILTER (WHERE a.overall_score IS NOT NULL AND a.assessed_on IS NOT NULL))[1] AS score "
         "  FROM assessments a JOIN enterprises e ON e.id = a.enterprise_id "
         "  WHERE a.status = 'submitted' AND a.checklist_id = ? AND e.active GROUP BY a.enterprise_id) "
         "SELECT (SELECT round(avg(score), 1) FROM latest), (SELECT count(*) FROM latest), "

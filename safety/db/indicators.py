@@ -33,8 +33,12 @@ SCOPE = """
 # Each enterprise's latest submitted assessment of the checklist.
 LATEST_ASSESSMENT = """
     latest AS (
-        SELECT a.enterprise_id, (array_agg(a.id ORDER BY a.assessed_on DESC, a.id DESC) FILTER (WHERE a.id IS NOT NULL AND a.assessed_on IS NOT NULL))[1] AS assessment_id,
-               (array_agg(a.overall_score ORDER BY a.assessed_on DESC, a.id DESC) FILTER (WHERE a.overall_score IS NOT NULL AND a.assessed_on IS NOT NULL))[1] AS overall, max(a.assessed_on) AS assessed_on
+        SELECT a.enterprise_id,
+               (array_agg(a.id ORDER BY a.assessed_on DESC, a.id DESC)
+                   FILTER (WHERE a.assessed_on IS NOT NULL))[1] AS assessment_id,
+               (array_agg(a.overall_score ORDER BY a.assessed_on DESC, a.id DESC)
+                   FILTER (WHERE a.overall_score IS NOT NULL AND a.assessed_on IS NOT NULL))[1] AS overall,
+               max(a.assessed_on) AS assessed_on
         FROM assessments a JOIN scope s ON s.id = a.enterprise_id
         WHERE a.status = 'submitted' AND a.checklist_id = ? GROUP BY a.enterprise_id)"""
 
@@ -75,15 +79,17 @@ _COUNTS = """
 _RATES = """
     SELECT {grouping}grp, year, injured, killed, lost_days, nonfatal, headcount, hours, near_misses, accidents,
            lost_time, recordable, dart_cases, enterprises, hours_coverage,
-           CASE WHEN headcount > 0 THEN injured_staffed * 1000.0 / headcount END AS kch,
-           CASE WHEN nonfatal > 0 THEN lost_days * 1.0 / nonfatal END AS kt,
+           CASE WHEN headcount > 0 THEN CAST(injured_staffed AS DOUBLE PRECISION) * 1000 / headcount END AS kch,
+           CASE WHEN nonfatal > 0 THEN CAST(lost_days AS DOUBLE PRECISION) / nonfatal END AS kt,
            CASE WHEN headcount > 0 AND nonfatal > 0
-                THEN injured_staffed * 1000.0 / headcount * (lost_days * 1.0 / nonfatal) END AS kp,
-           CASE WHEN headcount > 0 THEN killed_staffed * 1000.0 / headcount END AS kch_fatal,
-           CASE WHEN hours > 0 THEN lost_time_hours * 1000000.0 / hours END AS ltifr,
-           CASE WHEN hours > 0 THEN recordable_hours * 200000.0 / hours END AS trir,
-           CASE WHEN hours > 0 THEN dart_hours * 200000.0 / hours END AS dart,
-           CASE WHEN accidents > 0 THEN near_misses * 1.0 / accidents END AS near_misses_per_accident
+                THEN CAST(injured_staffed AS DOUBLE PRECISION) * 1000 / headcount
+                     * (CAST(lost_days AS DOUBLE PRECISION) / nonfatal) END AS kp,
+           CASE WHEN headcount > 0 THEN CAST(killed_staffed AS DOUBLE PRECISION) * 1000 / headcount END AS kch_fatal,
+           CASE WHEN hours > 0 THEN CAST(lost_time_hours AS DOUBLE PRECISION) * 1000000 / hours END AS ltifr,
+           CASE WHEN hours > 0 THEN CAST(recordable_hours AS DOUBLE PRECISION) * 200000 / hours END AS trir,
+           CASE WHEN hours > 0 THEN CAST(dart_hours AS DOUBLE PRECISION) * 200000 / hours END AS dart,
+           CASE WHEN accidents > 0 THEN CAST(near_misses AS DOUBLE PRECISION) / accidents END
+               AS near_misses_per_accident
     FROM (
         SELECT {group} AS grp, ey.year,
                -- 64-bit sums: DuckDB sums integers as 128-bit ones, which are slow to hand to Python
@@ -99,7 +105,8 @@ _RATES = """
                CAST(sum(ey.lost_time) FILTER (WHERE ey.hours IS NOT NULL) AS BIGINT) AS lost_time_hours,
                CAST(sum(ey.recordable) FILTER (WHERE ey.hours IS NOT NULL) AS BIGINT) AS recordable_hours,
                CAST(sum(ey.dart_cases) FILTER (WHERE ey.hours IS NOT NULL) AS BIGINT) AS dart_hours,
-               sum(ey.headcount) FILTER (WHERE ey.hours IS NOT NULL) * 1.0 / nullif(sum(ey.headcount), 0)
+               CAST(sum(ey.headcount) FILTER (WHERE ey.hours IS NOT NULL) AS DOUBLE PRECISION)
+                   / nullif(sum(ey.headcount), 0)
                    AS hours_coverage
         FROM enterprise_years ey JOIN scope s ON s.id = ey.enterprise_id
         {group_by}) AS summed_groups
@@ -278,7 +285,8 @@ def average_score(
         + SCOPE
         + """,
         latest AS (
-            SELECT (array_agg(a.overall_score ORDER BY a.assessed_on DESC, a.id DESC) FILTER (WHERE a.overall_score IS NOT NULL AND a.assessed_on IS NOT NULL))[1] AS score
+            SELECT (array_agg(a.overall_score ORDER BY a.assessed_on DESC, a.id DESC)
+                        FILTER (WHERE a.overall_score IS NOT NULL AND a.assessed_on IS NOT NULL))[1] AS score
             FROM assessments a JOIN scope s ON s.id = a.enterprise_id JOIN enterprises e ON e.id = a.enterprise_id
             WHERE a.status = 'submitted' AND a.checklist_id = ? AND a.assessed_on <= ? AND e.active
             GROUP BY a.enterprise_id)
@@ -360,8 +368,9 @@ def league(
         years AS (
             SELECT g.*, c.enterprise_id IS NOT NULL OR p.enterprise_id IS NOT NULL AS known,
                    coalesce(c.injured, 0) AS injured, coalesce(c.killed, 0) AS killed, p.headcount,
-                   CASE WHEN p.headcount > 0 THEN coalesce(c.injured, 0) * 1000.0 / p.headcount END AS kch,
-                   CASE WHEN c.nonfatal > 0 THEN c.lost_days * 1.0 / c.nonfatal END AS kt
+                   CASE WHEN p.headcount > 0
+                        THEN CAST(coalesce(c.injured, 0) AS DOUBLE PRECISION) * 1000 / p.headcount END AS kch,
+                   CASE WHEN c.nonfatal > 0 THEN CAST(c.lost_days AS DOUBLE PRECISION) / c.nonfatal END AS kt
             FROM grid g
             LEFT JOIN cases c ON c.enterprise_id = g.enterprise_id AND c.year = g.year
             LEFT JOIN staffed p ON p.enterprise_id = g.enterprise_id AND p.year = g.year),

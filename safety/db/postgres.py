@@ -24,10 +24,12 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from safety.db import postgres_compat
 from safety.db.cursors import Cursor
+from safety.db.store import shown
 from safety.errors import SafetyError, StoreConflict, StoreDamaged, StoreError, StoreUnreachable
 
 WRITE_LOCK = 0x565A_0017  # the advisory lock every write transaction holds ("VZ", issue 17)
 ENV_POOL_SIZE = "VZ_PG_POOL_SIZE"
+_COPY_BATCH = 50_000  # rows turned into Python values at once by bulk_insert
 # Arrow types for the PostgreSQL types our tables and queries return; others are inferred from the values.
 _ARROW = {
     "int2": pa.int16(),
@@ -47,11 +49,6 @@ _ARROW = {
     "bytea": pa.binary(),
 }
 _STRING = re.compile(r"('(?:[^']|'')*')")
-
-
-def masked(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -101,7 +98,7 @@ class PgCursor(Cursor):
         # contents go as binary parameters instead (`_binary`).
         self._raw: psycopg.Cursor = psycopg.ClientCursor(conn)
         self._binary: psycopg.Cursor | None = None
-        self._last = self._raw
+        self._last: psycopg.Cursor = self._raw
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         """Run one statement with `?` placeholders; return self."""
@@ -172,14 +169,14 @@ class PgCursor(Cursor):
         self._raw.execute(f'DROP TABLE IF EXISTS "{name}"')  # type: ignore[arg-type]
 
     def bulk_insert(self, table: str, data: pa.Table, names: Sequence[str]) -> None:
-        """COPY the rows in: one round trip for the whole table."""
+        """COPY the rows in: one statement for the whole table, converted to Python values a batch at a time."""
         if data.num_rows == 0:
             return
-        wanted = [n.strip('"') for n in names]
-        columns = [data.column(n).to_pylist() for n in wanted]
+        wanted = data.select([n.strip('"') for n in names])
         with self._raw.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:  # type: ignore[arg-type]
-            for row in zip(*columns, strict=True):
-                copy.write_row(row)
+            for batch in wanted.to_batches(max_chunksize=_COPY_BATCH):
+                for row in zip(*(column.to_pylist() for column in batch.columns), strict=True):
+                    copy.write_row(row)
 
     def begin(self) -> None:
         """BEGIN."""
@@ -209,7 +206,7 @@ class PgEngine:
 
     def __init__(self, url: str):
         self.url = url
-        self.target = masked(url)
+        self.target = shown(url)
         self.path = self.target
         size = int(os.environ.get(ENV_POOL_SIZE, "10") or 10)
         try:

@@ -11,7 +11,8 @@ STATEMENTS: tuple[str, ...] = (
     # The engine's own bookkeeping, outside the application's schema (backups and copies never see it): the data
     # version every figure-changing write advances, so each process knows when its shared results are stale.
     "CREATE SCHEMA IF NOT EXISTS vz_engine",
-    "CREATE TABLE IF NOT EXISTS vz_engine.data_version (id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS vz_engine.data_version"
+    " (id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL)",
     "INSERT INTO vz_engine.data_version VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
     # list_contains(list, value): whether the value is an element of the list (false for NULL, as in DuckDB).
     """CREATE OR REPLACE FUNCTION list_contains(anycompatiblearray, anycompatible) RETURNS boolean

@@ -75,7 +75,8 @@ def rule_scores(
         + _ASKED
         + """,
         latest AS (
-            SELECT d.position, d.day, a.enterprise_id, (array_agg(a.id ORDER BY a.assessed_on DESC, a.id DESC) FILTER (WHERE a.id IS NOT NULL AND a.assessed_on IS NOT NULL))[1] AS assessment_id
+            SELECT d.position, d.day, a.enterprise_id,
+                   (array_agg(a.id ORDER BY a.assessed_on DESC, a.id DESC))[1] AS assessment_id
             FROM asked d JOIN (assessments a JOIN scope s ON s.id = a.enterprise_id) ON a.assessed_on <= d.day
             WHERE a.status = 'submitted' AND a.checklist_id = ?
             GROUP BY d.position, d.day, a.enterprise_id)
@@ -103,7 +104,7 @@ def red_items(
         + SCOPE
         + """,
         latest AS (
-            SELECT a.enterprise_id, (array_agg(a.id ORDER BY a.assessed_on DESC, a.id DESC) FILTER (WHERE a.id IS NOT NULL AND a.assessed_on IS NOT NULL))[1] AS assessment_id
+            SELECT a.enterprise_id, (array_agg(a.id ORDER BY a.assessed_on DESC, a.id DESC))[1] AS assessment_id
             FROM assessments a JOIN scope s ON s.id = a.enterprise_id
             WHERE a.status = 'submitted' AND a.checklist_id = ? AND a.assessed_on <= ?
             GROUP BY a.enterprise_id)
@@ -158,7 +159,8 @@ def causes(
     unstated = (
         cases
         + """
-        SELECT count(*) FROM (SELECT accident FROM cases GROUP BY accident HAVING bool_and(cause IS NULL)) AS unstated"""
+        SELECT count(*) FROM (SELECT accident FROM cases GROUP BY accident HAVING bool_and(cause IS NULL))
+            AS unstated"""
     )
     return found, int(cur.execute(unstated, params).fetchall()[0][0])
 

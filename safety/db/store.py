@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -65,6 +66,11 @@ def default_target() -> str | Path:
 def is_url(target: str | Path) -> bool:
     """True when target names a PostgreSQL database (postgresql://…) rather than a file."""
     return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def shown(target: str | Path) -> str:
+    """A database target as messages show it: a URL without its password."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", str(target))
 
 
 def open_engine(target: str | Path) -> Engine:

@@ -132,7 +132,8 @@ def differences(cur: Cursor, deadlines: Deadlines) -> list[dict[str, Any]]:
             stored = f"SELECT * FROM {table}"
             missing, extra = (
                 cur.execute(
-                    f"SELECT count(*), list_distinct(array_agg(enterprise_id)) FROM (({first}) EXCEPT ALL ({second})) AS differing"
+                    f"SELECT count(*), list_distinct(array_agg(enterprise_id)) "
+                    f"FROM (({first}) EXCEPT ALL ({second})) AS differing"
                 ).fetchall()[0]
                 for first, second in ((fresh, stored), (stored, fresh))
             )

@@ -18,8 +18,12 @@ MIGRATION = Migration(
             SELECT id, min(id) OVER (PARTITION BY enterprise_id, checklist_id) AS keeper
             FROM assessments WHERE status = 'draft'""",
         """INSERT INTO assessment_answers (assessment_id, item_id, rating, comment, evidence, na_reason, updated_at)
-            SELECT t.keeper, a.item_id, (array_agg(a.rating ORDER BY a.updated_at DESC) FILTER (WHERE a.rating IS NOT NULL AND a.updated_at IS NOT NULL))[1], (array_agg(a.comment ORDER BY a.updated_at DESC) FILTER (WHERE a.comment IS NOT NULL AND a.updated_at IS NOT NULL))[1],
-                   (array_agg(a.evidence ORDER BY a.updated_at DESC) FILTER (WHERE a.evidence IS NOT NULL AND a.updated_at IS NOT NULL))[1], (array_agg(a.na_reason ORDER BY a.updated_at DESC) FILTER (WHERE a.na_reason IS NOT NULL AND a.updated_at IS NOT NULL))[1], max(a.updated_at)
+            SELECT t.keeper, a.item_id,
+                   (array_agg(a.rating ORDER BY a.updated_at DESC) FILTER (WHERE a.rating IS NOT NULL))[1],
+                   (array_agg(a.comment ORDER BY a.updated_at DESC) FILTER (WHERE a.comment IS NOT NULL))[1],
+                   (array_agg(a.evidence ORDER BY a.updated_at DESC) FILTER (WHERE a.evidence IS NOT NULL))[1],
+                   (array_agg(a.na_reason ORDER BY a.updated_at DESC) FILTER (WHERE a.na_reason IS NOT NULL))[1],
+                   max(a.updated_at)
             FROM assessment_answers a JOIN draft_twins t ON t.id = a.assessment_id
             GROUP BY t.keeper, a.item_id
             ON CONFLICT (assessment_id, item_id) DO UPDATE SET
