@@ -18,7 +18,7 @@ import streamlit as st
 from safety.access.auth import current_user, idle_minutes, now, session_expired
 from safety.access.roles import User
 from safety.access.sessions import COOKIE, TOUCH_EVERY, end_session, resume_session, start_session, touch_session
-from safety.db import Store, default_db_path, open_store
+from safety.db import Store, default_target, open_store
 from safety.demo import ensure_demo
 from safety.errors import SafetyError
 from safety.i18n import (
@@ -44,7 +44,7 @@ _OPENING = threading.Lock()
 
 
 def _open_store(path: str) -> Store:
-    """The Store of `path`, opened (and the demo loaded into a new database) by the first session that asks.
+    """The Store of `path` (a file, or a postgresql:// URL), opened (and the demo loaded into a new database) by the first session that asks.
     A plain dict rather than st.cache_resource: a page asks for the store dozens of times per run, and Streamlit's
     cache hashes the arguments at each call."""
     found = _STORES.get(path)
@@ -82,7 +82,7 @@ def script_slot() -> Iterator[None]:
 def store() -> Store:
     """Return the process's one Store; on a database that cannot be opened, show why and stop the page."""
     try:
-        return _open_store(str(default_db_path()))
+        return _open_store(str(default_target()))
     except SafetyError as exc:
         st.title(tr("store.damaged_title"))
         show_error(exc)
