@@ -68,7 +68,9 @@ class PgServer:
     def new_database(self, template: str | None = None) -> str:
         """Create an empty database (or a copy of `template`); return its name."""
         name = f"t{os.getpid()}_{next(self._names)}"
-        self.admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        # FILE_COPY copies the template's files as they are: several times faster than the default WAL_LOG here,
+        # where the server runs without fsync.
+        self.admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}" STRATEGY = FILE_COPY' if template else ""))
         return name
 
     def drop(self, name: str) -> None:
