@@ -18,7 +18,7 @@ from safety.access.users import unlock_user
 from safety.backup import restore_backup, write_backup
 from safety.copying import copy_database
 from safety.db import Store, default_target, open_store, summaries
-from safety.db.store import shown
+from safety.db.targets import shown
 from safety.demo import load_demo, mark_initialised, remove_demo
 from safety.errors import SafetyError, ValidationFailed
 from safety.i18n import LANGUAGES, format_number, format_percent, normalise_language, t

@@ -83,6 +83,10 @@ CASES = [
     ("restore", ["{garbage}"], "fresh", ""),
     ("restore", ["{missing}"], "fresh", ""),
     ("restore", ["{garbage}"], "demo", ""),
+    ("copy", ["--from", "{demo}", "--to", "{demo}"], "demo", ""),  # one database
+    ("copy", ["--from", "{fresh}", "--to", "{demo}"], "demo", ""),  # a target with data
+    ("copy", ["--from", "{damaged}", "--to", "{fresh}"], "demo", ""),
+    ("copy", ["--from", "{demo}", "--to", "postgresql://nobody@/nowhere?host=/no/such/folder"], "demo", ""),
     ("remind", ["--dry-run"], "damaged", ""),
     ("report", ["--year", "2025", "--enterprise", "000000000000", "--out", "{fresh}.pdf"], "demo", ""),
     ("report", ["--year", "2025", "--district", "Атлантида", "--out", "{fresh}.pdf"], "demo", ""),

@@ -24,7 +24,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from safety.db import postgres_compat
 from safety.db.cursors import Cursor
-from safety.db.store import shown
+from safety.db.targets import shown
 from safety.errors import SafetyError, StoreConflict, StoreDamaged, StoreError, StoreUnreachable
 
 WRITE_LOCK = 0x565A_0017  # the advisory lock every write transaction holds ("VZ", issue 17)

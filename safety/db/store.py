@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -22,6 +21,7 @@ from typing import Any, ParamSpec, Protocol, TypeVar
 from safety.db.cursors import Cursor, fetch_dicts
 from safety.db.migrations import migrate as run_migrations
 from safety.db.results import SharedResults
+from safety.db.targets import is_url
 from safety.errors import StoreConflict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -61,16 +61,6 @@ def default_target() -> str | Path:
     """Return the database to open: $VZ_DATABASE_URL when set, else the DuckDB file of default_db_path()."""
     url = os.environ.get(ENV_DATABASE_URL, "").strip()
     return url if url else default_db_path()
-
-
-def is_url(target: str | Path) -> bool:
-    """True when target names a PostgreSQL database (postgresql://…) rather than a file."""
-    return str(target).startswith(("postgresql://", "postgres://"))
-
-
-def shown(target: str | Path) -> str:
-    """A database target as messages show it: a URL without its password."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", str(target))
 
 
 def open_engine(target: str | Path) -> Engine:
