@@ -224,11 +224,7 @@ class PgEngine:
             raise translate_error(exc, self.target) from exc
         try:
             with self.cursor() as cur:
-                cur.begin()
-                self.lock_writes(cur)
-                for statement in postgres_compat.STATEMENTS:
-                    cur.execute(statement)
-                cur.commit()
+                postgres_compat.install(cur, self.lock_writes)
         except BaseException:
             self.close()
             raise

@@ -5,7 +5,12 @@ functions, not schema, and carry no data.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+
 import pyarrow as pa
+
+from safety.db.cursors import Cursor
 
 STATEMENTS: tuple[str, ...] = (
     # The engine's own bookkeeping, outside the application's schema (backups and copies never see it): the data
@@ -44,6 +49,26 @@ STATEMENTS: tuple[str, ...] = (
     "CREATE OR REPLACE AGGREGATE any_value(anyelement) (SFUNC = vz_first_value, STYPE = anyelement)",
     "CREATE OR REPLACE AGGREGATE first(anyelement) (SFUNC = vz_first_value, STYPE = anyelement)",
 )
+
+
+DIGEST = hashlib.sha256("\n".join(STATEMENTS).encode()).hexdigest()[:16]  # which definitions a database holds
+
+
+def install(cur: Cursor, lock_writes: Callable[[Cursor], None]) -> None:
+    """Define the functions unless the database already holds these very definitions (one read at most starts)."""
+    held = cur.execute("SELECT obj_description(to_regclass('vz_engine.data_version'), 'pg_class')").fetchone()
+    if held and held[0] == DIGEST:
+        return
+    cur.begin()
+    try:
+        lock_writes(cur)
+        for statement in STATEMENTS:
+            cur.execute(statement)
+        cur.execute(f"COMMENT ON TABLE vz_engine.data_version IS '{DIGEST}'")  # hex digits only
+    except BaseException:
+        cur.rollback()
+        raise
+    cur.commit()
 
 
 def pg_type(kind: pa.DataType) -> str:
