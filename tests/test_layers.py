@@ -107,3 +107,15 @@ def test_code_outside_an_area_uses_only_the_modules_it_names(graph, area):
         if importer not in inside
     )
     assert wrong == []
+
+
+def test_no_database_driver_is_imported_outside_the_store():
+    """duckdb and psycopg are imported only by safety/db/: every other module speaks to the Store and its Cursor."""
+    drivers = grimp.build_graph("safety", "app_pages", "duckdb", "psycopg", "psycopg_pool", cache_dir=None)
+    importers = {
+        importer
+        for driver in ("duckdb", "psycopg", "psycopg_pool")
+        for importer in drivers.find_modules_that_directly_import(driver)
+        if importer.startswith(("safety", "app_pages"))
+    }
+    assert importers and all(m.startswith("safety.db.") for m in importers), sorted(importers)
