@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 
 import pytest
 
@@ -288,13 +287,6 @@ def test_an_empty_register_makes_a_report_that_says_so(store):
     assert say.programme_sentence(YEAR, 0, 0, "ru") in report.paragraphs()
     for text in _texts(report):
         assert "report." not in text and "{" not in text
-
-
-def test_the_demo_report_is_quick(demo_store):
-    regional_report(demo_store, SYSTEM, YEAR, "ru")  # the catalogue, the checklists and the chart modules loaded
-    start = time.perf_counter()
-    regional_report(demo_store, SYSTEM, YEAR - 1, "en")  # nothing of it shared yet
-    assert time.perf_counter() - start < 1.5
 
 
 def test_working_days_late_are_counted_as_the_investigations_count_them():
