@@ -311,6 +311,17 @@ def sheet_table(sheet, first_heading: str) -> list[tuple]:
     return rows[start:end]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The real-browser tests start first, on both workers, as they take longest: the rest fills in behind them."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked one_store run on DuckDB only; the real-browser tests start first, on both workers, as they take
+    longest: the rest fills in behind them."""
+    dropped = [item for item in items if item.get_closest_marker("one_store") and _store_of(item) == "postgresql"]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in set(dropped)]
     items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+
+
+def _store_of(item: pytest.Item) -> str | None:
+    """The store a collected test runs on, if it is parametrised by store."""
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("store_kind") if callspec else None

@@ -27,6 +27,8 @@ from safety.indicators.formulas import scope_for, yearly
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.one_store  # rendering and file formats: DuckDB is enough (see conftest)
+
 FIRST, LAST, YEAR = 2022, 2026, 2025
 # A few titles spelt out, so a test fails if a label is left untranslated or shows its key.
 EXPECTED = {

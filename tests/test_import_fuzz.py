@@ -28,6 +28,8 @@ from safety.register.spreadsheets import import_register
 
 from conftest import ROOT, time_limit
 
+pytestmark = pytest.mark.one_store  # rendering and file formats: DuckDB is enough (see conftest)
+
 SECONDS_PER_IMPORT = 20
 TABLES = (
     "enterprises",

