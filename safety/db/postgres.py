@@ -214,7 +214,8 @@ class PgEngine:
                 url,
                 min_size=1,
                 max_size=max(size, 2),
-                kwargs={"autocommit": True, "options": "-c TimeZone=UTC"},
+                # JIT compiling cost the dashboard's queries 0.2-3.5 s each at national scale (bench/pg_bench.py)
+                kwargs={"autocommit": True, "options": "-c TimeZone=UTC -c jit=off"},
                 configure=_configure,
                 timeout=30,
                 open=False,
