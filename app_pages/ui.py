@@ -44,9 +44,9 @@ _OPENING = threading.Lock()
 
 
 def _open_store(path: str) -> Store:
-    """The Store of `path` (a file, or a postgresql:// URL), opened (and the demo loaded into a new database) by the first session that asks.
-    A plain dict rather than st.cache_resource: a page asks for the store dozens of times per run, and Streamlit's
-    cache hashes the arguments at each call."""
+    """The Store of `path` (a file, or a postgresql:// URL), opened (and the demo loaded into a new database) by
+    the first session that asks. A plain dict rather than st.cache_resource: a page asks for the store dozens of
+    times per run, and Streamlit's cache hashes the arguments at each call."""
     found = _STORES.get(path)
     if found is None:
         with _OPENING:
