@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from safety.access.roles import User, require
-from safety.db import Store, catalog
+from safety.db import Store, catalog, retry_conflicts
 from safety.db import audit as audit_sql
 from safety.db import backup as sql
 from safety.errors import Conflict, StoreError
@@ -30,6 +30,7 @@ class CopyReport:
         return sum(self.rows.values())
 
 
+@retry_conflicts
 def copy_database(user: User, source: Store, target: Store) -> CopyReport:
     """Copy every table of source into target, which must hold no data yet (administrators only)."""
     require(user, "database.maintain")

@@ -203,7 +203,11 @@ def _check(page: Page, where: str) -> None:
 
 
 def _accessible(page: Page, where: str) -> None:
-    """axe-core finds no serious or critical WCAG 2.1 A/AA violation on the page as it stands."""
+    """axe-core finds no serious or critical WCAG 2.1 A/AA violation on the page as it stands, once its run is over
+    and nothing is fading in (a half-faded text measured mid-transition fails the contrast rule)."""
+    idle(page)
+    expect(page.locator("[data-stale='true']")).to_have_count(0)
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     if not page.evaluate("typeof window.axe !== 'undefined'"):  # navigation keeps the document, and axe with it
         page.add_script_tag(path=str(AXE))
     violations = page.evaluate(AXE_RUN)
