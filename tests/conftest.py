@@ -100,16 +100,20 @@ def store_kind(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+def _opened(request: pytest.FixtureRequest, template: str, file: Callable[[], Path]) -> Iterator[Store]:
+    """The store a test asked for: a copy of a PostgreSQL template database, or the DuckDB file `file()` gives."""
+    if request.getfixturevalue("store_kind") == "postgresql":
+        with pg_store(request.getfixturevalue("pg"), request.getfixturevalue(template)) as s:
+            yield s
+        return
+    with Store(file()) as s:
+        yield s
+
+
 @pytest.fixture
 def store(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest):
     """An empty, fully migrated database: a DuckDB file in tmp_path, or a PostgreSQL database of its own."""
-    if store_kind == "postgresql":
-        server = request.getfixturevalue("pg")
-        with pg_store(server, request.getfixturevalue("pg_template")) as s:
-            yield s
-        return
-    with Store(tmp_path / "test.duckdb") as s:
-        yield s
+    yield from _opened(request, "pg_template", lambda: tmp_path / "test.duckdb")
 
 
 @pytest.fixture(scope="session")
@@ -124,15 +128,11 @@ def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo_store(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest):
     """A private copy of the demo database, free to change, on either store."""
-    if store_kind == "postgresql":
-        server = request.getfixturevalue("pg")
-        with pg_store(server, request.getfixturevalue("pg_demo_template")) as s:
-            yield s
-        return
-    copy = tmp_path / "demo.duckdb"
-    shutil.copy(request.getfixturevalue("demo_db_file"), copy)
-    with Store(copy) as s:
-        yield s
+
+    def copied() -> Path:
+        return Path(shutil.copy(request.getfixturevalue("demo_db_file"), tmp_path / "demo.duckdb"))
+
+    yield from _opened(request, "pg_demo_template", copied)
 
 
 def made_real(store: Store) -> Store:
